@@ -1,0 +1,251 @@
+"""Calls in the database: the one call record schema, upsert with versions, listing.
+
+Every way a call arrives (a spider's item pipeline, a manual JSONL file) validates it into a
+``CallRecord`` and stores it with ``upsert_call``, which keeps a version per content change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from callradar.deadlines import Deadline, parse_deadline
+from callradar.models import Call, CallDeadline, CallVersion, Source, utcnow
+from callradar.text import clean_line, clean_text
+
+Status = Literal["forthcoming", "open", "closed"]
+MANUAL_SOURCE = "manual"
+# Fields whose change makes a new version; the ones that matter to members are in
+# ``SIGNIFICANT_FIELDS`` (a changed text alone does not re-notify anyone).
+VERSIONED_FIELDS = (
+    "title",
+    "description",
+    "url",
+    "programme",
+    "call_identifier",
+    "type_of_action",
+    "status",
+    "deadlines",
+    "opening_date",
+    "budget",
+    "currency",
+)
+SIGNIFICANT_FIELDS = frozenset({"deadlines", "status", "budget"})
+
+CleanLine = Annotated[str, BeforeValidator(lambda v: clean_line(v) if isinstance(v, str) else v)]
+
+
+class CallRecord(BaseModel):
+    """One call as every source hands it over, validated and normalised."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
+    source: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")] = MANUAL_SOURCE
+    title: Annotated[CleanLine, StringConstraints(min_length=1)]
+    description: str = ""
+    url: HttpUrl | None = None
+    programme: CleanLine | None = None
+    call_identifier: CleanLine | None = None
+    type_of_action: CleanLine | None = None
+    status: Status | None = None
+    deadlines: list[str] = Field(default_factory=list)
+    opening_date: date | None = None
+    budget: float | None = Field(default=None, ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = None
+    # An identifier other sources use for the same call (e.g. a FENG competition number);
+    # calls of different sources with the same key are linked, not duplicated.
+    link_key: CleanLine | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _clean_description(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("deadlines")
+    @classmethod
+    def _deadlines(cls, values: list[str]) -> list[str]:
+        parsed = sorted({parse_deadline(v) for v in values})
+        return [d.value for d in parsed]
+
+    @model_validator(mode="after")
+    def _currency_with_budget(self) -> CallRecord:
+        if self.budget is not None and self.currency is None:
+            self.currency = "EUR"
+        return self
+
+    def parsed_deadlines(self) -> list[Deadline]:
+        return [parse_deadline(v) for v in self.deadlines]
+
+    def checked_status(self, today: date) -> Status | None:
+        """The status, corrected by the dates: sources leave calls 'open' after they close."""
+        deadlines = self.parsed_deadlines()
+        if deadlines and all(d.passed(today) for d in deadlines):
+            return "closed"
+        if self.status == "closed" and deadlines:
+            return self.status
+        if self.opening_date and self.opening_date > today:
+            return "forthcoming"
+        if self.status is None and deadlines:
+            return "open"
+        return self.status
+
+    def snapshot(self, today: date) -> dict[str, Any]:
+        """The versioned content, JSON-ready; its hash is the call's fingerprint."""
+        data = self.model_dump(mode="json", include=set(VERSIONED_FIELDS))
+        data["status"] = self.checked_status(today)
+        return data
+
+
+def fingerprint(snapshot: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    outcome: Outcome
+    call: Call
+    changed_fields: tuple[str, ...] = ()
+
+
+def upsert_call(session: Session, record: CallRecord, now: datetime | None = None) -> UpsertResult:
+    """Store a new call, version a changed one, or only mark an unchanged one as seen."""
+    now = now or utcnow()
+    snapshot = record.snapshot(now.astimezone(UTC).date())
+    digest = fingerprint(snapshot)
+    _ensure_source(session, record.source)
+    call = session.scalar(
+        select(Call).where(Call.source == record.source, Call.external_id == record.id)
+    )
+    if call is None:
+        call = Call(source=record.source, external_id=record.id, version=1, first_seen_at=now)
+        _apply(call, record, snapshot, digest, now)
+        call.same_as_id = _linked_call_id(session, call)
+        call.versions.append(
+            CallVersion(
+                version=1, fingerprint=digest, snapshot=snapshot, changed_fields=[], created_at=now
+            )
+        )
+        session.add(call)
+        session.flush()
+        return UpsertResult(Outcome.NEW, call)
+    call.last_seen_at = now
+    if call.fingerprint == digest:
+        return UpsertResult(Outcome.UNCHANGED, call)
+    previous = call.versions[-1].snapshot if call.versions else {}
+    changed = tuple(f for f in VERSIONED_FIELDS if previous.get(f) != snapshot.get(f))
+    call.version += 1
+    call.changed_at = now
+    _apply(call, record, snapshot, digest, now)
+    call.versions.append(
+        CallVersion(
+            version=call.version,
+            fingerprint=digest,
+            snapshot=snapshot,
+            changed_fields=list(changed),
+            created_at=now,
+        )
+    )
+    session.flush()
+    return UpsertResult(Outcome.CHANGED, call, changed)
+
+
+def _ensure_source(session: Session, name: str) -> None:
+    if session.get(Source, name) is None:
+        session.add(Source(name=name, title=name))
+        session.flush()
+
+
+def _apply(
+    call: Call, record: CallRecord, snapshot: dict[str, Any], digest: str, now: datetime
+) -> None:
+    call.ref = (record.link_key or record.id).upper()
+    call.title = record.title
+    call.description = record.description
+    call.url = str(record.url) if record.url else None
+    call.programme = record.programme
+    call.call_identifier = record.call_identifier
+    call.type_of_action = record.type_of_action
+    call.status = snapshot["status"]
+    call.opening_date = record.opening_date
+    call.budget = record.budget
+    call.currency = record.currency
+    call.language = record.language
+    call.extra = record.extra
+    call.fingerprint = digest
+    call.last_seen_at = now
+    call.deadlines = [
+        CallDeadline(value=d.value, precision=d.precision, latest=d.latest)
+        for d in record.parsed_deadlines()
+    ]
+
+
+def _linked_call_id(session: Session, call: Call) -> int | None:
+    """The first-stored call of another source under the same identifier, if any."""
+    return session.scalar(
+        select(Call.id)
+        .where(Call.ref == call.ref, Call.source != call.source, Call.same_as_id.is_(None))
+        .order_by(Call.id)
+        .limit(1)
+    )
+
+
+def list_calls(
+    session: Session, status: Status | None = None, source: str | None = None
+) -> list[Call]:
+    query = (
+        select(Call).options(selectinload(Call.deadlines)).order_by(Call.source, Call.external_id)
+    )
+    if status:
+        query = query.where(Call.status == status)
+    if source:
+        query = query.where(Call.source == source)
+    return list(session.scalars(query))
+
+
+def call_summary(call: Call) -> dict[str, Any]:
+    """The JSON form `callradar calls list --json` prints for a call."""
+    return {
+        "id": call.external_id,
+        "source": call.source,
+        "title": call.title,
+        "url": call.url,
+        "status": call.status,
+        "deadlines": [d.value for d in sorted(call.deadlines, key=lambda d: d.latest)],
+        "programme": call.programme,
+        "call_identifier": call.call_identifier,
+        "type_of_action": call.type_of_action,
+        "budget": call.budget,
+        "currency": call.currency,
+        "language": call.language,
+        "version": call.version,
+        "first_seen_at": call.first_seen_at.isoformat(),
+        "changed_at": call.changed_at.isoformat() if call.changed_at else None,
+    }

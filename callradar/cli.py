@@ -1,0 +1,213 @@
+"""The ``callradar`` command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from callradar import calls as calls_service
+from callradar import competence_map_io, db
+from callradar import members as members_service
+from callradar.calls_file import read_calls_jsonl
+from callradar.errors import InputFileError
+from callradar.settings import get_settings
+
+app = typer.Typer(help="Funding-call radar for a technology cluster.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+members_app = typer.Typer(help="The cluster's competence map.", no_args_is_help=True)
+calls_app = typer.Typer(help="Stored calls; calls entered by hand.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(members_app, name="members")
+app.add_typer(calls_app, name="calls")
+
+console = Console()
+err_console = Console(stderr=True)
+
+SAMPLE_MEMBERS = Path(__file__).parent / "data" / "sample_members.yaml"
+TEMPLATE_WORKBOOK = Path(__file__).parent / "data" / "members_template.xlsx"
+
+
+@contextmanager
+def refused_input() -> Iterator[None]:
+    """Print a refused file's problems and exit 2; nothing was stored."""
+    try:
+        yield
+    except InputFileError as exc:
+        err_console.print(f"[bold red]{exc.path}: refused, nothing was imported[/]")
+        for problem in exc.problems:
+            err_console.print(f"  {exc.path}: {problem}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database (empty or older) to the current schema."""
+    settings = get_settings()
+    db.upgrade()
+    console.print(
+        f"Database at [bold]{settings.resolved_database_url}[/] is at revision "
+        f"[bold]{db.current_revision()}[/]."
+    )
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision (none when it was never migrated)."""
+    console.print(db.current_revision() or "none")
+
+
+@members_app.command("import")
+def members_import(
+    file: Annotated[Path, typer.Argument(help="Competence map: .yaml/.yml or .xlsx")],
+) -> None:
+    """Upsert members by id from a competence map file; all or nothing."""
+    db.upgrade()
+    with refused_input():
+        competence_map = competence_map_io.load(file)
+    with db.session_scope() as session:
+        summary = members_service.import_members(session, competence_map)
+    console.print(
+        f"Imported {file}: {len(summary.created)} new, {len(summary.updated)} updated member(s)."
+    )
+
+
+@members_app.command("list")
+def members_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List the members of the competence map."""
+    db.upgrade()
+    with db.session_scope() as session:
+        members = members_service.load_members(session)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    [members_service.member_summary(m) for m in members],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        table = Table(title=f"Members ({len(members)})")
+        for column in ("id", "name", "kind", "city", "competences", "contacts", "mentor"):
+            table.add_column(column)
+        for m in members:
+            competences = "\n".join(
+                f"{c.code} ({c.level})"
+                for c in sorted(m.competences, key=lambda c: (-c.level, c.code))
+            )
+            table.add_row(
+                m.id,
+                m.name,
+                m.kind,
+                m.city or "",
+                competences,
+                str(len(m.contacts)),
+                "yes" if m.mentor else "",
+            )
+        console.print(table)
+
+
+@members_app.command("export")
+def members_export(
+    file: Annotated[Path, typer.Argument(help="Where to write: .yaml/.yml or .xlsx")],
+) -> None:
+    """Write the stored competence map to a YAML file or an XLSX workbook."""
+    if file.suffix.lower() not in {".yaml", ".yml", ".xlsx"}:
+        err_console.print(f"[red]{file}: use a .yaml, .yml or .xlsx file name[/]")
+        raise typer.Exit(2)
+    db.upgrade()
+    with db.session_scope() as session:
+        members = members_service.load_members(session)
+        competence_map_io.write(members_service.to_competence_map(members), file)
+    console.print(f"Wrote {len(members)} member(s) to {file}.")
+
+
+@members_app.command("template")
+def members_template(
+    file: Annotated[Path, typer.Argument(help="Where to write the empty .xlsx workbook")],
+) -> None:
+    """Write an empty competence map workbook to fill in."""
+    file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
+    console.print(f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).")
+
+
+@calls_app.command("import")
+def calls_import(
+    file: Annotated[Path, typer.Argument(help="JSON Lines: one call a line")],
+) -> None:
+    """Add or update calls entered by hand; all or nothing."""
+    db.upgrade()
+    with refused_input():
+        records = read_calls_jsonl(file)
+    counts = {outcome: 0 for outcome in calls_service.Outcome}
+    with db.session_scope() as session:
+        for record in records:
+            counts[calls_service.upsert_call(session, record).outcome] += 1
+    console.print(
+        f"Imported {file}: {counts[calls_service.Outcome.NEW]} new, "
+        f"{counts[calls_service.Outcome.CHANGED]} changed, "
+        f"{counts[calls_service.Outcome.UNCHANGED]} unchanged call(s)."
+    )
+
+
+@calls_app.command("list")
+def calls_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    status: Annotated[
+        str | None, typer.Option(help="Only calls of this status: forthcoming, open, closed")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only calls of this source")] = None,
+) -> None:
+    """List stored calls."""
+    if status not in (None, "forthcoming", "open", "closed"):
+        err_console.print(f"[red]--status {status}: use forthcoming, open or closed[/]")
+        raise typer.Exit(2)
+    db.upgrade()
+    with db.session_scope() as session:
+        calls = calls_service.list_calls(session, status=status, source=source)  # type: ignore[arg-type]
+        summaries = [calls_service.call_summary(c) for c in calls]
+    if as_json:
+        typer.echo(json.dumps(summaries, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Calls ({len(summaries)})")
+    for column in ("source", "id", "title", "status", "deadlines", "programme"):
+        table.add_column(column, overflow="fold")
+    for s in summaries:
+        table.add_row(
+            s["source"],
+            s["id"],
+            s["title"],
+            s["status"] or "",
+            "\n".join(s["deadlines"]),
+            s["programme"] or "",
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    members_file: Annotated[Path, typer.Option(help="Competence map to load")] = SAMPLE_MEMBERS,
+    calls_file: Annotated[Path | None, typer.Option(help="Calls (JSONL) to load")] = None,
+) -> None:
+    """The main job: set up the database, load the sample competence map, and show it."""
+    settings = get_settings()
+    with console.status("Migrating the database…"):
+        db.upgrade()
+    console.print(f"Database: [bold]{settings.resolved_database_url}[/]")
+    members_import(members_file)
+    if calls_file is not None:
+        calls_import(calls_file)
+    members_list(as_json=False)
+    calls_list(as_json=False, status=None, source=None)
+    console.print(
+        "Next: [bold]callradar members export members.xlsx[/] to edit the map in a "
+        "spreadsheet, [bold]callradar members import FILE[/] to load it back."
+    )

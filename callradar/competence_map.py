@@ -1,0 +1,122 @@
+"""The competence map file's schema: what each member can do, whom to tell, past projects.
+
+This is the validated form of the cluster office's members file, whether it came from
+YAML or from an XLSX workbook (see ``competence_map_io``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
+
+from callradar.taxonomy import ALL_CODES
+
+MemberKind = Literal["sme", "large", "research", "university", "other"]
+Role = Literal["coordinator", "partner"]
+ProjectRole = Literal["coordinator", "partner", "third-party"]
+Outcome = Literal["funded", "rejected", "ongoing"]
+Language = Literal["pl", "en"]
+Digest = Literal["immediate", "daily", "weekly"]
+MemberId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _check_code(code: str) -> str:
+    if code not in ALL_CODES:
+        raise ValueError(f"unknown area or domain code {code!r}")
+    return code
+
+
+AreaCode = Annotated[str, AfterValidator(_check_code)]
+Level = Annotated[int, Field(ge=1, le=3)]
+Trl = Annotated[int, Field(ge=1, le=9)]
+_url = TypeAdapter(AnyUrl)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ContactIn(Strict):
+    name: Text
+    email: EmailStr
+    language: Language = "pl"
+    notify: list[str] = Field(default_factory=lambda: ["email"])
+    digest: Digest = "daily"
+
+    @field_validator("notify")
+    @classmethod
+    def _channels(cls, channels: list[str]) -> list[str]:
+        for channel in channels:
+            if channel == "email":
+                continue
+            # Anything else is an Apprise URL of a chat webhook (slack://, msteams://, https://).
+            try:
+                _url.validate_python(channel)
+            except ValueError:
+                raise ValueError(f"{channel!r} is neither 'email' nor a webhook URL") from None
+        if len(set(channels)) != len(channels):
+            raise ValueError("a channel is listed twice")
+        return channels
+
+
+class ProjectIn(Strict):
+    programme: Text
+    call: str | None = None
+    acronym: str | None = None
+    title: Text
+    role: ProjectRole
+    year: int = Field(ge=1984, le=2100)
+    areas: list[AreaCode] = Field(default_factory=list)
+    outcome: Outcome
+    lessons: str | None = None
+
+
+class MemberIn(Strict):
+    id: MemberId
+    name: Text
+    kind: MemberKind
+    city: str | None = None
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "PL"
+    website: AnyUrl | None = None
+    description: str = ""
+    areas: dict[AreaCode, Level] = Field(default_factory=dict)
+    keywords: list[Text] = Field(default_factory=list)
+    trl: tuple[Trl, Trl] | None = None
+    roles: list[Role] = Field(default_factory=lambda: ["partner"])
+    mentor: bool = False
+    contacts: list[ContactIn] = Field(default_factory=list)
+    projects: list[ProjectIn] = Field(default_factory=list)
+
+    @field_validator("trl")
+    @classmethod
+    def _trl(cls, trl: tuple[int, int] | None) -> tuple[int, int] | None:
+        if trl is not None and trl[0] > trl[1]:
+            raise ValueError(f"readiness range {list(trl)} runs backwards")
+        return trl
+
+    @model_validator(mode="after")
+    def _unique_contacts(self) -> MemberIn:
+        emails = [c.email.lower() for c in self.contacts]
+        for email in emails:
+            if emails.count(email) > 1:
+                raise ValueError(f"contact e-mail {email} is listed twice")
+        return self
+
+
+class CompetenceMap(Strict):
+    members: list[MemberIn]

@@ -1,0 +1,393 @@
+"""Reading and writing the competence map file: YAML (canonical) or an XLSX workbook.
+
+Readers return the raw data and, for every part of it, the place it came from (a line of
+the YAML file, a sheet and row of the workbook), so that validation errors name it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import ValidationError
+
+from callradar.competence_map import CompetenceMap, MemberIn
+from callradar.errors import InputFileError, Loc, Place, Problem, problems_from_validation
+
+Raw = dict[str, Any]
+Places = dict[Loc, Place]
+LIST_SEPARATOR = ";"
+
+# Workbook layout: sheet -> columns. The first column of every sheet but `members` names
+# the member a row belongs to.
+SHEETS: dict[str, list[str]] = {
+    "members": [
+        "id",
+        "name",
+        "kind",
+        "city",
+        "country",
+        "website",
+        "description",
+        "keywords",
+        "trl_min",
+        "trl_max",
+        "roles",
+        "mentor",
+    ],
+    "areas": ["member_id", "code", "level"],
+    "contacts": ["member_id", "name", "email", "language", "notify", "digest"],
+    "projects": [
+        "member_id",
+        "programme",
+        "call",
+        "acronym",
+        "title",
+        "role",
+        "year",
+        "areas",
+        "outcome",
+        "lessons",
+    ],
+}
+REQUIRED_COLUMNS: dict[str, set[str]] = {
+    "members": {"id", "name", "kind"},
+    "areas": {"member_id", "code", "level"},
+    "contacts": {"member_id", "name", "email"},
+    "projects": {"member_id", "programme", "title", "role", "year", "outcome"},
+}
+LIST_COLUMNS = {"keywords", "roles", "notify", "areas"}
+
+
+def load(path: Path) -> CompetenceMap:
+    """Read and validate a competence map; raises InputFileError naming every problem."""
+    if not path.is_file():
+        raise InputFileError(path, [Problem("no such file")])
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        raw, places = _read_yaml(path)
+    elif suffix == ".xlsx":
+        raw, places = _read_xlsx(path)
+    else:
+        raise InputFileError(path, [Problem("unknown format: use a .yaml, .yml or .xlsx file")])
+    try:
+        competence_map = CompetenceMap.model_validate(raw)
+    except ValidationError as exc:
+        raise InputFileError(path, problems_from_validation(exc, places)) from None
+    problems = _duplicate_ids(competence_map.members, places)
+    if problems:
+        raise InputFileError(path, problems)
+    return competence_map
+
+
+def _duplicate_ids(members: list[MemberIn], places: Places) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, member in enumerate(members):
+        if member.id in seen:
+            first = places.get(("members", seen[member.id]), f"member #{seen[member.id] + 1}")
+            problems.append(
+                Problem(
+                    f"duplicate member id {member.id!r} (first given at {first})",
+                    places.get(("members", index, "id")) or places.get(("members", index)),
+                    f"members[{index}].id",
+                )
+            )
+        else:
+            seen[member.id] = index
+    return problems
+
+
+# --- YAML ---------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> tuple[Any, Places]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, [Problem(f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputFileError(path, [Problem(f"malformed YAML: {problem}", place)]) from None
+    if not isinstance(data, dict) or "members" not in data:
+        raise InputFileError(
+            path, [Problem("the file must be a mapping with a 'members' list", "line 1")]
+        )
+    places: Places = {}
+    if node is not None:
+        _walk_yaml(node, (), places)
+    return data, places
+
+
+def _walk_yaml(node: yaml.Node, loc: Loc, places: Places) -> None:
+    places[loc] = f"line {node.start_mark.line + 1}"
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            _walk_yaml(value_node, (*loc, key), places)
+            # A key's own line is where an error about the key (or its value) is best shown.
+            places[(*loc, key)] = f"line {key_node.start_mark.line + 1}"
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk_yaml(item, (*loc, index), places)
+
+
+def to_canonical(competence_map: CompetenceMap) -> Raw:
+    """The map as the canonical YAML structure, defaults left out where they add nothing."""
+    members = []
+    for m in competence_map.members:
+        data: Raw = {"id": m.id, "name": m.name, "kind": m.kind}
+        if m.city:
+            data["city"] = m.city
+        data["country"] = m.country
+        if m.website:
+            data["website"] = str(m.website)
+        data["description"] = m.description
+        data["areas"] = dict(m.areas)
+        data["keywords"] = list(m.keywords)
+        if m.trl:
+            data["trl"] = list(m.trl)
+        data["roles"] = list(m.roles)
+        data["mentor"] = m.mentor
+        data["contacts"] = [c.model_dump(mode="json") for c in m.contacts]
+        data["projects"] = [p.model_dump(mode="json", exclude_none=True) for p in m.projects]
+        members.append(data)
+    return {"members": members}
+
+
+def write(competence_map: CompetenceMap, path: Path) -> None:
+    """Write the map as YAML or XLSX (by the file's suffix), replacing the file atomically."""
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        text = yaml.safe_dump(
+            to_canonical(competence_map), allow_unicode=True, sort_keys=False, width=100
+        )
+        with _atomic(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    elif suffix == ".xlsx":
+        workbook = _to_workbook(competence_map)
+        with _atomic(path) as tmp:
+            workbook.save(tmp)
+    else:
+        raise ValueError(f"{path}: unknown format, use .yaml, .yml or .xlsx")
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- XLSX ---------------------------------------------------------------------------
+
+
+def _join(values: list[Any]) -> str:
+    return f"{LIST_SEPARATOR} ".join(str(v) for v in values)
+
+
+def _to_workbook(competence_map: CompetenceMap) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets = {name: workbook.create_sheet(name) for name in SHEETS}
+    for name, sheet in sheets.items():
+        sheet.append(SHEETS[name])
+        sheet.freeze_panes = "A2"
+    for m in competence_map.members:
+        sheets["members"].append(
+            [
+                m.id,
+                m.name,
+                m.kind,
+                m.city,
+                m.country,
+                str(m.website) if m.website else None,
+                m.description,
+                _join(m.keywords),
+                m.trl[0] if m.trl else None,
+                m.trl[1] if m.trl else None,
+                _join(m.roles),
+                "yes" if m.mentor else "no",
+            ]
+        )
+        for code, level in m.areas.items():
+            sheets["areas"].append([m.id, code, level])
+        for c in m.contacts:
+            sheets["contacts"].append(
+                [m.id, c.name, str(c.email), c.language, _join(c.notify), c.digest]
+            )
+        for p in m.projects:
+            sheets["projects"].append(
+                [
+                    m.id,
+                    p.programme,
+                    p.call,
+                    p.acronym,
+                    p.title,
+                    p.role,
+                    p.year,
+                    _join(p.areas),
+                    p.outcome,
+                    p.lessons,
+                ]
+            )
+    return workbook
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _split(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [
+        part.strip()
+        for part in str(value).replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
+        if part.strip()
+    ]
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in {"yes", "tak", "true", "1", "y"}:
+        return True
+    if isinstance(value, str) and value.lower() in {"no", "nie", "false", "0", "n"}:
+        return False
+    return value  # left for validation to refuse with a clear message
+
+
+def _read_xlsx(path: Path) -> tuple[Raw, Places]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
+    try:
+        rows, problems = _sheet_rows(workbook)
+    finally:
+        workbook.close()
+    if problems:
+        raise InputFileError(path, problems)
+
+    raw_members: list[Raw] = []
+    places: Places = {}
+    index_by_id: dict[str, int] = {}
+    for row_number, row in rows["members"]:
+        index = len(raw_members)
+        place = f"sheet 'members', row {row_number}"
+        member: Raw = {k: v for k, v in row.items() if k not in {"trl_min", "trl_max"}}
+        for column in ("keywords", "roles"):
+            if column in member:
+                member[column] = _split(member[column])
+        if "mentor" in member:
+            member["mentor"] = _bool(member["mentor"])
+        if row.get("trl_min") is not None or row.get("trl_max") is not None:
+            member["trl"] = [row.get("trl_min"), row.get("trl_max")]
+        member.setdefault("areas", {})
+        member.setdefault("contacts", [])
+        member.setdefault("projects", [])
+        raw_members.append(member)
+        places[("members", index)] = place
+        if isinstance(member.get("id"), str):
+            index_by_id.setdefault(member["id"], index)
+
+    def attach(sheet: str, add: Callable[[Raw, Raw, Place], Loc]) -> None:
+        for row_number, row in rows[sheet]:
+            place = f"sheet {sheet!r}, row {row_number}"
+            member_id = row.pop("member_id", None)
+            if member_id not in index_by_id:
+                problems.append(
+                    Problem(
+                        f"member {member_id!r} is not on the 'members' sheet", place, "member_id"
+                    )
+                )
+                continue
+            index = index_by_id[member_id]
+            loc = add(raw_members[index], row, place)
+            places[("members", index, *loc)] = place
+
+    def add_area(member: Raw, row: Raw, place: Place) -> Loc:
+        code = row.get("code")
+        if code in member["areas"]:
+            problems.append(Problem(f"area {code!r} is given twice for this member", place, "code"))
+        member["areas"][code] = row.get("level")
+        return ("areas", code)
+
+    def add_contact(member: Raw, row: Raw, place: Place) -> Loc:
+        if "notify" in row:
+            row["notify"] = _split(row["notify"]) or ["email"]
+        member["contacts"].append(row)
+        return ("contacts", len(member["contacts"]) - 1)
+
+    def add_project(member: Raw, row: Raw, place: Place) -> Loc:
+        if "areas" in row:
+            row["areas"] = _split(row["areas"])
+        member["projects"].append(row)
+        return ("projects", len(member["projects"]) - 1)
+
+    attach("areas", add_area)
+    attach("contacts", add_contact)
+    attach("projects", add_project)
+    if problems:
+        raise InputFileError(path, problems)
+    return {"members": raw_members}, places
+
+
+def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[Problem]]:
+    """Each known sheet's non-empty rows as dicts of the filled cells, by row number."""
+    problems: list[Problem] = []
+    for name in workbook.sheetnames:
+        if name not in SHEETS:
+            problems.append(
+                Problem(f"unknown sheet {name!r}: expected {', '.join(SHEETS)}", f"sheet {name!r}")
+            )
+    if "members" not in workbook.sheetnames:
+        problems.append(Problem("the workbook has no 'members' sheet"))
+    rows: dict[str, list[tuple[int, Raw]]] = {name: [] for name in SHEETS}
+    for name in SHEETS:
+        if name not in workbook.sheetnames:
+            continue
+        values = workbook[name].iter_rows(values_only=True)
+        header = [_cell(v) for v in next(values, ())]
+        unknown = [h for h in header if h is not None and h not in SHEETS[name]]
+        missing = REQUIRED_COLUMNS[name] - set(header)
+        if unknown:
+            problems.append(
+                Problem(
+                    f"unknown column(s) {', '.join(map(str, unknown))}", f"sheet {name!r}, row 1"
+                )
+            )
+        if missing:
+            problems.append(
+                Problem(f"missing column(s) {', '.join(sorted(missing))}", f"sheet {name!r}, row 1")
+            )
+        if unknown or missing:
+            continue
+        for row_number, row_values in enumerate(values, start=2):
+            row = {h: _cell(v) for h, v in zip(header, row_values, strict=False) if h}
+            filled = {k: v for k, v in row.items() if v is not None}
+            if filled:
+                rows[name].append((row_number, filled))
+    return rows, problems

@@ -1,0 +1,62 @@
+"""Deadlines known as precisely as their source says: a moment, a day, a month, a quarter."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+Precision = Literal["datetime", "date", "month", "quarter"]
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+# The portal writes offsets without a colon and with milliseconds: 2027-04-08T17:00:00.000+0000
+_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Deadline:
+    latest: date  # the last day the deadline can fall on; first so that sorting uses it
+    value: str  # ISO 8601 as precise as known: 2026-06-16T17:00:00+02:00, 2026-06, 2027-Q1
+    precision: Precision
+
+    def passed(self, today: date) -> bool:
+        return self.latest < today
+
+
+def parse_deadline(value: str | date | datetime) -> Deadline:
+    """Parse an ISO 8601 moment or date, a month ``YYYY-MM`` or a quarter ``YYYY-Qn``.
+
+    Raises ValueError with a message fit for a user on anything else.
+    """
+    if isinstance(value, datetime):
+        return Deadline(value.date(), value.isoformat(), "datetime")
+    if isinstance(value, date):
+        return Deadline(value, value.isoformat(), "date")
+    text = str(value).strip()
+    if match := _QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        last_month = quarter * 3
+        last_day = calendar.monthrange(year, last_month)[1]
+        return Deadline(date(year, last_month, last_day), f"{year}-Q{quarter}", "quarter")
+    if match := _MONTH.match(text):
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text!r} is not a valid month")
+        last_day = calendar.monthrange(year, month)[1]
+        return Deadline(date(year, month, last_day), f"{year}-{month:02d}", "month")
+    if len(text) == 10:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid date (expected YYYY-MM-DD)") from None
+        return Deadline(day, day.isoformat(), "date")
+    try:
+        moment = datetime.fromisoformat(_OFFSET.sub(r"\1:\2", text))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 date or time, a month (YYYY-MM) or a quarter (YYYY-Qn)"
+        ) from None
+    return Deadline(moment.date(), moment.isoformat(), "datetime")

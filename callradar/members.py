@@ -1,0 +1,188 @@
+"""The competence map in the database: upsert members from a file, list and export them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from callradar.competence_map import CompetenceMap, ContactIn, MemberIn, ProjectIn
+from callradar.models import Competence, Contact, Member, PastProject
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    created: list[str]
+    updated: list[str]
+
+
+def import_members(session: Session, competence_map: CompetenceMap) -> ImportSummary:
+    """Upsert every member of the map by id; members not in the map are left as they are.
+
+    The caller commits, so a failure anywhere leaves the database as it was.
+    """
+    created: list[str] = []
+    updated: list[str] = []
+    existing = {
+        m.id: m
+        for m in session.scalars(
+            select(Member)
+            .where(Member.id.in_([m.id for m in competence_map.members]))
+            .options(selectinload(Member.contacts), selectinload(Member.competences))
+        )
+    }
+    for data in competence_map.members:
+        member = existing.get(data.id)
+        if member is None:
+            member = Member(id=data.id)
+            session.add(member)
+            created.append(data.id)
+        else:
+            updated.append(data.id)
+        _apply(member, data)
+    session.flush()
+    return ImportSummary(created, updated)
+
+
+def _apply(member: Member, data: MemberIn) -> None:
+    member.name = data.name
+    member.kind = data.kind
+    member.city = data.city
+    member.country = data.country
+    member.website = str(data.website) if data.website else None
+    member.description = data.description.strip()
+    member.keywords = list(data.keywords)
+    member.trl_min, member.trl_max = data.trl if data.trl else (None, None)
+    member.roles = list(data.roles)
+    member.mentor = data.mentor
+    _apply_competences(member, data.areas)
+    member.projects = [_project(i, p) for i, p in enumerate(data.projects)]
+    _apply_contacts(member, data.contacts)
+
+
+def _apply_competences(member: Member, areas: dict[str, int]) -> None:
+    # Updated in place: replacing the rows would insert a (member, code) pair before the
+    # old one is deleted, which the unique constraint refuses.
+    by_code = {c.code: c for c in member.competences}
+    kept = []
+    for code, level in areas.items():
+        competence = by_code.get(code) or Competence(code=code)
+        competence.level = level
+        kept.append(competence)
+    member.competences = kept
+
+
+def _apply_contacts(member: Member, contacts: list[ContactIn]) -> None:
+    # Contacts are updated in place by e-mail so that their notification history and an
+    # earlier "stop these messages" survive a re-import.
+    by_email = {c.email.lower(): c for c in member.contacts}
+    kept: list[Contact] = []
+    for position, data in enumerate(contacts):
+        contact = by_email.get(data.email.lower()) or Contact(
+            unsubscribe_token=secrets.token_urlsafe(32)
+        )
+        contact.position = position
+        contact.name = data.name
+        contact.email = data.email
+        contact.language = data.language
+        contact.notify = list(data.notify)
+        contact.digest = data.digest
+        kept.append(contact)
+    member.contacts = kept
+
+
+def _project(position: int, data: ProjectIn) -> PastProject:
+    return PastProject(
+        position=position,
+        programme=data.programme,
+        call=data.call,
+        acronym=data.acronym,
+        title=data.title,
+        role=data.role,
+        year=data.year,
+        areas=list(data.areas),
+        outcome=data.outcome,
+        lessons=data.lessons,
+    )
+
+
+def load_members(session: Session, ids: list[str] | None = None) -> list[Member]:
+    query = (
+        select(Member)
+        .order_by(Member.id)
+        .options(
+            selectinload(Member.competences),
+            selectinload(Member.contacts),
+            selectinload(Member.projects),
+        )
+    )
+    if ids is not None:
+        query = query.where(Member.id.in_(ids))
+    return list(session.scalars(query))
+
+
+def to_competence_map(members: list[Member]) -> CompetenceMap:
+    """The stored members as the competence map file's model (for export)."""
+    return CompetenceMap(members=[_member_in(m) for m in members])
+
+
+def _member_in(member: Member) -> MemberIn:
+    trl = (member.trl_min, member.trl_max) if member.trl_min and member.trl_max else None
+    return MemberIn(
+        id=member.id,
+        name=member.name,
+        kind=member.kind,  # type: ignore[arg-type]
+        city=member.city,
+        country=member.country,
+        website=member.website,  # type: ignore[arg-type]
+        description=member.description,
+        areas={c.code: c.level for c in member.competences},
+        keywords=member.keywords,
+        trl=trl,
+        roles=member.roles,  # type: ignore[arg-type]
+        mentor=member.mentor,
+        contacts=[
+            ContactIn(
+                name=c.name,
+                email=c.email,
+                language=c.language,  # type: ignore[arg-type]
+                notify=c.notify,
+                digest=c.digest,  # type: ignore[arg-type]
+            )
+            for c in member.contacts
+        ],
+        projects=[
+            ProjectIn(
+                programme=p.programme,
+                call=p.call,
+                acronym=p.acronym,
+                title=p.title,
+                role=p.role,  # type: ignore[arg-type]
+                year=p.year,
+                areas=p.areas,
+                outcome=p.outcome,  # type: ignore[arg-type]
+                lessons=p.lessons,
+            )
+            for p in member.projects
+        ],
+    )
+
+
+def member_summary(member: Member) -> dict[str, Any]:
+    """The JSON form `callradar members list --json` prints for a member."""
+    return {
+        "id": member.id,
+        "name": member.name,
+        "kind": member.kind,
+        "city": member.city,
+        "country": member.country,
+        "areas": {c.code: c.level for c in member.competences},
+        "keywords": member.keywords,
+        "roles": member.roles,
+        "mentor": member.mentor,
+        "contacts": len(member.contacts),
+        "projects": len(member.projects),
+    }

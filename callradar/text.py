@@ -1,0 +1,27 @@
+"""Cleaning text that comes from outside (scraped pages, users' files) before it is stored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 control characters but tab and newline, and the non-characters XML refuses:
+# python-docx raises on them and docxtpl silently drops some.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+
+
+def clean_text(text: str | None) -> str:
+    """NFC-normalised text with no control characters, runs of spaces collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean_line(text: str | None) -> str:
+    """clean_text folded onto one line (titles, names)."""
+    return " ".join(clean_text(text).split())
