@@ -27,8 +27,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(members_app, name="members")
 app.add_typer(calls_app, name="calls")
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 SAMPLE_MEMBERS = Path(__file__).parent / "data" / "sample_members.yaml"
 TEMPLATE_WORKBOOK = Path(__file__).parent / "data" / "members_template.xlsx"

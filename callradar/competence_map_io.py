@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
-from callradar.competence_map import CompetenceMap, MemberIn
+from callradar.competence_map import CompetenceMap
 from callradar.errors import InputFileError, Loc, Place, Problem, problems_from_validation
 
 Raw = dict[str, Any]
@@ -77,31 +78,37 @@ def load(path: Path) -> CompetenceMap:
         raw, places = _read_xlsx(path)
     else:
         raise InputFileError(path, [Problem("unknown format: use a .yaml, .yml or .xlsx file")])
+    problems = _duplicate_ids(raw, places)
     try:
         competence_map = CompetenceMap.model_validate(raw)
     except ValidationError as exc:
-        raise InputFileError(path, problems_from_validation(exc, places)) from None
-    problems = _duplicate_ids(competence_map.members, places)
+        problems = problems_from_validation(exc, places) + problems
     if problems:
         raise InputFileError(path, problems)
     return competence_map
 
 
-def _duplicate_ids(members: list[MemberIn], places: Places) -> list[Problem]:
-    seen: dict[str, int] = {}
+def _duplicate_ids(raw: Any, places: Places) -> list[Problem]:
+    members = raw.get("members") if isinstance(raw, dict) else None
+    if not isinstance(members, list):
+        return []
+    first: dict[str, int] = {}
     problems = []
     for index, member in enumerate(members):
-        if member.id in seen:
-            first = places.get(("members", seen[member.id]), f"member #{seen[member.id] + 1}")
+        member_id = member.get("id") if isinstance(member, dict) else None
+        if not isinstance(member_id, str):
+            continue
+        if member_id in first:
+            earlier = places.get(("members", first[member_id]), f"member #{first[member_id] + 1}")
             problems.append(
                 Problem(
-                    f"duplicate member id {member.id!r} (first given at {first})",
+                    f"duplicate member id {member_id!r} (first given at {earlier})",
                     places.get(("members", index, "id")) or places.get(("members", index)),
                     f"members[{index}].id",
                 )
             )
         else:
-            seen[member.id] = index
+            first[member_id] = index
     return problems
 
 
@@ -282,7 +289,7 @@ def _bool(value: Any) -> Any:
 def _read_xlsx(path: Path) -> tuple[Raw, Places]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     try:
         rows, problems = _sheet_rows(workbook)

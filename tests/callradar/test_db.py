@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, select
+
+from callradar import db, taxonomy
+from callradar.models import Base, Source, TechnologyArea
+
+
+def test_migrations_create_every_table(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_taxonomy_and_manual_source_are_seeded(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        codes = set(session.scalars(select(TechnologyArea.code)))
+        assert codes == set(taxonomy.ALL_CODES)
+        assert session.get(Source, "manual") is not None
+
+
+def test_upgrade_is_repeatable_and_migrates_an_older_database(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    assert db.current_revision(engine) is None
+    db.upgrade(engine, "base")
+    db.upgrade(engine)
+    head = db.current_revision(engine)
+    db.upgrade(engine)
+    assert db.current_revision(engine) == head is not None
+
+
+def test_sqlite_uses_wal(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -1,0 +1,291 @@
+"""The competence map: import from YAML and XLSX, list, export, and refusal of bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from sqlalchemy import Engine, select
+
+from callradar import competence_map_io, db
+from callradar.cli import SAMPLE_MEMBERS, TEMPLATE_WORKBOOK
+from callradar.competence_map import CompetenceMap
+from callradar.members import load_members, to_competence_map
+from callradar.models import Contact
+from tests.conftest import CliRun
+
+SAMPLE = SAMPLE_MEMBERS.read_text(encoding="utf-8")
+
+
+def stored_map(engine: Engine) -> CompetenceMap:
+    with db.session_scope(engine) as session:
+        return to_competence_map(load_members(session))
+
+
+def test_sample_map_is_rich_enough_for_the_demo() -> None:
+    members = competence_map_io.load(SAMPLE_MEMBERS).members
+    assert len(members) >= 12
+    assert sum(m.mentor for m in members) >= 3
+    assert all(m.contacts for m in members)
+    assert sum(bool(m.projects) for m in members) >= 6
+    assert {"pl", "en"} <= {c.language for m in members for c in m.contacts}
+
+
+def test_import_and_list(cli: CliRun) -> None:
+    result = cli("members", "import", SAMPLE_MEMBERS)
+    assert result.exit_code == 0, result.output
+    assert "14 new, 0 updated" in result.output
+    listed = json.loads(cli("members", "list", "--json").stdout)
+    assert len(listed) == 14
+    lumen = next(m for m in listed if m["id"] == "lumen-photonics")
+    assert lumen["name"] == "Lumen Photonics sp. z o.o."
+    assert lumen["kind"] == "sme"
+    assert lumen["areas"] == {
+        "integrated-photonics": 3,
+        "optical-communications": 2,
+        "advanced-packaging": 1,
+    }
+
+
+def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    cli("members", "import", SAMPLE_MEMBERS)
+    out = tmp_path / "export.yaml"
+    assert cli("members", "export", out).exit_code == 0
+    exported = {m.id: m for m in competence_map_io.load(out).members}
+    assert exported == {m.id: m for m in competence_map_io.load(SAMPLE_MEMBERS).members}
+    assert yaml.safe_load(out.read_text())["members"][0]["id"] == "centrum-kwantowe"
+
+
+def test_xlsx_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    cli("members", "import", SAMPLE_MEMBERS)
+    before = stored_map(engine)
+    workbook = tmp_path / "members.xlsx"
+    assert cli("members", "export", workbook).exit_code == 0
+    assert load_workbook(workbook).sheetnames == ["members", "areas", "contacts", "projects"]
+    assert competence_map_io.load(workbook) == before
+    result = cli("members", "import", workbook)
+    assert result.exit_code == 0, result.output
+    assert "0 new, 14 updated" in result.output
+    assert stored_map(engine) == before
+
+
+def test_empty_template_workbook_imports_nothing(cli: CliRun, tmp_path: Path) -> None:
+    target = tmp_path / "template.xlsx"
+    assert cli("members", "template", target).exit_code == 0
+    assert load_workbook(target).sheetnames == list(competence_map_io.SHEETS)
+    assert competence_map_io.load(target).members == []
+    assert competence_map_io.load(TEMPLATE_WORKBOOK).members == []
+
+
+def test_reimport_updates_in_place_and_keeps_contacts(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    cli("members", "import", SAMPLE_MEMBERS)
+    with db.session_scope(engine) as session:
+        token = session.scalar(
+            select(Contact.unsubscribe_token).where(Contact.email == "anna.nowak@lumen.example")
+        )
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        SAMPLE.replace(
+            "integrated-photonics: 3\n      optical-communications: 2",
+            "integrated-photonics: 2\n      optical-communications: 3",
+        ),
+        encoding="utf-8",
+    )
+    assert "0 new, 14 updated" in cli("members", "import", changed).output
+    lumen = next(m for m in stored_map(engine).members if m.id == "lumen-photonics")
+    assert lumen.areas["optical-communications"] == 3
+    with db.session_scope(engine) as session:
+        assert (
+            session.scalar(
+                select(Contact.unsubscribe_token).where(Contact.email == "anna.nowak@lumen.example")
+            )
+            == token
+        )
+
+
+def test_members_missing_from_the_file_are_kept(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    cli("members", "import", SAMPLE_MEMBERS)
+    one = tmp_path / "one.yaml"
+    data = yaml.safe_load(SAMPLE)
+    data["members"] = data["members"][:1]
+    one.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert "0 new, 1 updated" in cli("members", "import", one).output
+    assert len(stored_map(engine).members) == 14
+
+
+# --- bad input: refused whole, with where and what ------------------------------------
+
+
+def _yaml_line(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+YAML_CASES = {
+    # name: (old, new, field named in the message, text expected in the message)
+    "unknown area code": (
+        "      integrated-photonics: 3\n",
+        "      integrated-fotonics: 3\n",
+        "members[0].areas.integrated-fotonics",
+        "unknown area",
+    ),
+    "level outside 1..3": (
+        "      optical-communications: 2\n",
+        "      optical-communications: 4\n",
+        "members[0].areas.optical-communications",
+        "less than or equal",
+    ),
+    "bad e-mail": (
+        "anna.nowak@lumen.example",
+        "anna.nowak.lumen.example",
+        "members[0].contacts[0].email",
+        "email",
+    ),
+    "missing required field": (
+        "    kind: sme\n    city: Wrocław\n",
+        "    city: Wrocław\n",
+        "members[0].kind",
+        "required",
+    ),
+    "bad member id": (
+        "  - id: lumen-photonics\n",
+        "  - id: Lumen Photonics\n",
+        "members[0].id",
+        "pattern",
+    ),
+    "unknown field": (
+        "    mentor: false\n    contacts:\n      - name: Anna Nowak\n",
+        "    mentor: false\n    mentr: true\n    contacts:\n      - name: Anna Nowak\n",
+        "members[0].mentr",
+        "unknown field",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(YAML_CASES))
+def test_bad_yaml_is_refused_naming_line_and_field(
+    case: str, cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    old, new, field, message = YAML_CASES[case]
+    cli("members", "import", SAMPLE_MEMBERS)
+    before = stored_map(engine)
+    assert old in SAMPLE
+    text = SAMPLE.replace(old, new, 1).replace(
+        "name: Lumen Photonics sp. z o.o.", "name: Lumen Photonics renamed"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr
+    assert f"field {field!r}" in result.stderr
+    assert message in result.stderr
+    assert "line " in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_bad_line_number_is_the_offending_line(cli: CliRun, tmp_path: Path) -> None:
+    text = SAMPLE.replace(
+        "      optical-communications: 2\n", "      optical-communications: 9\n", 1
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    expected = _yaml_line(text, "optical-communications: 9")
+    assert f"line {expected}," in cli("members", "import", bad).stderr
+
+
+def test_duplicate_member_id_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    text = SAMPLE.replace("  - id: fotonlab\n", "  - id: lumen-photonics\n")
+    bad = tmp_path / "dup.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "duplicate member id 'lumen-photonics'" in result.stderr
+    assert f"line {_yaml_line(text, '  - id: lumen-photonics')}" in result.stderr
+    assert (
+        f"line {_yaml_line(text.replace('  - id: lumen-photonics', 'x', 1), '  - id: lumen-photonics')}"
+        in result.stderr
+    )
+    assert stored_map(engine).members == []
+
+
+def test_malformed_yaml_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(SAMPLE.replace("    kind: sme\n", "    kind: [sme\n", 1), encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "malformed YAML" in result.stderr and "line " in result.stderr
+    assert stored_map(engine).members == []
+
+
+def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
+    assert "no such file" in cli("members", "import", tmp_path / "none.yaml").stderr
+    other = tmp_path / "members.csv"
+    other.write_text("id,name\n")
+    assert "unknown format" in cli("members", "import", other).stderr
+
+
+def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
+    cli("members", "import", SAMPLE_MEMBERS)
+    path = tmp_path / "good.xlsx"
+    cli("members", "export", path)
+    return path
+
+
+def test_xlsx_bad_cell_names_sheet_row_and_field(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    contacts = workbook["contacts"]
+    contacts.cell(row=3, column=3, value="not-an-email")
+    areas = workbook["areas"]
+    areas.cell(row=2, column=3, value=7)
+    workbook["members"].cell(row=2, column=2, value="Renamed")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'contacts', row 3" in result.stderr
+    assert "sheet 'areas', row 2" in result.stderr
+    assert ".email'" in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_xlsx_wrong_sheet_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["contacts"].title = "kontakty"
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "unknown sheet 'kontakty'" in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_xlsx_row_for_unknown_member_is_refused(cli: CliRun, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    workbook = load_workbook(path)
+    workbook["projects"].append(
+        ["nobody", "Horizon Europe", None, None, "T", "partner", 2024, None, "funded", None]
+    )
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "member 'nobody' is not on the 'members' sheet" in result.stderr
+    assert "sheet 'projects', row" in result.stderr
+
+
+def test_not_a_workbook_is_refused(cli: CliRun, tmp_path: Path) -> None:
+    bad = tmp_path / "fake.xlsx"
+    bad.write_text("this is not a zip")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "not a readable .xlsx workbook" in result.stderr

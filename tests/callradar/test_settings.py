@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+
+from callradar.settings import Settings
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("CALLRADAR_DATA_DIR", "CALLRADAR_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'data' / 'callradar.db'}"
+    assert settings.notify_policy == "after-review"
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CALLRADAR_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("CALLRADAR_DATABASE_URL", "postgresql+psycopg://u:p@db/callradar")
+    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "immediate")
+    settings = Settings()
+    assert settings.data_dir == tmp_path / "elsewhere"
+    assert settings.resolved_database_url == "postgresql+psycopg://u:p@db/callradar"
+    assert settings.notify_policy == "immediate"
+
+
+def test_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "sometimes")
+    with pytest.raises(ValueError, match="notify_policy"):
+        Settings()

@@ -1,0 +1,105 @@
+"""Shared fixtures: a migrated database per test, on SQLite and (where set up) PostgreSQL.
+
+PostgreSQL runs when CALLRADAR_TEST_POSTGRES_URL names a server (``make test`` starts one
+where it can); with CALLRADAR_REQUIRE_POSTGRES=1 (CI) its absence is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner, Result
+
+from callradar import db
+from callradar.cli import app
+from callradar.models import Base
+from callradar.settings import get_settings
+
+POSTGRES_URL = os.environ.get("CALLRADAR_TEST_POSTGRES_URL", "")
+if os.environ.get("CALLRADAR_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
+    raise RuntimeError("CALLRADAR_REQUIRE_POSTGRES=1 but CALLRADAR_TEST_POSTGRES_URL is unset")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    admin = make_url(POSTGRES_URL)
+    name = f"callradar_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = db.make_engine(admin.render_as_string(hide_password=False))
+    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_engine.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = db.make_engine(url)
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "technology_areas"]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.sync_reference_data(engine)
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database at the current schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'callradar.db'}"
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
+        yield url
+    else:
+        url = request.getfixturevalue("postgres_database")
+        _empty_postgres(url)
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the settings (and so the CLI) at the test database and a temporary data folder."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("CALLRADAR_DATABASE_URL", db_url)
+    monkeypatch.setenv("CALLRADAR_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield data_dir
+    db.get_engine().dispose()
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(settings_env: Path) -> CliRun:
+    """Run ``callradar ARGS...`` in-process against the test database."""
+    runner = CliRunner()
+
+    def run(*args: str | Path) -> Result:
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return run
