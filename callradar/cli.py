@@ -31,6 +31,7 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 SAMPLE_MEMBERS = Path(__file__).parent / "data" / "sample_members.yaml"
+SAMPLE_CALLS = Path(__file__).parent / "data" / "sample_calls.jsonl"
 TEMPLATE_WORKBOOK = Path(__file__).parent / "data" / "members_template.xlsx"
 
 
@@ -195,16 +196,15 @@ def calls_list(
 @app.command()
 def demo(
     members_file: Annotated[Path, typer.Option(help="Competence map to load")] = SAMPLE_MEMBERS,
-    calls_file: Annotated[Path | None, typer.Option(help="Calls (JSONL) to load")] = None,
+    calls_file: Annotated[Path, typer.Option(help="Calls entered by hand (JSONL)")] = SAMPLE_CALLS,
 ) -> None:
-    """The main job: set up the database, load the sample competence map, and show it."""
+    """The main job: set up the database, load the sample competence map and calls, show them."""
     settings = get_settings()
     with console.status("Migrating the database…"):
         db.upgrade()
     console.print(f"Database: [bold]{settings.resolved_database_url}[/]")
     members_import(members_file)
-    if calls_file is not None:
-        calls_import(calls_file)
+    calls_import(calls_file)
     members_list(as_json=False)
     calls_list(as_json=False, status=None, source=None)
     console.print(

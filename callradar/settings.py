@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,30 +27,20 @@ class Settings(BaseSettings):
         description="Send every source request to this recorded-site server instead "
         "(https://HOST/PATH becomes MIRROR/HOST/PATH).",
     )
-    notify_policy: Literal["after-review", "immediate"] = Field(
-        default="after-review",
-        description="Tell members once the coordinator confirms a call, or as soon as it matches.",
-    )
-    smtp_host: str | None = Field(
-        default=None, description="SMTP server; unset: e-mails are written to the outbox folder."
-    )
-    smtp_port: int = Field(default=587, description="SMTP port.")
-    smtp_user: str | None = Field(default=None, description="SMTP user name.")
-    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
-    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the SMTP server.")
-    mail_from: str = Field(
-        default="callradar@localhost", description="Sender address of the messages."
-    )
-    base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Public address of the web app, used in links in messages.",
-    )
-    timezone: str = Field(default="Europe/Warsaw", description="Time zone of schedules and dates.")
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("mirror")
+    @classmethod
+    def _mirror_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// address")
+        return value.rstrip("/")
 
     @property
     def resolved_database_url(self) -> str:

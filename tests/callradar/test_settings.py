@@ -12,20 +12,21 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     settings = Settings()
     assert settings.data_dir == tmp_path / "data"
     assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'data' / 'callradar.db'}"
-    assert settings.notify_policy == "after-review"
+    assert settings.mirror is None
 
 
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CALLRADAR_DATA_DIR", str(tmp_path / "elsewhere"))
     monkeypatch.setenv("CALLRADAR_DATABASE_URL", "postgresql+psycopg://u:p@db/callradar")
-    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "immediate")
+    monkeypatch.setenv("CALLRADAR_MIRROR", "http://127.0.0.1:8765")
     settings = Settings()
     assert settings.data_dir == tmp_path / "elsewhere"
     assert settings.resolved_database_url == "postgresql+psycopg://u:p@db/callradar"
-    assert settings.notify_policy == "immediate"
+    assert settings.mirror == "http://127.0.0.1:8765"
 
 
 def test_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "sometimes")
-    with pytest.raises(ValueError, match="notify_policy"):
+    monkeypatch.setenv("CALLRADAR_DATA_DIR", "")
+    monkeypatch.setenv("CALLRADAR_MIRROR", "not a url")
+    with pytest.raises(ValueError, match="mirror"):
         Settings()

@@ -1,0 +1,184 @@
+"""Calls entered by hand: import, listing, versions, and refusal of bad files."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from callradar import db
+from callradar.calls import CallRecord, Outcome, upsert_call
+from callradar.cli import SAMPLE_CALLS
+from callradar.deadlines import parse_deadline
+from callradar.models import Call, CallVersion
+from callradar.text import clean_text
+from tests.conftest import CliRun
+
+CALL = {
+    "id": "HORIZON-CL4-2027-DIGITAL-EMERGING-01-33",
+    "title": "Photonic integrated circuits for datacom",
+    "description": "Expected Outcome: PIC-based transceivers.\nScope: silicon photonics.",
+    "url": "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
+    "topic-details/HORIZON-CL4-2027-DIGITAL-EMERGING-01-33",
+    "programme": "Horizon Europe",
+    "deadlines": ["2027-09-14T17:00:00+02:00", "2027-04-08T17:00:00+02:00"],
+    "status": "forthcoming",
+    "language": "en",
+    "source": "eu-portal",
+}
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any] | str]) -> Path:
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def count_calls(engine: Engine) -> int:
+    with db.session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(Call)) or 0
+
+
+def test_import_and_list_json(cli: CliRun, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "calls.jsonl", [CALL, {"id": "X-1", "title": "A call"}])
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 changed, 0 unchanged" in result.output
+    listed = {c["id"]: c for c in json.loads(cli("calls", "list", "--json").stdout)}
+    call = listed[CALL["id"]]
+    assert call["source"] == "eu-portal"
+    assert call["title"] == CALL["title"]
+    assert call["url"] == CALL["url"]
+    assert call["status"] == "forthcoming"
+    assert call["programme"] == "Horizon Europe"
+    assert call["deadlines"] == ["2027-04-08T17:00:00+02:00", "2027-09-14T17:00:00+02:00"]
+    assert listed["X-1"]["source"] == "manual"
+    assert listed["X-1"]["deadlines"] == []
+
+
+def test_sample_calls_import(cli: CliRun) -> None:
+    assert cli("calls", "import", SAMPLE_CALLS).exit_code == 0
+    listed = json.loads(cli("calls", "list", "--json", "--source", "manual").stdout)
+    quarter = next(c for c in listed if c["deadlines"] == ["2027-Q1"])
+    assert quarter["status"] == "forthcoming"
+
+
+def test_reimport_is_unchanged_and_a_moved_deadline_is_a_new_version(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "calls.jsonl", [CALL])
+    cli("calls", "import", path)
+    assert "0 new, 0 changed, 1 unchanged" in cli("calls", "import", path).output
+    moved = dict(CALL, deadlines=["2027-04-15T17:00:00+02:00", "2027-09-14T17:00:00+02:00"])
+    assert (
+        "0 new, 1 changed, 0 unchanged"
+        in cli("calls", "import", write_jsonl(tmp_path / "moved.jsonl", [moved])).output
+    )
+    with db.session_scope(engine) as session:
+        call = session.scalar(select(Call))
+        assert call is not None
+        assert call.version == 2
+        versions = session.scalars(select(CallVersion).order_by(CallVersion.version)).all()
+        assert [v.version for v in versions] == [1, 2]
+        assert versions[1].changed_fields == ["deadlines"]
+        assert versions[0].snapshot["deadlines"][0] == "2027-04-08T17:00:00+02:00"
+
+
+BAD_LINES: dict[str, tuple[list[dict[str, Any] | str], str, str]] = {
+    # name: (rows, text of the place, text of the message)
+    "malformed JSON": ([CALL, '{"id": "A", "title": '], "line 2", "malformed JSON"),
+    "missing title": ([CALL, {"id": "A"}], "line 2, field 'title'", "required"),
+    "bad deadline": (
+        [{"id": "A", "title": "T", "deadlines": ["31.02.2027"]}],
+        "line 1, field 'deadlines'",
+        "not a valid date",
+    ),
+    "bad status": (
+        [{"id": "A", "title": "T", "status": "maybe"}],
+        "line 1, field 'status'",
+        "forthcoming",
+    ),
+    "unknown field": (
+        [{"id": "A", "title": "T", "deadline": "2027-01-01"}],
+        "line 1, field 'deadline'",
+        "unknown field",
+    ),
+    "duplicate id": ([CALL, CALL], "line 2, field 'id'", "duplicate call id"),
+    "not an object": (["[1, 2]"], "line 1", "expected a JSON object"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_LINES))
+def test_bad_calls_file_is_refused_whole(
+    case: str, cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    rows, place, message = BAD_LINES[case]
+    cli("calls", "import", SAMPLE_CALLS)
+    before = count_calls(engine)
+    path = write_jsonl(tmp_path / "bad.jsonl", [{"id": "NEW-1", "title": "Fine"}, *rows])
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    # The fine first line shifts every reported line by one.
+    line = int(place.split(",")[0].split()[1]) + 1
+    expected_place = place.replace(place.split(",")[0], f"line {line}")
+    assert f"{path}: {expected_place}" in result.stderr
+    assert message in result.stderr
+    assert count_calls(engine) == before
+
+
+def test_status_is_checked_against_the_dates(engine: Engine) -> None:
+    record = CallRecord(id="OLD", title="Old", status="open", deadlines=["2024-01-31"])
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    with db.session_scope(engine) as session:
+        assert upsert_call(session, record, now).call.status == "closed"
+        future = CallRecord(
+            id="SOON", title="Soon", opening_date=date(2027, 2, 1), deadlines=["2027-05-01"]
+        )
+        assert upsert_call(session, future, now).call.status == "forthcoming"
+
+
+def test_same_call_from_two_sources_is_linked(engine: Engine) -> None:
+    ncbr = CallRecord(
+        id="/web/ncbr/feng010101-ip01-00326",
+        source="ncbr",
+        title="SMART",
+        link_key="FENG.01.01-IP.01-003/26",
+    )
+    fe = CallRecord(id="FENG.01.01-IP.01-003/26", source="fe-portal", title="Ścieżka SMART")
+    with db.session_scope(engine) as session:
+        first = upsert_call(session, ncbr).call
+        second = upsert_call(session, fe)
+        assert second.outcome is Outcome.NEW
+        assert second.call.same_as_id == first.id
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "latest"),
+    [
+        ("2027-04-08T00:00:00.000+0000", "datetime", date(2027, 4, 8)),
+        ("2026-06-16", "date", date(2026, 6, 16)),
+        ("2026-11", "month", date(2026, 11, 30)),
+        ("2027-Q1", "quarter", date(2027, 3, 31)),
+        ("2028-q1", "quarter", date(2028, 3, 31)),
+    ],
+)
+def test_deadline_precision(value: str, precision: str, latest: date) -> None:
+    deadline = parse_deadline(value)
+    assert (deadline.precision, deadline.latest) == (precision, latest)
+
+
+@pytest.mark.parametrize("value", ["2026-13", "yesterday", "2026-02-30", "2027-Q5"])
+def test_bad_deadlines_are_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=value):
+        parse_deadline(value)
+
+
+def test_clean_text_removes_what_breaks_documents() -> None:
+    assert clean_text("A\x00B\x0bC\x07\ufffe  D\r\n\r\n\r\nE") == "ABC D\n\nE"
