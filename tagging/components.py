@@ -1,0 +1,233 @@
+"""spaCy pieces the tagging pipeline's config names: the pattern loader, the word
+normaliser, the bag-of-words classifier over normalised words, and the combiner."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from spacy.attrs import NORM, ORTH
+from spacy.language import Language
+from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.ml.extract_ngrams import extract_ngrams
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, registry
+from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
+from thinc.layers.resizable import resize_linear_weighted
+from thinc.types import Floats2d
+
+from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
+from tagging.normalise import MODES, Mode, normaliser
+from tagging.result import AreaTag
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+SPANS_KEY = "callradar_rules"
+STRENGTHS: tuple[str, ...] = ("core", "term")
+
+Doc.set_extension("callradar_areas", default=None, force=True)
+Doc.set_extension("callradar_domains", default=None, force=True)
+
+
+def pattern_files(lang: str) -> list[Path]:
+    """Pattern files a pipeline for `lang` uses: Polish calls also use English terms."""
+    langs = [lang] if lang == "en" else [lang, "en"]
+    return [PATTERNS_DIR / f"{code}.jsonl" for code in langs]
+
+
+def read_patterns(path: Path) -> list[dict[str, Any]]:
+    """Read one pattern file, naming the file and line of any bad pattern."""
+    patterns: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{where}: not valid JSON ({e.msg})") from None
+            if not isinstance(entry, dict) or set(entry) != {"label", "pattern", "id"}:
+                raise ValueError(f"{where}: expected an object with label, pattern and id")
+            if entry["label"] not in ALL_CODES:
+                raise ValueError(f"{where}: unknown area or domain code {entry['label']!r}")
+            if entry["id"] not in STRENGTHS:
+                raise ValueError(f"{where}: id must be one of {STRENGTHS}, not {entry['id']!r}")
+            if not isinstance(entry["pattern"], str) or not entry["pattern"].strip():
+                raise ValueError(f"{where}: pattern must be a non-empty phrase")
+            patterns.append(entry)
+    return patterns
+
+
+@registry.misc("callradar.area_patterns.v1")
+def area_patterns(lang: str) -> list[dict[str, Any]]:
+    return [p for path in pattern_files(lang) for p in read_patterns(path)]
+
+
+class Normaliser:
+    """Sets each word's NORM to its normalised form, once per vocabulary entry.
+
+    The norm lives on the lexeme, so a word seen before costs nothing; the rule matcher
+    and the classifier both read NORM.
+    """
+
+    def __init__(self, nlp: Language, mode: Mode) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown normalisation mode {mode!r}; expected one of {MODES}")
+        self.vocab = nlp.vocab
+        self.normalise: Callable[[str], str] = normaliser(nlp.lang, mode)
+        self._seen: set[int] = set()
+
+    def __call__(self, doc: Doc) -> Doc:
+        new = set(doc.to_array(ORTH).tolist()) - self._seen
+        for orth in new:
+            lexeme = self.vocab[orth]
+            lexeme.norm_ = self.normalise(lexeme.orth_)
+        self._seen |= new
+        return doc
+
+
+@Language.factory("callradar_normaliser", default_config={"mode": "lemma+stem"})
+def make_normaliser(nlp: Language, name: str, mode: Mode) -> Normaliser:
+    return Normaliser(nlp, mode)
+
+
+@registry.architectures("callradar.TextCatBOWNorm.v1")
+def build_bow_norm_classifier(
+    ngram_size: int, length: int, nO: int | None = None
+) -> Model[list[Doc], Floats2d]:
+    """spaCy's multi-label bag-of-words classifier (TextCatBOW.v3), fed with NORM instead
+    of ORTH so that the inflected forms of a Polish word share one feature."""
+    length = 2 ** (length - 1).bit_length()
+    sparse_linear = SparseLinear_v2(nO=nO, length=length)
+    resizable_layer: Model[Floats2d, Floats2d] = resizable(
+        sparse_linear,
+        resize_layer=partial(resize_linear_weighted, fill_defaults={"b": -5000, "W": 0}),
+    )
+    model = chain(extract_ngrams(ngram_size, attr=NORM), resizable_layer)
+    model = chain(with_cpu(model, model.ops), with_cpu(Logistic(), model.ops))
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.set_ref("output_layer", sparse_linear)
+    model.attrs["multi_label"] = True
+    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
+    return model
+
+
+_SENTENCE_ENDS = frozenset(".!?;")
+_SENTENCE_REACH = 50
+
+
+def _sentence(doc: Doc, span: Span) -> tuple[int, int]:
+    """Token bounds of the sentence around `span`, found by punctuation and line breaks:
+    a blank pipeline has no sentence splitter, and only matched sentences are needed."""
+
+    def ends_sentence(i: int) -> bool:
+        token = doc[i]
+        return token.text in _SENTENCE_ENDS or (token.is_space and "\n" in token.text)
+
+    start = span.start
+    while start > 0 and span.start - start < _SENTENCE_REACH and not ends_sentence(start - 1):
+        start -= 1
+    end = span.end
+    while end < len(doc) and end - span.end < _SENTENCE_REACH and not ends_sentence(end):
+        end += 1
+    if end < len(doc) and not doc[end].is_space:
+        end += 1
+    return start, end
+
+
+def _evidence(doc: Doc, spans: list[Span], limit: int) -> list[str]:
+    """The first `limit` sentences holding matches, each with its matches marked «...»."""
+    by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    for span in spans:
+        by_sentence[_sentence(doc, span)].append(span)
+    evidence: list[str] = []
+    for (start, end), matched in sorted(by_sentence.items())[:limit]:
+        text = ""
+        cursor = doc[start].idx
+        for span in sorted(matched, key=lambda s: s.start):
+            text += doc.text[cursor : span.start_char] + "«" + span.text + "»"
+            cursor = span.end_char
+        text += doc.text[cursor : doc[end - 1].idx + len(doc[end - 1].text)]
+        evidence.append(" ".join(text.split()))
+    return evidence
+
+
+class AreaCombiner:
+    """Turns rule matches and classifier scores into areas and domains.
+
+    An area needs at least one matched phrase (so every area has evidence); its score
+    blends the strength of the matches (1 - e^-sum of pattern weights) with the
+    classifier's probability, so a passing mention the classifier doubts stays below the
+    threshold while a call built around the area passes on its phrases alone.
+    """
+
+    def __init__(
+        self,
+        weights: dict[str, float],
+        rule_share: float,
+        threshold: float,
+        domain_threshold: float,
+        max_evidence: int,
+    ) -> None:
+        if set(weights) != set(STRENGTHS):
+            raise ValueError(f"weights must give one weight for each of {STRENGTHS}")
+        self.weights = weights
+        self.rule_share = rule_share
+        self.threshold = threshold
+        self.domain_threshold = domain_threshold
+        self.max_evidence = max_evidence
+
+    def _score(self, spans: list[Span], probability: float) -> float:
+        strength = sum(self.weights[span.id_] for span in spans)
+        rules = 1.0 - math.exp(-strength)
+        return self.rule_share * rules + (1.0 - self.rule_share) * probability
+
+    def __call__(self, doc: Doc) -> Doc:
+        by_label: dict[str, list[Span]] = defaultdict(list)
+        for span in doc.spans[SPANS_KEY]:
+            by_label[span.label_].append(span)
+        areas: list[AreaTag] = []
+        for area in AREAS:
+            spans = filter_spans(by_label.get(area.code, []))
+            if not spans:
+                continue
+            score = self._score(spans, doc.cats.get(area.code, 0.0))
+            if score >= self.threshold:
+                evidence = _evidence(doc, spans, self.max_evidence)
+                areas.append(AreaTag(area.code, round(score, 3), evidence))
+        domains = {domain_of(a.code) for a in areas}
+        for domain in DOMAINS:
+            spans = filter_spans(by_label.get(domain.code, []))
+            if spans and self._score(spans, doc.cats.get(domain.code, 0.0)) >= self.domain_threshold:
+                domains.add(domain.code)
+        doc._.callradar_areas = areas
+        doc._.callradar_domains = [d.code for d in DOMAINS if d.code in domains]
+        return doc
+
+
+@Language.factory(
+    "callradar_area_combiner",
+    default_config={
+        "weights": {"core": 1.0, "term": 0.5},
+        "rule_share": 0.6,
+        "threshold": 0.5,
+        "domain_threshold": 0.5,
+        "max_evidence": 3,
+    },
+)
+def make_area_combiner(
+    nlp: Language,
+    name: str,
+    weights: dict[str, float],
+    rule_share: float,
+    threshold: float,
+    domain_threshold: float,
+    max_evidence: int,
+) -> AreaCombiner:
+    return AreaCombiner(weights, rule_share, threshold, domain_threshold, max_evidence)

@@ -1,0 +1,67 @@
+"""Word normalisation for matching: lower-casing, lemmatisation and, for Polish, light stemming.
+
+spaCy's Polish lookup lemmatizer needs tables a blank pipeline does not have, so the
+tagger normalises words itself: simplemma maps a known inflected form to its lemma, and a
+suffix stripper then folds what simplemma does not know ("fotoniki", "fotonicznych") and
+its inconsistencies ("obrazowania" -> "obrazowanie" but "obrazowanie" -> "obrazować") onto
+one stem. Patterns and texts go through the same function, so only consistency matters,
+not linguistic correctness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import simplemma
+
+Mode = Literal["lower", "lemma", "lemma+stem"]
+MODES: tuple[Mode, ...] = ("lower", "lemma", "lemma+stem")
+
+# Polish calls use English terms ("MEMS", "chiplets", "edge AI"), so Polish words fall back
+# to the English dictionary when the Polish one does not know them.
+_SIMPLEMMA_LANGUAGES: dict[str, tuple[str, ...]] = {"en": ("en",), "pl": ("pl", "en")}
+
+# Inflectional endings of Polish nouns, adjectives and the verb forms simplemma returns
+# as lemmas; longest first so "-owania" wins over "-a".
+_PL_ENDINGS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "owania owanie owaniu owaniem ować "
+            "aniami aniach ania anie aniu aniem ać "
+            "owych owymi owego owemu owej owym owy owa owe "
+            "iami iach ami ach ach ymi imi ych ich ego emu ów om owi "
+            "ie ia iu ii ią ię ej ym im ą ę a e i y o u ć"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
+_PL_MIN_STEM = 4
+
+
+def stem_pl(word: str) -> str:
+    """Strip one Polish inflectional ending, keeping a stem of at least four letters."""
+    for ending in _PL_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _PL_MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:
+    """The function mapping a word of a text in `lang` to the form patterns are matched on."""
+    if mode not in MODES:
+        raise ValueError(f"unknown normalisation mode {mode!r}; expected one of {MODES}")
+    if mode == "lower":
+        return str.lower
+    languages = _SIMPLEMMA_LANGUAGES.get(lang, (lang,))
+    stem = lang == "pl" and mode == "lemma+stem"
+
+    def normalise(word: str) -> str:
+        lowered = word.lower()
+        if not lowered.isalpha():
+            return lowered
+        lemma = simplemma.lemmatize(lowered, lang=languages).lower()
+        return stem_pl(lemma) if stem else lemma
+
+    return normalise

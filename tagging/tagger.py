@@ -1,0 +1,106 @@
+"""The tagger the rest of callradar calls: calls in, areas with scores and evidence out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import tagging.components  # noqa: F401  (registers what the pipelines' configs name)
+from tagging.language import SUPPORTED, LanguageDetector
+from tagging.normalise import Mode
+from tagging.result import CallText, TagResult
+from tagging.text import call_document, has_words
+from tagging.train import MODELS_DIR
+
+_BATCH = 256
+
+
+@dataclass(slots=True)
+class _Pending:
+    call: CallText
+    text: str = ""
+    language: str | None = None
+    notes: list[str] = field(default_factory=list)
+    result: TagResult | None = None
+
+
+def _claimed_language(language: str | None) -> str | None:
+    """A source's language claim ('EN', 'pl-PL') as one of ours, or None."""
+    if not language:
+        return None
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in SUPPORTED else None
+
+
+class Tagger:
+    """Tags calls in English and Polish with the pipelines trained by `callradar tag train`.
+
+    Load once (a second or two, mostly the Polish dictionary) and reuse: `tag_many` sends
+    texts through `nlp.pipe` in batches, one pipeline per language.
+    """
+
+    def __init__(self, pipelines: dict[str, Language], detector: LanguageDetector) -> None:
+        self.pipelines = pipelines
+        self.detector = detector
+
+    @classmethod
+    def load(cls, models_dir: Path = MODELS_DIR, *, normalisation: Mode | None = None) -> Tagger:
+        """Load the trained pipelines from `models_dir`; `normalisation` overrides how words
+        are normalised before matching (for measuring the lemmatiser's effect)."""
+        config: dict[str, object] = {}
+        if normalisation is not None:
+            config = {"components": {"normaliser": {"mode": normalisation}}}
+        pipelines: dict[str, Language] = {}
+        for lang in SUPPORTED:
+            path = models_dir / lang
+            if not (path / "config.cfg").is_file():
+                raise FileNotFoundError(
+                    f"no trained tagging pipeline at {path}; run `callradar tag train`"
+                )
+            pipelines[lang] = spacy.load(path, config=config)
+        return cls(pipelines, LanguageDetector())
+
+    def tag(self, call: CallText) -> TagResult:
+        return next(self.tag_many([call]))
+
+    def tag_many(self, calls: Iterable[CallText]) -> Iterator[TagResult]:
+        """Tag calls in order. A call with no words or in another language comes back
+        with `skipped` set to the reason, never as an error."""
+        iterator = iter(calls)
+        while batch := list(islice(iterator, _BATCH)):
+            yield from self._tag_batch(batch)
+
+    def _tag_batch(self, calls: list[CallText]) -> list[TagResult]:
+        pending = [self._prepare(call) for call in calls]
+        for lang, nlp in self.pipelines.items():
+            todo = [p for p in pending if p.result is None and p.language == lang]
+            for item, doc in zip(todo, nlp.pipe(p.text for p in todo), strict=True):
+                item.result = TagResult(
+                    id=item.call.id,
+                    language=lang,
+                    areas=doc._.callradar_areas,
+                    domains=doc._.callradar_domains,
+                    notes=item.notes,
+                )
+        return [p.result for p in pending if p.result is not None]
+
+    def _prepare(self, call: CallText) -> _Pending:
+        text, notes = call_document(call.title, call.description)
+        item = _Pending(call, text, notes=notes)
+        if not has_words(text):
+            item.result = TagResult(
+                call.id, None, skipped="no text to tag once markup and control characters are removed"
+            )
+            return item
+        item.language = _claimed_language(call.language)
+        if item.language is None:
+            detection = self.detector.detect(text)
+            if detection.language is None:
+                item.result = TagResult(call.id, None, skipped=detection.reason, notes=notes)
+            item.language = detection.language
+        return item

@@ -1,0 +1,50 @@
+"""Turning a call's raw title and description into the text the pipeline reads."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Calls run to tens of thousands of characters; past this the rest is annexes and
+# boilerplate, and a megabyte of text would only slow the batch down.
+MAX_CHARS = 100_000
+
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean(raw: str) -> str:
+    """Plain text from a string that may hold HTML, entities and control characters.
+
+    Block-level tags become line breaks, so list items and paragraphs stay separate
+    sentences for the evidence; control and format characters are dropped.
+    """
+    text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", raw))
+    text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+    text = html.unescape(text)
+    text = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    )
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def call_document(title: str, description: str) -> tuple[str, list[str]]:
+    """The text to tag for one call (title, blank line, description) and notes on what was
+    done to it."""
+    title, description = clean(title), clean(description)
+    text = f"{title}\n\n{description}" if title and description else title or description
+    notes: list[str] = []
+    if len(text) > MAX_CHARS:
+        notes.append(f"text cut from {len(text)} to its first {MAX_CHARS} characters")
+        text = text[:MAX_CHARS]
+    return text, notes
+
+
+def has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
