@@ -55,7 +55,7 @@ class ContactIn(Strict):
     name: Text
     email: EmailStr
     language: Language = "pl"
-    notify: list[str] = Field(default_factory=lambda: ["email"])
+    notify: list[str] = ["email"]
     digest: Digest = "daily"
 
     @field_validator("notify")
@@ -97,7 +97,7 @@ class MemberIn(Strict):
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
     keywords: list[Text] = Field(default_factory=list)
     trl: tuple[Trl, Trl] | None = None
-    roles: list[Role] = Field(default_factory=lambda: ["partner"])
+    roles: list[Role] = ["partner"]
     mentor: bool = False
     contacts: list[ContactIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(default_factory=list)

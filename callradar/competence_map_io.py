@@ -340,7 +340,7 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         if code in member["areas"]:
             problems.append(Problem(f"area {code!r} is given twice for this member", place, "code"))
         member["areas"][code] = row.get("level")
-        return ("areas", code)
+        return ("areas", str(code))
 
     def add_contact(member: Raw, row: Raw, place: Place) -> Loc:
         if "notify" in row:
