@@ -109,6 +109,8 @@ class Call(Base):
     changed_at: Mapped[datetime | None]
     # The fingerprint the current tags were computed from; differs when the call changed.
     tagged_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Set once the coordinator corrected the areas: from then on they, not the tagger, decide.
+    tags_corrected_at: Mapped[datetime | None]
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     review_status: Mapped[str] = mapped_column(String(20), default="pending")
     review_reason: Mapped[str | None] = mapped_column(Text)

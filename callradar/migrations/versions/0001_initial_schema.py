@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("tagged_fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("tags_corrected_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("flagged", sa.Boolean(), nullable=False),
         sa.Column("review_status", sa.String(length=20), nullable=False),
         sa.Column("review_reason", sa.Text(), nullable=True),
