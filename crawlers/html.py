@@ -1,0 +1,58 @@
+"""HTML from the sources turned into clean text that keeps its structure as lines.
+
+Headings and paragraphs become lines of their own, so the portal's section labels
+("Expected Outcome:", "Scope:") stay visible for the tagger and for readers; list items
+become "- " lines.
+"""
+
+from __future__ import annotations
+
+from lxml import etree, html
+
+from callradar.text import clean_text
+
+_BLOCKS = frozenset(
+    ["address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul"]
+)
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button", "form"})
+
+
+def html_to_text(markup: str | None) -> str:
+    """Clean text of an HTML fragment (or of plain text, which passes through cleaned)."""
+    if not markup or not markup.strip():
+        return ""
+    if "<" not in markup:
+        return clean_text(markup)
+    try:
+        root = html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return clean_text(markup)
+    parts: list[str] = []
+    _walk(root, parts)
+    # One line a block: blank lines between list items read as separate sections.
+    return "\n".join(line for line in clean_text("".join(parts)).split("\n") if line)
+
+
+def _walk(element: html.HtmlElement, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIPPED:
+        if element.tail:
+            parts.append(element.tail)
+        return
+    block = tag in _BLOCKS
+    if block:
+        parts.append("\n")
+    if tag == "li":
+        parts.append("- ")
+    elif tag == "br":
+        parts.append("\n")
+    elif tag in {"td", "th"}:
+        parts.append(" ")
+    if element.text and tag != "br" and isinstance(element.tag, str):
+        parts.append(element.text)
+    for child in element:
+        _walk(child, parts)
+    if block:
+        parts.append("\n")
+    if element.tail:
+        parts.append(element.tail)

@@ -1,0 +1,116 @@
+"""Downloader middlewares and the add-on of mirror mode; retries with back-off.
+
+Mirror mode (DESIGN.md): with ``CALLRADAR_MIRROR=http://127.0.0.1:PORT`` every request to
+``https://HOST/PATH?QUERY`` goes to ``http://127.0.0.1:PORT/HOST/PATH?QUERY`` instead, same
+method and body. Spiders never see the mirror: responses come back under their real URL, so
+links join, ids and stored URLs are the real ones.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+ORIGINAL_URL = "callradar_original_url"
+
+
+def mirror_url(url: str, mirror: str) -> str:
+    """``https://HOST/PATH?QUERY`` as served by the mirror at ``mirror``."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{mirror.rstrip('/')}/{parts.netloc}{path}{query}"
+
+
+class MirrorMiddleware:
+    """Sends every request to the mirror and gives the response back its real URL."""
+
+    def __init__(self, mirror: str) -> None:
+        self.mirror = mirror
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        mirror = crawler.settings.get("CALLRADAR_MIRROR")
+        if not mirror:
+            raise NotConfigured
+        return cls(mirror)
+
+    def process_request(self, request: Request) -> Request | None:
+        if ORIGINAL_URL in request.meta:
+            return None
+        # The request already passed the duplicate filter and robots.txt under its real URL;
+        # its mirrored copy must pass neither again.
+        return request.replace(
+            url=mirror_url(request.url, self.mirror),
+            dont_filter=True,
+            meta={**request.meta, ORIGINAL_URL: request.url, "dont_obey_robotstxt": True},
+        )
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        original = request.meta.get(ORIGINAL_URL)
+        if original is None:
+            return response
+        return response.replace(url=original)
+
+
+class MirrorMode:
+    """Add-on: a crawl against a mirror on loopback needs no throttling and no HTTP cache."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.get("CALLRADAR_MIRROR"):
+            return
+        # "project" priority so that these win over settings.py but not over ``-s``.
+        for name, value in {
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+            "HTTPCACHE_ENABLED": False,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "DOWNLOAD_TIMEOUT": settings.getfloat("CALLRADAR_MIRROR_TIMEOUT"),
+            "RETRY_BACKOFF_BASE": 0.05,
+        }.items():
+            settings.set(name, value, priority="project")
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (5xx, timeouts, dropped connections), each after a growing pause.
+
+    The pause holds the request's download slot, so the whole site is given a rest, not
+    only this URL: 1 s, 2 s, 4 s … with ``RETRY_BACKOFF_BASE = 1``, at most
+    ``RETRY_BACKOFF_MAX``.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._pause(request)
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._pause(request)
+        return result
+
+    async def _pause(self, request: Request) -> None:
+        attempt = request.meta.get("retry_times", 0)
+        await sleep(min(self.cap, self.base * 2**attempt))

@@ -1,0 +1,1 @@
+"""One spider per funding source; a stored call's ``source`` is its spider's name."""

@@ -1,0 +1,119 @@
+"""What every call spider shares: typed arguments, requests with an errback, a health record.
+
+A spider only parses. It reports trouble in two lists the pipelines read when it closes:
+``problems`` (the crawl of this source failed: a page could not be fetched, or its layout
+was not what the parser knows) and ``notes`` (worth telling the coordinator, not a failure).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+import scrapy
+from pydantic import BaseModel, ConfigDict, Field
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawlers.dates import WARSAW
+from crawlers.middlewares import ORIGINAL_URL
+
+
+class SpiderArgs(BaseModel):
+    """Arguments a call spider takes (``scrapy crawl NAME -a run_id=3 -a max_pages=2``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run_id: int | None = Field(default=None, ge=1, description="The SourceRun row to fill in.")
+    max_pages: int | None = Field(
+        default=None, ge=1, description="Stop paging a listing after this many pages."
+    )
+
+
+class LayoutChanged(Exception):
+    """A page does not look the way the spider's parser expects."""
+
+
+class CallSpider(scrapy.Spider):
+    """Base of the call spiders."""
+
+    title: ClassVar[str]
+    home_url: ClassVar[str]
+    language: ClassVar[str]
+    # A source that legitimately lists no calls at times says so; the others fail on none.
+    may_be_empty: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.args = SpiderArgs.model_validate(kwargs)
+        super().__init__(*args)
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CallSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield self.request(url, self.parse)
+
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
+        """A request whose failure is recorded as this source's problem."""
+        kwargs.setdefault("errback", self.on_request_failed)
+        return Request(url, callback=callback, **kwargs)
+
+    def on_request_failed(self, failure: Failure) -> None:
+        """Record a request that failed for good (after the retries)."""
+        self.fail(describe_failure(failure))
+
+    def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        if spider is self:
+            error = failure.value
+            self.fail(f"{response.url}: {type(error).__name__}: {error}")
+
+    def fail(self, message: str) -> None:
+        self.problems.append(message)
+        self.logger.error(message)
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+        self.logger.warning(message)
+
+    def today(self) -> date:
+        return datetime.now(WARSAW).date()
+
+
+def describe_failure(failure: Failure) -> str:
+    """'GET https://…: HTTP 500' — the real URL, also when the request went to a mirror."""
+    request: Request = failure.request  # type: ignore[attr-defined]
+    url = request.meta.get(ORIGINAL_URL, request.url)
+    if failure.check(HttpError):
+        reason = f"HTTP {failure.value.response.status}"
+    elif failure.check(TimeoutError, TCPTimedOutError):
+        reason = "timed out"
+    elif failure.check(IgnoreRequest):
+        reason = str(failure.value) or "request ignored"
+    else:
+        reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+    return f"{request.method} {url}: {reason}"
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """A lower-case ASCII id from a title ("Ścieżka SMART" → "sciezka-smart")."""
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+
+
+# A Polish cohesion-policy call number: FENG.01.01-IP.02-001/26, FERS.01.05-IP.08-001/24 …
+CALL_NUMBER = re.compile(r"\b[A-Z]{2,6}\.\d{2}\.\d{2}-[A-Z0-9]{2,4}\.\d{2}-\d{3}/\d{2}\b")
