@@ -23,7 +23,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
 from callradar.calls import CallRecord, Outcome, upsert_call
-from callradar.db import make_engine, session_scope, upgrade
+from callradar.db import current_revision, make_engine, session_scope, upgrade
 from callradar.deadlines import parse_deadline
 from callradar.models import SourceRun, utcnow
 from callradar.settings import get_settings
@@ -125,9 +125,15 @@ def _money(budget: float | str | None, currency: str | None) -> tuple[float | No
 
 @lru_cache
 def ready_engine(url: str) -> Engine:
-    """One migrated engine per database URL and process (spiders of a process share it)."""
+    """One engine per database URL and process (spiders of a process share it).
+
+    A database never migrated (a first ``scrapy crawl``) is migrated; an existing one is
+    taken as it is, because loading the migrations costs seconds on every crawl
+    (``callradar db upgrade`` brings an older one up to date).
+    """
     engine = make_engine(url)
-    upgrade(engine)
+    if current_revision(engine) is None:
+        upgrade(engine)
     return engine
 
 

@@ -16,9 +16,9 @@ from crawlers.items import RawCall
 from crawlers.spiders.base import CallSpider, LayoutChanged
 
 LISTING_URL = "https://ncn.gov.pl/finansowanie-nauki/konkursy/harmonogram"
-_DEADLINE_SENTENCE = re.compile(
-    r"[^.\n]*(?:nabór wniosków|składania wniosków|należy złożyć|trwa do)[^\n]*?\d{4}[^\n.]*",
-    re.I,
+# One line of the body (a paragraph) that states when applications close.
+_DEADLINE_LINE = re.compile(
+    r"[^\n]*(?:nabór wniosków|składania wniosków|należy złożyć|trwa do)[^\n]*\d{4}[^\n]*", re.I
 )
 _BUDGET = re.compile(r"budżet konkursu[^.\n]*", re.I)
 
@@ -48,7 +48,7 @@ class NcnSpider(CallSpider):
         text = "\n".join(t.strip() for t in body[0].css("::text").getall() if t.strip())
         deadlines = [
             value
-            for sentence in _DEADLINE_SENTENCE.findall(text)
+            for sentence in _DEADLINE_LINE.findall(text)
             if (value := deadline_in(sentence)) is not None
         ]
         budget = _BUDGET.search(text)
