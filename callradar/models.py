@@ -391,3 +391,16 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Secret of the member's private calendar feed URL; made on first use, can be renewed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class LoginFailure(Base):
+    """A failed log-in, kept for a while to slow down password guessing per account and IP."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +43,55 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http:// or https:// address")
         return value.rstrip("/")
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the web app's session cookies and e-mailed links; "
+        "default: a random key generated once into the file secret_key in the data folder.",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie over HTTPS only; default: yes when "
+        "CALLRADAR_BASE_URL starts with https://.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="The web app's public address (https://radar.example.org), used in "
+        "e-mailed links and calendar feeds; default: the address a request came to.",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// address")
+        return value.rstrip("/")
+
+    @property
+    def resolved_cookie_secure(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return bool(self.base_url and self.base_url.startswith("https://"))
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or the one kept in the data folder (made on first use)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(secrets.token_urlsafe(48))
+            try:
+                # A hard link never replaces: of two processes starting at once, one key wins.
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text(encoding="ascii").strip()
 
     @property
     def resolved_database_url(self) -> str:
