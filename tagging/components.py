@@ -13,8 +13,8 @@ from typing import Any
 
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
-from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.ml.extract_ngrams import extract_ngrams
+from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
@@ -148,13 +148,17 @@ def _evidence(doc: Doc, spans: list[Span], limit: int) -> list[str]:
         by_sentence[_sentence(doc, span)].append(span)
     evidence: list[str] = []
     for (start, end), matched in sorted(by_sentence.items())[:limit]:
-        text = ""
-        cursor = doc[start].idx
-        for span in sorted(matched, key=lambda s: s.start):
-            text += doc.text[cursor : span.start_char] + "«" + span.text + "»"
-            cursor = span.end_char
-        text += doc.text[cursor : doc[end - 1].idx + len(doc[end - 1].text)]
-        evidence.append(" ".join(text.split()))
+        starts = {span.start for span in matched}
+        ends = {span.end for span in matched}
+        parts: list[str] = []
+        for token in doc[start:end]:
+            if token.i in starts:
+                parts.append("«")
+            parts.append(token.text)
+            if token.i + 1 in ends:
+                parts.append("»")
+            parts.append(token.whitespace_)
+        evidence.append(" ".join("".join(parts).split()))
     return evidence
 
 
@@ -189,12 +193,14 @@ class AreaCombiner:
         return self.rule_share * rules + (1.0 - self.rule_share) * probability
 
     def __call__(self, doc: Doc) -> Doc:
+        # A phrase names one thing: "photonic sensors" is optical sensing, so the "sensors"
+        # inside it does not also count for sensors and MEMS.
         by_label: dict[str, list[Span]] = defaultdict(list)
-        for span in doc.spans[SPANS_KEY]:
+        for span in filter_spans(doc.spans[SPANS_KEY]):
             by_label[span.label_].append(span)
         areas: list[AreaTag] = []
         for area in AREAS:
-            spans = filter_spans(by_label.get(area.code, []))
+            spans = by_label.get(area.code, [])
             if not spans:
                 continue
             score = self._score(spans, doc.cats.get(area.code, 0.0))
@@ -203,8 +209,9 @@ class AreaCombiner:
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
         domains = {domain_of(a.code) for a in areas}
         for domain in DOMAINS:
-            spans = filter_spans(by_label.get(domain.code, []))
-            if spans and self._score(spans, doc.cats.get(domain.code, 0.0)) >= self.domain_threshold:
+            spans = by_label.get(domain.code, [])
+            score = self._score(spans, doc.cats.get(domain.code, 0.0)) if spans else 0.0
+            if score >= self.domain_threshold:
                 domains.add(domain.code)
         doc._.callradar_areas = areas
         doc._.callradar_domains = [d.code for d in DOMAINS if d.code in domains]

@@ -11,6 +11,8 @@ SUPPORTED: tuple[str, ...] = ("en", "pl")
 # pilot line" comes out as Latin), so a short text is only asked "English or Polish?".
 _MIN_CHARS_FOR_OTHER = 200
 _MIN_CONFIDENCE_FOR_OTHER = 0.95
+# The opening of a call settles its language; reading all of it only costs time.
+_SAMPLE_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class LanguageDetector:
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
     def detect(self, text: str) -> Detection:
-        ranking = self._identifier.rank(text)
+        ranking = self._identifier.rank(text[:_SAMPLE_CHARS])
         best, confidence = ranking[0]
         if best in SUPPORTED:
             return Detection(best)

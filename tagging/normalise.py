@@ -26,13 +26,13 @@ _SIMPLEMMA_LANGUAGES: dict[str, tuple[str, ...]] = {"en": ("en",), "pl": ("pl", 
 # as lemmas; longest first so "-owania" wins over "-a".
 _PL_ENDINGS: tuple[str, ...] = tuple(
     sorted(
-        (
-            "owania owanie owaniu owaniem ować "
-            "aniami aniach ania anie aniu aniem ać "
-            "owych owymi owego owemu owej owym owy owa owe "
-            "iami iach ami ach ach ymi imi ych ich ego emu ów om owi "
-            "ie ia iu ii ią ię ej ym im ą ę a e i y o u ć"
-        ).split(),
+        [
+            "owania", "owanie", "owaniu", "owaniem", "ować", "aniami", "aniach", "ania", "anie",
+            "aniu", "aniem", "ać", "owych", "owymi", "owego", "owemu", "owej", "owym", "owy",
+            "owa", "owe", "iami", "iach", "ami", "ach", "ymi", "imi", "ych", "ich", "ego", "emu",
+            "ów", "om", "owi", "ie", "ia", "iu", "ii", "ią", "ię", "ej", "ym", "im", "ą", "ę", "a",
+            "e", "i", "y", "o", "u", "ć",
+        ],
         key=len,
         reverse=True,
     )

@@ -41,7 +41,9 @@ class TagResult:
         """The line written by file mode; `skipped` appears only on skipped calls."""
         line: dict[str, object] = {
             "id": self.id,
-            "areas": [{"code": a.code, "score": a.score, "evidence": a.evidence} for a in self.areas],
+            "areas": [
+                {"code": a.code, "score": a.score, "evidence": a.evidence} for a in self.areas
+            ],
             "domains": self.domains,
         }
         if self.skipped:

@@ -18,6 +18,7 @@ from tagging.text import call_document, has_words
 from tagging.train import MODELS_DIR
 
 _BATCH = 256
+_NO_TEXT = "no text to tag once markup and control characters are removed"
 
 
 @dataclass(slots=True)
@@ -93,9 +94,7 @@ class Tagger:
         text, notes = call_document(call.title, call.description)
         item = _Pending(call, text, notes=notes)
         if not has_words(text):
-            item.result = TagResult(
-                call.id, None, skipped="no text to tag once markup and control characters are removed"
-            )
+            item.result = TagResult(call.id, None, skipped=_NO_TEXT)
             return item
         item.language = _claimed_language(call.language)
         if item.language is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 # Calls run to tens of thousands of characters; past this the rest is annexes and
 # boilerplate, and a megabyte of text would only slow the batch down.
@@ -12,8 +11,15 @@ MAX_CHARS = 100_000
 
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Control and format characters (C0 and C1 controls, zero-width and bidi marks, BOM,
+# non-characters) except tab and line feed; they break documents and hide words.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -27,9 +33,7 @@ def clean(raw: str) -> str:
     text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", raw))
     text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
     text = html.unescape(text)
-    text = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
+    text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
 

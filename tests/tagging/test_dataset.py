@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from callradar.taxonomy import AREA_CODES
+from tagging.dataset import (
+    DEV_PATH,
+    TRAIN_PATH,
+    export_corrections,
+    read_labelled,
+    training_calls,
+)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_development_set_is_big_real_and_covers_every_area() -> None:
+    dev = read_labelled(DEV_PATH, require_url=True)
+    assert len(dev) >= 120
+    assert {c.language for c in dev} == {"en", "pl"}
+    assert set().union(*(c.areas for c in dev)) == AREA_CODES
+    assert sum(not c.areas for c in dev) >= 40
+
+
+def test_development_set_is_apart_from_training_examples() -> None:
+    dev = read_labelled(DEV_PATH)
+    train = read_labelled(TRAIN_PATH)
+    dev_texts = {_words(c.text) for c in dev}
+    dev_titles = {_words(c.title) for c in dev}
+    assert not dev_texts & {_words(c.text) for c in train}
+    assert not dev_titles & {_words(c.title) for c in train}
+    assert len({c.id for c in dev} | {c.id for c in train}) == len(dev) + len(train)
+
+
+def test_corrections_become_training_examples(tmp_path: Path) -> None:
+    lines = export_corrections([("Lidar for trains.", ["optical-imaging-sensing", "photonics"]),
+                                ("A health call.", [])])
+    again = export_corrections([("Lidar for trains.", ["photonics", "optical-imaging-sensing"])])
+    assert again[0] == lines[0]
+    (tmp_path / "train.jsonl").write_text(TRAIN_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "corrections-2026-05-01.jsonl").write_text("\n".join(lines) + "\n")
+    calls = training_calls(tmp_path)
+    assert calls[-2].areas == {"optical-imaging-sensing"} and calls[-1].codes == frozenset()
+
+
+def test_corrections_with_unknown_codes_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown taxonomy codes"):
+        export_corrections([("text", ["lasers"])])
+
+
+def test_labelled_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text(json.dumps({"id": "1", "title": "t", "description": "d", "codes": ["x"]}))
+    with pytest.raises(ValueError, match=r"dev\.jsonl:1: unknown taxonomy codes"):
+        read_labelled(path)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from callradar.taxonomy import AREA_CODES
+from tagging.components import PATTERNS_DIR, area_patterns, read_patterns
+from tagging.train import MODELS_DIR
+
+
+def test_every_area_has_english_and_polish_patterns() -> None:
+    for lang in ("en", "pl"):
+        labels = {p["label"] for p in read_patterns(PATTERNS_DIR / f"{lang}.jsonl")}
+        assert labels >= AREA_CODES, AREA_CODES - labels
+
+
+def test_a_bad_pattern_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "chip-design", "pattern": "RISC-V", "id": "core"}\n'
+                    '{"label": "not-an-area", "pattern": "x", "id": "core"}\n')
+    with pytest.raises(ValueError, match=r"p\.jsonl:2: unknown area or domain code"):
+        read_patterns(path)
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_shipped_pipeline_has_the_current_patterns(lang: str) -> None:
+    """The pattern files are the source; retrain (`callradar tag train`) after editing them."""
+    nlp = spacy.load(MODELS_DIR / lang)
+    shipped = nlp.get_pipe("area_rules").patterns
+    assert sorted(map(str, shipped)) == sorted(map(str, area_patterns(lang)))

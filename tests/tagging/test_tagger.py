@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from callradar.taxonomy import domain_of
+from tagging.result import CallText
+from tagging.tagger import Tagger
+
+
+def codes(tagger: Tagger, title: str, description: str, language: str | None = None) -> set[str]:
+    return {a.code for a in tagger.tag(CallText("c", title, description, language)).areas}
+
+
+def test_english_photonics_call(tagger: Tagger) -> None:
+    result = tagger.tag(CallText(
+        "1", "Open-access pilot line for photonic integrated circuits",
+        "Projects will develop silicon photonics and indium phosphide photonic integrated "
+        "circuits with integrated modulators and waveguides."))
+    assert result.language == "en"
+    (area,) = [a for a in result.areas if a.code == "integrated-photonics"]
+    assert 0.5 <= area.score <= 1.0
+    assert any("«silicon photonics»" in e for e in area.evidence)
+    assert "photonics" in result.domains
+    assert {domain_of(a.code) for a in result.areas} <= set(result.domains)
+
+
+def test_polish_inflected_call(tagger: Tagger) -> None:
+    result = tagger.tag(CallText(
+        "2", "Konkurs na projektowanie układów scalonych",
+        "Wsparcie projektowania układów scalonych ASIC i systemów na chipie oraz rozwój "
+        "fotoniki zintegrowanej i fotonicznych układów scalonych."))
+    assert result.language == "pl"
+    assert {"chip-design", "integrated-photonics"} <= {a.code for a in result.areas}
+
+
+def test_health_culture_and_sme_calls_get_no_area(tagger: Tagger) -> None:
+    assert not codes(tagger, "Clinical trials in oncology",
+                     "Non-commercial clinical trials of new cancer therapies; AI may support "
+                     "the analysis of patient data and digital tools may be used.")
+    assert not codes(tagger, "Ochrona dziedzictwa kulturowego",
+                     "Dofinansowanie konserwacji zabytków i digitalizacji zbiorów muzealnych.")
+    assert not codes(tagger, "Bony na cyfryzację dla MŚP",
+                     "Dotacje dla małych firm na usługi cyfrowe i sztuczną inteligencję.")
+
+
+def test_empty_and_markup_only_calls_are_skipped(tagger: Tagger) -> None:
+    for title, description in (("", ""), ("<p> </p>", "<script>alert(1)</script>&nbsp;")):
+        result = tagger.tag(CallText("x", title, description))
+        assert result.skipped and not result.areas
+
+
+def test_control_characters_and_huge_text(tagger: Tagger) -> None:
+    body = "Quantum\x00 key distribution\x0b networks and qubits. " * 20_000
+    result = tagger.tag(CallText("big", "Quantum communication", body))
+    assert [a.code for a in result.areas] == ["quantum-technologies"]
+    assert result.notes and "cut" in result.notes[0]
+
+
+def test_another_language_is_skipped_with_a_reason(tagger: Tagger) -> None:
+    german = ("Das Programm fördert Forschungsprojekte kleiner und mittlerer Unternehmen in "
+              "allen Branchen. Anträge können bis zum Ende des Jahres eingereicht werden, und "
+              "die Förderquote beträgt bis zu fünfzig Prozent der förderfähigen Kosten.")
+    result = tagger.tag(CallText("de", "Förderprogramm für Unternehmen", german))
+    assert result.skipped and "'de'" in result.skipped
+
+
+def test_claimed_language_is_used(tagger: Tagger) -> None:
+    assert tagger.tag(CallText("l", "MEMS", "MEMS sensors", "PL-pl")).language == "pl"
+
+
+def test_tag_many_keeps_order(tagger: Tagger) -> None:
+    calls = [CallText(str(i), "Lidar and spectroscopy", "Optical sensing.") for i in range(300)]
+    assert [r.id for r in tagger.tag_many(calls)] == [str(i) for i in range(300)]
