@@ -53,7 +53,7 @@ _QUARTER = re.compile(
     re.I,
 )
 _MONTH_YEAR = re.compile(rf"\b({_WORD})\s+(\d{{4}})\b", re.I)
-_DOTTED_MONTH = re.compile(r"\b(\d{1,2})\.(\d{4})\b")
+_DOTTED_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{4})\b")
 
 
 def normalise_date(text: str | None) -> str | None:

@@ -17,7 +17,7 @@ import scrapy
 from pydantic import BaseModel, ConfigDict, Field
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
@@ -99,7 +99,7 @@ def describe_failure(failure: Failure) -> str:
     url = request.meta.get(ORIGINAL_URL, request.url)
     if failure.check(HttpError):
         reason = f"HTTP {failure.value.response.status}"
-    elif failure.check(TimeoutError, TCPTimedOutError):
+    elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         reason = "timed out"
     elif failure.check(IgnoreRequest):
         reason = str(failure.value) or "request ignored"

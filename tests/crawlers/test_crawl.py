@@ -1,0 +1,175 @@
+"""Whole crawls through the real crawler, on loopback in mirror mode, into a test database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from callradar.db import session_scope
+from callradar.models import Call, CallVersion, SourceRun
+from crawlers.cli import crawl_command
+from crawlers.mirror_server import Fault, MirrorServer
+from crawlers.run import SourceSummary, UnknownSourceError, crawl
+from tests.crawlers.recorded import FIXTURES
+
+HOSTS = [
+    "api.tech.ec.europa.eu",
+    "www.gov.pl",
+    "www.parp.gov.pl",
+    "ncn.gov.pl",
+    "www.funduszeeuropejskie.gov.pl",
+]
+EXPECTED = {"eu-portal": 120, "fe-portal": 5, "ncbr": 48, "ncn": 3, "parp": 3}
+EU_PAGE_2 = (
+    "api.tech.ec.europa.eu/search-api/prod/rest/search"
+    "@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***"
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the recorded sites that a test may change."""
+    root = tmp_path / "site"
+    for host in HOSTS:
+        shutil.copytree(FIXTURES / host, root / host)
+    return root
+
+
+@pytest.fixture
+def mirror(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MirrorServer]:
+    monkeypatch.setenv("CALLRADAR_MIRROR_TIMEOUT", "1")
+    server = MirrorServer(site).start()
+    yield server
+    server.stop()
+
+
+def by_source(summaries: list[SourceSummary]) -> dict[str, SourceSummary]:
+    return {s.source: s for s in summaries}
+
+
+def stored(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        rows = session.execute(select(Call.source, func.count()).group_by(Call.source)).all()
+    return {source: count for source, count in rows}
+
+
+def version_count(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(CallVersion)) or 0
+
+
+def test_crawl_store_recrawl_and_change(mirror: MirrorServer, site: Path, engine: Engine) -> None:
+    first = by_source(crawl(None, mirror.url, engine))
+    assert {s: (r.ok, r.seen, r.new, r.errors) for s, r in first.items()} == {
+        s: (True, n, n, 0) for s, n in EXPECTED.items()
+    }
+    assert stored(engine) == EXPECTED
+    paths = [r.path for r in mirror.log]
+    assert sum("/rest/search?" in p for p in paths) == 3, "EU portal paged to its end"
+    assert any("competition-search?" in p and "size=100" in p for p in paths)
+    assert "/www.parp.gov.pl/robots.txt" in paths and "/ncn.gov.pl/robots.txt" in paths
+    assert all("callradar" in r.headers.get("User-Agent", "") for r in mirror.log)
+    with session_scope(engine) as session:
+        fe = session.scalar(select(Call).where(Call.external_id == "sciezka-smart-konsorcja-2026"))
+        ncbr = session.scalar(select(Call).where(Call.external_id == "feng0101ip0100326"))
+        assert fe is not None and ncbr is not None
+        # One call, two sources: the later-stored one points at the other.
+        assert {fe.same_as_id, ncbr.same_as_id} - {None} == {min(fe.id, ncbr.id)}
+        runs = session.scalars(select(SourceRun)).all()
+        assert all(r.ok and r.field_stats["items"] for r in runs)
+        eu_run = next(r for r in runs if r.source == "eu-portal")
+        assert eu_run.field_stats["fields"]["deadlines"] == 1.0
+
+    versions = version_count(engine)
+    second = by_source(crawl(None, mirror.url, engine))
+    assert all(s.ok and s.new == 0 and s.changed == 0 for s in second.values())
+    assert {s: r.unchanged for s, r in second.items()} == EXPECTED
+    assert version_count(engine) == versions
+
+    # A moved deadline on page 2 of the portal; NCN pages lose their deadline sentences.
+    page = site / EU_PAGE_2
+    data = json.loads(page.read_text())
+    topic = next(r for r in data["results"] if "status" in r["metadata"])
+    topic["metadata"]["deadlineDate"] = ["2027-10-01T17:00:00.000+0000"]
+    page.write_text(json.dumps(data))
+    for call in (site / "ncn.gov.pl/ogloszenia/konkursy").iterdir():
+        call.write_text(call.read_text().replace("Nabór wniosków w systemie OSF trwa", "Zob. regulamin:"))
+    third = by_source(crawl(["eu-portal", "ncn"], mirror.url, engine))
+    assert (third["eu-portal"].changed, third["eu-portal"].unchanged) == (1, 119)
+    assert third["ncn"].ok and third["ncn"].changed == 3
+    assert "probable layout change: deadlines found on 0% of items (was 100%)" in (
+        third["ncn"].message or ""
+    )
+    with session_scope(engine) as session:
+        changed = session.scalars(
+            select(CallVersion).where(CallVersion.version == 2)
+        ).all()
+        assert len(changed) == 4
+        assert all("deadlines" in v.changed_fields for v in changed)
+
+
+def test_failing_sources_keep_their_calls(mirror: MirrorServer, engine: Engine) -> None:
+    crawl(None, mirror.url, engine)
+    before = stored(engine)
+    with session_scope(engine) as session:
+        statuses = dict(session.execute(select(Call.external_id, Call.status)).all())
+    mirror.faults.update(
+        {
+            "/api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2": Fault(500),
+            "/ncn.gov.pl/finansowanie-nauki/": Fault(200, b"<html><body>Przerwa techniczna</body></html>", content_type="text/html"),
+            "/www.parp.gov.pl/harmonogram-naborow": Fault(200, b"", delay=3),
+            "/www.funduszeeuropejskie.gov.pl/nabory-wnioskow/": Fault(200, b"", content_type="text/html"),
+            "/www.gov.pl/api/data/": Fault(200, b'{"content": [{"name": "FENG', content_type="application/json"),
+        }
+    )
+    result = by_source(crawl(None, mirror.url, engine))
+    failed = {s for s, r in result.items() if not r.ok}
+    assert failed == {"eu-portal", "ncn", "parp", "fe-portal"}
+    assert "HTTP 500" in (result["eu-portal"].message or "")
+    assert "https://api.tech.ec.europa.eu/search-api/prod/rest/search?" in (
+        result["eu-portal"].message or ""
+    )
+    assert "LayoutChanged" in (result["ncn"].message or "")
+    assert "timed out" in (result["parp"].message or "")
+    assert "fe-portal" and "LayoutChanged" in (result["fe-portal"].message or "")
+    # NCBR's API answered garbage: the schedule page was read instead, and that is no failure.
+    assert result["ncbr"].ok and "schedule page" in (result["ncbr"].message or "")
+    assert result["ncbr"].new == 3
+    assert all(r.new == r.changed == r.unchanged == 0 for s, r in result.items() if s in failed)
+    after = stored(engine)
+    assert {s: after[s] for s in failed} == {s: before[s] for s in failed}
+    with session_scope(engine) as session:
+        assert dict(session.execute(select(Call.external_id, Call.status)).all()) == {
+            **statuses,
+            **{k: v for k, v in session.execute(
+                select(Call.external_id, Call.status).where(Call.external_id.like("harmonogram-%"))
+            ).all()},
+        }
+
+
+def test_unknown_source(engine: Engine) -> None:
+    with pytest.raises(UnknownSourceError, match="known: eu-portal"):
+        crawl(["nope"], None, engine)
+
+
+def test_crawl_command(mirror: MirrorServer, settings_env: Path) -> None:
+    app = typer.Typer()
+    app.command()(crawl_command)
+    app.command("other")(lambda: None)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["crawl-command", "ncn", "parp", "--mirror", mirror.url])
+    assert ok.exit_code == 0, ok.output
+    assert "ncn" in ok.output and "parp" in ok.output and "ok" in ok.output
+    mirror.faults["/ncn.gov.pl/"] = Fault(503)
+    failed = runner.invoke(app, ["crawl-command", "ncn", "parp", "--mirror", mirror.url])
+    assert failed.exit_code == 1
+    assert "failed" in failed.output and "HTTP 503" in failed.output
+    unknown = runner.invoke(app, ["crawl-command", "nope"])
+    assert unknown.exit_code == 2

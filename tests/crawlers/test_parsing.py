@@ -1,0 +1,105 @@
+"""Polish dates, amounts and HTML as the sources write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawlers.amounts import parse_amount
+from crawlers.dates import deadline_in, normalise_date, period_start
+from crawlers.html import html_to_text
+from crawlers.middlewares import mirror_url
+from crawlers.mirror_server import file_key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("do 16 czerwca 2026 r.", "2026-06-16"),
+        ("do 16 czerwca 2026 r. do godz. 16:00", "2026-06-16T16:00:00+02:00"),
+        ("15 grudnia 2026 r., godz. 16.00", "2026-12-15T16:00:00+01:00"),
+        ("15.03.2026", "2026-03-15"),
+        ("15.03.2026 r., godz. 14:00", "2026-03-15T14:00:00+01:00"),
+        ("I kw. 2027", "2027-Q1"),
+        ("IV kwartał 2026 r.", "2026-Q4"),
+        ("II kw 2027", "2027-Q2"),
+        ("Q3 2027", "2027-Q3"),
+        ("listopad 2026 r.", "2026-11"),
+        ("w listopadzie 2026", "2026-11"),
+        ("do końca czerwca 2027", "2027-06"),
+        ("11.2026", "2026-11"),
+        ("16 June 2026, at 2 p.m.", "2026-06-16T14:00:00+02:00"),
+        ("2026-06-30T16:00:00", "2026-06-30T16:00:00+02:00"),
+        ("2027-04-08T00:00:00.000+0000", "2027-04-08T00:00:00+00:00"),
+        ("2027-02-04", "2027-02-04"),
+        # A day without a year, an impossible day, no date: nothing is invented.
+        ("31 lip", None),
+        ("30.02.2026", None),
+        ("nabór ciągły", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_polish_dates(text: str | None, expected: str | None) -> None:
+    assert normalise_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("od 16.03.2026 do 16.06.2026 r. do godz. 16:00", "2026-06-16T16:00:00+02:00"),
+        ("trwa od 16 marca do 16 czerwca 2026 r.", "2026-06-16"),
+        ("open from 16 March to 16 June 2026", "2026-06-16"),
+        ("16 czerwca 2026", "2026-06-16"),
+    ],
+)
+def test_deadline_of_a_period(text: str, expected: str) -> None:
+    assert deadline_in(text) == expected
+
+
+def test_period_start() -> None:
+    assert str(period_start("2027-Q2")) == "2027-04-01"
+    assert str(period_start("2026-11")) == "2026-11-01"
+    assert str(period_start("2026-06-16T16:00:00+02:00")) == "2026-06-16"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("350 000 000 zł", (350_000_000, "PLN")),
+        ("2,1 mld zł", (2_100_000_000, "PLN")),
+        ("Budżet konkursu wynosi 550 mln zł.", (550_000_000, "PLN")),
+        ("The call budget is 550,000,000 PLN.", (550_000_000, "PLN")),
+        ("1.500.000,00 zł", (1_500_000, "PLN")),
+        ("EUR 24 000 000", (24_000_000, "EUR")),
+        ("2,5 mln euro", (2_500_000, "EUR")),
+        ("nie ma określonej alokacji", None),
+        ("2 projekty w 2026", None),
+    ],
+)
+def test_amounts(text: str, expected: tuple[float, str] | None) -> None:
+    assert parse_amount(text) == expected
+
+
+def test_html_keeps_sections_as_lines() -> None:
+    markup = (
+        '<p class="topicdescriptionkind">Expected Outcome:</p><ul><li>One &amp; two</li>'
+        '<li>Three</li></ul><p class="topicdescriptionkind">Scope:</p><p>Text<sup>[1]</sup>'
+        "<script>alert(1)</script> cut sho"
+    )
+    assert html_to_text(markup) == "Expected Outcome:\n- One & two\n- Three\nScope:\nText[1] cut sho"
+    assert html_to_text("plain\x0btext") == "plaintext"
+    assert html_to_text("") == ""
+
+
+def test_mirror_mapping() -> None:
+    url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
+    mirrored = mirror_url(url, "http://127.0.0.1:9/")
+    assert mirrored == "http://127.0.0.1:9/api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
+    assert file_key(mirrored[len("http://127.0.0.1:9") :]) == (
+        "api.tech.ec.europa.eu/search-api/prod/rest/search"
+        "@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***"
+    )
+    assert file_key("/www.funduszeeuropejskie.gov.pl/nabory-wnioskow/?page=2") == (
+        "www.funduszeeuropejskie.gov.pl/nabory-wnioskow/index.html@page=2"
+    )
+    assert file_key("/ncn.gov.pl/robots.txt") == "ncn.gov.pl/robots.txt"
