@@ -42,8 +42,12 @@ for _number, _forms in enumerate(
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _WORD = r"[a-ząćęłńóśźż]+"
-_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([zZ]|[+-]\d{2}:?\d{2})?)?")
-_TIME = re.compile(r"^[\s,.r]*(?:do\s+)?(?:godz(?:iny|\.)?|o\s+godz\.?|at)?\s*(\d{1,2})[:.](\d{2})\b")
+_ISO = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([zZ]|[+-]\d{2}:?\d{2})?)?"
+)
+_TIME = re.compile(
+    r"^[\s,.r]*(?:do\s+)?(?:godz(?:iny|\.)?|o\s+godz\.?|at)?\s*(\d{1,2})[:.](\d{2})\b"
+)
 _ENGLISH_TIME = re.compile(r"^[\s,.]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_WORD})\.?,?\s+(\d{{4}})\b", re.I)

@@ -35,7 +35,7 @@ from crawlers.source_runs import ensure_source, last_good_field_stats, start_run
 from crawlers.validation import TRACKED_FIELDS, field_shares, layout_warnings, present_fields
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
     from scrapy.crawler import Crawler
 
@@ -170,8 +170,7 @@ class StorePipeline:
         if reason not in (None, "finished"):
             problems.append(f"the crawl stopped early ({reason})")
         counts = {
-            name: stats.get_value(f"{STATS_PREFIX}/field/{name}", 0)
-            for name in TRACKED_FIELDS
+            name: stats.get_value(f"{STATS_PREFIX}/field/{name}", 0) for name in TRACKED_FIELDS
         }
         shares = field_shares(counts, len(self.records))
         outcomes: Counter[Outcome] = Counter()
@@ -210,7 +209,9 @@ class StorePipeline:
             if self.duplicates:
                 notes.append(f"{self.duplicates} item(s) repeated an id and were skipped")
             if not problems:
-                notes += layout_warnings(last_good_field_stats(session, spider.name, run.id), shares)
+                notes += layout_warnings(
+                    last_good_field_stats(session, spider.name, run.id), shares
+                )
             run.ok = not problems
             run.finished_at = utcnow()
             run.seen = int(stats.get_value(f"{STATS_PREFIX}/items", 0))

@@ -26,7 +26,9 @@ def field_shares(counts: dict[str, int], items: int) -> dict[str, Any]:
     """The figures stored in SourceRun.field_stats: item count and each field's share."""
     return {
         "items": items,
-        "fields": {name: round(counts.get(name, 0) / items, 3) if items else 0.0 for name in TRACKED_FIELDS},
+        "fields": {
+            name: round(counts.get(name, 0) / items, 3) if items else 0.0 for name in TRACKED_FIELDS
+        },
     }
 
 

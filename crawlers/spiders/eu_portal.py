@@ -128,7 +128,9 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
         extra={
             "reference": row.get("reference"),
             "type": kind,
-            "record_shape": "legacy" if "/data/topicDetails/" in (row.get("url") or "") else "current",
+            "record_shape": "legacy"
+            if "/data/topicDetails/" in (row.get("url") or "")
+            else "current",
             "call_title": _first(meta, "callTitle"),
             "deadline_model": _first(meta, "deadlineModel"),
             "keywords": _strings(meta.get("keywords")),
@@ -154,7 +156,11 @@ def _identifier(row: dict[str, Any]) -> str | None:
 def _richness(row: dict[str, Any]) -> tuple[bool, bool, int]:
     """Index stubs share identifiers with full rows; a status and a text make a row richer."""
     meta = row.get("metadata") or {}
-    return bool(meta.get("status")), bool(meta.get("descriptionByte")), sum(map(bool, meta.values()))
+    return (
+        bool(meta.get("status")),
+        bool(meta.get("descriptionByte")),
+        sum(map(bool, meta.values())),
+    )
 
 
 def _json(value: Any) -> Any:

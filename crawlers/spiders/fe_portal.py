@@ -43,7 +43,9 @@ class FePortalSpider(CallSpider):
             yield self.request(response.urljoin(href), self.parse_call)
         next_page = response.css("a[rel='next']::attr(href)").get()
         if next_page and (self.args.max_pages is None or page < self.args.max_pages):
-            yield self.request(response.urljoin(next_page), self.parse, cb_kwargs={"page": page + 1})
+            yield self.request(
+                response.urljoin(next_page), self.parse, cb_kwargs={"page": page + 1}
+            )
 
     def parse_call(self, response: Response) -> Iterator[RawCall]:
         title = " ".join(response.css("h1 ::text").getall()).strip()

@@ -17,7 +17,9 @@ from callradar.calls import Status
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 
-API_URL = "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page={page}&size={size}"
+API_URL = (
+    "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page={page}&size={size}"
+)
 SITE = "https://www.gov.pl"
 SCHEDULE_URL = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-{year}"
 PAGE_SIZES = (50, 100)

@@ -52,9 +52,10 @@ class NcnSpider(CallSpider):
             if (value := deadline_in(sentence)) is not None
         ]
         budget = _BUDGET.search(text)
-        published = response.css("time::attr(datetime)").get() or response.css(
-            ".field--name-created ::text"
-        ).get()
+        published = (
+            response.css("time::attr(datetime)").get()
+            or response.css(".field--name-created ::text").get()
+        )
         yield RawCall(
             id=response.url.rstrip("/").rsplit("/", 1)[-1],
             title=title,

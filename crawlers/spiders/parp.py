@@ -21,7 +21,9 @@ from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, descri
 SCHEDULE_URL = "https://www.parp.gov.pl/harmonogram-naborow"
 PROGRAMMES = {"feng": "FENG", "fers": "FERS", "fepw": "FEPW"}
 _BUDGET = re.compile(r"(?:budżet|alokacja|kwota przeznaczona)[^:]{0,60}:\s*([^\n]+)", re.I)
-_PERIOD = re.compile(r"(?:termin|nabór wniosków|składanie wniosków)[^:\n]{0,60}:?\s*([^\n]*\d{4}[^\n]*)", re.I)
+_PERIOD = re.compile(
+    r"(?:termin|nabór wniosków|składanie wniosków)[^:\n]{0,60}:?\s*([^\n]*\d{4}[^\n]*)", re.I
+)
 
 
 class ParpSpider(CallSpider):
@@ -57,7 +59,9 @@ class ParpSpider(CallSpider):
         request: Request = failure.request  # type: ignore[attr-defined]
         yield self.call_item(request.cb_kwargs["tile"]["card"], request.cb_kwargs["tile"], None)
 
-    def call_item(self, url: str, tile: dict[str, Any], card: Selector | Response | None) -> RawCall:
+    def call_item(
+        self, url: str, tile: dict[str, Any], card: Selector | Response | None
+    ) -> RawCall:
         text = _card_text(card) if card is not None else ""
         title = (card.css("h1 ::text").get("").strip() if card is not None else "") or tile["title"]
         number = CALL_NUMBER.search(text) or CALL_NUMBER.search(tile["title"])
@@ -98,11 +102,17 @@ class ParpSpider(CallSpider):
 def _tile(tile: Selector) -> dict[str, Any]:
     classes = tile.attrib.get("class", "").split()
     programme = next(
-        (PROGRAMMES[c.removeprefix("schedule-")] for c in classes if c.removeprefix("schedule-") in PROGRAMMES),
+        (
+            PROGRAMMES[c.removeprefix("schedule-")]
+            for c in classes
+            if c.removeprefix("schedule-") in PROGRAMMES
+        ),
         None,
     )
     funding = " ".join(
-        " ".join(tile.xpath(".//p[contains(., 'Maksymalne dofinansowanie')]//text()").getall()).split()
+        " ".join(
+            tile.xpath(".//p[contains(., 'Maksymalne dofinansowanie')]//text()").getall()
+        ).split()
     )
     return {
         "title": " ".join(tile.css("p[class*='text-mm-18'] ::text").getall()).strip(),

@@ -86,7 +86,9 @@ def test_html_keeps_sections_as_lines() -> None:
         '<li>Three</li></ul><p class="topicdescriptionkind">Scope:</p><p>Text<sup>[1]</sup>'
         "<script>alert(1)</script> cut sho"
     )
-    assert html_to_text(markup) == "Expected Outcome:\n- One & two\n- Three\nScope:\nText[1] cut sho"
+    assert (
+        html_to_text(markup) == "Expected Outcome:\n- One & two\n- Three\nScope:\nText[1] cut sho"
+    )
     assert html_to_text("plain\x0btext") == "plaintext"
     assert html_to_text("") == ""
 
@@ -94,7 +96,10 @@ def test_html_keeps_sections_as_lines() -> None:
 def test_mirror_mapping() -> None:
     url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
     mirrored = mirror_url(url, "http://127.0.0.1:9/")
-    assert mirrored == "http://127.0.0.1:9/api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
+    assert (
+        mirrored
+        == "http://127.0.0.1:9/api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
+    )
     assert file_key(mirrored[len("http://127.0.0.1:9") :]) == (
         "api.tech.ec.europa.eu/search-api/prod/rest/search"
         "@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***"

@@ -23,7 +23,13 @@ from crawlers.spiders.parp import ParpSpider
 from tests.crawlers.recorded import file_response, follow
 
 TODAY = "2026-11-20"
-SPIDERS: list[type[CallSpider]] = [EuPortalSpider, NcbrSpider, ParpSpider, NcnSpider, FePortalSpider]
+SPIDERS: list[type[CallSpider]] = [
+    EuPortalSpider,
+    NcbrSpider,
+    ParpSpider,
+    NcnSpider,
+    FePortalSpider,
+]
 
 
 def start_requests(spider: CallSpider) -> list[Request]:
@@ -118,7 +124,9 @@ def test_eu_portal_recorded_topic(parsed: dict[str, Any], records: dict[str, Any
     record = next(r for r in records["eu-portal"] if r.id == soil.id)
     assert record.type_of_action == "HORIZON Research and Innovation Actions"
     assert str(record.url).endswith("/topic-details/HORIZON-MISS-2027-05-SOIL-01-two-stage")
-    digital = next(r for r in records["eu-portal"] if r.id == "HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")
+    digital = next(
+        r for r in records["eu-portal"] if r.id == "HORIZON-CL4-2027-04-DIGITAL-EMERGING-10"
+    )
     assert digital.description.startswith("Expected Outcome:\n- European leadership")
     assert "\nScope:\nProposals should establish a forum" in digital.description
 
@@ -133,14 +141,18 @@ def test_eu_portal_legacy_shape_and_dates(records: dict[str, Any]) -> None:
     assert legacy.status == "closed"
 
 
-def test_eu_portal_budget_of_this_topic_only(parsed: dict[str, Any], records: dict[str, Any]) -> None:
+def test_eu_portal_budget_of_this_topic_only(
+    parsed: dict[str, Any], records: dict[str, Any]
+) -> None:
     _, items = parsed["eu-portal"]
     chips = [i for i in items if i.id.startswith("HORIZON-JU-CHIPS")]
     assert chips and all(i.programme == "Horizon Europe – Chips JU" for i in chips)
     row = _row(chips[0].id)
     overview = json.loads(row["metadata"]["budgetOverview"][0])
     mine = [
-        e for entries in overview["budgetTopicActionMap"].values() for e in entries
+        e
+        for entries in overview["budgetTopicActionMap"].values()
+        for e in entries
         if e["action"].startswith(chips[0].id + " - ")
     ]
     assert chips[0].budget == float(mine[0]["budgetYearMap"]["2027"])
@@ -158,7 +170,10 @@ def test_eu_portal_budget_of_this_topic_only(parsed: dict[str, Any], records: di
 def _row(identifier: str) -> dict[str, Any]:
     for url in _eu_page_urls():
         for row in json.loads(file_response(url).body)["results"]:
-            if row["metadata"]["identifier"][0] == identifier and "budgetOverview" in row["metadata"]:
+            if (
+                row["metadata"]["identifier"][0] == identifier
+                and "budgetOverview" in row["metadata"]
+            ):
                 return row
     raise AssertionError(identifier)
 
@@ -214,7 +229,9 @@ def test_ncbr_falls_back_to_the_schedule_page() -> None:
     assert record.opening_date is None and record.extra["opening"] == "2026-11"
     assert record.budget == 400_000_000
     chips = normalise(
-        by_title["Chips JU - krajowe współfinansowanie linii pilotażowych"], "ncbr", "pl",
+        by_title["Chips JU - krajowe współfinansowanie linii pilotażowych"],
+        "ncbr",
+        "pl",
         date.fromisoformat(TODAY),
     )
     assert chips.status == "forthcoming" and chips.deadlines == ["2027-Q2"]
@@ -233,7 +250,11 @@ def test_ncbr_garbage_answer_falls_back() -> None:
 
 def test_parp_merges_rounds_of_one_call(parsed: dict[str, Any], records: dict[str, Any]) -> None:
     _, items = parsed["parp"]
-    assert sorted(i.id for i in items) == ["program-horizon-bridge", "sciezka-smart", "wzornictwo-w-msp"]
+    assert sorted(i.id for i in items) == [
+        "program-horizon-bridge",
+        "sciezka-smart",
+        "wzornictwo-w-msp",
+    ]
     smart = next(r for r in records["parp"] if r.id == "sciezka-smart")
     assert smart.deadlines == ["2027-03-16", "2027-07-15"]
     assert smart.opening_date == date(2027, 1, 12)
