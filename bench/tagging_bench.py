@@ -16,12 +16,12 @@ import spacy
 import typer
 
 from tagging.cli import print_metrics
-from tagging.dataset import DEV_PATH, read_labelled
+from tagging.dataset import read_labelled
 from tagging.evaluate import evaluate
 from tagging.normalise import MODES
+from tagging.paths import DEV_PATH, MODELS_DIR
 from tagging.result import CallText
 from tagging.tagger import Tagger
-from tagging.train import MODELS_DIR
 
 # Enough words for a stable rate on one core without making the benchmark slow.
 _THROUGHPUT_DOCS = 2000

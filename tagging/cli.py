@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tagging.dataset import DATA_DIR, DEV_PATH, read_labelled
-from tagging.evaluate import Metrics, evaluate
-from tagging.files import InputError, tag_file
-from tagging.tagger import Tagger
-from tagging.train import MODELS_DIR, train
+# spaCy and the database are imported inside the commands that use them: importing spaCy
+# takes seconds, which every other `callradar` command would pay too.
+from tagging.paths import DATA_DIR, DEV_PATH, MODELS_DIR
+
+if TYPE_CHECKING:
+    from tagging.evaluate import Metrics
 
 app = typer.Typer(help="Tag calls with the cluster's technology areas.", no_args_is_help=False)
 console = Console()
@@ -43,6 +44,8 @@ def tag(
 
 
 def _tag_file(input: Path, output: Path) -> None:
+    from tagging.files import InputError, tag_file
+
     if not input.is_file():
         errors.print(f"[red]error:[/red] no such file: {input}")
         raise typer.Exit(2)
@@ -57,10 +60,10 @@ def _tag_file(input: Path, output: Path) -> None:
 
 
 def _tag_stored() -> None:
-    # The database layer is only needed here, not for file mode or evaluation.
-    from callradar.db import session_scope
+    from callradar.db import session_scope, upgrade
     from tagging.store import tag_stored_calls
 
+    upgrade()
     with session_scope() as session:
         summary = tag_stored_calls(session)
     console.print(f"tagged {summary.tagged} stored calls")
@@ -71,11 +74,22 @@ def _tag_stored() -> None:
 def print_metrics(metrics: Metrics) -> None:
     table = Table("area", "precision", "recall", "F1", "support")
     for code, counts in metrics.per_area.items():
-        table.add_row(code, f"{counts.precision:.3f}", f"{counts.recall:.3f}",
-                      f"{counts.f1:.3f}", str(counts.tp + counts.fn))
+        table.add_row(
+            code,
+            f"{counts.precision:.3f}",
+            f"{counts.recall:.3f}",
+            f"{counts.f1:.3f}",
+            str(counts.tp + counts.fn),
+        )
     for name, counts in (("micro (areas)", metrics.areas), ("micro (domains)", metrics.domains)):
-        table.add_row(name, f"{counts.precision:.3f}", f"{counts.recall:.3f}",
-                      f"{counts.f1:.3f}", str(counts.tp + counts.fn), style="bold")
+        table.add_row(
+            name,
+            f"{counts.precision:.3f}",
+            f"{counts.recall:.3f}",
+            f"{counts.f1:.3f}",
+            str(counts.tp + counts.fn),
+            style="bold",
+        )
     console.print(table)
 
 
@@ -87,6 +101,10 @@ def evaluate_command(
     show_errors: Annotated[bool, typer.Option("--errors", help="List every wrong call.")] = False,
 ) -> None:
     """Print precision, recall and F1 per area and micro-averaged on the development set."""
+    from tagging.dataset import read_labelled
+    from tagging.evaluate import evaluate
+    from tagging.tagger import Tagger
+
     metrics = evaluate(Tagger.load(models), read_labelled(dev, require_url=True))
     print_metrics(metrics)
     if show_errors:
@@ -103,5 +121,27 @@ def train_command(
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
 ) -> None:
     """Retrain both pipelines from train.jsonl plus any exported corrections."""
+    from tagging.train import train
+
     for lang, path in train(output, data_dir=data, max_steps=max_steps).items():
         console.print(f"{lang}: {path}")
+
+
+@app.command("export-corrections")
+def export_corrections_command(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Where to write; default tagging/data/corrections-<date>.jsonl."),
+    ] = None,
+) -> None:
+    """Write the coordinator's corrected tags as training examples for `callradar tag train`."""
+    from datetime import date
+
+    from callradar.db import session_scope, upgrade
+    from tagging.store import export_corrections
+
+    target = output or DATA_DIR / f"corrections-{date.today().isoformat()}.jsonl"
+    upgrade()
+    with session_scope() as session:
+        count = export_corrections(session, target)
+    console.print(f"wrote {count} corrected call(s) to {target}")

@@ -31,6 +31,7 @@ STRENGTHS: tuple[str, ...] = ("core", "term")
 
 Doc.set_extension("callradar_areas", default=None, force=True)
 Doc.set_extension("callradar_domains", default=None, force=True)
+Doc.set_extension("callradar_whole_domains", default=None, force=True)
 
 
 def pattern_files(lang: str) -> list[Path]:
@@ -207,13 +208,17 @@ class AreaCombiner:
             if score >= self.threshold:
                 evidence = _evidence(doc, spans, self.max_evidence)
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
-        domains = {domain_of(a.code) for a in areas}
+        implied = {domain_of(a.code) for a in areas}
+        whole: list[AreaTag] = []
         for domain in DOMAINS:
             spans = by_label.get(domain.code, [])
             score = self._score(spans, doc.cats.get(domain.code, 0.0)) if spans else 0.0
-            if score >= self.domain_threshold:
-                domains.add(domain.code)
+            if score >= self.domain_threshold and domain.code not in implied:
+                evidence = _evidence(doc, spans, self.max_evidence)
+                whole.append(AreaTag(domain.code, round(score, 3), evidence))
+        domains = implied | {tag.code for tag in whole}
         doc._.callradar_areas = areas
+        doc._.callradar_whole_domains = whole
         doc._.callradar_domains = [d.code for d in DOMAINS if d.code in domains]
         return doc
 

@@ -17,12 +17,9 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from callradar.taxonomy import ALL_CODES, AREA_CODES, DOMAINS, domain_of
+from tagging.paths import CORRECTIONS_GLOB, DATA_DIR, TRAIN_PATH
 from tagging.text import call_document
 
-DATA_DIR = Path(__file__).parent / "data"
-TRAIN_PATH = DATA_DIR / "train.jsonl"
-DEV_PATH = DATA_DIR / "dev.jsonl"
-CORRECTIONS_GLOB = "corrections*.jsonl"
 # The classifier scores each area and each domain.
 LABELS: tuple[str, ...] = tuple(sorted(AREA_CODES)) + tuple(d.code for d in DOMAINS)
 

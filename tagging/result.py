@@ -27,13 +27,16 @@ class AreaTag:
 
 @dataclass(frozen=True, slots=True)
 class TagResult:
-    """The tags of one call. `skipped` says why a call was not tagged; `notes` record what
-    was done to its text on the way (truncation, an unsupported language guessed)."""
+    """The tags of one call. `domains` are those its areas imply plus `whole_domains`, the
+    domains it concerns as a whole without naming an area in them (each with a score and
+    evidence). `skipped` says why a call was not tagged; `notes` record what was done to
+    its text on the way (truncation, an unsupported language guessed)."""
 
     id: str
     language: str | None
     areas: list[AreaTag] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
+    whole_domains: list[AreaTag] = field(default_factory=list)
     skipped: str | None = None
     notes: list[str] = field(default_factory=list)
 

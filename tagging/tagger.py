@@ -13,9 +13,9 @@ from spacy.language import Language
 import tagging.components  # noqa: F401  (registers what the pipelines' configs name)
 from tagging.language import SUPPORTED, LanguageDetector
 from tagging.normalise import Mode
+from tagging.paths import MODELS_DIR
 from tagging.result import CallText, TagResult
 from tagging.text import call_document, has_words
-from tagging.train import MODELS_DIR
 
 _BATCH = 256
 _NO_TEXT = "no text to tag once markup and control characters are removed"
@@ -86,6 +86,7 @@ class Tagger:
                     language=lang,
                     areas=doc._.callradar_areas,
                     domains=doc._.callradar_domains,
+                    whole_domains=doc._.callradar_whole_domains,
                     notes=item.notes,
                 )
         return [p.result for p in pending if p.result is not None]

@@ -10,11 +10,10 @@ import spacy
 from spacy.cli.train import train as spacy_train
 
 import tagging.components  # noqa: F401  (registers the config's functions and factories)
-from tagging.dataset import DATA_DIR, LabelledCall, to_docbin, training_calls
+from tagging.dataset import LabelledCall, to_docbin, training_calls
 from tagging.language import SUPPORTED
+from tagging.paths import CONFIG_PATH, DATA_DIR, MODELS_DIR
 
-CONFIG_PATH = Path(__file__).parent / "configs" / "tagger.cfg"
-MODELS_DIR = Path(__file__).parent / "models"
 # spaCy picks the best checkpoint on a held-out corpus; every n-th training example is held
 # out for that, so the development set stays unseen.
 _HOLD_OUT_EVERY = 7

@@ -6,13 +6,8 @@ from pathlib import Path
 import pytest
 
 from callradar.taxonomy import AREA_CODES
-from tagging.dataset import (
-    DEV_PATH,
-    TRAIN_PATH,
-    export_corrections,
-    read_labelled,
-    training_calls,
-)
+from tagging.dataset import export_corrections, read_labelled, training_calls
+from tagging.paths import DEV_PATH, TRAIN_PATH
 
 
 def _words(text: str) -> str:

@@ -7,7 +7,7 @@ import spacy
 
 from callradar.taxonomy import AREA_CODES
 from tagging.components import PATTERNS_DIR, area_patterns, read_patterns
-from tagging.train import MODELS_DIR
+from tagging.paths import MODELS_DIR
 
 
 def test_every_area_has_english_and_polish_patterns() -> None:

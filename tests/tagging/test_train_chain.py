@@ -8,7 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tagging.cli import app
-from tagging.dataset import TRAIN_PATH, export_corrections
+from tagging.dataset import export_corrections
+from tagging.paths import TRAIN_PATH
 
 
 def test_train_then_evaluate(tmp_path: Path) -> None:
