@@ -1,0 +1,1 @@
+"""The web app: the coordinator's review desk and the members' portal (FastAPI + Jinja2)."""

@@ -1,0 +1,89 @@
+"""Users of the web app: creating them, inviting them, and resetting passwords by e-mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import EmailStr, TypeAdapter, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from callradar.models import Member, User
+from callradar.settings import Settings
+from web.i18n import translate
+from web.mail import send_mail
+from web.passwords import MIN_LENGTH, hash_password
+from web.tokens import LIFETIME, LinkTokens, Purpose
+
+Role = Literal["coordinator", "member"]
+ROLES: tuple[Role, ...] = ("coordinator", "member")
+_email = TypeAdapter(EmailStr)
+
+
+class AccountError(ValueError):
+    """A request about a user that cannot be done; ``key`` names the message to show."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return _email.validate_python(email.strip()).lower()
+    except ValidationError:
+        raise AccountError("error.email_invalid", email=email) from None
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    session: Session, email: str, role: str, member_id: str | None, language: str = "pl"
+) -> User:
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError("error.role_invalid", role=role)
+    if role == "member" and not member_id:
+        raise AccountError("error.member_required")
+    if member_id and session.get(Member, member_id) is None:
+        raise AccountError("error.member_unknown", member=member_id)
+    if find_user(session, email) is not None:
+        raise AccountError("error.user_exists", email=email)
+    user = User(
+        email=email,
+        role=role,
+        member_id=member_id if role == "member" else None,
+        language=language if language in ("pl", "en") else "pl",
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password(password: str, confirm: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise AccountError("error.password_short", n=str(MIN_LENGTH))
+    if password != confirm:
+        raise AccountError("error.password_mismatch")
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+
+
+def link(settings: Settings, base_url: str, token: str) -> str:
+    return f"{(settings.base_url or base_url).rstrip('/')}/password?token={token}"
+
+
+def send_link(settings: Settings, user: User, purpose: Purpose, base_url: str) -> tuple[str, Path]:
+    """E-mail the user a link to set a password (an invitation or a reset): (link, file)."""
+    url = link(settings, base_url, LinkTokens(settings.resolved_secret_key()).make(user, purpose))
+    hours = str(int(LIFETIME[purpose].total_seconds() // 3600))
+    subject = translate(user.language, f"mail.{purpose}.subject")
+    body = translate(user.language, f"mail.{purpose}.body", link=url, hours=hours, email=user.email)
+    return url, send_mail(settings, user.email, subject, body)

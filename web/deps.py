@@ -1,0 +1,84 @@
+"""Request dependencies: the database session, the logged-in user, and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from callradar.models import User
+from callradar.settings import Settings
+from web.passwords import fingerprint
+
+
+class LoginRequired(Exception):
+    """Raised for a request that needs a logged-in user; answered by the log-in page."""
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    # Handlers commit what they change themselves, before they answer.
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(db_session)]
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def log_in(request: Request, user: User) -> None:
+    request.session.clear()
+    request.session["uid"] = user.id
+    request.session["pv"] = fingerprint(user.password_hash)
+
+
+def current_user(request: Request, session: DB) -> User | None:
+    """The session's user, if it is still active and its password unchanged since log-in."""
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = session.get(User, uid)
+    if (
+        user is None
+        or not user.active
+        or request.session.get("pv") != fingerprint(user.password_hash)
+    ):
+        request.session.clear()
+        return None
+    request.state.user = user
+    return user
+
+
+def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+def require_coordinator(user: Annotated[User, Depends(require_user)]) -> User:
+    if user.role != "coordinator":
+        raise HTTPException(403)
+    return user
+
+
+def require_member(user: Annotated[User, Depends(require_user)]) -> User:
+    if user.role != "member" or user.member_id is None:
+        raise HTTPException(403)
+    return user
+
+
+Coordinator = Annotated[User, Depends(require_coordinator)]
+MemberUser = Annotated[User, Depends(require_member)]
+AnyUser = Annotated[User, Depends(require_user)]
+MaybeUser = Annotated[User | None, Depends(current_user)]

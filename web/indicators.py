@@ -1,0 +1,92 @@
+"""The cluster's strategy indicators, counted from the database.
+
+Grouping happens in Python over the few timestamps involved, which keeps the queries the
+same on SQLite and PostgreSQL (their date functions differ).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callradar.models import Call, Consortium, Member, Notification
+
+CONSORTIA_GOAL = 2
+NEW_MEMBERS_GOAL = 5
+YEARS_SHOWN = 5
+MONTHS_SHOWN = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Indicators:
+    years: list[int]
+    consortia: list[int]
+    awaiting: list[int]
+    funded: list[int]
+    rejected: list[int]
+    new_members: list[int]
+    months: list[str]
+    calls_found: list[int]
+    members_notified: list[int]
+
+    @property
+    def submitted(self) -> list[int]:
+        """Proposals submitted: awaiting a result, or already funded or rejected."""
+        return [
+            a + f + r for a, f, r in zip(self.awaiting, self.funded, self.rejected, strict=True)
+        ]
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _month(moment: datetime) -> str:
+    return _utc(moment).strftime("%Y-%m")
+
+
+def last_months(today: date, count: int) -> list[str]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def compute(session: Session, today: date | None = None) -> Indicators:
+    today = today or datetime.now(UTC).date()
+    years = list(range(today.year - YEARS_SHOWN + 1, today.year + 1))
+    months = last_months(today, MONTHS_SHOWN)
+
+    consortia = session.execute(select(Consortium.created_at, Consortium.status)).all()
+    formed = Counter(_utc(c.created_at).year for c in consortia)
+    results = Counter((_utc(c.created_at).year, c.status) for c in consortia)
+    joined = Counter(_utc(t).year for t in session.scalars(select(Member.created_at)))
+    found = Counter(_month(t) for t in session.scalars(select(Call.first_seen_at)))
+    notified_pairs = {
+        (_month(sent_at), member_id)
+        for sent_at, member_id in session.execute(
+            select(Notification.sent_at, Notification.member_id).where(
+                Notification.sent_at.is_not(None)
+            )
+        )
+    }
+    notified = Counter(month for month, _ in notified_pairs)
+
+    return Indicators(
+        years=years,
+        consortia=[formed[y] for y in years],
+        awaiting=[results[(y, "submitted")] for y in years],
+        funded=[results[(y, "funded")] for y in years],
+        rejected=[results[(y, "rejected")] for y in years],
+        new_members=[joined[y] for y in years],
+        months=months,
+        calls_found=[found[m] for m in months],
+        members_notified=[notified[m] for m in months],
+    )

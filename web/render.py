@@ -1,0 +1,93 @@
+"""Rendering pages: the Jinja2 environment (autoescaping), the page context, flash messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.responses import Response
+
+from callradar import taxonomy
+from web.csrf import FIELD as CSRF_FIELD
+from web.csrf import csrf_token
+from web.highlight import highlight
+from web.i18n import LANGUAGES, Translator
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def format_moment(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime("%Y-%m-%d %H:%M")
+
+
+def shown(value: Any) -> str:
+    """A snapshot value as text: lists joined, nothing as a dash."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def is_http_url(value: Any) -> bool:
+    # Only web addresses become links: a scraped "javascript:" URL must never be clickable.
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        # Every value is escaped unless a filter hands back Markup we built ourselves.
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["highlight"] = highlight
+    env.filters["moment"] = format_moment
+    env.filters["shown"] = shown
+    env.tests["http_url"] = is_http_url
+    env.globals["csrf_field"] = CSRF_FIELD
+    env.globals["AREAS"] = taxonomy.AREAS
+    env.globals["DOMAINS"] = taxonomy.DOMAINS
+    return Jinja2Templates(env=env)
+
+
+def language(request: Request) -> str:
+    user = getattr(request.state, "user", None)
+    if user is not None and user.language in LANGUAGES:
+        return str(user.language)
+    chosen = request.session.get("lang")
+    return chosen if chosen in LANGUAGES else "pl"
+
+
+def flash(request: Request, key: str, kind: str = "ok", **params: str) -> None:
+    """A message shown once, on the next page rendered (usually after a redirect)."""
+    request.session.setdefault("flash", []).append([kind, key, params])
+    # The list was changed in place; the session notices assignments only.
+    request.session["flash"] = request.session["flash"]
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    lang = language(request)
+    _ = Translator(lang)
+    flashes = [(kind, _(key, **params)) for kind, key, params in request.session.pop("flash", [])]
+    page = {
+        "_": _,
+        "lang": lang,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "flashes": flashes,
+        "label": lambda code: taxonomy.label(code, lang) if code in taxonomy.ALL_CODES else code,
+        **(context or {}),
+    }
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, page, status_code=status_code)

@@ -1,0 +1,102 @@
+"""The review desk's list: flagged calls, filtered and ordered for the coordinator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from callradar import taxonomy
+from callradar.models import Call, CallDeadline, CallTag
+
+ReviewStatus = Literal["pending", "confirmed", "dismissed", "all"]
+Sort = Literal["deadline", "newest"]
+LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    review: ReviewStatus = "pending"
+    source: str | None = None
+    programme: str | None = None
+    area: str | None = None
+    status: str | None = None
+    within_days: int | None = None
+    q: str | None = None
+    sort: Sort = "deadline"
+
+
+def next_deadline(call: Call, today: date) -> date | None:
+    upcoming = [d.latest for d in call.deadlines if d.latest >= today]
+    return min(upcoming) if upcoming else None
+
+
+def _query(filters: Filters, today: date) -> Select[tuple[Call]]:
+    query = select(Call).where(Call.flagged.is_(True))
+    if filters.review != "all":
+        query = query.where(Call.review_status == filters.review)
+    if filters.source:
+        query = query.where(Call.source == filters.source)
+    if filters.programme:
+        query = query.where(Call.programme == filters.programme)
+    if filters.status:
+        query = query.where(Call.status == filters.status)
+    if filters.area:
+        # A domain also finds the calls tagged with any of its areas.
+        codes = [filters.area]
+        if taxonomy.is_domain(filters.area):
+            codes += [a.code for a in taxonomy.areas_of(filters.area)]
+        query = query.where(exists().where(CallTag.call_id == Call.id, CallTag.code.in_(codes)))
+    if filters.within_days is not None:
+        query = query.where(
+            exists().where(
+                CallDeadline.call_id == Call.id,
+                CallDeadline.latest >= today,
+                CallDeadline.latest <= today + timedelta(days=filters.within_days),
+            )
+        )
+    if filters.q:
+        like = f"%{filters.q.strip()}%"
+        query = query.where(
+            or_(
+                Call.title.ilike(like),
+                Call.description.ilike(like),
+                Call.external_id.ilike(like),
+                Call.call_identifier.ilike(like),
+            )
+        )
+    return query
+
+
+def flagged_calls(session: Session, filters: Filters, today: date | None = None) -> list[Call]:
+    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``."""
+    today = today or datetime.now(UTC).date()
+    calls = list(
+        session.scalars(
+            _query(filters, today).options(selectinload(Call.deadlines), selectinload(Call.tags))
+        )
+    )
+
+    def newest(call: Call) -> float:
+        return -call.first_seen_at.replace(tzinfo=call.first_seen_at.tzinfo or UTC).timestamp()
+
+    def by_deadline(call: Call) -> tuple[bool, date, float]:
+        deadline = next_deadline(call, today)
+        return (deadline is None, deadline or date.max, newest(call))
+
+    calls.sort(key=by_deadline if filters.sort == "deadline" else newest)
+    return calls[:LIMIT]
+
+
+def choices(session: Session) -> dict[str, list[str]]:
+    """The values the filters offer: the sources and programmes of flagged calls."""
+    flagged = Call.flagged.is_(True)
+    return {
+        "sources": sorted(session.scalars(select(Call.source).where(flagged).distinct())),
+        "programmes": sorted(
+            p for p in session.scalars(select(Call.programme).where(flagged).distinct()) if p
+        ),
+    }

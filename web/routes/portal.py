@@ -1,0 +1,131 @@
+"""The members' portal: my calls, my profile, my packs, the calendar feed; pack downloads."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from starlette.responses import Response
+
+from callradar.competence_map import CompetenceMap
+from callradar.members import import_members, load_members
+from callradar.models import Call, Match, Member, User
+from web import calendar_feed, profile_form
+from web.deps import DB, AnyUser, AppSettings, MemberUser
+from web.packs import consortia_of, pack_file, visible_pack
+from web.render import flash, render
+from web.review_queue import next_deadline
+
+router = APIRouter()
+
+
+def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
+    rows = session.execute(
+        select(Match, Call)
+        .join(Call, Call.id == Match.call_id)
+        .where(Match.member_id == member_id)
+        .options(selectinload(Call.deadlines))
+    ).all()
+    return [(match, call) for match, call in rows]
+
+
+@router.get("/my/calls")
+def my_calls(request: Request, session: DB, user: MemberUser) -> Response:
+    assert user.member_id is not None
+    today = datetime.now(UTC).date()
+    rows = [
+        (match, call, next_deadline(call, today))
+        for match, call in member_matches(session, user.member_id)
+    ]
+    # Calls still open to apply come first, the nearest deadline on top.
+    rows.sort(key=lambda r: (r[2] is None, r[2] or today, -r[0].score))
+    member = session.get(Member, user.member_id)
+    return render(request, "my_calls.html", {"rows": rows, "member": member})
+
+
+@router.get("/my/calendar")
+def my_calendar(request: Request, session: DB, settings: AppSettings, user: MemberUser) -> Response:
+    if user.calendar_token is None:
+        user.calendar_token = secrets.token_urlsafe(32)
+        session.commit()
+    base = settings.base_url or str(request.base_url).rstrip("/")
+    return render(
+        request, "my_calendar.html", {"feed_url": f"{base}/calendar/{user.calendar_token}.ics"}
+    )
+
+
+@router.post("/my/calendar/renew")
+def renew_calendar(request: Request, session: DB, user: MemberUser) -> Response:
+    user.calendar_token = secrets.token_urlsafe(32)
+    session.commit()
+    flash(request, "calendar.renewed")
+    return RedirectResponse("/my/calendar", status_code=303)
+
+
+@router.get("/calendar/{token}.ics")
+def calendar(request: Request, session: DB, settings: AppSettings, token: str) -> Response:
+    # No session here: calendar programs fetch the feed with the secret address alone.
+    user = session.scalar(select(User).where(User.calendar_token == token)) if token else None
+    if user is None or not user.active or user.role != "member" or user.member_id is None:
+        raise HTTPException(404)
+    calls = [
+        call
+        for match, call in member_matches(session, user.member_id)
+        if match.feedback != "not-relevant"
+    ]
+    base = settings.base_url or str(request.base_url)
+    body = calendar_feed.feed(calls, "callradar", base)
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/my/profile")
+def my_profile(request: Request, session: DB, user: MemberUser) -> Response:
+    member = load_members(session, [user.member_id or ""])[0]
+    return render(
+        request,
+        "my_profile.html",
+        {"member": member, "data": profile_form.current(member), "problems": []},
+    )
+
+
+@router.post("/my/profile")
+async def save_profile(request: Request, session: DB, user: MemberUser) -> Response:
+    member = load_members(session, [user.member_id or ""])[0]
+    data = profile_form.apply_form(member, await request.form())
+    validated, problems = profile_form.validate(data)
+    if validated is None:
+        context = {"member": member, "data": data, "problems": problems}
+        return render(request, "my_profile.html", context, status_code=400)
+    import_members(session, CompetenceMap(members=[validated]))
+    session.commit()
+    flash(request, "profile.saved")
+    return RedirectResponse("/my/profile", status_code=303)
+
+
+@router.get("/my/packs")
+def my_packs(request: Request, session: DB, user: MemberUser) -> Response:
+    assert user.member_id is not None
+    consortia = consortia_of(session, user.member_id)
+    calls = {
+        c.id: c
+        for c in session.scalars(select(Call).where(Call.id.in_([k.call_id for k in consortia])))
+    }
+    members = {m.id: m for m in session.scalars(select(Member))}
+    return render(
+        request, "my_packs.html", {"consortia": consortia, "calls": calls, "members": members}
+    )
+
+
+@router.get("/packs/{pack_id}/download")
+def download_pack(session: DB, settings: AppSettings, user: AnyUser, pack_id: int) -> Response:
+    pack = visible_pack(session, user, pack_id)
+    if pack is None:
+        raise HTTPException(404)
+    path = pack_file(settings, pack)
+    if not path.is_file():
+        raise HTTPException(404)
+    return FileResponse(path, media_type="application/zip", filename=path.name)

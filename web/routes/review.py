@@ -1,0 +1,116 @@
+"""The review desk (coordinator) and a call's page (the coordinator, or a matched member)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from starlette.responses import Response
+
+from callradar import taxonomy
+from callradar.models import Call, CallVersion, Consortium, Match, Member
+from web.deps import DB, AnyUser, Coordinator
+from web.render import render
+from web.review_queue import Filters, choices, flagged_calls, next_deadline
+
+router = APIRouter()
+
+REVIEW_CHOICES = ("pending", "confirmed", "dismissed", "all")
+STATUS_CHOICES = ("open", "forthcoming", "closed")
+WINDOW_CHOICES = (7, 14, 30, 60, 90)
+
+
+def _filters(params: dict[str, str]) -> Filters:
+    """The query string as filters; unknown values are ignored rather than refused."""
+    review = params.get("review", "pending")
+    within = params.get("within", "")
+    area = params.get("area") or None
+    return Filters(
+        review=review if review in REVIEW_CHOICES else "pending",  # type: ignore[arg-type]
+        source=params.get("source") or None,
+        programme=params.get("programme") or None,
+        area=area if area in taxonomy.ALL_CODES else None,
+        status=params.get("status") if params.get("status") in STATUS_CHOICES else None,
+        within_days=int(within) if within.isdigit() and int(within) in WINDOW_CHOICES else None,
+        q=(params.get("q") or "").strip()[:200] or None,
+        sort="newest" if params.get("sort") == "newest" else "deadline",
+    )
+
+
+@router.get("/review")
+def review_desk(request: Request, session: DB, _user: Coordinator) -> Response:
+    filters = _filters(dict(request.query_params))
+    today = datetime.now(UTC).date()
+    calls = flagged_calls(session, filters, today)
+    context = {
+        "calls": [(call, next_deadline(call, today)) for call in calls],
+        "filters": filters,
+        "choices": choices(session),
+        "review_choices": REVIEW_CHOICES,
+        "status_choices": STATUS_CHOICES,
+        "window_choices": WINDOW_CHOICES,
+    }
+    return render(request, "review.html", context)
+
+
+def version_changes(versions: list[CallVersion]) -> list[dict[str, Any]]:
+    """Each version, newest first, with the old and new value of each changed field."""
+    out = []
+    for i, version in enumerate(versions):
+        before = versions[i - 1].snapshot if i else {}
+        out.append(
+            {
+                "version": version,
+                "changes": [
+                    (field, before.get(field), version.snapshot.get(field))
+                    for field in version.changed_fields
+                ],
+            }
+        )
+    return out[::-1]
+
+
+@router.get("/calls/{call_id}")
+def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Response:
+    call = session.scalar(
+        select(Call)
+        .where(Call.id == call_id)
+        .options(selectinload(Call.deadlines), selectinload(Call.tags), selectinload(Call.versions))
+    )
+    if call is None:
+        raise HTTPException(404)
+    coordinator = user.role == "coordinator"
+    query = (
+        select(Match, Member)
+        .join(Member, Member.id == Match.member_id)
+        .where(Match.call_id == call.id)
+    )
+    if not coordinator:
+        # A member sees a call only through its own match, and only its own reasons.
+        query = query.where(Match.member_id == user.member_id)
+    matches = session.execute(query.order_by(Match.score.desc())).all()
+    if not coordinator and not matches:
+        raise HTTPException(404)
+    tags = sorted(call.tags, key=lambda t: -t.score)
+    context: dict[str, Any] = {
+        "call": call,
+        "tags": tags,
+        "evidence": [phrase for tag in tags for phrase in tag.evidence],
+        "versions": version_changes(call.versions),
+        "matches": matches,
+        "coordinator": coordinator,
+        "consortia": [],
+    }
+    if coordinator:
+        context["consortia"] = list(
+            session.scalars(
+                select(Consortium)
+                .where(Consortium.call_id == call.id)
+                .options(selectinload(Consortium.partners), selectinload(Consortium.packs))
+                .order_by(Consortium.id)
+            )
+        )
+    return render(request, "call.html", context)
