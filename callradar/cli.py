@@ -213,3 +213,11 @@ def demo(
         "Next: [bold]callradar members export members.xlsx[/] to edit the map in a "
         "spreadsheet, [bold]callradar members import FILE[/] to load it back."
     )
+
+
+# The web app (issue 8): callradar serve, callradar users add/list.
+from web.cli import serve as _serve  # noqa: E402
+from web.cli import users_app as _users_app  # noqa: E402
+
+app.command("serve")(_serve)
+app.add_typer(_users_app, name="users")

@@ -1,0 +1,85 @@
+"""The web app's commands: ``callradar serve`` and ``callradar users``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import select
+
+from callradar import db
+from callradar.models import User
+from callradar.settings import get_settings
+from web.accounts import AccountError, check_password, create_user, send_link, set_password
+from web.i18n import translate
+from web.tokens import Purpose
+
+users_app = typer.Typer(help="Users of the web app.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the web app (the review desk and the members' portal) with uvicorn."""
+    import uvicorn
+
+    from web.app import create_app
+
+    db.upgrade()
+    settings = get_settings()
+    console.print(f"callradar on [bold]{settings.base_url or f'http://{host}:{port}'}[/]")
+    # Behind a reverse proxy on this machine, uvicorn takes the client's address from
+    # X-Forwarded-For (it trusts 127.0.0.1 by default): log-in rate limits need it.
+    uvicorn.run(create_app(db.get_engine(), settings), host=host, port=port, proxy_headers=True)
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (the log-in)")],
+    role: Annotated[str, typer.Option(help="coordinator or member")] = "member",
+    member: Annotated[
+        str | None, typer.Option(help="The member (organisation id) a member's user belongs to")
+    ] = None,
+    language: Annotated[str, typer.Option(help="pl or en")] = "pl",
+    password: Annotated[
+        bool, typer.Option("--password", help="Set the password now (asked twice) instead")
+    ] = False,
+) -> None:
+    """Add a user and send an invitation link (or set the password at once with --password)."""
+    db.upgrade()
+    settings = get_settings()
+    try:
+        with db.session_scope() as session:
+            user = create_user(session, email, role, member, language)
+            if password:
+                secret = typer.prompt("Password", hide_input=True)
+                check_password(secret, typer.prompt("Repeat the password", hide_input=True))
+                set_password(user, secret)
+    except AccountError as exc:
+        err_console.print(f"[red]{translate('en', exc.key, **exc.params)}[/]")
+        raise typer.Exit(2) from None
+    if password:
+        console.print(f"Added {role} {user.email}; they can log in now.")
+        return
+    base = settings.base_url or "http://127.0.0.1:8000"
+    link, path = send_link(settings, user, Purpose.INVITE, base)
+    console.print(f"Added {role} {user.email}. Invitation written to {path}.")
+    console.print(f"The link to set the password (valid 7 days, works once):\n{link}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the users of the web app."""
+    db.upgrade()
+    with db.session_scope() as session:
+        for user in session.scalars(select(User).order_by(User.role, User.email)):
+            state = "inactive" if not user.active else "invited" if user.password_hash is None else ""
+            console.print(
+                f"{user.email}\t{user.role}\t{user.member_id or ''}\t{user.language}\t{state}",
+                markup=False,
+                highlight=False,
+            )
