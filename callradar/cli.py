@@ -18,6 +18,7 @@ from callradar import members as members_service
 from callradar.calls_file import read_calls_jsonl
 from callradar.errors import InputFileError
 from callradar.settings import get_settings
+from crawlers.cli import crawl_command
 from tagging.cli import app as tag_app
 
 app = typer.Typer(help="Funding-call radar for a technology cluster.", no_args_is_help=True)
@@ -28,6 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(members_app, name="members")
 app.add_typer(calls_app, name="calls")
 app.add_typer(tag_app, name="tag")
+app.command("crawl")(crawl_command)
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)

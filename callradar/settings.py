@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         description="Send every source request to this recorded-site server instead "
         "(https://HOST/PATH becomes MIRROR/HOST/PATH).",
     )
+    mirror_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds to wait for an answer of the mirror."
+    )
 
     @field_validator("data_dir")
     @classmethod

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crawlers.run import SourceSummary, UnknownSourceError, crawl
+if TYPE_CHECKING:
+    from crawlers.run import SourceSummary
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,6 +28,9 @@ def crawl_command(
     Exits with status 1 when a source failed (its earlier calls are kept), 2 on an
     unknown source name.
     """
+    # Scrapy is imported here, not at the top: it takes seconds every other command would pay.
+    from crawlers.run import UnknownSourceError, crawl
+
     try:
         summaries = crawl(sources or None, mirror)
     except UnknownSourceError as exc:

@@ -8,8 +8,6 @@ the data folder).
 
 from __future__ import annotations
 
-import os
-
 from callradar.settings import get_settings
 
 BOT_NAME = "callradar"
@@ -60,7 +58,7 @@ ADDONS = {"crawlers.middlewares.MirrorMode": 0}
 
 CALLRADAR_MIRROR = get_settings().mirror
 # A mirror on loopback answers at once; waiting long for it only slows down the fault tests.
-CALLRADAR_MIRROR_TIMEOUT = float(os.environ.get("CALLRADAR_MIRROR_TIMEOUT", "15"))
+CALLRADAR_MIRROR_TIMEOUT = get_settings().mirror_timeout
 # None: the database of callradar's settings.
 CALLRADAR_DATABASE_URL: str | None = None
 # Stop a crawl that runs this long (seconds), so one hung source cannot hold the others.

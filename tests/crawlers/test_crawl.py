@@ -8,15 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import Engine, func, select
-from typer.testing import CliRunner
 
 from callradar.db import session_scope
 from callradar.models import Call, CallVersion, SourceRun
-from crawlers.cli import crawl_command
 from crawlers.mirror_server import Fault, MirrorServer
 from crawlers.run import SourceSummary, UnknownSourceError, crawl
+from tests.conftest import CliRun
 from tests.crawlers.recorded import FIXTURES
 
 HOSTS = [
@@ -166,17 +164,13 @@ def test_unknown_source(engine: Engine) -> None:
         crawl(["nope"], None, engine)
 
 
-def test_crawl_command(mirror: MirrorServer, settings_env: Path) -> None:
-    app = typer.Typer()
-    app.command()(crawl_command)
-    app.command("other")(lambda: None)
-    runner = CliRunner()
-    ok = runner.invoke(app, ["crawl-command", "ncn", "parp", "--mirror", mirror.url])
+def test_crawl_command(mirror: MirrorServer, cli: CliRun) -> None:
+    ok = cli("crawl", "ncn", "parp", "--mirror", mirror.url)
     assert ok.exit_code == 0, ok.output
     assert "ncn" in ok.output and "parp" in ok.output and "ok" in ok.output
     mirror.faults["/ncn.gov.pl/"] = Fault(503)
-    failed = runner.invoke(app, ["crawl-command", "ncn", "parp", "--mirror", mirror.url])
+    failed = cli("crawl", "ncn", "parp", "--mirror", mirror.url)
     assert failed.exit_code == 1
     assert "failed" in failed.output and "HTTP 503" in failed.output
-    unknown = runner.invoke(app, ["crawl-command", "nope"])
+    unknown = cli("crawl", "nope")
     assert unknown.exit_code == 2
