@@ -223,3 +223,9 @@ from web.cli import users_app as _users_app  # noqa: E402
 
 app.command("serve")(_serve)
 app.add_typer(_users_app, name="users")
+
+
+# Proposal packs (issue 7): consortium suggest, templates check, pack, packs list.
+from proposals.cli import register as _register_proposal_commands  # noqa: E402
+
+_register_proposal_commands(app)

@@ -375,6 +375,31 @@ class ProposalPack(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consortium: Mapped[Consortium] = relationship(back_populates="packs")
+    members: Mapped[list[ProposalPackMember]] = relationship(
+        back_populates="pack", cascade="all, delete-orphan"
+    )
+
+
+class ProposalPackMember(Base):
+    """A member a pack was made for (lead, partner or mentor): who may download that version.
+
+    Kept per pack, not read off the consortium, because the consortium changes between
+    versions: a partner added later does not get the earlier drafts.
+    """
+
+    __tablename__ = "proposal_pack_members"
+    __table_args__ = (
+        UniqueConstraint("pack_id", "member_id", "role", name="uq_proposal_pack_members_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("proposal_packs.id", ondelete="CASCADE"))
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))  # lead | partner | mentor
+
+    pack: Mapped[ProposalPack] = relationship(back_populates="members")
 
 
 class User(Base):

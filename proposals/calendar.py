@@ -1,0 +1,77 @@
+"""The call's deadlines as an iCalendar file, as precise as they are known.
+
+A moment becomes a timed event (in UTC, so no calendar guesses a zone) with reminders a week
+and a day before; a day becomes an all-day event; a month or a quarter becomes an all-day
+event spanning it, titled so that nobody takes its first day for the deadline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from callradar.text import clean_line
+from proposals.context import deadline_texts
+from proposals.facts import CallFacts, DeadlineFacts
+
+
+def deadlines_ics(call: CallFacts, stamp: datetime) -> bytes:
+    """An .ics calendar with one event per deadline of ``call``."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//callradar//proposal pack//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", clean_line(f"Deadlines: {call.call_identifier or call.id}"))
+    for deadline in call.deadlines:
+        calendar.add_component(_event(call, deadline, stamp))
+    return calendar.to_ical()
+
+
+def _event(call: CallFacts, deadline: DeadlineFacts, stamp: datetime) -> Event:
+    name = clean_line(call.call_identifier or call.id)
+    text, _ = deadline_texts(deadline)
+    event = Event()
+    uid = hashlib.sha1(f"{call.source}|{call.id}|{deadline.value}".encode()).hexdigest()
+    event.add("uid", f"{uid}@callradar")
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add(
+        "description",
+        clean_line(f"{call.title} — deadline: {text}") + (f"\n{call.url}" if call.url else ""),
+    )
+    if call.url:
+        event.add("url", call.url)
+    if deadline.precision == "datetime":
+        moment = datetime.fromisoformat(deadline.value)
+        event.add("summary", f"Deadline: {name}")
+        event.add("dtstart", moment.astimezone(UTC) if moment.tzinfo else moment)
+        for before in (timedelta(days=7), timedelta(days=1)):
+            event.add_component(_alarm(-before, f"Deadline of {name} in {before.days} day(s)"))
+    elif deadline.precision == "date":
+        day = date.fromisoformat(deadline.value)
+        event.add("summary", f"Deadline: {name} (time of day not given)")
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add_component(_alarm(-timedelta(days=7), f"Deadline of {name} in a week"))
+    else:
+        first = _period_start(deadline)
+        event.add("summary", f"Deadline expected ({text}): {name}")
+        event.add("dtstart", first)
+        event.add("dtend", deadline.latest + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _period_start(deadline: DeadlineFacts) -> date:
+    if deadline.precision == "month":
+        return deadline.latest.replace(day=1)
+    return date(deadline.latest.year, deadline.latest.month - 2, 1)
+
+
+def _alarm(trigger: timedelta, description: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger)
+    alarm.add("description", description)
+    return alarm

@@ -1,0 +1,188 @@
+"""The proposal commands: ``consortium suggest``, ``templates check``, ``pack``, ``packs list``.
+
+Each is a thin shell over a plain function of ``proposals``; ``register`` adds them to the
+``callradar`` command line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from callradar import db
+from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
+from proposals.consortium import Suggestion, suggest_consortium
+from proposals.errors import ProposalError
+from proposals.lint import check_templates
+from proposals.pack import build_pack, list_packs, packs_for_member
+
+console = Console(soft_wrap=True, highlight=False)
+err_console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+consortium_app = typer.Typer(help="Consortia for calls.", no_args_is_help=True)
+templates_app = typer.Typer(help="The proposal pack's Word templates.", no_args_is_help=True)
+packs_app = typer.Typer(help="Stored proposal packs.", no_args_is_help=True)
+
+SourceOption = Annotated[
+    str | None, typer.Option(help="The call's source, when two sources share the id")
+]
+
+
+def _fail(exc: ProposalError) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+    return typer.Exit(2)
+
+
+@consortium_app.command("suggest")
+def consortium_suggest(
+    call_id: Annotated[str, typer.Argument(help="The call's id at its source")],
+    source: SourceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Suggest a lead, partners and a mentor for a call, and check the consortium rules."""
+    db.upgrade()
+    try:
+        with db.session_scope() as session:
+            suggestion = suggest_consortium(session, call_id, source)
+    except ProposalError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(suggestion.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_suggestion(suggestion)
+
+
+def _print_suggestion(s: Suggestion) -> None:
+    out = console.print
+    out(f"Call {s.call.id} ({s.call.source}): {s.call.title}", markup=False)
+    out(f"Programme family: {s.kind.family.value}; type of action: {s.kind.action.value}")
+    for title, choice in (("Lead", s.lead), ("Mentor", s.mentor)):
+        if choice is None:
+            out(f"{title}: none")
+            continue
+        out(f"{title}: {choice.member.id} ({choice.member.name})", markup=False)
+        for reason in choice.reasons:
+            out(f"  - {reason}", markup=False)
+        if title == "Lead":
+            for partner in s.partners:
+                out(f"Partner: {partner.member.id} ({partner.member.name})", markup=False)
+                for reason in partner.reasons:
+                    out(f"  - {reason}", markup=False)
+    out(f"Consortium rules: {s.rules.summary}", markup=False)
+    for check in s.rules.checks:
+        mark = "met" if check.met else "NOT MET"
+        out(f"  [{mark}] {check.rule}: {check.detail}", markup=False)
+    for line in (*s.rules.missing, *s.uncovered, *s.notes):
+        out(f"! {line}", markup=False)
+    if s.lead is not None:
+        partners = " ".join(f"--partner {p.member.id}" for p in s.partners)
+        mentor = f" --mentor {s.mentor.member.id}" if s.mentor else ""
+        out(
+            f"To make the pack: callradar pack {s.call.id} --lead {s.lead.member.id} "
+            f"{partners}{mentor} --out DIR",
+            markup=False,
+        )
+
+
+@templates_app.command("check")
+def templates_check(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder of the templates")
+    ] = TEMPLATES_DIR,
+) -> None:
+    """Lint every template: broken tags, unknown fields, a sample fill; exit 1 on errors."""
+    reports = check_templates(directory)
+    for report in reports:
+        status = "ok" if report.ok else "ERRORS"
+        console.print(f"{report.path.name}: {status}", markup=False)
+        for error in report.errors:
+            console.print(f"  error: {error}", markup=False)
+        for warning in report.warnings:
+            console.print(f"  warning: {warning}", markup=False)
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+def pack_command(
+    call_id: Annotated[str, typer.Argument(help="The call's id at its source")],
+    lead: Annotated[str, typer.Option(help="The member that coordinates")],
+    out: Annotated[Path, typer.Option(help="Folder to write the .zip to")],
+    partner: Annotated[
+        list[str] | None, typer.Option(help="A partner member (repeat the option)")
+    ] = None,
+    mentor: Annotated[
+        str | None, typer.Option(help="The mentor member (default: the best-fitting one)")
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(help=f"Proposal template: {', '.join(PROPOSAL_TEMPLATES)}"),
+    ] = None,
+    source: SourceOption = None,
+) -> None:
+    """Build the proposal pack (.zip) of a consortium for a call and print its path."""
+    db.upgrade()
+    try:
+        with db.session_scope() as session:
+            result = build_pack(
+                session,
+                call_id,
+                lead,
+                partner or [],
+                mentor,
+                source=source,
+                template=template,
+                out_dir=out,
+            )
+    except ProposalError as exc:
+        raise _fail(exc) from None
+    info = result.pack
+    err_console.print(
+        f"Pack version {info.version} of consortium {info.consortium_id}, template "
+        f"{info.template} ({result.template_reason}); mentor: {info.mentor_id or 'none'} "
+        f"({result.mentor_reason}); stored at {info.path}",
+        markup=False,
+    )
+    typer.echo(str(result.file))
+
+
+@packs_app.command("list")
+def packs_list(
+    member: Annotated[
+        str | None, typer.Option(help="Only packs of consortia this member belongs to")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List stored proposal packs, newest first."""
+    db.upgrade()
+    with db.session_scope() as session:
+        packs = packs_for_member(session, member) if member else list_packs(session)
+    if as_json:
+        typer.echo(json.dumps([p.to_dict() for p in packs], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Proposal packs ({len(packs)})")
+    for column in ("call", "version", "lead", "partners", "mentor", "template", "made", "file"):
+        table.add_column(column, overflow="fold")
+    for p in packs:
+        table.add_row(
+            p.call_id,
+            str(p.version),
+            p.lead_id,
+            ", ".join(p.partner_ids),
+            p.mentor_id or "",
+            p.template,
+            f"{p.created_at:%Y-%m-%d %H:%M}",
+            p.path.name,
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(consortium_app, name="consortium")
+    app.add_typer(templates_app, name="templates")
+    app.add_typer(packs_app, name="packs")
+    app.command("pack")(pack_command)

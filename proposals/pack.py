@@ -1,0 +1,314 @@
+"""Building a proposal pack (.zip), storing it versioned, and listing packs per member.
+
+A pack holds the filled proposal draft, a profile of each participant, the mentor's notes,
+a checklist, the call's text and its deadlines as an .ics calendar. Packs are kept under
+``$CALLRADAR_DATA_DIR/packs/`` and recorded per consortium with a version number, so the web
+app can serve each member the packs of the consortia it belongs to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from callradar.members import load_members
+from callradar.models import (
+    Call,
+    Consortium,
+    ConsortiumPartner,
+    ProposalPack,
+    ProposalPackMember,
+    utcnow,
+)
+from callradar.settings import get_settings
+from callradar.text import clean_text
+from proposals.calendar import deadlines_ics
+from proposals.catalogue import TEMPLATES, TEMPLATES_DIR, choose_template
+from proposals.consortium import choose_mentor
+from proposals.context import CALL_TEXT_FILE, build_context
+from proposals.errors import ProposalError
+from proposals.facts import CallFacts, MemberFacts, call_facts, find_call, member_facts
+from proposals.render import render_docx
+
+PACKS_FOLDER = "packs"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PackInfo:
+    """One stored pack, as the CLI and the web app list it."""
+
+    id: int
+    consortium_id: int
+    call_id: str
+    call_source: str
+    call_title: str
+    version: int
+    template: str
+    path: Path
+    sha256: str
+    created_at: datetime
+    lead_id: str
+    partner_ids: tuple[str, ...]
+    mentor_id: str | None
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        extra = (self.mentor_id,) if self.mentor_id else ()
+        return (self.lead_id, *self.partner_ids, *extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "consortium": self.consortium_id,
+            "call": self.call_id,
+            "source": self.call_source,
+            "title": self.call_title,
+            "version": self.version,
+            "template": self.template,
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "created_at": self.created_at.isoformat(),
+            "lead": self.lead_id,
+            "partners": list(self.partner_ids),
+            "mentor": self.mentor_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PackResult:
+    pack: PackInfo
+    # Where the caller asked for a copy (``out_dir``), else the stored file.
+    file: Path
+    template_reason: str
+    mentor_reason: str
+
+
+def build_pack(
+    session: Session,
+    call_id: str,
+    lead: str,
+    partners: Sequence[str] = (),
+    mentor: str | None = None,
+    *,
+    source: str | None = None,
+    template: str | None = None,
+    out_dir: Path | None = None,
+    templates_dir: Path = TEMPLATES_DIR,
+    today: date | None = None,
+) -> PackResult:
+    """Build, store and record a pack for the consortium of ``lead`` on the call ``call_id``.
+
+    ``partners`` are member ids besides the lead; without ``mentor`` the best-fitting mentor
+    is chosen; ``template`` overrides the template chosen from the call. The consortium of
+    this lead for this call is created or updated, and the pack gets its next version. The
+    caller commits. Raises ProposalError with a message for the coordinator.
+    """
+    now = utcnow()
+    today = today or now.date()
+    call = find_call(session, call_id, source)
+    facts = call_facts(call)
+    wanted = [lead, *[p for p in dict.fromkeys(partners) if p != lead]]
+    members = {m.id: member_facts(m) for m in load_members(session)}
+    unknown = [m for m in [*wanted, *([mentor] if mentor else [])] if m not in members]
+    if unknown:
+        raise ProposalError(
+            f"unknown member(s) {', '.join(map(repr, unknown))}; "
+            "`callradar members list` shows the ids"
+        )
+    team = [members[m] for m in wanted]
+    mentor_facts, mentor_reason = _mentor(facts, members, mentor)
+    info, template_reason = choose_template(facts, template)
+    consortium = _consortium(session, call, wanted, mentor_facts)
+    version = (
+        session.scalar(
+            select(func.max(ProposalPack.version)).where(
+                ProposalPack.consortium_id == consortium.id
+            )
+        )
+        or 0
+    ) + 1
+    context = build_context(
+        facts, team[0], team[1:], mentor_facts, template=info.name, version=version, today=today
+    )
+    data = _zip(facts, context, info.name, templates_dir, now)
+    relative = Path(
+        PACKS_FOLDER,
+        _safe(call.source),
+        _safe(call.external_id),
+        f"consortium-{consortium.id}",
+        f"{_safe(call.external_id)}-{_safe(lead)}-v{version}.zip",
+    )
+    stored = _write(get_settings().ensure_data_dir() / relative, data)
+    record = ProposalPack(
+        consortium_id=consortium.id,
+        version=version,
+        path=relative.as_posix(),
+        sha256=hashlib.sha256(data).hexdigest(),
+        template=info.name,
+        created_at=now,
+        members=[
+            ProposalPackMember(member_id=m, role="lead" if i == 0 else "partner")
+            for i, m in enumerate(wanted)
+        ]
+        + ([ProposalPackMember(member_id=mentor_facts.id, role="mentor")] if mentor_facts else []),
+    )
+    session.add(record)
+    try:
+        session.flush()
+    except Exception:
+        stored.unlink(missing_ok=True)
+        raise
+    file = stored
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        file = out_dir / stored.name
+        shutil.copyfile(stored, file)
+    return PackResult(_info(record, call), file, template_reason, mentor_reason)
+
+
+def _mentor(
+    call: CallFacts, members: dict[str, MemberFacts], mentor: str | None
+) -> tuple[MemberFacts | None, str]:
+    if mentor:
+        return members[mentor], "chosen by hand"
+    choice = choose_mentor(call, list(members.values()))
+    if choice is None:
+        return None, "no mentor has been in this programme or area; none chosen"
+    return choice.member, "suggested: " + "; ".join(choice.reasons)
+
+
+def _consortium(
+    session: Session, call: Call, wanted: list[str], mentor: MemberFacts | None
+) -> Consortium:
+    """This lead's consortium for the call, created or brought up to date."""
+    consortium = session.scalar(
+        select(Consortium)
+        .where(Consortium.call_id == call.id, Consortium.lead_id == wanted[0])
+        .options(selectinload(Consortium.partners))
+        .order_by(Consortium.id.desc())
+        .limit(1)
+    )
+    if consortium is None:
+        consortium = Consortium(call_id=call.id, lead_id=wanted[0])
+        session.add(consortium)
+    consortium.mentor_id = mentor.id if mentor else None
+    # Rows are kept in place: replacing them would insert a (consortium, member) pair before
+    # the old one is deleted, which the unique constraint refuses.
+    keep = set(wanted[1:])
+    consortium.partners = [p for p in consortium.partners if p.member_id in keep]
+    present = {p.member_id for p in consortium.partners}
+    consortium.partners.extend(
+        ConsortiumPartner(member_id=m) for m in wanted[1:] if m not in present
+    )
+    session.flush()
+    return consortium
+
+
+def _zip(
+    facts: CallFacts, context: dict[str, Any], template: str, templates_dir: Path, now: datetime
+) -> bytes:
+    files: list[tuple[str, bytes]] = [
+        (f"proposal-draft-{template}.docx", _render(template, context, templates_dir)),
+        ("checklist.docx", _render("checklist", context, templates_dir)),
+        ("mentor-notes.docx", _render("mentor-notes", context, templates_dir)),
+    ]
+    for participant in context["participants"]:
+        files.append(
+            (
+                f"profiles/{participant['number']:02d}-{_safe(participant['id'])}.docx",
+                _render("partner-profile", {**context, "member": participant}, templates_dir),
+            )
+        )
+    # The whole text, unshortened: the drafts carry at most CALL_TEXT_LIMIT characters of it.
+    call_text = "\n\n".join(x for x in (facts.title, facts.url, clean_text(facts.description)) if x)
+    files.append((CALL_TEXT_FILE, call_text.encode("utf-8")))
+    files.append(("deadlines.ics", deadlines_ics(facts, now)))
+    buffer = io.BytesIO()
+    stamp = now.astimezone(UTC).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return buffer.getvalue()
+
+
+def _render(name: str, context: dict[str, Any], templates_dir: Path) -> bytes:
+    info = TEMPLATES[name]
+    return render_docx(info.path(templates_dir), context, name=info.file)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    # Written aside and renamed, so a reader never sees half a pack.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".zip.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return path
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub("-", text).strip("-.")[:80] or "x"
+
+
+def _info(pack: ProposalPack, call: Call) -> PackInfo:
+    path = Path(pack.path)
+    roles: dict[str, list[str]] = {"lead": [], "partner": [], "mentor": []}
+    for m in pack.members:
+        roles.setdefault(m.role, []).append(m.member_id)
+    return PackInfo(
+        id=pack.id,
+        consortium_id=pack.consortium_id,
+        call_id=call.external_id,
+        call_source=call.source,
+        call_title=call.title,
+        version=pack.version,
+        template=pack.template,
+        path=path if path.is_absolute() else get_settings().data_dir / path,
+        sha256=pack.sha256,
+        created_at=pack.created_at,
+        lead_id=roles["lead"][0] if roles["lead"] else "",
+        partner_ids=tuple(sorted(roles["partner"])),
+        mentor_id=roles["mentor"][0] if roles["mentor"] else None,
+    )
+
+
+def list_packs(session: Session) -> list[PackInfo]:
+    """Every stored pack, newest first."""
+    return _packs(session, None)
+
+
+def packs_for_member(session: Session, member_id: str) -> list[PackInfo]:
+    """The packs made for ``member_id`` (as lead, partner or mentor), newest first: every
+    version it was part of, and none made before it joined."""
+    return _packs(session, member_id)
+
+
+def _packs(session: Session, member_id: str | None) -> list[PackInfo]:
+    query = (
+        select(ProposalPack, Call)
+        .join(Consortium, ProposalPack.consortium_id == Consortium.id)
+        .join(Call, Consortium.call_id == Call.id)
+        .options(selectinload(ProposalPack.members))
+        .order_by(ProposalPack.created_at.desc(), ProposalPack.id.desc())
+    )
+    if member_id is not None:
+        query = query.where(
+            ProposalPack.id.in_(
+                select(ProposalPackMember.pack_id).where(ProposalPackMember.member_id == member_id)
+            )
+        )
+    return [_info(pack, call) for pack, call in session.execute(query)]

@@ -1,0 +1,135 @@
+"""Filling a .docx template with a context, in a sandboxed, autoescaping Jinja environment.
+
+Every failure comes out as one ``RenderError`` naming the template and the field or the
+template text where it happened; a document that would not be valid Word XML is refused,
+never written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
+
+from proposals.errors import RenderError
+from proposals.safetext import xml_incompatible
+
+_WORD_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The one Jinja environment templates are rendered in.
+
+    Sandboxed: a template edited in Word can read the context and nothing else. Autoescaping:
+    ``&`` and ``<`` in the data are written as XML entities instead of cutting the document.
+    Strict: a misspelt field is an error, not an empty place in the draft.
+    """
+    return SandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=lambda value: "" if value is None else value,
+    )
+
+
+class _BrokenXmlError(Exception):
+    pass
+
+
+class _StrictDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    def fix_tables(self, xml: str) -> Any:
+        # docxtpl re-parses the rendered body with recover=True, which silently drops
+        # whatever follows a broken spot: check it strictly first.
+        try:
+            etree.fromstring(xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise _BrokenXmlError(str(exc)) from None
+        return super().fix_tables(xml)
+
+
+def render_docx(template: Path, context: Mapping[str, Any], name: str | None = None) -> bytes:
+    """The .docx ``template`` filled with ``context``; raises RenderError saying where."""
+    name = name or template.name
+    check_context(context, name)
+    doc = _StrictDocxTemplate(str(template))
+    try:
+        doc.render(dict(context), make_environment(), autoescape=True)
+    except TemplateSyntaxError as exc:
+        raise RenderError(name, f"broken tag: {exc.message}", _near(exc)) from None
+    except UndefinedError as exc:
+        raise RenderError(
+            name,
+            f"unknown field: {exc.message}; `callradar templates check` lists the fields a "
+            "template can use",
+            _near(exc),
+        ) from None
+    except SecurityError as exc:
+        raise RenderError(name, f"not allowed in a template: {exc}", _near(exc)) from None
+    except TemplateError as exc:
+        raise RenderError(name, f"cannot fill the template: {exc}", _near(exc)) from None
+    except _BrokenXmlError as exc:
+        raise RenderError(
+            name,
+            "the filled template is not valid Word XML; a {%tr %}, {%tc %} or {%p %} tag is "
+            "probably not alone in its own table row, cell or paragraph",
+            str(exc),
+        ) from None
+    except (KeyError, ValueError) as exc:
+        raise RenderError(name, f"cannot fill the template: {exc}") from None
+    out = io.BytesIO()
+    doc.save(out)
+    data = out.getvalue()
+    _check_package(data, name)
+    return data
+
+
+def _near(exc: Exception) -> str | None:
+    lines = getattr(exc, "docx_context", None)
+    if not lines:
+        return None
+    text = " ".join(line.strip() for line in lines if line.strip())
+    return text[:200] or None
+
+
+def check_context(context: Mapping[str, Any], template: str) -> None:
+    """Refuse a context that is not plain JSON data or holds text XML cannot hold,
+    naming the field (``participants[2].description``)."""
+    stack: list[tuple[str, Any]] = [(key, value) for key, value in context.items()]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if (bad := xml_incompatible(value)) is not None:
+                raise RenderError(
+                    template,
+                    f"field {path} holds the character U+{ord(bad):04X}, which a Word "
+                    "document cannot hold; clean the text first",
+                    path,
+                )
+        elif isinstance(value, Mapping):
+            stack.extend((f"{path}.{k}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        elif value is not None and not isinstance(value, bool | int | float):
+            raise RenderError(
+                template,
+                f"field {path} is a {type(value).__name__}; a context holds only plain data",
+                path,
+            )
+
+
+def _check_package(data: bytes, template: str) -> None:
+    """Parse every Word part strictly: what was written can be opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for part in package.namelist():
+                if _WORD_PARTS.match(part):
+                    etree.fromstring(package.read(part))
+    except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise RenderError(template, f"the filled document is not valid: {exc}") from None

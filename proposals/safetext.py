@@ -1,0 +1,56 @@
+"""Making any text from members or sources safe to put into a Word document.
+
+Word's XML refuses control characters and lone surrogates; bidirectional overrides can make
+a name read differently from what it is; a word of thousands of letters never wraps; and a
+megabyte of scraped text does not belong in a draft. Each is dealt with here, visibly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from callradar.text import clean_text
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Embeddings, overrides and isolates reorder the text around them; the marks LRM/RLM and
+# right-to-left letters themselves are kept.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+LONG_WORD = 60
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_ZWSP = "\u200b"
+
+
+def docx_text(value: object, limit: int | None = None, where: str = "") -> str:
+    """``value`` as text a document can hold: cleaned, long words breakable, clipped.
+
+    ``limit`` clips to that many characters and says so in the text, naming ``where`` the
+    full text is.
+    """
+    text = clean_text(_BIDI_CONTROLS.sub("", _SURROGATES.sub("", str(value or ""))))
+    if limit is not None and len(text) > limit:
+        cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+        text = f"{cut} […] [shortened: {len(text):,} characters in all"
+        text += f"; the full text is in {where}]" if where else "]"
+    return _LONG_WORD.sub(_breakable, text)
+
+
+def _breakable(match: re.Match[str]) -> str:
+    # A zero-width space every LONG_WORD characters lets Word wrap the word in a table cell.
+    word = match.group(0)
+    if word.startswith(("http://", "https://")):
+        return word
+    return _ZWSP.join(word[i : i + LONG_WORD] for i in range(0, len(word), LONG_WORD))
+
+
+def docx_line(value: object, limit: int | None = None) -> str:
+    """docx_text folded onto one line (names, titles, table cells)."""
+    return " ".join(docx_text(value, limit).split())
+
+
+_XML_INCOMPATIBLE = re.compile(r"[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_incompatible(text: str) -> str | None:
+    """The first character an XML document cannot hold, or None."""
+    match = _XML_INCOMPATIBLE.search(text)
+    return match.group(0) if match else None
