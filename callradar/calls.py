@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -137,44 +138,100 @@ class UpsertResult:
 
 def upsert_call(session: Session, record: CallRecord, now: datetime | None = None) -> UpsertResult:
     """Store a new call, version a changed one, or only mark an unchanged one as seen."""
+    return upsert_calls(session, [record], now)[0]
+
+
+def upsert_calls(
+    session: Session, records: Sequence[CallRecord], now: datetime | None = None
+) -> list[UpsertResult]:
+    """``upsert_call`` for many calls at once: a query per chunk of ids finds the stored
+    ones and the session is flushed once, so a source's whole crawl stores in seconds."""
     now = now or utcnow()
-    snapshot = record.snapshot(now.astimezone(UTC).date())
-    digest = fingerprint(snapshot)
-    _ensure_source(session, record.source)
-    call = session.scalar(
-        select(Call).where(Call.source == record.source, Call.external_id == record.id)
-    )
-    if call is None:
-        call = Call(source=record.source, external_id=record.id, version=1, first_seen_at=now)
+    today = now.astimezone(UTC).date()
+    for source in dict.fromkeys(r.source for r in records):
+        _ensure_source(session, source)
+    stored = _stored_calls(session, records)
+    results: list[UpsertResult] = []
+    new_calls: list[Call] = []
+    for record in records:
+        snapshot = record.snapshot(today)
+        digest = fingerprint(snapshot)
+        call = stored.get((record.source, record.id))
+        if call is None:
+            call = Call(source=record.source, external_id=record.id, version=1, first_seen_at=now)
+            _apply(call, record, snapshot, digest, now)
+            call.versions = [_version(call, digest, snapshot, ())]
+            session.add(call)
+            stored[(record.source, record.id)] = call
+            new_calls.append(call)
+            results.append(UpsertResult(Outcome.NEW, call))
+            continue
+        call.last_seen_at = now
+        if call.fingerprint == digest:
+            results.append(UpsertResult(Outcome.UNCHANGED, call))
+            continue
+        previous = call.versions[-1].snapshot if call.versions else {}
+        changed = tuple(f for f in VERSIONED_FIELDS if previous.get(f) != snapshot.get(f))
+        call.version += 1
+        call.changed_at = now
         _apply(call, record, snapshot, digest, now)
-        call.same_as_id = _linked_call_id(session, call)
-        call.versions.append(
-            CallVersion(
-                version=1, fingerprint=digest, snapshot=snapshot, changed_fields=[], created_at=now
-            )
-        )
-        session.add(call)
-        session.flush()
-        return UpsertResult(Outcome.NEW, call)
-    call.last_seen_at = now
-    if call.fingerprint == digest:
-        return UpsertResult(Outcome.UNCHANGED, call)
-    previous = call.versions[-1].snapshot if call.versions else {}
-    changed = tuple(f for f in VERSIONED_FIELDS if previous.get(f) != snapshot.get(f))
-    call.version += 1
-    call.changed_at = now
-    _apply(call, record, snapshot, digest, now)
-    call.versions.append(
-        CallVersion(
-            version=call.version,
-            fingerprint=digest,
-            snapshot=snapshot,
-            changed_fields=list(changed),
-            created_at=now,
-        )
-    )
+        call.versions.append(_version(call, digest, snapshot, changed))
+        results.append(UpsertResult(Outcome.CHANGED, call, changed))
     session.flush()
-    return UpsertResult(Outcome.CHANGED, call, changed)
+    if new_calls:
+        _link_same_calls(session, new_calls)
+    return results
+
+
+_CHUNK = 500
+
+
+def _stored_calls(session: Session, records: Sequence[CallRecord]) -> dict[tuple[str, str], Call]:
+    ids_by_source: dict[str, list[str]] = {}
+    for record in records:
+        ids_by_source.setdefault(record.source, []).append(record.id)
+    stored: dict[tuple[str, str], Call] = {}
+    for source, ids in ids_by_source.items():
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start : start + _CHUNK]
+            for call in session.scalars(
+                select(Call).where(Call.source == source, Call.external_id.in_(chunk))
+            ):
+                stored[(source, call.external_id)] = call
+    return stored
+
+
+def _version(
+    call: Call, digest: str, snapshot: dict[str, Any], changed: tuple[str, ...]
+) -> CallVersion:
+    return CallVersion(
+        version=call.version,
+        fingerprint=digest,
+        snapshot=snapshot,
+        changed_fields=list(changed),
+        created_at=call.last_seen_at,
+    )
+
+
+def _link_same_calls(session: Session, new_calls: list[Call]) -> None:
+    """Point each new call at the first-stored call of another source with the same ref."""
+    refs = list({c.ref for c in new_calls})
+    first_by_ref: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(refs), _CHUNK):
+        rows = session.execute(
+            select(Call.ref, Call.id, Call.source)
+            .where(Call.ref.in_(refs[start : start + _CHUNK]), Call.same_as_id.is_(None))
+            .order_by(Call.id)
+        )
+        for ref, call_id, source in rows:
+            first_by_ref.setdefault(ref, []).append((call_id, source))
+    for call in new_calls:
+        for call_id, source in first_by_ref.get(call.ref, []):
+            if call_id < call.id and source != call.source:
+                call.same_as_id = call_id
+                break
+    session.flush()
 
 
 def _ensure_source(session: Session, name: str) -> None:
@@ -205,16 +262,6 @@ def _apply(
         CallDeadline(value=d.value, precision=d.precision, latest=d.latest)
         for d in record.parsed_deadlines()
     ]
-
-
-def _linked_call_id(session: Session, call: Call) -> int | None:
-    """The first-stored call of another source under the same identifier, if any."""
-    return session.scalar(
-        select(Call.id)
-        .where(Call.ref == call.ref, Call.source != call.source, Call.same_as_id.is_(None))
-        .order_by(Call.id)
-        .limit(1)
-    )
 
 
 def list_calls(

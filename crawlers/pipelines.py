@@ -5,7 +5,7 @@ text, the language, the status checked against the dates, validation into
 ``callradar.calls.CallRecord``, and per-field counts in the crawl's stats.
 
 ``StorePipeline`` keeps a crawl's records and writes them when the spider closes, in one
-session with ``upsert_call``, only if the crawl succeeded: a source that failed part-way
+session with ``upsert_calls``, only if the crawl succeeded: a source that failed part-way
 changes nothing stored (its earlier calls stay as they were), and its SourceRun says why.
 Holding the writes to the end also keeps concurrent spiders of one process from holding
 SQLite's write lock against each other.
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
-from callradar.calls import CallRecord, Outcome, upsert_call
+from callradar.calls import CallRecord, Outcome, upsert_calls
 from callradar.db import current_revision, make_engine, session_scope, upgrade
 from callradar.deadlines import parse_deadline
 from callradar.models import SourceRun, utcnow
@@ -182,13 +182,10 @@ class StorePipeline:
         self._finish_run(spider, problems, shares, outcomes)
 
     def _store(self, spider: CallSpider) -> Counter[Outcome]:
-        outcomes: Counter[Outcome] = Counter()
-        now = utcnow()
         with session_scope(self.engine) as session:
             ensure_source(session, spider.name, spider.title, spider.home_url)
-            for record in self.records.values():
-                outcomes[upsert_call(session, record, now=now).outcome] += 1
-        return outcomes
+            results = upsert_calls(session, list(self.records.values()), now=utcnow())
+        return Counter(result.outcome for result in results)
 
     def _finish_run(
         self,
