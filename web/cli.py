@@ -77,7 +77,9 @@ def users_list() -> None:
     db.upgrade()
     with db.session_scope() as session:
         for user in session.scalars(select(User).order_by(User.role, User.email)):
-            state = "inactive" if not user.active else "invited" if user.password_hash is None else ""
+            state = (
+                "inactive" if not user.active else "invited" if user.password_hash is None else ""
+            )
             console.print(
                 f"{user.email}\t{user.role}\t{user.member_id or ''}\t{user.language}\t{state}",
                 markup=False,

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -31,7 +32,8 @@ from callradar.models import (
     ProposalPack,
     User,
 )
-from callradar.settings import Settings
+from callradar.settings import Settings, get_settings
+from web import passwords
 from web.app import create_app
 from web.passwords import hash_password
 
@@ -41,14 +43,21 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> "quoted" & more'
 
 
+@pytest.fixture(autouse=True)
+def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with the smallest cost: the tests log in hundreds of times."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("no such account"))
+
+
 @pytest.fixture
-def web_settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path / "data",
-        database_url=db_url,
-        secret_key="test-secret-key-of-the-web-tests",  # type: ignore[arg-type]
-    )
+def web_settings(settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The settings from the environment, as the app reads them: proposals' pack builder
+    reads them too, so both must agree on the data folder."""
+    monkeypatch.setenv("CALLRADAR_SECRET_KEY", "test-secret-key-of-the-web-tests")
+    get_settings.cache_clear()
+    return get_settings()
 
 
 @pytest.fixture

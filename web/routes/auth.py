@@ -119,6 +119,8 @@ def password_page(
             request, "error.html", {"message_key": "password.link_invalid", "status": 400}, 400
         )
     user, purpose = found
+    # The person following the link reads the app in the language chosen for their account.
+    request.session["lang"] = user.language
     context = {"token": token, "email": user.email, "purpose": str(purpose), "error": None}
     return render(request, "password.html", context)
 

@@ -1,0 +1,41 @@
+"""``callradar users``: the first coordinator is made from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from callradar import db
+from callradar.cli import app
+from callradar.models import User
+from tests.conftest import CliRun
+from web.passwords import verify_password
+
+
+def test_users_add_sends_an_invitation(cli: CliRun, settings_env: Path) -> None:
+    result = cli("users", "add", "Boss@Cluster.example", "--role", "coordinator")
+    assert result.exit_code == 0, result.output
+    assert "/password?token=" in result.output
+    [mail] = (settings_env / "outbox").glob("*.eml")
+    assert "boss@cluster.example" in mail.read_text()
+    listing = cli("users", "list")
+    assert listing.output.split()[:2] == ["boss@cluster.example", "coordinator"]
+    assert "invited" in listing.output
+
+
+def test_users_add_with_a_password(cli: CliRun, settings_env: Path) -> None:
+    args = ["users", "add", "boss@cluster.example", "--role", "coordinator", "--password"]
+    result = CliRunner().invoke(app, args, input="long enough pw\nlong enough pw\n")
+    assert result.exit_code == 0, result.output
+    with db.session_scope() as session:
+        user = session.scalar(select(User))
+        assert user and verify_password(user.password_hash, "long enough pw")
+
+
+def test_users_add_refuses_bad_input(cli: CliRun) -> None:
+    assert cli("users", "add", "not-an-email").exit_code == 2
+    result = cli("users", "add", "a@b.example", "--role", "member", "--member", "nope")
+    assert result.exit_code == 2
+    assert "There is no member nope" in result.output

@@ -1,0 +1,170 @@
+"""The competence map pages and a member's own profile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from callradar import competence_map_io
+from callradar.db import session_scope
+from callradar.members import load_members
+from callradar.models import Contact, Member
+from tests.web.conftest import World, csrf_of, login, post
+
+
+def test_search_by_area_and_keyword(client: TestClient, world: World) -> None:
+    login(client, world.coordinator)
+
+    def names(query: str) -> list[str]:
+        return re.findall(r"<strong>([^<]+)</strong>", client.get(f"/members?{query}").text)
+
+    assert names("") == ["Lumen Photonics", "Volta Power"]
+    assert names("area=photonics") == ["Lumen Photonics"]
+    assert names("area=power-electronics") == ["Volta Power"]
+    assert names("q=volta") == ["Volta Power"]
+    assert names("q=silicon+nitride") == ["Lumen Photonics", "Volta Power"]
+
+
+def test_export_and_import_round_trip(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.coordinator)
+    exported = client.get("/members/export?format=yaml")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    xlsx = client.get("/members/export?format=xlsx")
+    assert xlsx.content.startswith(b"PK")
+    changed = exported.text.replace("name: Volta Power", "name: Volta Power S.A.")
+    response = client.post(
+        "/members/import",
+        data={"csrf_token": csrf_of(client, "/members")},
+        files={"file": ("map.yaml", changed.encode(), "application/yaml")},
+        follow_redirects=True,
+    )
+    assert "nowych 0, zaktualizowanych 2" in response.text
+    assert "Volta Power S.A." in response.text
+
+
+def test_a_bad_file_is_refused_whole(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.coordinator)
+    bad = (
+        "members:\n  - id: volta\n    name: Renamed\n    kind: sme\n"
+        "    areas: {power-electornics: 3}\n"
+    )
+    response = client.post(
+        "/members/import",
+        data={"csrf_token": csrf_of(client, "/members")},
+        files={"file": ("map.yaml", bad.encode(), "application/yaml")},
+    )
+    assert response.status_code == 400
+    assert "map.yaml: line 5" in response.text
+    assert "power-electornics" in response.text
+    with session_scope(engine) as session:
+        assert session.get(Member, "volta").name == "Volta Power"  # type: ignore[union-attr]
+    wrong_type = client.post(
+        "/members/import",
+        data={"csrf_token": csrf_of(client, "/members")},
+        files={"file": ("map.exe", b"MZ", "application/octet-stream")},
+        follow_redirects=True,
+    )
+    assert "map.exe" in wrong_type.text
+
+
+def test_export_is_readable_by_the_importer(
+    client: TestClient, world: World, tmp_path: Path
+) -> None:
+    login(client, world.coordinator)
+    path = tmp_path / "map.xlsx"
+    path.write_bytes(client.get("/members/export?format=xlsx").content)
+    assert [m.id for m in competence_map_io.load(path).members] == ["lumen", "volta"]
+
+
+def _profile_form(client: TestClient) -> dict[str, str]:
+    html = client.get("/my/profile").text
+    fields: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        named = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        # An unticked box is not sent, as a browser would not send it.
+        if named and value and 'type="checkbox"' not in tag:
+            fields[named[1]] = value[1]
+    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)<', body)
+        fields[name] = (chosen[1] if chosen[1] is not None else chosen[2]) if chosen else ""
+    for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        fields[name] = body
+    return fields
+
+
+def test_a_member_edits_its_own_profile(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    assert form["area-integrated-photonics"] == "3"
+    form.update(
+        {
+            "area-sensors-mems": "2",
+            "area-integrated-photonics": "0",
+            "keywords": "lidar\nsilicon nitride",
+            "trl_min": "3",
+            "trl_max": "6",
+            "contact-0-digest": "weekly",
+            "contact-1-name": "Jan Kowalski",
+            "contact-1-email": "jan@lumen.example",
+            "contact-1-notify": "email",
+        }
+    )
+    response = client.post("/my/profile", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    with session_scope(engine) as session:
+        [member] = load_members(session, ["lumen"])
+        assert {c.code: c.level for c in member.competences} == {"sensors-mems": 2}
+        assert member.keywords == ["lidar", "silicon nitride"]
+        assert (member.trl_min, member.trl_max) == (3, 6)
+        assert [(c.email, c.digest) for c in member.contacts] == [
+            ("anna@lumen.example", "weekly"),
+            ("jan@lumen.example", "daily"),
+        ]
+        # The other member is untouched.
+        [other] = load_members(session, ["volta"])
+        assert {c.code for c in other.competences} == {"power-electronics"}
+
+
+def test_a_bad_profile_is_refused_with_reasons(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form.update({"contact-0-email": "not-an-address", "trl_min": "7", "trl_max": "2"})
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    assert "contacts[0].email" in response.text
+    assert "runs backwards" in response.text
+    with session_scope(engine) as session:
+        emails = list(session.scalars(select(Contact.email).where(Contact.member_id == "lumen")))
+    assert emails == ["anna@lumen.example"]
+
+
+def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form["contact-0-remove"] = "1"
+    assert client.post("/my/profile", data=form, follow_redirects=False).status_code == 303
+    with session_scope(engine) as session:
+        assert list(session.scalars(select(Contact).where(Contact.member_id == "lumen"))) == []
+
+
+def test_coordinator_invites_need_a_known_member(client: TestClient, world: World) -> None:
+    login(client, world.coordinator)
+    page = post(
+        client, "/users/invite", {"email": "x@y.example", "role": "member", "member_id": "nope"}
+    )
+    assert page.status_code == 303
+    assert "Nie ma członka nope" in client.get("/users").text
+    dup = post(
+        client,
+        "/users/invite",
+        {"email": world.member_a.upper(), "role": "member", "member_id": "lumen"},
+    )
+    assert dup.status_code == 303
+    assert "już istnieje" in client.get("/users").text

@@ -1,0 +1,186 @@
+"""What the pages show: escaped scraped text, highlighted evidence, filters, languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from callradar.db import session_scope
+from callradar.models import Call, CallTag, Consortium, Member, Notification, SourceRun
+from tests.web.conftest import HOSTILE, World, login
+from web import i18n
+from web.highlight import highlight
+from web.render import TEMPLATES_DIR
+
+
+def test_highlighting_escapes_first_then_marks() -> None:
+    text = 'Build <b>silicon photonics</b> & "PICs"; silicon\nphotonics again. Photonicsx'
+    html = str(highlight(text, ["silicon photonics", "<b>", "photonics"]))
+    assert "<b>" not in html
+    assert '&lt;<mark class="evidence">b&gt;</mark>' not in html
+    assert '<mark class="evidence">&lt;b&gt;silicon photonics</mark>' in html
+    assert '<mark class="evidence">silicon\nphotonics</mark>' in html
+    assert "&amp; &#34;PICs&#34;" in html
+    # A phrase does not light up inside a longer word.
+    assert "Photonicsx" in html
+
+
+def test_scraped_text_is_escaped_on_every_page(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call
+        call.title = "Pilot line " + HOSTILE
+        call.programme = HOSTILE
+        call.url = "javascript:alert(1)"
+        session.add(SourceRun(source="manual", ok=False, message=HOSTILE, field_stats={}))
+    login(client, world.coordinator)
+    for path in ("/review", f"/calls/{world.call_id}", "/sources"):
+        html = client.get(path).text
+        assert "<script>alert" not in html, path
+        assert "<img src=x" not in html, path
+        assert "&lt;script&gt;" in html, path
+    assert 'href="javascript:' not in client.get(f"/calls/{world.call_id}").text
+
+
+def test_the_call_page_shows_evidence_areas_versions_and_matches(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.coordinator)
+    html = client.get(f"/calls/{world.call_id}").text
+    assert '<mark class="evidence">photonic integrated circuits</mark>' in html
+    assert '<mark class="evidence">silicon photonics</mark>' in html
+    assert "Fotonika zintegrowana" in html and "0.91" in html
+    assert re.search(r"<del>2026-01-01</del> → <ins>\d{4}-\d{2}-\d{2}</ins>", html)
+    assert "Lumen Photonics" in html and "integrated photonics (level 3)" in html
+
+
+def test_review_desk_filters_and_search(client: TestClient, engine: Engine, world: World) -> None:
+    with session_scope(engine) as session:
+        late = session.get(Call, world.other_call_id)
+        assert late
+        late.deadlines[0].latest = datetime.now(UTC).date() + timedelta(days=80)
+        late.source = "manual"
+        late.programme = "FENG"
+        session.add(CallTag(call_id=late.id, code="power-electronics", score=0.7))
+    login(client, world.coordinator)
+
+    def titles(query: str) -> list[str]:
+        html = client.get(f"/review?{query}").text
+        return re.findall(r'<a href="/calls/\d+">([^<]+)</a>', html)
+
+    both = titles("")
+    assert both == ["Photonic integrated circuits pilot line", "Power converters for rail"]
+    assert titles("within=30") == ["Photonic integrated circuits pilot line"]
+    assert titles("area=electronics") == ["Power converters for rail"]
+    assert titles("area=power-electronics") == ["Power converters for rail"]
+    assert titles("programme=FENG") == ["Power converters for rail"]
+    assert titles("q=converters") == ["Power converters for rail"]
+    assert titles("status=closed") == []
+    assert titles("review=confirmed") == []
+    assert titles("sort=newest") == list(reversed(both))
+    assert titles("within=nonsense&area=nonsense") == both
+
+
+def test_pages_follow_the_users_language(client: TestClient, world: World) -> None:
+    assert "Logowanie" in client.get("/login").text
+    login(client, world.member_a)  # this user reads English
+    assert "My calls" in client.get("/my/calls").text
+    client.post(
+        "/language",
+        data={"lang": "pl", "next": "/my/calls", "csrf_token": _token(client, "/my/calls")},
+    )
+    assert "Moje nabory" in client.get("/my/calls").text
+
+
+def _token(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match
+    return match[1]
+
+
+def test_every_message_key_used_exists() -> None:
+    used: set[str] = set()
+    for path in [*TEMPLATES_DIR.glob("*.html"), *Path(i18n.__file__).parent.rglob("*.py")]:
+        used |= set(re.findall(r"""_\(\s*["']([a-z_]+\.[a-z_.\-]+[a-z])["']""", path.read_text()))
+    assert used - set(i18n.MESSAGES) == set()
+    prefixes = {
+        "call.status.": ("open", "forthcoming", "closed"),
+        "review.status.": ("pending", "confirmed", "dismissed", "all"),
+        "consortium.status.": ("forming", "submitted", "funded", "rejected", "withdrawn"),
+        "kind.": ("sme", "large", "research", "university", "other"),
+        "digest.": ("immediate", "daily", "weekly"),
+        "role.": ("coordinator", "member"),
+    }
+    for prefix, values in prefixes.items():
+        for value in values:
+            assert prefix + value in i18n.MESSAGES
+
+
+def test_indicators_count_per_year_and_month(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        consortium = session.get(Consortium, world.consortium_id)
+        assert consortium
+        consortium.status = "funded"
+        contact = session.scalars(select(Member)).first()
+        assert contact
+        session.add(
+            Notification(
+                call_id=world.call_id,
+                member_id="lumen",
+                contact_id=contact.contacts[0].id,
+                call_version=1,
+                channel="email",
+                status="sent",
+                sent_at=datetime.now(UTC),
+            )
+        )
+    login(client, world.coordinator)
+    html = client.get("/indicators").text
+    assert html.count("<svg") == 5
+    year = datetime.now(UTC).year
+    assert f"<th>{year}</th>" in html
+    assert 'class="goal"' in html
+    assert "dofinansowane 1" in html  # the bar's tooltip
+
+
+def test_sources_page_shows_the_last_run(client: TestClient, engine: Engine, world: World) -> None:
+    with session_scope(engine) as session:
+        session.add(
+            SourceRun(
+                source="manual",
+                ok=True,
+                seen=3,
+                new=1,
+                field_stats={"items": 3, "fields": {"title": 1.0, "deadlines": 0.333}},
+            )
+        )
+    login(client, world.coordinator)
+    html = client.get("/sources").text
+    assert "deadlines 33%" in html and "title 100%" in html
+
+
+def test_calendar_feed(client: TestClient, world: World) -> None:
+    login(client, world.member_a)
+    url = re.search(
+        r'value="(http://testserver/calendar/[^"]+\.ics)"', client.get("/my/calendar").text
+    )
+    assert url
+    client.cookies.clear()
+    feed = client.get(url[1].removeprefix("http://testserver"))
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert "SUMMARY:Photonic integrated circuits pilot line" in feed.text
+    assert "Power converters" not in feed.text
+    assert "\r\n" in feed.text and "BEGIN:VEVENT" in feed.text
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    login(client, world.member_a)
+    client.post("/my/calendar/renew", data={"csrf_token": _token(client, "/my/calendar")})
+    assert client.get(url[1].removeprefix("http://testserver")).status_code == 404
