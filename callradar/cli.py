@@ -229,3 +229,12 @@ app.add_typer(_users_app, name="users")
 from proposals.cli import register as _register_proposal_commands  # noqa: E402
 
 _register_proposal_commands(app)
+
+
+# Matching and notifications (matching/).
+from matching.cli import match_command, matches_app, notify_command, review_app  # noqa: E402
+
+app.command("match")(match_command)
+app.add_typer(matches_app, name="matches")
+app.add_typer(review_app, name="review")
+app.command("notify")(notify_command)

@@ -115,6 +115,9 @@ class Call(Base):
     review_status: Mapped[str] = mapped_column(String(20), default="pending")
     review_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None]
+    # What the call's matches were last computed from (text, tags, members, open or not);
+    # matching skips calls whose key is unchanged.
+    matched_key: Mapped[str | None] = mapped_column(String(64))
 
     deadlines: Mapped[list[CallDeadline]] = relationship(
         back_populates="call",
@@ -289,6 +292,8 @@ class Match(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column(default=list)
+    # The same reasons in Polish (``reasons`` are in English).
+    reasons_pl: Mapped[list[str] | None] = mapped_column(JSON)
     call_version: Mapped[int] = mapped_column(default=1)
     # "not-relevant" when the member said so; such a call is never sent to it again.
     feedback: Mapped[str | None] = mapped_column(String(20))
@@ -317,6 +322,8 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+    # The sender run that claimed the row: only it may mark the row sent or failed.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

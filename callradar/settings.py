@@ -6,6 +6,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,71 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http:// or https:// address")
         return value.rstrip("/")
+
+    # Matching and notifications (matching/).
+    match_min_score: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Lowest score (0..1) a call must reach against a member to be stored as "
+        "a match and told to its contacts.",
+    )
+    flag_threshold: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A call with a match at or above this score is flagged for the "
+        "coordinator's review.",
+    )
+    notify_policy: Literal["after-review", "immediate"] = Field(
+        default="after-review",
+        description="after-review: members hear of a call once the coordinator confirms it; "
+        "immediate: as soon as it matches (a dismissed call is never sent).",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for e-mail notifications; unset: e-mails are written as .eml "
+        "files to the outbox folder.",
+    )
+    smtp_port: int = Field(default=587, description="SMTP port (465 means implicit TLS).")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS (not on port 465)."
+    )
+    mail_from: str = Field(
+        default="callradar <noreply@localhost>",
+        description="The From address of notification e-mails.",
+    )
+    outbox_dir: Path | None = Field(
+        default=None,
+        description="Folder where e-mails go as .eml files when no SMTP server is set; "
+        "default: outbox in the data folder.",
+    )
+    timezone: str = Field(
+        default="Europe/Warsaw", description="Time zone of digest times and dates in messages."
+    )
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Local hour at which daily and weekly digests go."
+    )
+    digest_weekday: int = Field(
+        default=0, ge=0, le=6, description="Day of the weekly digest: 0 = Monday … 6 = Sunday."
+    )
+    notify_lease_seconds: int = Field(
+        default=600,
+        ge=1,
+        description="A message claimed by a sender that died is sent again after this long.",
+    )
+    notify_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Attempts per message before it is marked failed (retries back off from "
+        "1 minute to 12 hours).",
+    )
+
+    @property
+    def resolved_outbox_dir(self) -> Path:
+        return self.outbox_dir or self.data_dir / "outbox"
 
     @property
     def resolved_cookie_secure(self) -> bool:

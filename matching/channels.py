@@ -1,0 +1,193 @@
+"""Where messages go: e-mail over SMTP, .eml files in the outbox folder, chat webhooks.
+
+A contact's ``notify`` list holds ``email`` (its address, over SMTP, or into the outbox folder
+when no SMTP server is set) and Apprise URLs (``slack://…``, ``msteams://…``, ``matrix://…``,
+``json://host/path`` for a generic webhook, …). Every failure is raised as DeliveryError so the
+sender can retry that channel alone.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from pathlib import Path
+from typing import Protocol
+
+import apprise
+
+from callradar.settings import Settings
+from matching.messages import Message
+
+EMAIL = "email"
+SMTP_TIMEOUT = 30
+# Long header lines (the unsubscribe link) would otherwise be folded into encoded words
+# that mail clients cannot read as a URL.
+_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+class DeliveryError(Exception):
+    """A message could not be handed over; it may succeed later."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A rendered message and where it goes."""
+
+    message: Message
+    to_name: str
+    to_address: str
+    # Stable for the same outbox rows: a re-send after a crash reuses it, so the recipient's
+    # system (and the outbox folder) can tell the copy from a new message.
+    key: str
+    stop_link: str
+
+
+class Channel(Protocol):
+    def send(self, envelope: Envelope) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
+    message = envelope.message
+    email = EmailMessage(policy=_POLICY)
+    email["From"] = settings.mail_from
+    email["To"] = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+    email["Message-ID"] = f"<callradar-{envelope.key}@{domain}>"
+    email["Content-Language"] = message.language
+    # One-click unsubscribe (RFC 8058): mail clients show their own "unsubscribe" button.
+    email["List-Unsubscribe"] = f"<{envelope.stop_link}>"
+    email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(message.text)
+    email.add_alternative(message.html, subtype="html")
+    return email
+
+
+class OutboxFolder:
+    """E-mails as .eml files a person (or a relay) can open; the demo uses this."""
+
+    def __init__(self, folder: Path, settings: Settings) -> None:
+        self.folder = folder
+        self.settings = settings
+
+    def send(self, envelope: Envelope) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"callradar-{envelope.key}.eml"
+            tmp = path.with_suffix(".tmp")
+            # Whole file, then rename: a watcher never reads half a message, and a re-send of
+            # the same rows replaces the file rather than adding a copy.
+            tmp.write_bytes(bytes(email_message(envelope, self.settings)))
+            tmp.replace(path)
+        except OSError as exc:
+            raise DeliveryError(f"outbox folder {self.folder}: {exc}") from exc
+
+    def close(self) -> None:
+        return None
+
+
+class Smtp:
+    """E-mail over one SMTP connection, opened on first use and kept for the run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        assert s.smtp_host is not None
+        smtp: smtplib.SMTP
+        if s.smtp_port == 465:
+            smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
+            if s.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+        if s.smtp_user:
+            password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+            smtp.login(s.smtp_user, password)
+        return smtp
+
+    def send(self, envelope: Envelope) -> None:
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            self._smtp.send_message(email_message(envelope, self.settings))
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
+            raise DeliveryError(f"SMTP {host}: {exc}") from exc
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+
+class Webhook:
+    """A chat or webhook service through its Apprise URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._apprise = apprise.Apprise()
+        self._valid = self._apprise.add(url)
+
+    def send(self, envelope: Envelope) -> None:
+        if not self._valid:
+            raise DeliveryError(f"not a notification URL Apprise knows: {_redacted(self.url)}")
+        result = self._apprise.notify(
+            body=envelope.message.text,
+            title=envelope.message.subject,
+            body_format=apprise.NotifyFormat.TEXT,
+        )
+        if not result:
+            problems = [
+                entry.message for entry in result.logs() if entry.level in ("WARNING", "ERROR")
+            ]
+            detail = "; ".join(problems[-2:]) or "delivery failed"
+            raise DeliveryError(f"{_redacted(self.url)}: {detail}")
+
+    def close(self) -> None:
+        return None
+
+
+class Channels:
+    """The channels of one sending run, each made once and closed at the end."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._open: dict[str, Channel] = {}
+
+    def get(self, channel: str) -> Channel:
+        if channel not in self._open:
+            self._open[channel] = self._make(channel)
+        return self._open[channel]
+
+    def _make(self, channel: str) -> Channel:
+        if channel == EMAIL:
+            if self.settings.smtp_host:
+                return Smtp(self.settings)
+            return OutboxFolder(self.settings.resolved_outbox_dir, self.settings)
+        return Webhook(channel)
+
+    def close(self) -> None:
+        for channel in self._open.values():
+            channel.close()
+        self._open.clear()
+
+
+def _redacted(url: str) -> str:
+    """The scheme and host of a webhook URL: its path often holds a secret token."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].rpartition('@')[2]}/…"

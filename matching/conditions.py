@@ -1,0 +1,414 @@
+"""Who may apply to a call, read from its text: kinds of applicant, countries, Polish regions.
+
+Sources do not give eligibility as fields, so it is read from the title, the type of action,
+the programme and the sentences that talk about applicants ("Single for-profit SMEs … may
+apply", "O dofinansowanie mogą ubiegać się mikro, małe i średnie przedsiębiorstwa"). A
+restriction excludes a member only when the text states it: words that merely mention SMEs
+or research organisations ("collaboration between research organisations, SMEs and
+industry") restrict nothing, and a member whose region is unknown is not excluded by one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SME = "sme"
+LARGE = "large"
+RESEARCH = "research"
+UNIVERSITY = "university"
+COMPANIES = frozenset({SME, LARGE})
+RESEARCH_BODIES = frozenset({RESEARCH, UNIVERSITY})
+
+EU_MEMBER_STATES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+EEA_COUNTRIES = frozenset({"NO", "IS", "LI"})
+# Countries associated to Horizon Europe (2025/2026), besides the EEA ones.
+HORIZON_ASSOCIATED = EEA_COUNTRIES | frozenset(
+    [
+        "AL",
+        "AM",
+        "BA",
+        "FO",
+        "GE",
+        "IL",
+        "XK",
+        "MD",
+        "ME",
+        "NZ",
+        "MK",
+        "RS",
+        "TN",
+        "TR",
+        "UA",
+        "GB",
+        "CH",
+        "CA",
+        "KR",
+        "EG",
+    ]
+)
+
+# Sources of Polish national and regional programmes: their applicants are Polish entities.
+POLISH_SOURCES = frozenset({"ncbr", "parp", "ncn", "fe-portal"})
+
+VOIVODESHIPS: dict[str, tuple[str, str]] = {
+    # code: (Polish adjective stem as in "województwa ...", name used in "dla ..." phrases)
+    "dolnoslaskie": ("dolnośląsk", "Dolnego Śląska"),
+    "kujawsko-pomorskie": ("kujawsko-pomorsk", "Kujaw i Pomorza"),
+    "lubelskie": ("lubelsk", "Lubelskiego"),
+    "lubuskie": ("lubusk", "Lubuskiego"),
+    "lodzkie": ("łódzk", "Łódzkiego"),
+    "malopolskie": ("małopolsk", "Małopolski"),
+    "mazowieckie": ("mazowieck", "Mazowsza"),
+    "opolskie": ("opolsk", "Opolskiego"),
+    "podkarpackie": ("podkarpack", "Podkarpacia"),
+    "podlaskie": ("podlask", "Podlasia"),
+    "pomorskie": ("pomorsk", "Pomorza"),
+    "slaskie": ("śląsk", "Śląskiego"),
+    "swietokrzyskie": ("świętokrzysk", "Świętokrzyskiego"),
+    "warminsko-mazurskie": ("warmińsko-mazursk", "Warmii i Mazur"),
+    "wielkopolskie": ("wielkopolsk", "Wielkopolski"),
+    "zachodniopomorskie": ("zachodniopomorsk", "Pomorza Zachodniego"),
+}
+EASTERN_POLAND = frozenset(
+    {"lubelskie", "podkarpackie", "podlaskie", "swietokrzyskie", "warminsko-mazurskie"}
+)
+# Call numbers and programme names of the regional programmes 2021-2027 (FEDS.01.01-...).
+REGIONAL_PROGRAMME_CODES: dict[str, frozenset[str]] = {
+    "FEDS": frozenset({"dolnoslaskie"}),
+    "FEKP": frozenset({"kujawsko-pomorskie"}),
+    "FELU": frozenset({"lubelskie"}),
+    "FELB": frozenset({"lubuskie"}),
+    "FELD": frozenset({"lodzkie"}),
+    "FEMP": frozenset({"malopolskie"}),
+    "FEM": frozenset({"mazowieckie"}),
+    "FEMA": frozenset({"mazowieckie"}),
+    "FEOP": frozenset({"opolskie"}),
+    "FEPK": frozenset({"podkarpackie"}),
+    "FEPD": frozenset({"podlaskie"}),
+    "FEPM": frozenset({"pomorskie"}),
+    "FESL": frozenset({"slaskie"}),
+    "FESW": frozenset({"swietokrzyskie"}),
+    "FEWM": frozenset({"warminsko-mazurskie"}),
+    "FEWP": frozenset({"wielkopolskie"}),
+    "FEPZ": frozenset({"zachodniopomorskie"}),
+    "FEPW": EASTERN_POLAND,
+}
+# Where members' cities lie; a city not listed leaves the member's region unknown.
+CITY_REGIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ["wrocław", "wałbrzych", "legnica", "jelenia góra", "lubin", "głogów"], "dolnoslaskie"
+    ),
+    **dict.fromkeys(["bydgoszcz", "toruń", "włocławek", "grudziądz"], "kujawsko-pomorskie"),
+    **dict.fromkeys(["lublin", "zamość", "chełm", "biała podlaska", "puławy"], "lubelskie"),
+    **dict.fromkeys(["zielona góra", "gorzów wielkopolski"], "lubuskie"),
+    **dict.fromkeys(["łódź", "piotrków trybunalski", "pabianice"], "lodzkie"),
+    **dict.fromkeys(["kraków", "tarnów", "nowy sącz"], "malopolskie"),
+    **dict.fromkeys(["warszawa", "radom", "płock", "siedlce", "piaseczno"], "mazowieckie"),
+    **dict.fromkeys(["opole"], "opolskie"),
+    **dict.fromkeys(["rzeszów", "przemyśl", "krosno", "mielec", "stalowa wola"], "podkarpackie"),
+    **dict.fromkeys(["białystok", "suwałki", "łomża"], "podlaskie"),
+    **dict.fromkeys(["gdańsk", "gdynia", "sopot", "słupsk"], "pomorskie"),
+    **dict.fromkeys(
+        [
+            "katowice",
+            "gliwice",
+            "zabrze",
+            "bielsko-biała",
+            "częstochowa",
+            "sosnowiec",
+            "tychy",
+            "rybnik",
+            "bytom",
+            "chorzów",
+        ],
+        "slaskie",
+    ),
+    **dict.fromkeys(["kielce", "ostrowiec świętokrzyski"], "swietokrzyskie"),
+    **dict.fromkeys(["olsztyn", "elbląg", "ełk"], "warminsko-mazurskie"),
+    **dict.fromkeys(["poznań", "kalisz", "konin", "piła", "leszno"], "wielkopolskie"),
+    **dict.fromkeys(["szczecin", "koszalin", "świnoujście"], "zachodniopomorskie"),
+}
+
+# A sentence that says who may apply; only such sentences (and the title) can restrict.
+_APPLICANT_CUE = re.compile(
+    r"eligib|may apply|can apply|applicants?\b|open to|only|restricted to|limited to|"
+    r"\bsingle\b|\bindividual\b|\bfor smes\b|must be (?:an? )?(?:sme|research|universit)|"
+    r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
+    r"\bdla (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|\bw mśp\b",
+)
+_SME = re.compile(
+    r"\bsmes?\b|small and medium[- ]sized enterprises|\bmśp\b|"
+    r"mikro,? mał\w* i średni\w* przedsiębior|małe i średnie przedsiębior|"
+    r"mikroprzedsiębior|\bmikro- i mał",
+)
+_LARGE = re.compile(r"\blarge (?:enterprises|companies|industry)\b|\bduż\w* przedsiębior")
+_ENTERPRISE = re.compile(r"\benterprises\b|\bfor-profit\b|przedsiębior(?:stw|c)")
+_RESEARCH = re.compile(
+    r"research organi[sz]ations?|research (?:institutes?|centres?|centers?|performing)|"
+    r"universit(?:y|ies)|higher education|academi[ac]|"
+    r"jednost\w* naukow|organizac\w* badawcz|instytut\w* badawcz|instytut\w* pan\b|uczelni|"
+    r"szkoł\w* wyższ|podmiot\w* prowadząc\w* działalność naukową|zespoł\w* badawcz"
+)
+# "services provided by research organisations": there they are suppliers, not applicants.
+_PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+|\s+•\s+")
+
+_EU_ASSOCIATED = re.compile(
+    r"member states?.{0,80}associated countr|associated countr.{0,80}member states?|"
+    r"państw\w* członkowsk.{0,80}stowarzyszon"
+)
+_EU_ONLY = re.compile(
+    r"(?:only|restricted to|limited to)[^.]{0,60}(?:eu )?member states|"
+    r"(?:eu )?member states only|established in (?:an? |the )?(?:eu|european union)"
+    r"(?: member states?)?\b(?![^.]{0,40}associated)|"
+    r"wyłącznie[^.]{0,60}państw\w* członkowsk"
+)
+_EEA = re.compile(r"\beea\b|european economic area|norway, iceland|\bnorwegi")
+_POLAND_ONLY = re.compile(
+    r"(?:siedzib\w*|zarejestrowan\w*|oddział\w*|prowadząc\w* działalność)[^.]{0,40}"
+    r"(?:w polsce|na terytorium (?:rp|rzeczypospolitej polskiej|polski)|w rp\b)|"
+    r"established in poland|registered in poland|polish (?:entities|companies) only"
+)
+_EASTERN_POLAND = re.compile(r"polsk\w* wschodni|eastern poland")
+_REGION_PHRASE = re.compile(
+    r"(?:na terenie|na obszarze|w|z siedzibą w|z terenu)\s+wojew\w+\s+([\w-]+)"
+)
+_PROGRAMME_CODE = re.compile(r"\b(FE[A-Z]{1,3})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """One condition of a call: which kinds, countries or regions it is open to."""
+
+    dimension: str  # "applicants", "countries" or "regions"
+    allowed: frozenset[str]
+    label_en: str
+    label_pl: str
+
+    def label(self, language: str) -> str:
+        return self.label_pl if language == "pl" else self.label_en
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    """The facts about a member that conditions are checked against."""
+
+    kind: str
+    country: str
+    region: str | None
+
+    @classmethod
+    def of(cls, kind: str, country: str, city: str | None) -> Applicant:
+        region = CITY_REGIONS.get(city.strip().lower()) if city else None
+        return cls(kind=kind, country=country.upper(), region=region)
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    restrictions: tuple[Restriction, ...] = ()
+
+    def excluding(self, applicant: Applicant) -> Restriction | None:
+        """The first restriction the applicant fails, or None when it may apply."""
+        for restriction in self.restrictions:
+            value = {
+                "applicants": applicant.kind,
+                "countries": applicant.country,
+                "regions": applicant.region,
+            }[restriction.dimension]
+            if value is not None and value not in restriction.allowed:
+                return restriction
+        return None
+
+
+def conditions_of(
+    *,
+    title: str,
+    description: str = "",
+    type_of_action: str | None = None,
+    programme: str | None = None,
+    call_identifier: str | None = None,
+    source: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Conditions:
+    """The restrictions a call states, read from its fields."""
+    extra = extra or {}
+    restrictions: list[Restriction] = []
+    applicants = _applicant_restriction(title, description, type_of_action, call_identifier, extra)
+    if applicants:
+        restrictions.append(applicants)
+    countries = _country_restriction(description, source)
+    if countries:
+        restrictions.append(countries)
+    regions = _region_restriction(title, description, programme, call_identifier)
+    if regions:
+        restrictions.append(regions)
+    return Conditions(tuple(restrictions))
+
+
+def _applicant_statements(
+    title: str, description: str, type_of_action: str | None, extra: Mapping[str, Any]
+) -> list[str]:
+    statements = [title.lower(), (type_of_action or "").lower()]
+    statements += [
+        s.lower() for s in _SENTENCE.split(description) if _APPLICANT_CUE.search(s.lower())
+    ]
+    # Structured applicant fields of some sources (the FE portal's "dla kogo", NCBR's types).
+    for key in ("applicants", "types_of_applicant"):
+        value = extra.get(key)
+        if isinstance(value, str):
+            statements.append(value.lower())
+        elif isinstance(value, list):
+            statements += [str(v).lower().replace("_", " ") for v in value]
+    return [s for s in statements if s]
+
+
+def _research_named(statement: str) -> bool:
+    return any(
+        not _PROVIDED_BY.search(statement[: found.start()])
+        for found in _RESEARCH.finditer(statement)
+    )
+
+
+def _applicant_restriction(
+    title: str,
+    description: str,
+    type_of_action: str | None,
+    call_identifier: str | None,
+    extra: Mapping[str, Any],
+) -> Restriction | None:
+    sme = large = enterprise = research = False
+    identifier = f"{call_identifier or ''} {title}".upper()
+    if (
+        "EIC ACCELERATOR" in identifier
+        or "EIC-ACCELERATOR" in identifier
+        or re.search(r"HORIZON-EIC-\d{4}-ACCELERATOR", identifier)
+    ):
+        sme = True
+    for statement in _applicant_statements(title, description, type_of_action, extra):
+        # "EIC Accelerator" in a Polish Seal of Excellence call names the programme only.
+        sme |= bool(_SME.search(statement))
+        large |= bool(_LARGE.search(statement))
+        enterprise |= bool(_ENTERPRISE.search(statement))
+        research |= _research_named(statement)
+    companies: frozenset[str] = frozenset()
+    if sme and not large:
+        companies = frozenset({SME})
+    elif large and not sme:
+        companies = frozenset({LARGE})
+    elif sme or large or enterprise:
+        companies = COMPANIES
+    allowed = companies | (RESEARCH_BODIES if research else frozenset())
+    if not allowed:
+        return None
+    return Restriction("applicants", allowed, *_applicant_labels(companies, research))
+
+
+def _applicant_labels(companies: frozenset[str], research: bool) -> tuple[str, str]:
+    en = {
+        frozenset({SME}): "SMEs",
+        frozenset({LARGE}): "large enterprises",
+        COMPANIES: "enterprises",
+    }.get(companies, "")
+    pl = {
+        frozenset({SME}): "MŚP",
+        frozenset({LARGE}): "duże przedsiębiorstwa",
+        COMPANIES: "przedsiębiorstwa",
+    }.get(companies, "")
+    if research:
+        en = f"{en} and research organisations" if en else "research organisations"
+        pl = f"{pl} i jednostki naukowe" if pl else "jednostki naukowe"
+    return en, pl
+
+
+def _country_restriction(description: str, source: str | None) -> Restriction | None:
+    text = description.lower()
+    if _POLAND_ONLY.search(text) or (source in POLISH_SOURCES):
+        return Restriction(
+            "countries", frozenset({"PL"}), "entities in Poland", "podmioty z Polski"
+        )
+    if _EU_ASSOCIATED.search(text):
+        return Restriction(
+            "countries",
+            EU_MEMBER_STATES | HORIZON_ASSOCIATED,
+            "EU Member States and Associated Countries",
+            "państwa członkowskie UE i stowarzyszone",
+        )
+    if _EU_ONLY.search(text):
+        if _EEA.search(text):
+            return Restriction(
+                "countries",
+                EU_MEMBER_STATES | EEA_COUNTRIES,
+                "EU Member States and EEA countries",
+                "państwa członkowskie UE i EOG",
+            )
+        return Restriction(
+            "countries", EU_MEMBER_STATES, "EU Member States", "państwa członkowskie UE"
+        )
+    return None
+
+
+def _region_restriction(
+    title: str, description: str, programme: str | None, call_identifier: str | None
+) -> Restriction | None:
+    regions: set[str] = set()
+    for field in (programme or "", call_identifier or ""):
+        for code in _PROGRAMME_CODE.findall(field):
+            regions |= REGIONAL_PROGRAMME_CODES.get(code, frozenset())
+    named = f"{title} {programme or ''}".lower()
+    if _EASTERN_POLAND.search(named):
+        regions |= EASTERN_POLAND
+    for stem, genitive in VOIVODESHIPS.values():
+        if f"dla {genitive.lower()}" in named:
+            regions |= {code for code, (s, _) in VOIVODESHIPS.items() if s == stem}
+    for found in _REGION_PHRASE.finditer(description.lower()):
+        regions |= _voivodeships_named(found.group(1))
+    if not regions:
+        return None
+    if regions == EASTERN_POLAND:
+        return Restriction(
+            "regions",
+            EASTERN_POLAND,
+            "applicants in Eastern Poland",
+            "podmioty z Polski Wschodniej",
+        )
+    names = ", ".join(sorted(f"{VOIVODESHIPS[code][0]}ie" for code in regions))
+    return Restriction(
+        "regions", frozenset(regions), f"applicants in {names} voivodeship", f"województwo {names}"
+    )
+
+
+def _voivodeships_named(word: str) -> Iterable[str]:
+    return [code for code, (stem, _) in VOIVODESHIPS.items() if word.startswith(stem)]

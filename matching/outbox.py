@@ -1,0 +1,161 @@
+"""The notification outbox: which contact must hear of which call version, on which channel.
+
+A row is unique per (contact, call, version, channel), so a call version is queued at most
+once per contact and channel however often this runs. The version is the call's latest
+*significant* version (a change of deadline, status or budget, or the first version): a
+changed description alone makes a new call version but no new message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from callradar.calls import SIGNIFICANT_FIELDS
+from callradar.models import Call, Contact, Match, Notification, utcnow
+from callradar.settings import Settings, get_settings
+from matching.review import CONFIRMED, DISMISSED
+from matching.store import is_open
+
+IMMEDIATE = "immediate"
+WEEKLY = "weekly"
+
+
+@dataclass(slots=True)
+class EnqueueSummary:
+    queued: int = 0
+    superseded: int = 0
+
+
+def notify_version(call: Call) -> int:
+    """The latest version of the call that changed something members care about."""
+    significant = [
+        v.version
+        for v in call.versions
+        if v.version == 1 or SIGNIFICANT_FIELDS.intersection(v.changed_fields or ())
+    ]
+    return max(significant, default=1)
+
+
+def next_digest_at(rhythm: str, now: datetime, settings: Settings) -> datetime:
+    """When a message queued now goes out: at once, or at the next digest time (local)."""
+    if rhythm == IMMEDIATE:
+        return now
+    zone = ZoneInfo(settings.timezone)
+    local = now.astimezone(zone)
+    day: date = local.date()
+    while True:
+        slot = datetime.combine(day, time(settings.digest_hour), zone)
+        if slot > local and (rhythm != WEEKLY or day.weekday() == settings.digest_weekday):
+            return slot.astimezone(UTC)
+        day += timedelta(days=1)
+
+
+def enqueue_notifications(
+    session: Session,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> EnqueueSummary:
+    """Queue a message for every contact of every matched member that has not heard of the
+    call's current significant version, as the notify policy allows. The caller commits.
+
+    Policy ``after-review``: only confirmed calls; ``immediate``: any call not dismissed.
+    Calls closed or past every deadline, matches marked not relevant, and contacts who
+    unsubscribed get nothing. A pending message about an older version of the same call is
+    superseded, so a digest lists each call once, as it is now.
+    """
+    settings = settings or get_settings()
+    now = now or utcnow()
+    today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
+    query = (
+        select(Match, Call)
+        .join(Call, Call.id == Match.call_id)
+        .where(Match.feedback.is_(None), Call.review_status != DISMISSED)
+        .options(selectinload(Call.versions), selectinload(Call.deadlines))
+    )
+    if settings.notify_policy == "after-review":
+        query = query.where(Call.review_status == CONFIRMED)
+    rows = session.execute(query).all()
+    member_ids = {m.member_id for m, _ in rows}
+    contacts: dict[str, list[Contact]] = {}
+    for contact in session.scalars(
+        select(Contact).where(Contact.member_id.in_(member_ids), Contact.unsubscribed.is_(False))
+    ):
+        contacts.setdefault(contact.member_id, []).append(contact)
+    wanted: list[dict[str, object]] = []
+    for match, call in rows:
+        if not is_open(call, today):
+            continue
+        version = notify_version(call)
+        for contact in contacts.get(match.member_id, ()):
+            for channel in dict.fromkeys(contact.notify or ()):
+                wanted.append(
+                    {
+                        "call_id": call.id,
+                        "member_id": match.member_id,
+                        "contact_id": contact.id,
+                        "call_version": version,
+                        "channel": channel,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": next_digest_at(contact.digest, now, settings),
+                        "created_at": now,
+                    }
+                )
+    summary = EnqueueSummary()
+    if not wanted:
+        return summary
+    existing = set(
+        session.execute(
+            select(
+                Notification.contact_id,
+                Notification.call_id,
+                Notification.call_version,
+                Notification.channel,
+            ).where(Notification.call_id.in_({w["call_id"] for w in wanted}))
+        ).all()
+    )
+    new = [
+        w
+        for w in wanted
+        if (w["contact_id"], w["call_id"], w["call_version"], w["channel"]) not in existing
+    ]
+    if not new:
+        return summary
+    bind = session.get_bind()
+    # Another process may queue the same rows at the same moment: the unique key decides.
+    insert = (postgresql.insert if _is_postgres(bind) else sqlite.insert)(Notification)
+    for start in range(0, len(new), 500):
+        result = session.execute(
+            insert.values(new[start : start + 500]).on_conflict_do_nothing(
+                index_elements=["contact_id", "call_id", "call_version", "channel"]
+            )
+        )
+        summary.queued += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    for item in new:
+        result = session.execute(
+            update(Notification)
+            .where(
+                Notification.contact_id == item["contact_id"],
+                Notification.call_id == item["call_id"],
+                Notification.channel == item["channel"],
+                Notification.call_version < item["call_version"],
+                Notification.status == "pending",
+            )
+            .values(status="superseded", error="a newer version of the call was queued")
+        )
+        summary.superseded += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    session.flush()
+    return summary
+
+
+def _is_postgres(bind: Engine | object) -> bool:
+    dialect = getattr(bind, "dialect", None)
+    return getattr(dialect, "name", "") == "postgresql"

@@ -1,0 +1,75 @@
+"""The coordinator's review of flagged calls: confirm or dismiss, with a reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from callradar.models import Call, Notification, utcnow
+
+CONFIRMED = "confirmed"
+DISMISSED = "dismissed"
+# Outbox states in which a message may still go out; a dismissal cancels them.
+UNSENT = ("pending", "sending")
+
+
+class CallNotFound(LookupError):
+    pass
+
+
+def find_call(session: Session, ref: str) -> Call:
+    """A call by the source's own id (``HORIZON-CL4-…``), ``SOURCE:ID``, or ``#NUMBER``
+    (the database id the web app shows in its addresses)."""
+    ref = ref.strip()
+    if ref.startswith("#") and ref[1:].isdigit():
+        call = session.get(Call, int(ref[1:]))
+        if call is None:
+            raise CallNotFound(f"no call with database id {ref[1:]}")
+        return call
+    calls = list(session.scalars(select(Call).where(Call.external_id == ref)))
+    if not calls and ":" in ref:
+        source, external_id = ref.split(":", 1)
+        calls = list(
+            session.scalars(
+                select(Call).where(Call.source == source, Call.external_id == external_id)
+            )
+        )
+    if not calls:
+        raise CallNotFound(f"no call with id {ref!r}")
+    if len(calls) > 1:
+        sources = ", ".join(f"{c.source}:{c.external_id}" for c in calls)
+        raise CallNotFound(f"{ref!r} names calls of several sources; use one of {sources}")
+    return calls[0]
+
+
+def confirm_call(
+    session: Session, call: Call, reason: str | None = None, now: datetime | None = None
+) -> Call:
+    """Confirm the call: under the after-review policy its members are now told of it."""
+    call.flagged = True
+    call.review_status = CONFIRMED
+    call.review_reason = reason
+    call.reviewed_at = now or utcnow()
+    session.flush()
+    return call
+
+
+def dismiss_call(
+    session: Session, call: Call, reason: str | None = None, now: datetime | None = None
+) -> Call:
+    """Dismiss the call: it is never sent to members, and messages still queued are cancelled.
+
+    A message a sender is delivering at this very moment may still arrive (see
+    matching.sender on the window between sending and recording it)."""
+    call.review_status = DISMISSED
+    call.review_reason = reason
+    call.reviewed_at = now or utcnow()
+    session.execute(
+        update(Notification)
+        .where(Notification.call_id == call.id, Notification.status.in_(UNSENT))
+        .values(status="cancelled", error="call dismissed by the coordinator")
+    )
+    session.flush()
+    return call

@@ -1,0 +1,247 @@
+"""Matching stored calls against stored members, and flagging calls for review."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from callradar.models import Call, Match, Member, utcnow
+from callradar.settings import Settings, get_settings
+from matching.conditions import Applicant, conditions_of
+from matching.scoring import CallFacts, Matcher, MemberFacts, Scored, Tag
+
+COORDINATOR = "coordinator"
+OPEN_STATUSES = frozenset({"open", "forthcoming", None})
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class MatchSummary:
+    calls: int = 0  # calls whose matches were (re)computed
+    skipped: int = 0  # calls unchanged since their last matching
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+
+@dataclass(slots=True)
+class FlagSummary:
+    flagged: int = 0
+    unflagged: int = 0
+
+
+def is_open(call: Call, today: date) -> bool:
+    """Open or forthcoming, and not every deadline passed (sources leave calls 'open')."""
+    if call.status not in OPEN_STATUSES:
+        return False
+    return not call.deadlines or any(d.latest >= today for d in call.deadlines)
+
+
+def effective_tags(call: Call) -> list[Tag]:
+    """The coordinator's tags when the call was corrected, else the tagger's."""
+    corrected = [t for t in call.tags if t.origin == COORDINATOR]
+    chosen = corrected or list(call.tags)
+    return [Tag(t.code, t.score, tuple(t.evidence or ())) for t in chosen]
+
+
+def call_facts(call: Call) -> CallFacts:
+    conditions = conditions_of(
+        title=call.title,
+        description=call.description,
+        type_of_action=call.type_of_action,
+        programme=call.programme,
+        call_identifier=call.call_identifier,
+        source=call.source,
+        extra=call.extra,
+    )
+    text = f"{call.title}\n{call.description}"
+    return CallFacts(call.id, tuple(effective_tags(call)), text, conditions)
+
+
+def member_facts(member: Member) -> MemberFacts:
+    return MemberFacts(
+        id=member.id,
+        applicant=Applicant.of(member.kind, member.country, member.city),
+        competences={c.code: c.level for c in member.competences},
+        keywords=tuple(member.keywords or ()),
+    )
+
+
+def load_matcher(session: Session, min_score: float) -> tuple[Matcher, str]:
+    """The matcher of every stored member, and a digest that changes when any member does."""
+    members = [
+        member_facts(m)
+        for m in session.scalars(
+            select(Member).options(selectinload(Member.competences)).order_by(Member.id)
+        )
+    ]
+    digest = hashlib.sha256(
+        json.dumps(
+            [
+                [m.id, m.applicant.kind, m.applicant.country, m.applicant.region]
+                + [sorted(m.competences.items()), list(m.keywords)]
+                for m in members
+            ],
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()
+    return Matcher(members, min_score), digest
+
+
+def _match_key(
+    call: Call, facts: CallFacts, open_: bool, members_digest: str, min_score: float
+) -> str:
+    tags = sorted((t.code, round(t.score, 4)) for t in facts.tags)
+    raw = json.dumps([call.fingerprint, open_, tags, members_digest, min_score])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def match_calls(
+    session: Session,
+    *,
+    settings: Settings | None = None,
+    today: date | None = None,
+    force: bool = False,
+    call_ids: Sequence[int] | None = None,
+) -> MatchSummary:
+    """(Re)compute the matches of every call that is new or changed since it was last matched.
+
+    A call counts as changed when its content, its tags, any member, or whether it is still
+    open changed. Closed calls and calls past every deadline match nobody: their matches are
+    removed, except those carrying a member's feedback, which are kept for tuning. ``force``
+    recomputes every call. The caller commits.
+    """
+    settings = settings or get_settings()
+    today = today or datetime.now(UTC).date()
+    now = utcnow()
+    matcher, members_digest = load_matcher(session, settings.match_min_score)
+    summary = MatchSummary()
+    query = select(Call).options(selectinload(Call.tags), selectinload(Call.deadlines))
+    if call_ids is not None:
+        query = query.where(Call.id.in_(list(call_ids)))
+    calls = list(session.scalars(query.order_by(Call.id)))
+    for start in range(0, len(calls), _CHUNK):
+        chunk = calls[start : start + _CHUNK]
+        due: list[tuple[Call, list[Scored]]] = []
+        for call in chunk:
+            facts = call_facts(call)
+            open_ = is_open(call, today)
+            key = _match_key(call, facts, open_, members_digest, settings.match_min_score)
+            if key == call.matched_key and not force:
+                summary.skipped += 1
+                continue
+            call.matched_key = key
+            due.append((call, matcher.match(facts) if open_ else []))
+        if due:
+            _store(session, due, summary, now)
+    session.flush()
+    return summary
+
+
+def _store(
+    session: Session, due: list[tuple[Call, list[Scored]]], summary: MatchSummary, now: datetime
+) -> None:
+    existing: dict[tuple[int, str], Match] = {
+        (m.call_id, m.member_id): m
+        for m in session.scalars(select(Match).where(Match.call_id.in_([c.id for c, _ in due])))
+    }
+    for call, scored in due:
+        summary.calls += 1
+        kept: set[str] = set()
+        for result in scored:
+            kept.add(result.member_id)
+            reasons = [r.text("en") for r in result.reasons]
+            reasons_pl = [r.text("pl") for r in result.reasons]
+            match = existing.get((call.id, result.member_id))
+            if match is None:
+                session.add(
+                    Match(
+                        call_id=call.id,
+                        member_id=result.member_id,
+                        score=result.score,
+                        reasons=reasons,
+                        reasons_pl=reasons_pl,
+                        call_version=call.version,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                summary.created += 1
+            elif (match.score, match.reasons, match.reasons_pl, match.call_version) != (
+                result.score,
+                reasons,
+                reasons_pl,
+                call.version,
+            ):
+                match.score = result.score
+                match.reasons = reasons
+                match.reasons_pl = reasons_pl
+                match.call_version = call.version
+                summary.updated += 1
+        for (call_id, member_id), match in existing.items():
+            if call_id == call.id and member_id not in kept and match.feedback is None:
+                session.delete(match)
+                summary.removed += 1
+
+
+def flag_calls(session: Session, *, threshold: float | None = None) -> FlagSummary:
+    """Flag for review every pending call with a match at ``threshold`` or above; unflag
+    pending calls that no longer have one. Reviewed calls keep their flag. The caller commits.
+    """
+    threshold = get_settings().flag_threshold if threshold is None else threshold
+    best = dict(
+        session.execute(
+            select(Match.call_id, func.max(Match.score))
+            .where(Match.feedback.is_(None))
+            .group_by(Match.call_id)
+        ).all()
+    )
+    pending = session.execute(
+        select(Call.id, Call.flagged).where(Call.review_status == "pending")
+    ).all()
+    to_flag = [cid for cid, flagged in pending if not flagged and best.get(cid, 0) >= threshold]
+    to_unflag = [cid for cid, flagged in pending if flagged and best.get(cid, 0) < threshold]
+    for ids, value in ((to_flag, True), (to_unflag, False)):
+        for chunk in _chunks(ids):
+            session.execute(update(Call).where(Call.id.in_(chunk)).values(flagged=value))
+    session.flush()
+    return FlagSummary(flagged=len(to_flag), unflagged=len(to_unflag))
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def list_matches(
+    session: Session, *, member_id: str | None = None, call_id: int | None = None
+) -> list[dict[str, object]]:
+    """Stored matches, best first, as `callradar matches list --json` prints them."""
+    query = select(Match, Call).join(Call, Call.id == Match.call_id)
+    if member_id is not None:
+        query = query.where(Match.member_id == member_id)
+    if call_id is not None:
+        query = query.where(Match.call_id == call_id)
+    rows = session.execute(
+        query.order_by(Match.score.desc(), Call.source, Call.external_id, Match.member_id)
+    ).all()
+    return [
+        {
+            "call_id": call.external_id,
+            "source": call.source,
+            "title": call.title,
+            "member_id": match.member_id,
+            "score": match.score,
+            "reasons": list(match.reasons),
+            "reasons_pl": list(match.reasons_pl or []),
+            "feedback": match.feedback,
+            "call_version": match.call_version,
+        }
+        for match, call in rows
+    ]
