@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta
 
 from proposals.catalogue import TEMPLATES, TEMPLATES_DIR
 from proposals.errors import RenderError
-from proposals.render import make_environment, render_docx
+from proposals.render import make_environment, paragraph_at, render_docx, template_source
 from proposals.sample import sample_context
 
 _TAG_LEFT = re.compile(r"\{\{|\{%|%\}|\}\}")
-_XML_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -63,7 +61,7 @@ def check_template(path: Path, name: str, context: dict[str, Any]) -> TemplateRe
         )
         return report
     try:
-        source = _jinja_source(path)
+        source = template_source(path)
     except Exception as exc:  # a file Word cannot open either: say so, whatever the cause
         report.errors.append(f"cannot be opened as a Word document: {exc}")
         return report
@@ -71,7 +69,7 @@ def check_template(path: Path, name: str, context: dict[str, Any]) -> TemplateRe
     try:
         parsed = env.parse(source)
     except TemplateSyntaxError as exc:
-        near = _line_text(source, exc.lineno)
+        near = paragraph_at(source, exc.lineno)
         report.errors.append(f'broken tag: {exc.message}; in the paragraph "{near}"')
         return report
     for variable in sorted(meta.find_undeclared_variables(parsed) - set(context)):
@@ -93,25 +91,6 @@ def check_template(path: Path, name: str, context: dict[str, Any]) -> TemplateRe
                 "retype it in one go, with the same formatting throughout"
             )
     return report
-
-
-def _jinja_source(path: Path) -> str:
-    """The template as Jinja reads it: docxtpl's cleaned XML of body, headers and footers,
-    one paragraph a line (as docxtpl renders it), so a line number points to a paragraph."""
-    doc = DocxTemplate(str(path))
-    doc.init_docx()
-    parts = [doc.patch_xml(doc.get_xml())]
-    for uri in (doc.HEADER_URI, doc.FOOTER_URI):
-        for _, part in doc.get_headers_footers(uri):
-            parts.append(doc.patch_xml(doc.get_part_xml(part)))
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", "".join(parts))
-
-
-def _line_text(source: str, lineno: int) -> str:
-    lines = source.splitlines()
-    if not 0 < lineno <= len(lines):
-        return ""
-    return " ".join(_XML_TAGS.sub("", lines[lineno - 1]).split())[:160]
 
 
 def _texts(data: bytes) -> list[str]:

@@ -22,6 +22,7 @@ from lxml import etree
 from proposals.errors import RenderError
 from proposals.safetext import xml_incompatible
 
+_XML_TAGS = re.compile(r"<[^>]+>")
 _WORD_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 
 
@@ -62,18 +63,18 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
     try:
         doc.render(dict(context), make_environment(), autoescape=True)
     except TemplateSyntaxError as exc:
-        raise RenderError(name, f"broken tag: {exc.message}", _near(exc)) from None
+        raise RenderError(name, f"broken tag: {exc.message}", _near(exc, template)) from None
     except UndefinedError as exc:
         raise RenderError(
             name,
             f"unknown field: {exc.message}; `callradar templates check` lists the fields a "
             "template can use",
-            _near(exc),
+            _near(exc, template),
         ) from None
     except SecurityError as exc:
-        raise RenderError(name, f"not allowed in a template: {exc}", _near(exc)) from None
+        raise RenderError(name, f"not allowed in a template: {exc}", _near(exc, template)) from None
     except TemplateError as exc:
-        raise RenderError(name, f"cannot fill the template: {exc}", _near(exc)) from None
+        raise RenderError(name, f"cannot fill the template: {exc}", _near(exc, template)) from None
     except _BrokenXmlError as exc:
         raise RenderError(
             name,
@@ -90,12 +91,38 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
     return data
 
 
-def _near(exc: Exception) -> str | None:
-    lines = getattr(exc, "docx_context", None)
-    if not lines:
+def _near(exc: Exception, template: Path) -> str | None:
+    """The text of the template paragraph where Jinja stopped."""
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        # Jinja maps its runtime errors back to template lines under this file name.
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    if not lineno:
         return None
-    text = " ".join(line.strip() for line in lines if line.strip())
-    return text[:200] or None
+    return paragraph_at(template_source(template), lineno) or None
+
+
+def template_source(path: Path) -> str:
+    """The template as Jinja reads it: docxtpl's cleaned XML of the body, then headers and
+    footers, one paragraph a line as docxtpl renders it, so a line number is a paragraph."""
+    doc = DocxTemplate(str(path))
+    doc.init_docx()
+    parts = [doc.patch_xml(doc.get_xml())]
+    for uri in (doc.HEADER_URI, doc.FOOTER_URI):
+        for _, part in doc.get_headers_footers(uri):
+            parts.append(doc.patch_xml(doc.get_part_xml(part)))
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", "".join(parts))
+
+
+def paragraph_at(source: str, lineno: int) -> str:
+    """The text (tags stripped) of line ``lineno`` of ``template_source``."""
+    lines = source.splitlines()
+    if not 0 < lineno <= len(lines):
+        return ""
+    return " ".join(_XML_TAGS.sub("", lines[lineno - 1]).split())[:160]
 
 
 def check_context(context: Mapping[str, Any], template: str) -> None:

@@ -1,0 +1,91 @@
+"""The context: plain JSON data, deadlines with their time zone, long text shortened visibly."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pytest
+
+from proposals.context import build_context, deadline_texts
+from proposals.facts import DeadlineFacts
+from proposals.safetext import LONG_WORD, docx_text
+from proposals.sample import SAMPLE_CALL, SAMPLE_LEAD, SAMPLE_PARTNER, sample_context
+
+
+def test_context_is_json_only_data() -> None:
+    context = sample_context()
+    assert json.loads(json.dumps(context)) == context
+    assert [p["id"] for p in context["participants"]] == ["sample-lead", "sample-institute"]
+    assert context["lead"]["role"] == "Coordinator"
+    assert context["mentor"]["notes"][0]["name"] == "SAMPLE"
+    assert context["consortium"]["uncovered"] == []
+
+
+def test_context_is_pure() -> None:
+    args = (SAMPLE_CALL, SAMPLE_LEAD, [SAMPLE_PARTNER], None)
+    kwargs = {"template": "t", "version": 3, "today": date(2027, 1, 1)}
+    assert build_context(*args, **kwargs) == build_context(*args, **kwargs)
+    assert build_context(*args, **kwargs)["mentor"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "english", "polish"),
+    [
+        (
+            "2026-06-16T17:00:00+02:00",
+            "datetime",
+            "16 June 2026, 17:00 (UTC+02:00); 17:00 Warsaw time (CEST)",
+            "16 czerwca 2026, godz. 17:00 (UTC+02:00); 17:00 czasu warszawskiego",
+        ),
+        (
+            "2027-01-12T17:00:00+00:00",
+            "datetime",
+            "12 January 2027, 17:00 (UTC+00:00); 18:00 Warsaw time (CET)",
+            "12 stycznia 2027, godz. 17:00 (UTC+00:00); 18:00 czasu warszawskiego",
+        ),
+        (
+            "2026-06-16",
+            "date",
+            "16 June 2026 (time of day not given)",
+            "16 czerwca 2026 (godzina nieznana)",
+        ),
+        (
+            "2026-06",
+            "month",
+            "June 2026 (day not known yet)",
+            "czerwiec 2026 (dzień jeszcze nieznany)",
+        ),
+        (
+            "2027-Q1",
+            "quarter",
+            "Q1 2027 (January–March; date not known yet)",
+            "I kwartał 2027 (data jeszcze nieznana)",
+        ),
+    ],
+)
+def test_deadline_texts(value: str, precision: str, english: str, polish: str) -> None:
+    assert deadline_texts(DeadlineFacts(value, precision, date(2027, 1, 1))) == (english, polish)
+
+
+def test_long_text_is_shortened_with_a_note_and_long_words_break() -> None:
+    call = dataclasses.replace(SAMPLE_CALL, description="word " * 10_000)
+    context = build_context(
+        call, SAMPLE_LEAD, [], None, template="t", version=1, today=date(2027, 1, 1)
+    )
+    description = context["call"]["description"]
+    assert len(description) < 20_200
+    assert description.endswith(
+        "[shortened: 49,999 characters in all; the full text is in call-text.txt]"
+    )
+    broken = docx_text("x" * 150)
+    assert broken.replace("\u200b", "") == "x" * 150
+    assert max(len(part) for part in broken.split("\u200b")) == LONG_WORD
+    url = "https://example.org/" + "a" * 100
+    assert docx_text(url) == url
+
+
+def test_text_is_cleaned_of_what_a_document_cannot_hold() -> None:
+    assert docx_text("a\x00b\x0bc\x07d\ud800e\u202eevil\u202c ok") == "abcdeevil ok"
+    assert docx_text("שלום \u200fעולם 👍") == "שלום \u200fעולם 👍"

@@ -1,0 +1,233 @@
+"""The pack end to end through the real command: every document opened and read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from icalendar import Calendar
+from sqlalchemy import Engine
+
+from callradar import db
+from callradar.calls import CallRecord
+from proposals.pack import build_pack, list_packs, packs_for_member
+from tests.conftest import CliRun
+from tests.proposals.conftest import (
+    EIC,
+    HE_RIA,
+    NATIONAL,
+    all_text,
+    open_docx,
+    read_zip,
+    store_call,
+    table_rows,
+)
+
+TEAM = [
+    "--lead",
+    "instytut-mikrosystemow",
+    "--partner",
+    "lumen-photonics",
+    "--partner",
+    "chiplet-works",
+    "--partner",
+    "senso-mems",
+]
+
+
+def make_pack(cli: CliRun, out: Path, *args: str) -> Path:
+    result = cli("pack", *args, "--out", out)
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path.parent == out and path.suffix == ".zip"
+    return path
+
+
+def test_pack_holds_every_document_filled(cli: CliRun, cluster: Engine, tmp_path: Path) -> None:
+    path = make_pack(cli, tmp_path, HE_RIA, *TEAM)
+    files = read_zip(path)
+    assert set(files) == {
+        "proposal-draft-horizon-ria-ia.docx",
+        "checklist.docx",
+        "mentor-notes.docx",
+        "profiles/01-instytut-mikrosystemow.docx",
+        "profiles/02-lumen-photonics.docx",
+        "profiles/03-chiplet-works.docx",
+        "profiles/04-senso-mems.docx",
+        "call-text.txt",
+        "deadlines.ics",
+    }
+
+    draft = open_docx(files["proposal-draft-horizon-ria-ia.docx"])
+    headings = [p.text for p in draft.paragraphs if p.style.name.startswith("Heading")]
+    for heading in (
+        "1. Excellence",
+        "2. Impact",
+        "3. Quality and efficiency of the implementation",
+        "3.2 Capacity of participants and consortium as a whole",
+    ):
+        assert heading in headings
+    participants = table_rows(draft, "Participant organisation name")
+    assert [row[2] for row in participants] == [
+        "instytut-mikrosystemow",
+        "lumen-photonics",
+        "chiplet-works",
+        "senso-mems",
+    ]
+    assert participants[0][0] == "1" and participants[0][5] == "Coordinator"
+    assert participants[1][1] == "Lumen Photonics sp. z o.o." and participants[1][3] == "SME"
+    assert "1. Instytut Mikrosystemów i Fotoniki (instytut-mikrosystemow, PL)" in headings
+    text = all_text(draft)
+    # XML-special characters of the source arrive as themselves, not as entities or a cut.
+    assert "Photonic integrated circuits & <sensors> for industry" in text
+    assert "GaNPILOT: Pilot line for GaN-on-Si power and RF devices" in text
+    assert "Two partners from other countries" in text
+    assert "Scope: pilot lines & packaging." in text
+
+    profile = open_docx(files["profiles/02-lumen-photonics.docx"])
+    profile_text = all_text(profile)
+    assert "Partner profile: Lumen Photonics sp. z o.o." in profile_text
+    assert "silicon nitride" in profile_text and "TRL 4–7" in profile_text
+    competences = table_rows(profile, "Area")
+    assert competences[0] == ["Integrated photonics", "integrated-photonics", "3 (core business)"]
+    projects = table_rows(profile, "Project")
+    assert projects[0][0] == "PICSEL" and projects[0][5] == "funded"
+    assert "No past projects recorded" in all_text(
+        open_docx(files["profiles/03-chiplet-works.docx"])
+    )
+
+    mentor = all_text(open_docx(files["mentor-notes.docx"]))
+    # No mentor named: the best fit is chosen, here the institute with a funded HE coordination.
+    assert "Instytut Mikrosystemów i Fotoniki" in mentor
+    assert "GaNPILOT: Pilot line for GaN-on-Si power and RF devices" in mentor
+    assert "A coordinator needs a full-time project manager from day one" in mentor
+
+    checklist = open_docx(files["checklist.docx"])
+    deadlines = table_rows(checklist, "Deadline")
+    assert deadlines[0] == [
+        "10 February 2027, 17:00 (UTC+01:00); 17:00 Warsaw time (CET)",
+        "2027-02-10T17:00:00+01:00",
+    ]
+    assert deadlines[1][0] == "Q3 2027 (July–September; date not known yet)"
+    rules = table_rows(checklist, "Rule")
+    assert [r[1] for r in rules] == ["met", "NOT MET", "met"]
+    checklist_text = all_text(checklist)
+    assert "HORIZON Research and Innovation Actions (RIA)" in checklist_text
+    assert "EUR 12,000,000" in checklist_text
+    assert "A PIC number and a validated LEAR for every participant" in checklist_text
+
+    assert "Scope: pilot lines & packaging." in files["call-text.txt"].decode()
+    calendar = Calendar.from_ical(files["deadlines.ics"])
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 2
+    assert events[0].decoded("dtstart").isoformat() == "2027-02-10T16:00:00+00:00"
+    assert events[1].decoded("dtstart").isoformat() == "2027-07-01"
+    assert events[1].decoded("dtend").isoformat() == "2027-10-01"
+
+
+def test_packs_are_versioned_and_listed_per_member(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    first = make_pack(
+        cli,
+        tmp_path,
+        HE_RIA,
+        "--lead",
+        "instytut-mikrosystemow",
+        "--partner",
+        "lumen-photonics",
+        "--mentor",
+        "politechnika-elektroniki",
+    )
+    second = make_pack(
+        cli, tmp_path, HE_RIA, "--lead", "instytut-mikrosystemow", "--partner", "senso-mems"
+    )
+    assert first.name.endswith("-v1.zip") and second.name.endswith("-v2.zip")
+
+    listed = json.loads(cli("packs", "list", "--json").stdout)
+    assert [(p["version"], p["partners"]) for p in listed] == [
+        (2, ["senso-mems"]),
+        (1, ["lumen-photonics"]),
+    ]
+    assert Path(listed[0]["path"]).read_bytes() == second.read_bytes()
+    assert listed[0]["consortium"] == listed[1]["consortium"]
+
+    def versions(member: str) -> list[int]:
+        out = cli("packs", "list", "--member", member, "--json").stdout
+        return [p["version"] for p in json.loads(out)]
+
+    assert versions("instytut-mikrosystemow") == [2, 1]
+    assert versions("lumen-photonics") == [1]  # left the consortium before version 2
+    assert versions("senso-mems") == [2]  # joined for version 2 only
+    assert versions("politechnika-elektroniki") == [1]  # mentor of version 1
+    assert versions("voltis-power") == []
+    assert "Proposal packs (2)" in cli("packs", "list").stdout
+
+
+def test_template_follows_the_call_and_can_be_overridden(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    national = read_zip(
+        make_pack(cli, tmp_path, NATIONAL, "--lead", "silicon-vistula", "--partner", "voltis-power")
+    )
+    draft = open_docx(national["proposal-draft-national-pl.docx"])
+    text = all_text(draft)
+    assert "Opis projektu" in text and "I kwartał 2027 (data jeszcze nieznana)" in text
+    assert "500\u00a0000\u00a0000 PLN" in text
+    assert table_rows(draft, "Nazwa")[0][4] == "Lider"
+
+    csa = read_zip(
+        make_pack(
+            cli, tmp_path / "o", NATIONAL, "--lead", "silicon-vistula", "--template", "horizon-csa"
+        )
+    )
+    assert "proposal-draft-horizon-csa.docx" in csa
+
+    wrong = cli(
+        "pack", NATIONAL, "--lead", "silicon-vistula", "--template", "nope", "--out", tmp_path
+    )
+    assert wrong.exit_code == 2 and "no proposal template 'nope'" in wrong.stderr
+
+
+def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    result = cli(
+        "pack", HE_RIA, "--lead", "lumen-photonics", "--partner", "nobody", "--out", tmp_path
+    )
+    assert result.exit_code == 2
+    assert "unknown member(s) 'nobody'" in result.stderr
+    assert (
+        "no call 'NOPE'"
+        in cli("pack", "NOPE", "--lead", "lumen-photonics", "--out", tmp_path).stderr
+    )
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id=HE_RIA, title="Same id, other source"), {})
+    twice = cli("pack", HE_RIA, "--lead", "lumen-photonics", "--out", tmp_path)
+    assert twice.exit_code == 2 and "--source" in twice.stderr
+    ok = cli("pack", HE_RIA, "--source", "manual", "--lead", "lumen-photonics", "--out", tmp_path)
+    assert ok.exit_code == 0, ok.output
+    assert list_packs_count(cluster) == 1
+
+
+def list_packs_count(engine: Engine) -> int:
+    with db.session_scope(engine) as session:
+        return len(list_packs(session))
+
+
+def test_build_pack_is_a_plain_function(cluster: Engine, tmp_path: Path) -> None:
+    with db.session_scope(cluster) as session:
+        result = build_pack(session, EIC, "fotonlab", ["lumen-photonics"])
+    assert result.file == result.pack.path and result.file.exists()
+    # No mentor has been in the EIC; one with a project in the same domain is the closest.
+    assert result.pack.mentor_id == "centrum-kwantowe"
+    assert result.mentor_reason.startswith("suggested: took part in PLQCI")
+    checklist = open_docx(read_zip(result.file)["checklist.docx"])
+    rules = {r[0]: r[1] for r in table_rows(checklist, "Rule")}
+    assert rules == {
+        "the applicant is an SME": "met",
+        "a single applicant, no consortium": "NOT MET",
+    }
+    assert "PLQCI" in all_text(open_docx(read_zip(result.file)["mentor-notes.docx"]))
+    with db.session_scope(cluster) as session:
+        assert [p.id for p in packs_for_member(session, "lumen-photonics")] == [result.pack.id]
