@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from proposals.catalogue import TEMPLATES, TEMPLATES_DIR
 
@@ -51,7 +51,11 @@ def _facts(doc: DocumentObject, rows: Sequence[tuple[str, str]]) -> None:
 
 
 def _loop_table(
-    doc: DocumentObject, headers: Sequence[str], loop: str, cells: Sequence[str]
+    doc: DocumentObject,
+    headers: Sequence[str],
+    loop: str,
+    cells: Sequence[str],
+    widths_cm: Sequence[float] = (),
 ) -> None:
     """A table with a header row and one row repeated ``{%tr for ... %}``."""
     table = doc.add_table(rows=1, cols=len(headers))
@@ -63,6 +67,13 @@ def _loop_table(
     for cell, text in zip(table.add_row().cells, cells, strict=True):
         cell.text = text
     table.add_row().cells[0].text = "{%tr endfor %}"
+    if widths_cm:
+        # Word reads the widths of the cells, LibreOffice those of the grid: set both.
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
     doc.add_paragraph()
 
 
@@ -117,6 +128,7 @@ def _participants_en(doc: DocumentObject) -> None:
             "{{ p.country }}",
             "{{ p.role }}",
         ],
+        (0.9, 4.9, 3.0, 3.3, 1.5, 2.9),
     )
 
 
@@ -135,8 +147,8 @@ def _capacity_en(doc: DocumentObject) -> None:
     _p(
         doc,
         "The consortium brings together {{ consortium.size }} participants from "
-        "{{ consortium.countries_text }}: {{ consortium.companies }} companies and "
-        "{{ consortium.research }} research organisations. The call's technology areas are "
+        "{{ consortium.countries_text }} (companies: {{ consortium.companies }}; research "
+        "organisations: {{ consortium.research }}). The call's technology areas are "
         "{{ call.areas_text }}.",
     )
     _p(doc, "{%p if consortium.uncovered %}")
@@ -354,6 +366,7 @@ def national_pl() -> DocumentObject:
             "{{ p.location }}",
             "{{ p.role_pl }}",
         ],
+        (1.0, 6.6, 3.4, 3.6, 2.0),
     )
     _p(doc, "{%p for m in rules.missing %}")
     _guide(doc, "Do zrobienia: {{ m }}")
