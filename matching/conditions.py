@@ -184,7 +184,13 @@ _RESEARCH = re.compile(
 )
 # "services provided by research organisations": there they are suppliers, not applicants.
 _PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+|\s+•\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|\s+•\s+")
+# A heading such as "Kto może skorzystać" or "Eligible applicants:" introduces a list.
+_HEADING = re.compile(
+    r"^\s*(?:kto może skorzystać|dla kogo|wnioskodawcy|beneficjenci|who can apply|"
+    r"eligible applicants|eligibility|applicants)\s*:?\s*$"
+)
+_HEADING_ITEMS = 6
 
 _EU_ASSOCIATED = re.compile(
     r"member states?.{0,80}associated countr|associated countr.{0,80}member states?|"
@@ -285,6 +291,7 @@ def _applicant_statements(
     statements += [
         s.lower() for s in _SENTENCE.split(description) if _APPLICANT_CUE.search(s.lower())
     ]
+    statements += _listed_under_heading(description.lower())
     # Structured applicant fields of some sources (the FE portal's "dla kogo", NCBR's types).
     for key in ("applicants", "types_of_applicant"):
         value = extra.get(key)
@@ -293,6 +300,19 @@ def _applicant_statements(
         elif isinstance(value, list):
             statements += [str(v).lower().replace("_", " ") for v in value]
     return [s for s in statements if s]
+
+
+def _listed_under_heading(description: str) -> list[str]:
+    """The lines of a list under an applicants heading, up to the next blank line."""
+    found: list[str] = []
+    lines = description.splitlines()
+    for i, line in enumerate(lines):
+        if _HEADING.match(line):
+            for item in lines[i + 1 : i + 1 + _HEADING_ITEMS]:
+                if not item.strip():
+                    break
+                found.append(item)
+    return found
 
 
 def _research_named(statement: str) -> bool:
@@ -394,7 +414,7 @@ def _region_restriction(
         if f"dla {genitive.lower()}" in named:
             regions |= {code for code, (s, _) in VOIVODESHIPS.items() if s == stem}
     for found in _REGION_PHRASE.finditer(description.lower()):
-        regions |= _voivodeships_named(found.group(1))
+        regions.update(_voivodeships_named(found.group(1)))
     if not regions:
         return None
     if regions == EASTERN_POLAND:

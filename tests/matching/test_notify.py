@@ -1,0 +1,284 @@
+"""Notifications over real channels on loopback: SMTP (aiosmtpd), a webhook, the .eml folder."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from callradar import db
+from callradar.calls import CallRecord, upsert_call
+from callradar.models import Call, Contact, Notification
+from callradar.settings import Settings, get_settings
+from matching.feedback import mark_not_relevant, unsubscribe
+from matching.outbox import enqueue_notifications, next_digest_at
+from matching.review import confirm_call, dismiss_call
+from matching.sender import send_due
+from matching.store import match_calls
+from tests.conftest import CliRun
+from tests.matching.conftest import NOW, Mailbox, Webhook, add_call, add_member, settings_for
+
+TODAY = NOW.date()
+PIC = "Vouchers to test «photonic integrated circuits» in pilot lines."
+
+
+def setup_cluster(engine: Engine, contacts: list[dict[str, object]], calls: int = 2) -> list[int]:
+    """One member with the given contacts, and ``calls`` open calls that fit it."""
+    with db.session_scope(engine) as s:
+        add_member(s, "lumen", {"integrated-photonics": 3}, contacts=contacts)
+        ids = []
+        for i in range(calls):
+            call = add_call(
+                s,
+                f"PIC-{i}",
+                {"integrated-photonics": 0.9},
+                evidence={"integrated-photonics": [PIC]},
+                title=f"Photonic chips call {i}",
+                url=f"https://portal.example/topic/PIC-{i}",
+                budget=5_000_000,
+                now=NOW,
+            )
+            ids.append(call.id)
+    return ids
+
+
+def run_pipeline(
+    engine: Engine, settings: Settings, now: datetime = NOW, confirm: bool = True
+) -> int:
+    with db.session_scope(engine) as s:
+        match_calls(s, settings=settings, today=now.date())
+        if confirm:
+            for call in s.scalars(select(Call).where(Call.review_status == "pending")):
+                confirm_call(s, call)
+        return enqueue_notifications(s, settings=settings, now=now).queued
+
+
+def test_each_contact_gets_each_call_once_in_its_language(
+    engine: Engine, smtp: tuple[Mailbox, int], webhook: Webhook, tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine,
+        [
+            {"name": "Anna Nowak", "email": "anna@lumen.example", "language": "pl"},
+            {"name": "James Carter", "email": "james@lumen.example", "language": "en"},
+            {"email": "chat@lumen.example", "language": "en", "notify": [webhook.url("team")]},
+        ],
+    )
+    assert run_pipeline(engine, settings) == 6
+    summary = send_due(engine, settings=settings, now=NOW)
+    assert summary.sent == 6
+    anna, james = mailbox.to("anna@lumen.example"), mailbox.to("james@lumen.example")
+    assert len(anna) == len(james) == 2 and len(mailbox.messages) == 4
+    assert {m["Subject"] for m in anna} == {
+        f"Nowy nabór dla Lumen sp. z o.o.: Photonic chips call {i}" for i in range(2)
+    }
+    assert all(m["Subject"].startswith("New call for Lumen") for m in james)
+    text = anna[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Fotonika zintegrowana (kluczowa kompetencja) — nabór dotyczy: photonic" in text
+    assert "Termin: 2027-03-31 17:00 (Europe/Warsaw)" in text
+    assert "Budżet: 5\u00a0000\u00a0000 EUR" in text
+    assert "https://radar.example/calls/" in text
+    with db.session_scope(engine) as s:
+        tokens = {c.email: c.unsubscribe_token for c in s.scalars(select(Contact))}
+    stop = f"https://radar.example/unsubscribe/{tokens['anna@lumen.example']}"
+    assert stop in text and anna[0]["List-Unsubscribe"] == f"<{stop}>"
+    html = anna[0].get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert stop in html and 'lang="pl"' in html
+    assert [p["path"] for p in webhook.posts] == ["/team", "/team"]
+    assert all(p["title"].startswith("New call for") for p in webhook.posts)
+    assert "Integrated photonics (core competence)" in webhook.posts[0]["message"]
+    # Run again (and queue again): nothing more goes out.
+    assert run_pipeline(engine, settings) == 0
+    assert send_due(engine, settings=settings, now=NOW + timedelta(hours=1)).sent == 0
+    assert len(mailbox.messages) == 4 and len(webhook.posts) == 2
+
+
+def test_after_review_waits_for_confirmation_and_dismissed_calls_never_go(
+    engine: Engine, tmp_path: Path
+) -> None:
+    after_review = settings_for(tmp_path)
+    immediate = settings_for(tmp_path, notify_policy="immediate")
+    ids = setup_cluster(engine, [{"email": "anna@lumen.example"}])
+    assert run_pipeline(engine, after_review, confirm=False) == 0
+    with db.session_scope(engine) as s:
+        dismiss_call(s, s.get_one(Call, ids[0]))
+    assert run_pipeline(engine, immediate, confirm=False) == 1
+    with db.session_scope(engine) as s:
+        queued = s.scalars(select(Notification.call_id)).all()
+    assert queued == [ids[1]]
+
+
+def test_digest_lists_new_calls_at_the_digest_hour(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine,
+        [
+            {"email": "daily@lumen.example", "digest": "daily", "language": "pl"},
+            {"email": "weekly@lumen.example", "digest": "weekly", "language": "en"},
+        ],
+        calls=3,
+    )
+    run_pipeline(engine, settings)
+    # NOW is Friday 10:00 in Warsaw: the daily digest goes Saturday 08:00, the weekly Monday.
+    assert send_due(engine, settings=settings, now=NOW).sent == 0
+    saturday = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    assert next_digest_at("daily", NOW, settings) == saturday
+    assert send_due(engine, settings=settings, now=saturday).sent == 1
+    (daily,) = mailbox.to("daily@lumen.example")
+    assert daily["Subject"] == "callradar: 3 nabory dla Lumen sp. z o.o. (przegląd dzienny)"
+    text = daily.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert all(f"Photonic chips call {i}" in text for i in range(3))
+    assert text.count("Nowy nabór") == 3
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert send_due(engine, settings=settings, now=monday).sent == 1
+    (weekly,) = mailbox.to("weekly@lumen.example")
+    assert weekly["Subject"] == "callradar: 3 calls for Lumen sp. z o.o. (weekly digest)"
+
+
+def test_only_a_significant_change_notifies_again(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(engine, [{"email": "james@lumen.example", "language": "en"}], calls=1)
+    run_pipeline(engine, settings)
+    send_due(engine, settings=settings, now=NOW)
+    base = {
+        "id": "PIC-0",
+        "title": "Photonic chips call 0",
+        "url": "https://portal.example/topic/PIC-0",
+        "budget": 5_000_000,
+        "status": "open",
+    }
+    with db.session_scope(engine) as s:
+        record = CallRecord(
+            **base, description="Typo fixed.", deadlines=["2027-03-31T17:00:00+02:00"]
+        )
+        upsert_call(s, record, NOW)
+    assert run_pipeline(engine, settings) == 0
+    with db.session_scope(engine) as s:
+        upsert_call(s, CallRecord(**base, deadlines=["2027-04-30T17:00:00+02:00"]), NOW)
+    assert run_pipeline(engine, settings) == 1
+    send_due(engine, settings=settings, now=NOW)
+    assert [m["Subject"] for m in mailbox.messages] == [
+        "New call for Lumen sp. z o.o.: Photonic chips call 0",
+        "Call changed (deadline): Photonic chips call 0",
+    ]
+    assert "Deadline: 2027-04-30 17:00" in mailbox.messages[1].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_failing_webhook_is_retried_with_back_off_and_holds_up_nothing(
+    engine: Engine, smtp: tuple[Mailbox, int], webhook: Webhook, tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine,
+        [{"email": "anna@lumen.example", "notify": ["email", webhook.url()]}],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    webhook.status = 500
+    first = send_due(engine, settings=settings, now=NOW)
+    assert (first.sent, first.retry, len(mailbox.messages), webhook.posts) == (1, 1, 1, [])
+    with db.session_scope(engine) as s:
+        failed = s.scalars(select(Notification).where(Notification.channel != "email")).one()
+        assert failed.status == "pending" and failed.attempts == 1
+        assert failed.next_attempt_at is not None
+        assert failed.next_attempt_at.replace(tzinfo=UTC) == NOW + timedelta(minutes=1)
+        assert "127.0.0.1" in (failed.error or "")
+    webhook.status = 200
+    assert send_due(engine, settings=settings, now=NOW + timedelta(seconds=30)).sent == 0
+    assert send_due(engine, settings=settings, now=NOW + timedelta(minutes=2)).sent == 1
+    assert len(webhook.posts) == 1 and len(mailbox.messages) == 1
+
+
+def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    setup_cluster(engine, [{"email": "anna@lumen.example"}], calls=1)
+    down = settings_for(tmp_path, port + 1 if port < 65535 else port - 1, notify_max_attempts=2)
+    run_pipeline(engine, down)
+    assert send_due(engine, settings=down, now=NOW).retry == 1
+    up = settings_for(tmp_path, port)
+    assert send_due(engine, settings=up, now=NOW + timedelta(minutes=2)).sent == 1
+    assert len(mailbox.messages) == 1
+    with db.session_scope(engine) as s:
+        add_call(s, "PIC-9", {"integrated-photonics": 0.9}, now=NOW)
+    run_pipeline(engine, down)
+    send_due(engine, settings=down, now=NOW)
+    assert send_due(engine, settings=down, now=NOW + timedelta(minutes=2)).failed == 1
+
+
+def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    setup_cluster(engine, [{"email": "anna@lumen.example", "language": "pl"}])
+    run_pipeline(engine, settings)
+    assert send_due(engine, settings=settings, now=NOW).sent == 2
+    assert send_due(engine, settings=settings, now=NOW).sent == 0
+    files = sorted((tmp_path / "data" / "outbox").glob("*.eml"))
+    assert len(files) == 2
+    subjects = set()
+    for file in files:
+        with file.open("rb") as f:
+            message = email.message_from_binary_file(f, policy=email.policy.default)
+        subjects.add(str(message["Subject"]))
+        assert message["To"] == "Contact 0 <anna@lumen.example>"
+    assert subjects == {f"Nowy nabór dla Lumen sp. z o.o.: Photonic chips call {i}" for i in (0, 1)}
+
+
+def test_not_relevant_and_unsubscribe_stop_messages(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    ids = setup_cluster(
+        engine,
+        [
+            {"email": "anna@lumen.example", "digest": "daily"},
+            {"email": "james@lumen.example", "digest": "daily"},
+        ],
+        calls=2,
+    )
+    run_pipeline(engine, settings)
+    with db.session_scope(engine) as s:
+        mark_not_relevant(s, "lumen", ids[0])
+        james = s.scalars(select(Contact).where(Contact.email == "james@lumen.example")).one()
+        assert unsubscribe(s, james.unsubscribe_token) is not None
+        assert unsubscribe(s, "no-such-token") is None
+    saturday = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    send_due(engine, settings=settings, now=saturday)
+    assert [m["To"] for m in mailbox.messages] == ["Contact 0 <anna@lumen.example>"]
+    text = mailbox.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Photonic chips call 1" in text and "Photonic chips call 0" not in text
+    assert run_pipeline(engine, settings) == 0
+
+
+@pytest.mark.usefixtures("settings_env")
+def test_cli_notify_and_dry_run(cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "immediate")
+    get_settings.cache_clear()
+    with db.session_scope() as s:
+        add_member(
+            s, "lumen", {"integrated-photonics": 3}, contacts=[{"email": "anna@lumen.example"}]
+        )
+        add_call(
+            s, "PIC", {"integrated-photonics": 0.9}, deadlines=["2030-01-31"], now=datetime.now(UTC)
+        )
+    cli("match")
+    dry = cli("notify", "--dry-run")
+    assert "Dry run: 0 message(s) due" in dry.output  # nothing queued by a dry run
+    sent = cli("notify")
+    assert "Sent 1 message(s)" in sent.output and "Nowy nabór dla Lumen" in sent.output
+    assert "Sent 0 message(s)" in cli("notify").output
+    assert len(list((get_settings().resolved_outbox_dir).glob("*.eml"))) == 1
