@@ -19,7 +19,16 @@ from callradar.settings import Settings, get_settings
 from web.csrf import csrf_protect
 from web.deps import LoginRequired
 from web.render import make_templates, render
-from web.routes import auth, members, portal, review, sources_indicators
+from web.routes import (
+    auth,
+    consortia,
+    feedback,
+    members,
+    portal,
+    review,
+    review_actions,
+    sources_indicators,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "callradar_session"
@@ -91,6 +100,15 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(HTTPException, _http_error)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, review, sources_indicators, members, portal):
+    for module in (
+        auth,
+        review,
+        review_actions,
+        consortia,
+        sources_indicators,
+        members,
+        portal,
+        feedback,
+    ):
         app.include_router(module.router)
     return app

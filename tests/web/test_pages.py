@@ -116,6 +116,8 @@ def test_every_message_key_used_exists() -> None:
         "kind.": ("sme", "large", "research", "university", "other"),
         "digest.": ("immediate", "daily", "weekly"),
         "role.": ("coordinator", "member"),
+        "feedback.not_relevant.": ("title", "ask", "submit", "done"),
+        "feedback.unsubscribe.": ("title", "ask", "submit", "done"),
     }
     for prefix, values in prefixes.items():
         for value in values:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from callradar.competence_map import CompetenceMap
 from callradar.members import import_members, load_members
 from callradar.models import Call, Match, Member, User
+from matching.feedback import MatchNotFound, mark_not_relevant
 from web import calendar_feed, profile_form
 from web.deps import DB, AnyUser, AppSettings, MemberUser
 from web.packs import consortia_of, pack_file, visible_pack
@@ -45,6 +46,18 @@ def my_calls(request: Request, session: DB, user: MemberUser) -> Response:
     rows.sort(key=lambda r: (r[2] is None, r[2] or today, -r[0].score))
     member = session.get(Member, user.member_id)
     return render(request, "my_calls.html", {"rows": rows, "member": member})
+
+
+@router.post("/my/calls/{call_id}/not-relevant")
+def not_relevant(request: Request, session: DB, user: MemberUser, call_id: int) -> Response:
+    assert user.member_id is not None
+    try:
+        mark_not_relevant(session, user.member_id, call_id)
+    except MatchNotFound:
+        raise HTTPException(404) from None
+    session.commit()
+    flash(request, "my_calls.marked")
+    return RedirectResponse("/my/calls", status_code=303)
 
 
 @router.get("/my/calendar")

@@ -1,0 +1,127 @@
+"""The coordinator's actions on a call, and the members' "not relevant" and stop links."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from callradar.db import session_scope
+from callradar.models import Call, Consortium, Contact, Match, ProposalPack
+from tests.web.conftest import World, login, post
+
+
+def _call(engine: Engine, call_id: int) -> tuple[str, str | None, list[tuple[str, str]]]:
+    with session_scope(engine) as session:
+        call = session.get(Call, call_id)
+        assert call
+        tags = sorted((t.code, t.origin) for t in call.tags)
+        return call.review_status, call.review_reason, tags
+
+
+def test_only_the_coordinator_reviews(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.member_a)
+    for action in ("confirm", "dismiss", "areas", "consortium"):
+        response = post(
+            client, f"/calls/{world.call_id}/{action}", {"reason": "x", "lead": "lumen"}
+        )
+        assert response.status_code == 403, action
+    assert post(client, f"/consortia/{world.consortium_id}/pack").status_code == 403
+    assert _call(engine, world.call_id)[0] == "pending"
+
+
+def test_confirm_and_dismiss(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.coordinator)
+    assert post(client, f"/calls/{world.call_id}/confirm").status_code == 303
+    assert _call(engine, world.call_id)[0] == "confirmed"
+    post(client, f"/calls/{world.other_call_id}/dismiss", {"reason": " "})
+    assert _call(engine, world.other_call_id)[0] == "pending"
+    post(client, f"/calls/{world.other_call_id}/dismiss", {"reason": "Rail is not our field"})
+    assert _call(engine, world.other_call_id)[:2] == ("dismissed", "Rail is not our field")
+    assert "Power converters" not in client.get("/review").text
+    assert post(client, "/calls/999999/confirm").status_code == 404
+
+
+def test_correct_the_areas(client: TestClient, engine: Engine, world: World) -> None:
+    login(client, world.coordinator)
+    data = {"codes": ["sensors-mems", "photonics", "made-up"]}
+    assert post(client, f"/calls/{world.call_id}/areas", data).status_code == 303  # type: ignore[arg-type]
+    assert _call(engine, world.call_id)[2] == [
+        ("photonics", "coordinator"),
+        ("sensors-mems", "coordinator"),
+    ]
+
+
+def test_build_a_consortium_and_generate_packs(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.coordinator)
+    post(client, f"/calls/{world.call_id}/confirm")
+    page = client.get(f"/calls/{world.call_id}").text
+    assert 'id="build-consortium"' in page
+    response = post(
+        client, f"/calls/{world.call_id}/consortium", {"lead": "volta", "partners": "lumen"}
+    )
+    assert response.status_code == 303
+    with session_scope(engine) as session:
+        consortium = session.scalar(select(Consortium).where(Consortium.lead_id == "volta"))
+        assert consortium and [p.member_id for p in consortium.partners] == ["lumen"]
+        consortium_id = consortium.id
+    assert post(client, f"/consortia/{consortium_id}/pack").status_code == 303
+    with session_scope(engine) as session:
+        packs = list(
+            session.scalars(select(ProposalPack).where(ProposalPack.consortium_id == consortium_id))
+        )
+        assert [p.version for p in packs] == [1, 2]
+        pack_id = packs[-1].id
+    download = client.get(f"/packs/{pack_id}/download")
+    assert download.status_code == 200
+    assert any(n.endswith(".docx") for n in zipfile.ZipFile(BytesIO(download.content)).namelist())
+    post(client, f"/consortia/{consortium_id}/status", {"status": "submitted"})
+    with session_scope(engine) as session:
+        assert session.get(Consortium, consortium_id).status == "submitted"  # type: ignore[union-attr]
+    # Both members of the new consortium now see its packs; each downloads them.
+    for member in (world.member_a, world.member_b):
+        client.cookies.clear()
+        login(client, member)
+        assert client.get(f"/packs/{pack_id}/download").status_code == 200
+
+
+def test_a_bad_consortium_is_refused_with_the_reason(client: TestClient, world: World) -> None:
+    login(client, world.coordinator)
+    post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
+    assert "unknown member" in client.get(f"/calls/{world.call_id}").text
+
+
+def test_a_member_marks_its_match_not_relevant(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    assert post(client, f"/my/calls/{world.other_call_id}/not-relevant").status_code == 404
+    assert post(client, f"/my/calls/{world.call_id}/not-relevant").status_code == 303
+    with session_scope(engine) as session:
+        feedback = {m: f for m, f in session.execute(select(Match.member_id, Match.feedback))}
+    assert feedback == {"lumen": "not-relevant", "volta": None}
+
+
+def test_the_links_of_messages_work_without_logging_in(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        token = session.scalar(
+            select(Contact.unsubscribe_token).where(Contact.member_id == "volta")
+        )
+    assert client.get(f"/not-relevant/{token}/{world.other_call_id}").status_code == 200
+    assert client.post(f"/not-relevant/{token}/{world.call_id}").status_code == 404
+    assert client.post(f"/not-relevant/{token}/{world.other_call_id}").status_code == 200
+    assert client.get("/unsubscribe/not-a-token").status_code == 404
+    # One-click unsubscribe (RFC 8058): a bare POST from the mail client.
+    one_click = client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    with session_scope(engine) as session:
+        contact = session.scalar(select(Contact).where(Contact.member_id == "volta"))
+        assert contact and contact.unsubscribed
+        match = session.scalar(select(Match).where(Match.member_id == "volta"))
+        assert match and match.feedback == "not-relevant"

@@ -1,0 +1,91 @@
+"""Building a call's consortium from the proposals' suggestion, generating its packs, and
+recording how the proposal fared (coordinator only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from callradar.models import Call, Consortium
+from proposals.errors import ProposalError
+from proposals.pack import build_pack
+from web.deps import DB, Coordinator
+from web.render import flash
+
+router = APIRouter()
+
+STATUSES = ("forming", "submitted", "funded", "rejected", "withdrawn")
+
+
+def _generate(
+    request: Request,
+    session: Session,
+    call: Call,
+    lead: str,
+    partners: list[str],
+    mentor: str | None,
+) -> Response:
+    try:
+        result = build_pack(session, call.external_id, lead, partners, mentor, source=call.source)
+    except ProposalError as exc:
+        session.rollback()
+        flash(request, "consortium.failed", "error", reason=str(exc))
+    else:
+        session.commit()
+        flash(request, "consortium.pack_ready", version=str(result.pack.version))
+    return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
+
+
+@router.post("/calls/{call_id}/consortium")
+def build_consortium(
+    request: Request,
+    session: DB,
+    _user: Coordinator,
+    call_id: int,
+    lead: Annotated[str, Form()],
+    partners: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
+    mentor: Annotated[str, Form()] = "",
+) -> Response:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise HTTPException(404)
+    return _generate(request, session, call, lead, partners, mentor or None)
+
+
+def _consortium(session: Session, consortium_id: int) -> tuple[Consortium, Call]:
+    consortium = session.get(Consortium, consortium_id)
+    if consortium is None:
+        raise HTTPException(404)
+    call = session.get(Call, consortium.call_id)
+    assert call is not None
+    return consortium, call
+
+
+@router.post("/consortia/{consortium_id}/pack")
+def regenerate_pack(
+    request: Request, session: DB, _user: Coordinator, consortium_id: int
+) -> Response:
+    consortium, call = _consortium(session, consortium_id)
+    partners = [p.member_id for p in consortium.partners]
+    return _generate(request, session, call, consortium.lead_id, partners, consortium.mentor_id)
+
+
+@router.post("/consortia/{consortium_id}/status")
+def set_status(
+    request: Request,
+    session: DB,
+    _user: Coordinator,
+    consortium_id: int,
+    status: Annotated[str, Form()],
+) -> Response:
+    consortium, call = _consortium(session, consortium_id)
+    if status not in STATUSES:
+        raise HTTPException(400)
+    consortium.status = status
+    session.commit()
+    flash(request, "consortium.status_saved")
+    return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)

@@ -1,0 +1,51 @@
+"""The links of the members' messages: "not relevant" for one call, and "stop these messages".
+
+They work without logging in: the contact's secret token in the address stands for the
+member. A GET only asks (mail scanners open links); the POST does it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import Response
+
+from callradar.models import Call
+from matching.feedback import contact_for_token, not_relevant_by_token, unsubscribe
+from web.deps import DB
+from web.render import render
+
+router = APIRouter()
+
+
+@router.get("/not-relevant/{token}/{call_id}")
+def not_relevant_page(request: Request, session: DB, token: str, call_id: int) -> Response:
+    contact = contact_for_token(session, token)
+    call = session.get(Call, call_id)
+    if contact is None or call is None:
+        raise HTTPException(404)
+    return render(request, "feedback.html", {"kind": "not_relevant", "call": call, "done": False})
+
+
+@router.post("/not-relevant/{token}/{call_id}")
+def not_relevant(request: Request, session: DB, token: str, call_id: int) -> Response:
+    match = not_relevant_by_token(session, token, call_id)
+    if match is None:
+        raise HTTPException(404)
+    session.commit()
+    call = session.get(Call, call_id)
+    return render(request, "feedback.html", {"kind": "not_relevant", "call": call, "done": True})
+
+
+@router.get("/unsubscribe/{token}")
+def unsubscribe_page(request: Request, session: DB, token: str) -> Response:
+    if contact_for_token(session, token) is None:
+        raise HTTPException(404)
+    return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": False})
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe_now(request: Request, session: DB, token: str) -> Response:
+    if unsubscribe(session, token) is None:
+        raise HTTPException(404)
+    session.commit()
+    return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": True})

@@ -1,0 +1,74 @@
+"""The coordinator's decisions on a flagged call: confirm, dismiss with a reason, correct
+its areas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from callradar import taxonomy
+from callradar.models import Call
+from matching.review import confirm_call, dismiss_call
+from tagging.store import correct_tags
+from web.deps import DB, Coordinator
+from web.render import flash
+
+router = APIRouter()
+MAX_REASON = 2000
+
+
+def _call(session: DB, call_id: int) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise HTTPException(404)
+    return call
+
+
+@router.post("/calls/{call_id}/confirm")
+def confirm(
+    request: Request,
+    session: DB,
+    _user: Coordinator,
+    call_id: int,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    confirm_call(session, _call(session, call_id), reason.strip()[:MAX_REASON] or None)
+    session.commit()
+    flash(request, "review.confirmed")
+    return RedirectResponse(f"/calls/{call_id}", status_code=303)
+
+
+@router.post("/calls/{call_id}/dismiss")
+def dismiss(
+    request: Request,
+    session: DB,
+    _user: Coordinator,
+    call_id: int,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    call = _call(session, call_id)
+    if not reason.strip():
+        flash(request, "review.reason_required", "error")
+        return RedirectResponse(f"/calls/{call_id}", status_code=303)
+    dismiss_call(session, call, reason.strip()[:MAX_REASON])
+    session.commit()
+    flash(request, "review.dismissed")
+    return RedirectResponse("/review", status_code=303)
+
+
+@router.post("/calls/{call_id}/areas")
+def correct_areas(
+    request: Request,
+    session: DB,
+    _user: Coordinator,
+    call_id: int,
+    codes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
+) -> Response:
+    call = _call(session, call_id)
+    correct_tags(session, call, [c for c in codes if c in taxonomy.ALL_CODES])
+    session.commit()
+    flash(request, "review.areas_saved")
+    return RedirectResponse(f"/calls/{call_id}", status_code=303)
