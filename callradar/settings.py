@@ -133,6 +133,24 @@ class Settings(BaseSettings):
         description="Attempts per message before it is marked failed (retries back off from "
         "1 minute to 12 hours).",
     )
+    daily_cron: str = Field(
+        default="0 6 * * *",
+        description="When the daily flow runs (cron, in CALLRADAR_TIMEZONE) under "
+        "`callradar schedule` or a Prefect server.",
+    )
+    source_health_cron: str = Field(
+        default="30 7 * * *",
+        description="When the source-health check runs (cron, in CALLRADAR_TIMEZONE).",
+    )
+    coordinator_email: str | None = Field(
+        default=None,
+        description="Where source alerts go by e-mail; default: every active coordinator "
+        "user of the web app.",
+    )
+    alert_webhook: str | None = Field(
+        default=None,
+        description="Apprise URL of a chat channel that also gets source alerts.",
+    )
 
     @property
     def resolved_outbox_dir(self) -> Path:

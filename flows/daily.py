@@ -1,0 +1,90 @@
+"""The daily flow: crawl every source, tag, match, flag, and send what is due.
+
+Thin over the packages' plain functions; each step is a task that Prefect retries on
+transient faults (a locked database, a killed subprocess). A failed source is reported,
+not retried: Scrapy already retried its requests with back-off.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from callradar.db import get_engine, session_scope
+from crawlers.run import SourceSummary, crawl, source_names
+from flows.lock import JobRunning, job_lock
+from flows.report import DailyReport
+from matching.outbox import enqueue_notifications
+from matching.sender import send_due
+from matching.store import flag_calls, match_calls
+from tagging.store import tag_stored_calls
+
+RETRIES = 2
+RETRY_DELAYS = [10, 60]
+# Longer than any daily run; a killed run's lease is taken over at once on the same machine.
+LEASE = timedelta(hours=6)
+
+
+@task(name="crawl", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)
+def crawl_source(source: str, mirror: str | None) -> SourceSummary:
+    (summary,) = crawl([source], mirror)
+    return summary
+
+
+@task(name="tag", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)
+def tag_calls() -> int:
+    with session_scope() as session:
+        return tag_stored_calls(session).tagged
+
+
+@task(name="match", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)
+def match_and_flag() -> tuple[int, int]:
+    with session_scope() as session:
+        matched = match_calls(session).calls
+        flagged = flag_calls(session).flagged
+    return matched, flagged
+
+
+@task(name="enqueue", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)
+def enqueue() -> int:
+    with session_scope() as session:
+        return enqueue_notifications(session).queued
+
+
+@task(name="send", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)
+def send() -> tuple[int, int, int]:
+    summary = send_due()
+    return summary.sent, summary.retry, summary.failed
+
+
+@flow(name="daily", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyReport:
+    """Crawl ``sources`` (all when none), then tag, match, flag and notify."""
+    logger = get_run_logger()
+    try:
+        with job_lock(get_engine(), "daily", LEASE):
+            report = run_steps(mirror, sources)
+    except JobRunning as exc:
+        logger.warning("not started: %s", exc)
+        report = DailyReport(skipped=str(exc))
+    create_markdown_artifact(report.markdown(), key="daily-run", description="Daily run")
+    return report
+
+
+def run_steps(mirror: str | None, sources: list[str] | None) -> DailyReport:
+    report = DailyReport()
+    futures = {name: crawl_source.submit(name, mirror) for name in sources or source_names()}
+    for name, future in futures.items():
+        future.wait()
+        if future.state.is_completed():
+            report.sources.append(future.result())
+        else:
+            report.crashed[name] = str(future.result(raise_on_failure=False))
+    report.tagged = tag_calls()
+    report.matched, report.flagged = match_and_flag()
+    report.queued = enqueue()
+    report.sent, report.retry, report.failed = send()
+    return report

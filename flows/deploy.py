@@ -1,0 +1,108 @@
+"""The schedules, in one place: which flow runs when, and serving them.
+
+``callradar schedule`` serves these deployments from one long-running process; with no
+Prefect server configured it starts one on loopback first (cron schedules do not fire on
+Prefect's temporary per-process server).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+
+from callradar.settings import Settings, get_settings
+from flows.daily import daily
+from flows.digest import digest
+from flows.source_health import source_health
+
+# A run that would overlap a running one is cancelled, not queued: tomorrow's run catches up.
+ONE_AT_A_TIME = ConcurrencyLimitConfig(
+    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+)
+
+
+def deployments(settings: Settings | None = None) -> list[RunnerDeployment]:
+    settings = settings or get_settings()
+    zone = settings.timezone
+    return [
+        daily.to_deployment(
+            name="daily",
+            schedule=Cron(settings.daily_cron, timezone=zone),
+            parameters={"mirror": settings.mirror},
+            concurrency_limit=ONE_AT_A_TIME,
+        ),
+        digest.to_deployment(
+            name="digest",
+            schedule=Cron(f"0 {settings.digest_hour} * * *", timezone=zone),
+            concurrency_limit=ONE_AT_A_TIME,
+        ),
+        source_health.to_deployment(
+            name="source-health",
+            schedule=Cron(settings.source_health_cron, timezone=zone),
+            concurrency_limit=ONE_AT_A_TIME,
+        ),
+    ]
+
+
+def serve_schedules() -> None:
+    """Serve every deployment on its schedule until interrupted."""
+    with prefect_server():
+        serve(*deployments())
+
+
+@contextmanager
+def prefect_server(port: int = 4200) -> Iterator[str]:
+    """The configured Prefect API, or a server started on loopback for as long as needed."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield os.environ["PREFECT_API_URL"]
+        return
+    url = f"http://127.0.0.1:{port}/api"
+    log = Path(os.environ["PREFECT_HOME"]) / "server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(url, server)
+        os.environ["PREFECT_API_URL"] = url
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for(url: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server at {url} did not answer within {timeout:.0f} s")
