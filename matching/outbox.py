@@ -133,12 +133,14 @@ def enqueue_notifications(
     # Another process may queue the same rows at the same moment: the unique key decides.
     insert = (postgresql.insert if _is_postgres(bind) else sqlite.insert)(Notification)
     for start in range(0, len(new), 500):
-        result = session.execute(
-            insert.values(new[start : start + 500]).on_conflict_do_nothing(
+        inserted = session.scalars(
+            insert.values(new[start : start + 500])
+            .on_conflict_do_nothing(
                 index_elements=["contact_id", "call_id", "call_version", "channel"]
             )
-        )
-        summary.queued += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+            .returning(Notification.id)
+        ).all()
+        summary.queued += len(inserted)
     for item in new:
         result = session.execute(
             update(Notification)

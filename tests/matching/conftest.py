@@ -43,6 +43,8 @@ class Mailbox:
     # sender were killed while handing it over.
     stall_after: int | None = None
     stalled: threading.Event = field(default_factory=threading.Event)
+    # Seconds the server takes to accept each message (to make parallel senders overlap).
+    delay: float = 0.0
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
@@ -57,6 +59,8 @@ class _Handler:
         if box.stall_after is not None and len(box.messages) >= box.stall_after:
             box.stalled.set()
             await asyncio.sleep(3600)
+        if box.delay:
+            await asyncio.sleep(box.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         box.messages.append(message)  # type: ignore[arg-type]
         return "250 OK"
