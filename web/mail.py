@@ -1,7 +1,9 @@
 """Sending the web app's own e-mails (invitations, password resets).
 
-They are written as .eml files to the outbox folder under the data folder, where a mail
-relay (or a person, in a demo) picks them up: the app holds no SMTP settings of its own yet.
+They go to the same outbox folder and with the same From address as the members'
+notifications (matching's settings): .eml files a mail relay, or a person in a demo, picks
+up. matching's SMTP channel is not reused: its messages carry a notification's
+unsubscribe headers, which an invitation must not have.
 """
 
 from __future__ import annotations
@@ -9,31 +11,26 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from callradar.settings import Settings
 
 
-def outbox_dir(settings: Settings) -> Path:
-    path = settings.ensure_data_dir() / "outbox"
-    path.mkdir(exist_ok=True)
-    return path
-
-
 def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path:
-    """Write the message to the outbox and return its file."""
-    host = urlsplit(settings.base_url).hostname if settings.base_url else None
+    """Write the message to the outbox folder and return its file."""
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
     message = EmailMessage()
-    message["From"] = f"callradar <noreply@{host or 'localhost'}>"
+    message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=host or "localhost")
+    message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body)
+    folder = settings.resolved_outbox_dir
+    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    path = outbox_dir(settings) / f"{stamp}-{secrets.token_hex(4)}.eml"
+    path = folder / f"web-{stamp}-{secrets.token_hex(4)}.eml"
     tmp = path.with_suffix(".tmp")
     # Written whole, then renamed: a relay watching the folder never reads half a message.
     tmp.write_bytes(bytes(message))

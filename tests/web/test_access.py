@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import World, login, post
@@ -11,11 +10,11 @@ COORDINATOR_PAGES = ["/review", "/indicators", "/sources", "/members", "/users",
 MEMBER_PAGES = ["/my/calls", "/my/profile", "/my/packs", "/my/calendar"]
 
 
-@pytest.mark.parametrize("path", ["/", *COORDINATOR_PAGES, *MEMBER_PAGES, "/calls/1"])
-def test_anonymous_visitors_are_sent_to_log_in(client: TestClient, path: str) -> None:
-    response = client.get(path, follow_redirects=False)
-    assert response.status_code == 303
-    assert response.headers["location"].startswith("/login?next=")
+def test_anonymous_visitors_are_sent_to_log_in(client: TestClient) -> None:
+    for path in ["/", *COORDINATOR_PAGES, *MEMBER_PAGES, "/calls/1"]:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next="), path
 
 
 def test_anonymous_visitors_cannot_download_a_pack(client: TestClient, world: World) -> None:
