@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +33,9 @@ STRENGTHS: tuple[str, ...] = ("core", "term")
 Doc.set_extension("callradar_areas", default=None, force=True)
 Doc.set_extension("callradar_domains", default=None, force=True)
 Doc.set_extension("callradar_whole_domains", default=None, force=True)
+# The text a doc was made from, when the caller has it: rebuilding `doc.text` from the tokens
+# costs more than finding the evidence in it.
+Doc.set_extension("callradar_text", default=None, force=True)
 
 
 def pattern_files(lang: str) -> list[Path]:
@@ -119,46 +123,43 @@ def build_bow_norm_classifier(
     return model
 
 
-_SENTENCE_ENDS = frozenset(".!?;")
-_SENTENCE_REACH = 50
+# A sentence ends at . ! ? ; followed by a space, or at a line break; a blank pipeline has
+# no sentence splitter, and only the sentences holding matches are needed.
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+# How far (in characters) evidence reaches either side of a match in a sentence that does
+# not end (a list of terms, a text with no punctuation).
+_SENTENCE_REACH = 300
 
 
-def _sentence(doc: Doc, span: Span) -> tuple[int, int]:
-    """Token bounds of the sentence around `span`, found by punctuation and line breaks:
-    a blank pipeline has no sentence splitter, and only matched sentences are needed."""
-
-    def ends_sentence(i: int) -> bool:
-        token = doc[i]
-        return token.text in _SENTENCE_ENDS or (token.is_space and "\n" in token.text)
-
-    start = span.start
-    while start > 0 and span.start - start < _SENTENCE_REACH and not ends_sentence(start - 1):
-        start -= 1
-    end = span.end
-    while end < len(doc) and end - span.end < _SENTENCE_REACH and not ends_sentence(end):
-        end += 1
-    if end < len(doc) and not doc[end].is_space:
-        end += 1
-    return start, end
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence around text[start:end]."""
+    left = max(0, start - _SENTENCE_REACH)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
+    sentence_start = ends[-1] if ends else left
+    after = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
+    if after is None:
+        sentence_end = min(len(text), end + _SENTENCE_REACH)
+    else:
+        sentence_end = after.end() if after.group() != "\n" else after.start()
+    return sentence_start, sentence_end
 
 
 def _evidence(doc: Doc, spans: list[Span], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...»."""
+    text = doc._.callradar_text or doc.text
     by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
     for span in spans:
-        by_sentence[_sentence(doc, span)].append(span)
+        by_sentence[_sentence(text, span.start_char, span.end_char)].append(span)
     evidence: list[str] = []
     for (start, end), matched in sorted(by_sentence.items())[:limit]:
-        starts = {span.start for span in matched}
-        ends = {span.end for span in matched}
         parts: list[str] = []
-        for token in doc[start:end]:
-            if token.i in starts:
-                parts.append("«")
-            parts.append(token.text)
-            if token.i + 1 in ends:
-                parts.append("»")
-            parts.append(token.whitespace_)
+        at = start
+        for span in sorted(matched, key=lambda s: s.start_char):
+            if span.start_char < at:
+                continue
+            parts += [text[at : span.start_char], "«", span.text, "»"]
+            at = span.end_char
+        parts.append(text[at:end])
         evidence.append(" ".join("".join(parts).split()))
     return evidence
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
-import tagging.components  # noqa: F401  (registers what the pipelines' configs name)
+from tagging.components import SPANS_KEY  # also registers what the pipelines' configs name
 from tagging.language import SUPPORTED, LanguageDetector
 from tagging.normalise import Mode
 from tagging.paths import MODELS_DIR
@@ -18,6 +19,8 @@ from tagging.result import CallText, TagResult
 from tagging.text import call_document, has_words
 
 _BATCH = 256
+_CLASSIFIER = "textcat_multilabel"
+_COMBINER = "area_combiner"
 _NO_TEXT = "no text to tag once markup and control characters are removed"
 
 
@@ -36,6 +39,22 @@ def _claimed_language(language: str | None) -> str | None:
         return None
     code = language.strip().lower().replace("_", "-").split("-")[0]
     return code if code in SUPPORTED else None
+
+
+def _run(nlp: Language, texts: list[str]) -> list[Doc]:
+    """The pipeline over `texts`, with the classifier run only on the texts where a rule
+    matched: the combiner assigns nothing without a matched phrase, so its probabilities
+    for the other texts would never be read. The result is the same as `nlp.pipe`."""
+    docs = list(nlp.pipe(texts, disable=[_CLASSIFIER, _COMBINER]))
+    matched = [doc for doc in docs if doc.spans.get(SPANS_KEY)]
+    if matched:
+        for _ in nlp.get_pipe(_CLASSIFIER).pipe(matched):
+            pass
+    combiner = nlp.get_pipe(_COMBINER)
+    for doc, text in zip(docs, texts, strict=True):
+        doc._.callradar_text = text
+        combiner(doc)
+    return docs
 
 
 class Tagger:
@@ -80,7 +99,7 @@ class Tagger:
         pending = [self._prepare(call) for call in calls]
         for lang, nlp in self.pipelines.items():
             todo = [p for p in pending if p.result is None and p.language == lang]
-            for item, doc in zip(todo, nlp.pipe(p.text for p in todo), strict=True):
+            for item, doc in zip(todo, _run(nlp, [p.text for p in todo]), strict=True):
                 item.result = TagResult(
                     id=item.call.id,
                     language=lang,
