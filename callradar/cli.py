@@ -16,9 +16,11 @@ from callradar import calls as calls_service
 from callradar import competence_map_io, db
 from callradar import members as members_service
 from callradar.calls_file import read_calls_jsonl
+from callradar.demo import SAMPLE_CALLS, SAMPLE_MEMBERS, run_demo
 from callradar.errors import InputFileError
 from callradar.settings import get_settings
 from crawlers.cli import crawl_command
+from flows.cli import run_command
 from tagging.cli import app as tag_app
 
 app = typer.Typer(help="Funding-call radar for a technology cluster.", no_args_is_help=True)
@@ -34,8 +36,6 @@ app.command("crawl")(crawl_command)
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
-SAMPLE_MEMBERS = Path(__file__).parent / "data" / "sample_members.yaml"
-SAMPLE_CALLS = Path(__file__).parent / "data" / "sample_calls.jsonl"
 TEMPLATE_WORKBOOK = Path(__file__).parent / "data" / "members_template.xlsx"
 
 
@@ -202,19 +202,23 @@ def demo(
     members_file: Annotated[Path, typer.Option(help="Competence map to load")] = SAMPLE_MEMBERS,
     calls_file: Annotated[Path, typer.Option(help="Calls entered by hand (JSONL)")] = SAMPLE_CALLS,
 ) -> None:
-    """The main job: set up the database, load the sample competence map and calls, show them."""
-    settings = get_settings()
-    with console.status("Migrating the database…"):
-        db.upgrade()
-    console.print(f"Database: [bold]{settings.resolved_database_url}[/]")
-    members_import(members_file)
-    calls_import(calls_file)
-    members_list(as_json=False)
-    calls_list(as_json=False, status=None, source=None)
-    console.print(
-        "Next: [bold]callradar members export members.xlsx[/] to edit the map in a "
-        "spreadsheet, [bold]callradar members import FILE[/] to load it back."
-    )
+    """The main job: the whole pipeline on recorded sources, with the embedded defaults."""
+    with refused_input():
+        status = run_demo(console, members_file, calls_file)
+    raise typer.Exit(status)
+
+
+app.command("run")(run_command)
+
+
+@app.command("schedule")
+def schedule() -> None:
+    """Serve the flows on their schedules until interrupted (starts a local Prefect server
+    unless PREFECT_API_URL names one)."""
+    from flows.deploy import serve_schedules
+
+    db.upgrade()
+    serve_schedules()
 
 
 # The web app (issue 8): callradar serve, callradar users add/list.
