@@ -28,7 +28,7 @@ async def csrf_protect(request: Request) -> None:
     if request.method in SAFE_METHODS or request.url.path.startswith(TOKEN_LINKS):
         return
     expected = request.session.get("csrf")
-    sent = request.headers.get("x-csrf-token")
+    sent: object = request.headers.get("x-csrf-token")
     if sent is None:
         sent = (await request.form()).get(FIELD)
     if not (

@@ -72,10 +72,9 @@ def compute(session: Session, today: date | None = None) -> Indicators:
     notified_pairs = {
         (_month(sent_at), member_id)
         for sent_at, member_id in session.execute(
-            select(Notification.sent_at, Notification.member_id).where(
-                Notification.sent_at.is_not(None)
-            )
+            select(Notification.sent_at, Notification.member_id)
         )
+        if sent_at is not None
     }
     notified = Counter(month for month, _ in notified_pairs)
 

@@ -34,7 +34,7 @@ def next_deadline(call: Call, today: date) -> date | None:
     return min(upcoming) if upcoming else None
 
 
-def _query(filters: Filters, today: date) -> Select[tuple[Call]]:
+def _query(filters: Filters, today: date) -> Select[Call]:
     query = select(Call).where(Call.flagged.is_(True))
     if filters.review != "all":
         query = query.where(Call.review_status == filters.review)
