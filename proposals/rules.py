@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from callradar.countries import EU_MEMBER_STATES, HORIZON_ASSOCIATED_COUNTRIES
 from proposals.facts import CallFacts, MemberFacts
 
 
@@ -270,62 +271,4 @@ _KIND_TEXT = {
     "other": "an organisation of another kind",
 }
 
-EU_MEMBER_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "HU",
-    ]
-)
-# Associated to Horizon Europe (the list changes: the Commission's page is authoritative).
-ASSOCIATED_COUNTRIES = frozenset(
-    [
-        "AL",
-        "AM",
-        "BA",
-        "FO",
-        "GE",
-        "IS",
-        "IL",
-        "XK",
-        "MD",
-        "ME",
-        "NZ",
-        "MK",
-        "NO",
-        "RS",
-        "TN",
-        "TR",
-        "UA",
-        "GB",
-        "CH",
-        "CA",
-        "KR",
-        "EG",
-    ]
-)
-ELIGIBLE_COUNTRIES = EU_MEMBER_STATES | ASSOCIATED_COUNTRIES
+ELIGIBLE_COUNTRIES = EU_MEMBER_STATES | HORIZON_ASSOCIATED_COUNTRIES
