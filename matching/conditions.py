@@ -176,6 +176,9 @@ _SME = re.compile(
 )
 _LARGE = re.compile(r"\blarge (?:enterprises|companies|industry)\b|\bduż\w* przedsiębior")
 _ENTERPRISE = re.compile(r"\benterprises\b|\bfor-profit\b|przedsiębior(?:stw|c)")
+# "open to research organisations and industry": industry as applicants, said in a sentence
+# (never from a title, where "… for industry" names the users, not the applicants).
+_INDUSTRY = re.compile(r"\band industry\b|\bindustr(?:y|ial) partners\b|\bprzemysł\w*\b")
 _RESEARCH = re.compile(
     r"research organi[sz]ations?|research (?:institutes?|centres?|centers?|performing)|"
     r"universit(?:y|ies)|higher education|academi[ac]|"
@@ -208,6 +211,11 @@ _POLAND_ONLY = re.compile(
     r"(?:w polsce|na terytorium (?:rp|rzeczypospolitej polskiej|polski)|w rp\b)|"
     r"established in poland|registered in poland|polish (?:entities|companies) only"
 )
+# Words without which no country restriction is stated; checked first, as they are cheap.
+_COUNTRY_CUES = (
+    "member state", "państw", "siedzib", "established", "registered", "zarejestrowan",
+    "terytorium", "polish", "oddział", "działalność",
+)  # fmt: skip
 _EASTERN_POLAND = re.compile(r"polsk\w* wschodni|eastern poland")
 _REGION_PHRASE = re.compile(
     r"(?:na terenie|na obszarze|w|z siedzibą w|z terenu)\s+wojew\w+\s+([\w-]+)"
@@ -337,9 +345,11 @@ def _applicant_restriction(
         or re.search(r"HORIZON-EIC-\d{4}-ACCELERATOR", identifier)
     ):
         sme = True
-    for statement in _applicant_statements(title, description, type_of_action, extra):
-        # "EIC Accelerator" in a Polish Seal of Excellence call names the programme only.
+    statements = _applicant_statements(title, description, type_of_action, extra)
+    for position, statement in enumerate(statements):
         sme |= bool(_SME.search(statement))
+        if position > 1:  # after the title and the type of action
+            enterprise |= bool(_INDUSTRY.search(statement))
         large |= bool(_LARGE.search(statement))
         enterprise |= bool(_ENTERPRISE.search(statement))
         research |= _research_named(statement)
@@ -375,6 +385,8 @@ def _applicant_labels(companies: frozenset[str], research: bool) -> tuple[str, s
 
 def _country_restriction(description: str, source: str | None) -> Restriction | None:
     text = description.lower()
+    if source not in POLISH_SOURCES and not any(cue in text for cue in _COUNTRY_CUES):
+        return None
     if _POLAND_ONLY.search(text) or (source in POLISH_SOURCES):
         return Restriction(
             "countries", frozenset({"PL"}), "entities in Poland", "podmioty z Polski"
@@ -413,7 +425,8 @@ def _region_restriction(
     for stem, genitive in VOIVODESHIPS.values():
         if f"dla {genitive.lower()}" in named:
             regions |= {code for code, (s, _) in VOIVODESHIPS.items() if s == stem}
-    for found in _REGION_PHRASE.finditer(description.lower()):
+    lowered = description.lower()
+    for found in _REGION_PHRASE.finditer(lowered) if "wojew" in lowered else ():
         regions.update(_voivodeships_named(found.group(1)))
     if not regions:
         return None

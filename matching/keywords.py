@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 # Longest first; a stem keeps at least four letters so short words stay as they are.
@@ -25,6 +26,8 @@ _ENDINGS = sorted(
 _MIN_STEM = 4
 
 
+# Call texts share most of their words, so each distinct word is stemmed once per process.
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     word = word.lower()
     for ending in _ENDINGS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from callradar import taxonomy
 from matching.conditions import Applicant, Conditions
@@ -83,7 +84,8 @@ class Matcher:
 
     def match(self, call: CallFacts) -> list[Scored]:
         """Every member the call fits at ``min_score`` or better, best first."""
-        evidence: dict[str, list[tuple[float, Reason]]] = defaultdict(list)
+        # member -> [(weight, reason fields)]; Reasons are made only for the members kept.
+        evidence: dict[str, list[tuple[float, tuple[Any, ...]]]] = defaultdict(list)
         matched_area_domains: dict[str, set[str]] = defaultdict(set)
         area_tags = [t for t in call.tags if not taxonomy.is_domain(t.code)]
         domain_tags = [t for t in call.tags if taxonomy.is_domain(t.code)]
@@ -91,39 +93,41 @@ class Matcher:
             phrases = phrases_of(list(tag.evidence))
             domain = taxonomy.domain_of(tag.code)
             for member_id, level in self._by_area.get(tag.code, ()):
-                reason = Reason(Kind.AREA, tag.code, level, phrases=phrases)
-                evidence[member_id].append((tag.score * LEVEL_WEIGHT[level], reason))
+                evidence[member_id].append(
+                    (tag.score * LEVEL_WEIGHT[level], (Kind.AREA, tag.code, level, "", phrases))
+                )
                 matched_area_domains[member_id].add(domain)
             for member_id, level in self._by_named_domain.get(domain, ()):
                 if tag.code in self.members[member_id].competences:
                     continue
-                reason = Reason(Kind.DOMAIN, tag.code, level, member_code=domain, phrases=phrases)
                 weight = tag.score * LEVEL_WEIGHT[level] * DOMAIN_WEIGHT
-                evidence[member_id].append((weight, reason))
+                evidence[member_id].append(
+                    (weight, (Kind.DOMAIN, tag.code, level, domain, phrases))
+                )
                 matched_area_domains[member_id].add(domain)
         for tag in domain_tags:
             for member_id, (code, level) in self._in_domain.get(tag.code, {}).items():
                 # A member already matched on an area of this domain gains nothing more here.
                 if tag.code in matched_area_domains[member_id]:
                     continue
-                reason = Reason(Kind.WHOLE_DOMAIN, tag.code, level, member_code=code)
                 weight = tag.score * LEVEL_WEIGHT[level] * DOMAIN_WEIGHT
-                evidence[member_id].append((weight, reason))
+                evidence[member_id].append((weight, (Kind.WHOLE_DOMAIN, tag.code, level, code, ())))
         for member_id, keywords in self._keywords.find(call.text).items():
             found = tuple(keywords[:MAX_KEYWORDS])
             weight = 1 - (1 - KEYWORD_WEIGHT) ** len(found)
-            evidence[member_id].append((weight, Reason(Kind.KEYWORDS, phrases=found)))
+            evidence[member_id].append((weight, (Kind.KEYWORDS, "", 0, "", found)))
+        restricted = bool(call.conditions.restrictions)
+        eligibility = _eligibility(call.conditions)
         results = []
         for member_id, pieces in evidence.items():
-            member = self.members[member_id]
-            if call.conditions.excluding(member.applicant) is not None:
-                continue
             score = _combine(weight for weight, _ in pieces)
             if score < self.min_score:
                 continue
-            reasons = [r for _, r in sorted(pieces, key=lambda p: -p[0])]
-            reasons += _eligibility(call.conditions)
-            results.append(Scored(member_id, round(score, 3), tuple(reasons)))
+            if restricted and call.conditions.excluding(self.members[member_id].applicant):
+                continue
+            pieces.sort(key=lambda p: -p[0])
+            reasons = tuple(Reason(*fields) for _, fields in pieces) + eligibility
+            results.append(Scored(member_id, round(score, 3), reasons))
         results.sort(key=lambda s: (-s.score, s.member_id))
         return results
 
@@ -135,9 +139,9 @@ def _combine(weights: Iterable[float]) -> float:
     return 1 - remaining
 
 
-def _eligibility(conditions: Conditions) -> list[Reason]:
-    return [
+def _eligibility(conditions: Conditions) -> tuple[Reason, ...]:
+    return tuple(
         Reason(Kind.ELIGIBLE, phrases=(r.label_en, r.label_pl))
         for r in conditions.restrictions
         if r.dimension == "applicants"
-    ]
+    )

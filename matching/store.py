@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.models import Call, Match, Member, utcnow
@@ -50,7 +50,7 @@ def effective_tags(call: Call) -> list[Tag]:
     return [Tag(t.code, t.score, tuple(t.evidence or ())) for t in chosen]
 
 
-def call_facts(call: Call) -> CallFacts:
+def call_facts(call: Call, tags: list[Tag] | None = None) -> CallFacts:
     conditions = conditions_of(
         title=call.title,
         description=call.description,
@@ -61,7 +61,9 @@ def call_facts(call: Call) -> CallFacts:
         extra=call.extra,
     )
     text = f"{call.title}\n{call.description}"
-    return CallFacts(call.id, tuple(effective_tags(call)), text, conditions)
+    return CallFacts(
+        call.id, tuple(effective_tags(call) if tags is None else tags), text, conditions
+    )
 
 
 def member_facts(member: Member) -> MemberFacts:
@@ -95,10 +97,10 @@ def load_matcher(session: Session, min_score: float) -> tuple[Matcher, str]:
 
 
 def _match_key(
-    call: Call, facts: CallFacts, open_: bool, members_digest: str, min_score: float
+    call: Call, tags: list[Tag], open_: bool, members_digest: str, min_score: float
 ) -> str:
-    tags = sorted((t.code, round(t.score, 4)) for t in facts.tags)
-    raw = json.dumps([call.fingerprint, open_, tags, members_digest, min_score])
+    codes = sorted((t.code, round(t.score, 4)) for t in tags)
+    raw = json.dumps([call.fingerprint, open_, codes, members_digest, min_score])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -130,14 +132,14 @@ def match_calls(
         chunk = calls[start : start + _CHUNK]
         due: list[tuple[Call, list[Scored]]] = []
         for call in chunk:
-            facts = call_facts(call)
+            tags = effective_tags(call)
             open_ = is_open(call, today)
-            key = _match_key(call, facts, open_, members_digest, settings.match_min_score)
+            key = _match_key(call, tags, open_, members_digest, settings.match_min_score)
             if key == call.matched_key and not force:
                 summary.skipped += 1
                 continue
             call.matched_key = key
-            due.append((call, matcher.match(facts) if open_ else []))
+            due.append((call, matcher.match(call_facts(call, tags)) if open_ else []))
         if due:
             _store(session, due, summary, now)
     session.flush()
@@ -151,6 +153,7 @@ def _store(
         (m.call_id, m.member_id): m
         for m in session.scalars(select(Match).where(Match.call_id.in_([c.id for c, _ in due])))
     }
+    new: list[dict[str, object]] = []
     for call, scored in due:
         summary.calls += 1
         kept: set[str] = set()
@@ -160,19 +163,18 @@ def _store(
             reasons_pl = [r.text("pl") for r in result.reasons]
             match = existing.get((call.id, result.member_id))
             if match is None:
-                session.add(
-                    Match(
-                        call_id=call.id,
-                        member_id=result.member_id,
-                        score=result.score,
-                        reasons=reasons,
-                        reasons_pl=reasons_pl,
-                        call_version=call.version,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                new.append(
+                    {
+                        "call_id": call.id,
+                        "member_id": result.member_id,
+                        "score": result.score,
+                        "reasons": reasons,
+                        "reasons_pl": reasons_pl,
+                        "call_version": call.version,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
                 )
-                summary.created += 1
             elif (match.score, match.reasons, match.reasons_pl, match.call_version) != (
                 result.score,
                 reasons,
@@ -188,6 +190,10 @@ def _store(
             if call_id == call.id and member_id not in kept and match.feedback is None:
                 session.delete(match)
                 summary.removed += 1
+    if new:
+        # Core bulk insert: a first run stores hundreds of thousands of matches.
+        session.execute(insert(Match), new)
+        summary.created += len(new)
 
 
 def flag_calls(session: Session, *, threshold: float | None = None) -> FlagSummary:
