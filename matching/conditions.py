@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from callradar import countries
+
 SME = "sme"
 LARGE = "large"
 RESEARCH = "research"
@@ -22,63 +24,9 @@ UNIVERSITY = "university"
 COMPANIES = frozenset({SME, LARGE})
 RESEARCH_BODIES = frozenset({RESEARCH, UNIVERSITY})
 
-EU_MEMBER_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
-EEA_COUNTRIES = frozenset({"NO", "IS", "LI"})
-# Countries associated to Horizon Europe (2025/2026), besides the EEA ones.
-HORIZON_ASSOCIATED = EEA_COUNTRIES | frozenset(
-    [
-        "AL",
-        "AM",
-        "BA",
-        "FO",
-        "GE",
-        "IL",
-        "XK",
-        "MD",
-        "ME",
-        "NZ",
-        "MK",
-        "RS",
-        "TN",
-        "TR",
-        "UA",
-        "GB",
-        "CH",
-        "CA",
-        "KR",
-        "EG",
-    ]
-)
+EU_MEMBER_STATES = countries.EU_MEMBER_STATES
+EEA_COUNTRIES = countries.EEA_EFTA_STATES
+HORIZON_ASSOCIATED = countries.HORIZON_ASSOCIATED_COUNTRIES
 
 # Sources of Polish national and regional programmes: their applicants are Polish entities.
 POLISH_SOURCES = frozenset({"ncbr", "parp", "ncn", "fe-portal"})
