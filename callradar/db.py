@@ -76,14 +76,11 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine | None = None, revision: str = "heads") -> None:
-    """Migrate the database (empty or older) to ``revision`` and sync the taxonomy into it.
-
-    "heads" rather than "head": packages may add migrations on branches of their own.
-    """
+def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
+    """Migrate the database (empty or older) to ``revision`` and sync the taxonomy into it."""
     engine = engine or get_engine()
     command.upgrade(alembic_config(engine), revision)
-    if revision == "heads":
+    if revision == "head":
         sync_reference_data(engine)
 
 
@@ -125,5 +122,4 @@ def current_revision(engine: Engine | None = None) -> str | None:
     if not inspect(engine).has_table("alembic_version"):
         return None
     with engine.connect() as conn:
-        heads = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
-    return ",".join(sorted(heads)) or None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()

@@ -2,10 +2,11 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
 
 from callradar import db, taxonomy
-from callradar.models import Base, Source, TechnologyArea
+from callradar.models import Base, Member, Source, TechnologyArea
 
 
 def test_migrations_create_every_table(engine: Engine) -> None:
@@ -29,11 +30,21 @@ def test_taxonomy_and_manual_source_are_seeded(engine: Engine) -> None:
 def test_upgrade_is_repeatable_and_migrates_an_older_database(tmp_path: Path) -> None:
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     assert db.current_revision(engine) is None
-    db.upgrade(engine, "base")
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO members (id, name, kind, country, description, keywords, roles, mentor,"
+            " created_at, updated_at) VALUES ('old-member', 'Old', 'sme', 'PL', '', '[]', '[]',"
+            " 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+        )
     db.upgrade(engine)
     head = db.current_revision(engine)
+    assert head == ScriptDirectory.from_config(db.alembic_config(engine)).get_current_head()
     db.upgrade(engine)
-    assert db.current_revision(engine) == head is not None
+    assert db.current_revision(engine) == head
+    with db.session_scope(engine) as session:
+        member = session.get(Member, "old-member")
+        assert member is not None and member.created_at.tzinfo is not None
 
 
 def test_sqlite_uses_wal(tmp_path: Path) -> None:
