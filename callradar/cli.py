@@ -21,7 +21,10 @@ from callradar.errors import InputFileError
 from callradar.settings import get_settings
 from crawlers.cli import crawl_command
 from flows.cli import run_command
+from matching.cli import match_command, matches_app, notify_command, review_app
+from proposals.cli import register as register_proposal_commands
 from tagging.cli import app as tag_app
+from web.cli import serve, users_app
 
 app = typer.Typer(help="Funding-call radar for a technology cluster.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -30,8 +33,15 @@ calls_app = typer.Typer(help="Stored calls; calls entered by hand.", no_args_is_
 app.add_typer(db_app, name="db")
 app.add_typer(members_app, name="members")
 app.add_typer(calls_app, name="calls")
-app.add_typer(tag_app, name="tag")
 app.command("crawl")(crawl_command)
+app.add_typer(tag_app, name="tag")
+app.command("match")(match_command)
+app.add_typer(matches_app, name="matches")
+app.add_typer(review_app, name="review")
+app.command("notify")(notify_command)
+register_proposal_commands(app)
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -213,32 +223,11 @@ app.command("run")(run_command)
 
 @app.command("schedule")
 def schedule() -> None:
-    """Serve the flows on their schedules until interrupted (starts a local Prefect server
-    unless PREFECT_API_URL names one)."""
+    """Serve the flows on their schedules until interrupted.
+
+    Starts a local Prefect server first unless PREFECT_API_URL names one.
+    """
     from flows.deploy import serve_schedules
 
     db.upgrade()
     serve_schedules()
-
-
-# The web app (issue 8): callradar serve, callradar users add/list.
-from web.cli import serve as _serve  # noqa: E402
-from web.cli import users_app as _users_app  # noqa: E402
-
-app.command("serve")(_serve)
-app.add_typer(_users_app, name="users")
-
-
-# Proposal packs (issue 7): consortium suggest, templates check, pack, packs list.
-from proposals.cli import register as _register_proposal_commands  # noqa: E402
-
-_register_proposal_commands(app)
-
-
-# Matching and notifications (matching/).
-from matching.cli import match_command, matches_app, notify_command, review_app  # noqa: E402
-
-app.command("match")(match_command)
-app.add_typer(matches_app, name="matches")
-app.add_typer(review_app, name="review")
-app.command("notify")(notify_command)
