@@ -117,10 +117,14 @@ class Smtp:
         return smtp
 
     def send(self, envelope: Envelope) -> None:
+        self.send_email(email_message(envelope, self.settings))
+
+    def send_email(self, email: EmailMessage) -> None:
+        """Hand over any e-mail (the web app's invitations go this way too)."""
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(email_message(envelope, self.settings))
+            self._smtp.send_message(email)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"

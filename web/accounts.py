@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
@@ -80,8 +79,9 @@ def link(settings: Settings, base_url: str, token: str) -> str:
     return f"{(settings.base_url or base_url).rstrip('/')}/password?token={token}"
 
 
-def send_link(settings: Settings, user: User, purpose: Purpose, base_url: str) -> tuple[str, Path]:
-    """E-mail the user a link to set a password (an invitation or a reset): (link, file)."""
+def send_link(settings: Settings, user: User, purpose: Purpose, base_url: str) -> tuple[str, str]:
+    """E-mail the user a link to set a password (an invitation or a reset): (link, where
+    the e-mail went)."""
     url = link(settings, base_url, LinkTokens(settings.resolved_secret_key()).make(user, purpose))
     hours = str(int(LIFETIME[purpose].total_seconds() // 3600))
     subject = translate(user.language, f"mail.{purpose}.subject")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from callradar import db
 from callradar.models import User
 from callradar.settings import get_settings
+from matching.channels import DeliveryError
 from web.accounts import AccountError, check_password, create_user, send_link, set_password
 from web.i18n import translate
 from web.tokens import Purpose
@@ -66,8 +67,15 @@ def users_add(
         console.print(f"Added {role} {user.email}; they can log in now.")
         return
     base = settings.base_url or "http://127.0.0.1:8000"
-    link, path = send_link(settings, user, Purpose.INVITE, base)
-    console.print(f"Added {role} {user.email}. Invitation written to {path}.")
+    try:
+        link, where = send_link(settings, user, Purpose.INVITE, base)
+    except DeliveryError as exc:
+        err_console.print(
+            f"[red]Added {role} {user.email}, but the invitation was not sent: "
+            f"{exc}[/]\nSend a new one with the web app's Users page."
+        )
+        raise typer.Exit(1) from None
+    console.print(f"Added {role} {user.email}. Invitation sent ({where}).")
     console.print(f"The link to set the password (valid 7 days, works once):\n{link}")
 
 

@@ -307,12 +307,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.invite": ("Zaproś użytkownika", "Invite a user"),
     "users.send_invitation": ("Wyślij zaproszenie", "Send the invitation"),
     "users.invited": (
-        "Zaproszenie dla {email} zapisano w skrzynce nadawczej ({file}).",
-        "The invitation to {email} is in the outbox ({file}).",
+        "Zaproszenie dla {email} wysłano ({where}).",
+        "The invitation to {email} was sent ({where}).",
+    ),
+    "users.mail_failed": (
+        "Nie udało się wysłać e-maila do {email}: {error}",
+        "The e-mail to {email} could not be sent: {error}",
     ),
     "users.link_sent": (
-        "Link dla {email} zapisano w skrzynce nadawczej ({file}).",
-        "The link for {email} is in the outbox ({file}).",
+        "Link dla {email} wysłano ({where}).",
+        "The link for {email} was sent ({where}).",
     ),
     "users.not_yourself": (
         "Nie możesz wyłączyć własnego konta.",

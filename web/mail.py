@@ -1,9 +1,9 @@
 """Sending the web app's own e-mails (invitations, password resets).
 
-They go to the same outbox folder and with the same From address as the members'
-notifications (matching's settings): .eml files a mail relay, or a person in a demo, picks
-up. matching's SMTP channel is not reused: its messages carry a notification's
-unsubscribe headers, which an invitation must not have.
+They go the way the members' notifications go (matching's settings): over SMTP when a
+server is set, else as .eml files in the outbox folder that a relay, or a person in a
+demo, picks up. The message is built here, not by matching: a notification's unsubscribe
+headers must not be on an invitation.
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ import secrets
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from pathlib import Path
 
 from callradar.settings import Settings
+from matching.channels import Smtp
 
 
-def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path:
-    """Write the message to the outbox folder and return its file."""
+def send_mail(settings: Settings, to: str, subject: str, body: str) -> str:
+    """Send the message; returns where it went (the SMTP server, or the outbox file's name).
+
+    Raises DeliveryError when the SMTP server refuses it.
+    """
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -27,6 +30,13 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body)
+    if settings.smtp_host:
+        smtp = Smtp(settings)
+        try:
+            smtp.send_email(message)
+        finally:
+            smtp.close()
+        return f"{settings.smtp_host}:{settings.smtp_port}"
     folder = settings.resolved_outbox_dir
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -35,4 +45,4 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path:
     # Written whole, then renamed: a relay watching the folder never reads half a message.
     tmp.write_bytes(bytes(message))
     tmp.replace(path)
-    return path
+    return path.name

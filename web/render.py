@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
 from callradar import taxonomy
+from callradar.models import Match
 from web.csrf import FIELD as CSRF_FIELD
 from web.csrf import csrf_token
 from web.highlight import highlight
@@ -38,6 +39,13 @@ def shown(value: Any) -> str:
 def is_http_url(value: Any) -> bool:
     # Only web addresses become links: a scraped "javascript:" URL must never be clickable.
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def match_reasons(match: Match, lang: str) -> list[str]:
+    """A match's reasons in the page's language (matching stores English and Polish)."""
+    if lang == "pl" and match.reasons_pl:
+        return list(match.reasons_pl)
+    return list(match.reasons)
 
 
 def make_templates() -> Jinja2Templates:
@@ -87,6 +95,7 @@ def render(
         "csrf_token": csrf_token(request),
         "flashes": flashes,
         "label": lambda code: taxonomy.label(code, lang) if code in taxonomy.ALL_CODES else code,
+        "reasons": lambda match: match_reasons(match, lang),
         **(context or {}),
     }
     templates: Jinja2Templates = request.app.state.templates

@@ -179,6 +179,7 @@ def world(engine: Engine, web_settings: Settings) -> World:
                     member_id="volta",
                     score=0.8,
                     reasons=["power electronics (level 3)"],
+                    reasons_pl=["energoelektronika (poziom 3)"],
                 ),
             ]
         )

@@ -78,3 +78,13 @@ def test_a_member_sees_only_its_own_reasons_on_a_call(client: TestClient, world:
     # The review state and the versions are the coordinator's business.
     assert "v2" not in page
     assert "Volta" not in page
+
+
+def test_reasons_are_shown_in_the_users_language(client: TestClient, world: World) -> None:
+    login(client, world.member_b)  # Polish
+    page = client.get("/my/calls").text
+    assert "energoelektronika (poziom 3)" in page
+    assert "power electronics (level 3)" not in page
+    client.cookies.clear()
+    login(client, world.member_a)  # English; its match has no Polish reasons at all
+    assert "integrated photonics (level 3)" in client.get("/my/calls").text

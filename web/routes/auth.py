@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -9,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from callradar.models import User, utcnow
+from matching.channels import DeliveryError
 from web import ratelimit
 from web.accounts import AccountError, check_password, find_user, send_link, set_password
 from web.deps import DB, AnyUser, AppSettings, MaybeUser, log_in
@@ -17,6 +19,7 @@ from web.passwords import hash_password, needs_rehash, verify_password
 from web.render import flash, render
 from web.tokens import LinkTokens, Purpose
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -93,7 +96,11 @@ def forgot(
 ) -> Response:
     user = find_user(session, email)
     if user is not None and user.active:
-        send_link(settings, user, Purpose.RESET, str(request.base_url))
+        try:
+            send_link(settings, user, Purpose.RESET, str(request.base_url))
+        except DeliveryError as exc:
+            # Logged, not shown: the answer must not tell who has an account.
+            logger.error("password reset e-mail to %s not sent: %s", user.email, exc)
     # The same answer whether or not the address is known: it tells nobody who has an account.
     flash(request, "forgot.sent")
     return RedirectResponse("/login", status_code=303)

@@ -15,6 +15,7 @@ from callradar import competence_map_io, taxonomy
 from callradar import members as members_service
 from callradar.errors import InputFileError
 from callradar.models import Member, User
+from matching.channels import DeliveryError
 from web.accounts import ROLES, AccountError, create_user, send_link
 from web.deps import DB, AppSettings, Coordinator
 from web.render import flash, render
@@ -139,8 +140,12 @@ def invite(
         flash(request, exc.key, "error", **exc.params)
         return RedirectResponse("/users", status_code=303)
     session.commit()
-    _, path = send_link(settings, user, Purpose.INVITE, str(request.base_url))
-    flash(request, "users.invited", email=user.email, file=path.name)
+    try:
+        _, where = send_link(settings, user, Purpose.INVITE, str(request.base_url))
+    except DeliveryError as exc:
+        flash(request, "users.mail_failed", "error", email=user.email, error=str(exc))
+    else:
+        flash(request, "users.invited", email=user.email, where=where)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -157,8 +162,12 @@ def resend(
 ) -> Response:
     user = _user_or_404(session, user_id)
     purpose = Purpose.INVITE if user.password_hash is None else Purpose.RESET
-    _, path = send_link(settings, user, purpose, str(request.base_url))
-    flash(request, "users.link_sent", email=user.email, file=path.name)
+    try:
+        _, where = send_link(settings, user, purpose, str(request.base_url))
+    except DeliveryError as exc:
+        flash(request, "users.mail_failed", "error", email=user.email, error=str(exc))
+    else:
+        flash(request, "users.link_sent", email=user.email, where=where)
     return RedirectResponse("/users", status_code=303)
 
 
