@@ -450,6 +450,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
     # Secret of the member's private calendar feed URL; made on first use, can be renewed.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Raised at log-out: every session cookie of the user issued before is void, so a
+    # copied cookie stops working when its owner logs out.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class LoginFailure(Base):

@@ -40,7 +40,13 @@ AppSettings = Annotated[Settings, Depends(app_settings)]
 def log_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session["uid"] = user.id
-    request.session["pv"] = fingerprint(user.password_hash)
+    request.session["pv"] = session_version(user)
+
+
+def session_version(user: User) -> str:
+    """What a session cookie must carry to be valid: it changes with the password and at
+    every log-out."""
+    return f"{fingerprint(user.password_hash)}.{user.session_epoch}"
 
 
 def current_user(request: Request, session: DB) -> User | None:
@@ -52,7 +58,7 @@ def current_user(request: Request, session: DB) -> User | None:
     if (
         user is None
         or not user.active
-        or request.session.get("pv") != fingerprint(user.password_hash)
+        or request.session.get("pv") != session_version(user)
     ):
         request.session.clear()
         return None

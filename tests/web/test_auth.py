@@ -40,6 +40,23 @@ def test_log_in_and_out(client: TestClient, world: World) -> None:
     assert client.get("/review", follow_redirects=False).status_code == 303
 
 
+def test_a_copied_session_cookie_dies_at_log_out(client: TestClient, world: World) -> None:
+    login(client, world.member_a)
+    thief = TestClient(client.app)
+    thief.cookies.set(SESSION_COOKIE, client.cookies[SESSION_COOKIE])
+    assert thief.get("/my/calls").status_code == 200
+    post(client, "/logout")
+    assert thief.get("/my/calls", follow_redirects=False).status_code == 303
+
+
+def test_password_reset_requests_are_limited(
+    client: TestClient, web_settings: Settings, world: World
+) -> None:
+    for _ in range(ratelimit.MAX_PER_ACCOUNT + 3):
+        post(client, "/forgot", {"email": world.member_a})
+    assert len(outbox_links(web_settings)) == ratelimit.MAX_PER_ACCOUNT
+
+
 def test_wrong_password_is_refused(client: TestClient, world: World) -> None:
     response = login(client, world.coordinator, "not the password")
     assert response.status_code == 401

@@ -80,7 +80,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: DB, user: MaybeUser) -> Response:
+    if user is not None:
+        user.session_epoch += 1
+        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -94,6 +97,15 @@ def forgot_page(request: Request) -> Response:
 def forgot(
     request: Request, session: DB, settings: AppSettings, email: Annotated[str, Form()]
 ) -> Response:
+    # Each request counts like a failed log-in (of the address marked as a reset), so the
+    # form cannot flood anyone's mailbox; the answer is the same either way.
+    key = f"reset:{email.strip().lower()}"
+    ip = request.client.host if request.client else "unknown"
+    if ratelimit.blocked(session, key, ip):
+        flash(request, "forgot.sent")
+        return RedirectResponse("/login", status_code=303)
+    ratelimit.record_failure(session, key, ip)
+    session.commit()
     user = find_user(session, email)
     if user is not None and user.active:
         try:
