@@ -97,18 +97,20 @@ class CallRecord(BaseModel):
     def parsed_deadlines(self) -> list[Deadline]:
         return [parse_deadline(v) for v in self.deadlines]
 
-    def checked_status(self, today: date) -> Status | None:
-        """The status, corrected by the dates: sources leave calls 'open' after they close."""
+    def checked_status(self, today: date) -> Status:
+        """The status, corrected by the dates: sources leave calls 'open' after they close.
+
+        A call whose status nobody gave is open unless its dates say otherwise: it was
+        published, and nothing says it ended.
+        """
         deadlines = self.parsed_deadlines()
         if deadlines and all(d.passed(today) for d in deadlines):
             return "closed"
-        if self.status == "closed" and deadlines:
-            return self.status
+        if self.status == "closed":
+            return "closed"
         if self.opening_date and self.opening_date > today:
             return "forthcoming"
-        if self.status is None and deadlines:
-            return "open"
-        return self.status
+        return self.status or "open"
 
     def snapshot(self, today: date) -> dict[str, Any]:
         """The versioned content, JSON-ready; its hash is the call's fingerprint."""

@@ -61,6 +61,7 @@ def test_import_and_list_json(cli: CliRun, tmp_path: Path) -> None:
     assert call["deadlines"] == ["2027-04-08T17:00:00+02:00", "2027-09-14T17:00:00+02:00"]
     assert listed["X-1"]["source"] == "manual"
     assert listed["X-1"]["deadlines"] == []
+    assert listed["X-1"]["status"] == "open"
 
 
 def test_sample_calls_import(cli: CliRun) -> None:
