@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 Precision = Literal["datetime", "date", "month", "quarter"]
 
@@ -60,3 +61,20 @@ def parse_deadline(value: str | date | datetime) -> Deadline:
             f"{text!r} is not an ISO 8601 date or time, a month (YYYY-MM) or a quarter (YYYY-Qn)"
         ) from None
     return Deadline(moment.date(), moment.isoformat(), "datetime")
+
+
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def describe(value: str, precision: str, zone: ZoneInfo, language: str = "en") -> str:
+    """A deadline for people, no more precise than it is known: a moment in local time with
+    its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027")."""
+    if precision == "datetime":
+        moment = datetime.fromisoformat(value).astimezone(zone)
+        return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
+    if precision == "quarter":
+        year, quarter = value.split("-Q")
+        if language == "pl":
+            return f"{_ROMAN[int(quarter) - 1]} kw. {year}"
+        return f"Q{quarter} {year}"
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -12,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
 from callradar import taxonomy
+from callradar.deadlines import describe
 from callradar.models import Match
 from web.csrf import FIELD as CSRF_FIELD
 from web.csrf import csrf_token
@@ -86,6 +88,7 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
     lang = language(request)
+    zone = ZoneInfo(request.app.state.settings.timezone)
     _ = Translator(lang)
     flashes = [(kind, _(key, **params)) for kind, key, params in request.session.pop("flash", [])]
     page = {
@@ -96,6 +99,7 @@ def render(
         "flashes": flashes,
         "label": lambda code: taxonomy.label(code, lang) if code in taxonomy.ALL_CODES else code,
         "reasons": lambda match: match_reasons(match, lang),
+        "deadline": lambda d: describe(d.value, d.precision, zone, lang) if d else "—",
         **(context or {}),
     }
     templates: Jinja2Templates = request.app.state.templates

@@ -29,9 +29,10 @@ class Filters:
     sort: Sort = "deadline"
 
 
-def next_deadline(call: Call, today: date) -> date | None:
-    upcoming = [d.latest for d in call.deadlines if d.latest >= today]
-    return min(upcoming) if upcoming else None
+def next_deadline(call: Call, today: date) -> CallDeadline | None:
+    """The call's next deadline that is not over, as precisely as it is known."""
+    upcoming = [d for d in call.deadlines if d.latest >= today]
+    return min(upcoming, key=lambda d: d.latest) if upcoming else None
 
 
 def _query(filters: Filters, today: date) -> Select[Call]:
@@ -85,7 +86,7 @@ def flagged_calls(session: Session, filters: Filters, today: date | None = None)
 
     def by_deadline(call: Call) -> tuple[bool, date, float]:
         deadline = next_deadline(call, today)
-        return (deadline is None, deadline or date.max, newest(call))
+        return (deadline is None, deadline.latest if deadline else date.max, newest(call))
 
     calls.sort(key=by_deadline if filters.sort == "deadline" else newest)
     return calls[:LIMIT]

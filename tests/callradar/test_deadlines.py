@@ -1,0 +1,25 @@
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from callradar.deadlines import describe, parse_deadline
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "shown"),
+    [
+        ("2027-04-08T17:00:00+02:00", "en", "2027-04-08 17:00 (Europe/Warsaw)"),
+        ("2027-01-14T15:00:00+00:00", "pl", "2027-01-14 16:00 (Europe/Warsaw)"),
+        ("2026-06-16", "pl", "2026-06-16"),
+        ("2026-11", "en", "2026-11"),
+        ("2027-Q1", "en", "Q1 2027"),
+        ("2027-Q1", "pl", "I kw. 2027"),
+        ("2027-Q4", "pl", "IV kw. 2027"),
+    ],
+)
+def test_deadlines_are_shown_no_more_precise_than_known(value: str, language: str,
+                                                         shown: str) -> None:
+    deadline = parse_deadline(value)
+    assert describe(deadline.value, deadline.precision, WARSAW, language) == shown
