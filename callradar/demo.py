@@ -96,7 +96,7 @@ def _demo_users() -> DemoLinks:
 
     settings = get_settings()
     links: list[str | None] = []
-    base = settings.base_url or "http://127.0.0.1:8000"
+    base = settings.link_base_url
     for email, role, member in (
         (DEMO_COORDINATOR, "coordinator", None),
         (DEMO_MEMBER[0], "member", DEMO_MEMBER[1]),

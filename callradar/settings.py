@@ -153,6 +153,12 @@ class Settings(BaseSettings):
     )
 
     @property
+    def link_base_url(self) -> str:
+        """Where links in e-mails point: the public address, or the address
+        `callradar serve` listens on by default."""
+        return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
     def resolved_outbox_dir(self) -> Path:
         return self.outbox_dir or self.data_dir / "outbox"
 

@@ -35,8 +35,7 @@ def alert_message(problems: list[SourceProblem], settings: Settings) -> Message:
         lines.append(f"- {p.source}: {_TITLES[p.problem]} (run {p.run_id})")
         lines.extend(f"    {line}" for line in p.detail.splitlines())
     lines += ["", "Earlier calls of these sources are kept; nothing was removed."]
-    if settings.base_url:
-        lines.append(f"Sources page: {settings.base_url.rstrip('/')}/sources")
+    lines.append(f"Sources page: {settings.link_base_url}/sources")
     text = "\n".join(lines)
     html = "<pre>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
     return Message(subject=subject, text=text, html=html, language="en")
@@ -71,7 +70,7 @@ def send_alert(
     key = hashlib.sha256(
         "|".join(f"{p.source}:{p.problem}:{p.run_id}" for p in problems).encode()
     ).hexdigest()[:24]
-    link = f"{(settings.base_url or '').rstrip('/')}/sources"
+    link = f"{settings.link_base_url}/sources"
     targets = [(EMAIL, address) for address in coordinator_addresses(session, settings)]
     if settings.alert_webhook:
         targets.append((settings.alert_webhook, "webhook"))

@@ -12,7 +12,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from callradar.models import Call, CallDeadline, Contact, Match, Member
 
 TEMPLATES = Path(__file__).parent / "templates"
-DEFAULT_BASE_URL = "http://localhost:8000"
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {

@@ -35,7 +35,7 @@ from callradar.db import get_engine, session_scope
 from callradar.models import Call, CallVersion, Contact, Match, Member, Notification, utcnow
 from callradar.settings import Settings, get_settings
 from matching.channels import Channels, DeliveryError, Envelope
-from matching.messages import DEFAULT_BASE_URL, Item, Message, build_item, render, stop_link
+from matching.messages import Item, Message, build_item, render, stop_link
 from matching.outbox import IMMEDIATE
 from matching.review import DISMISSED
 from matching.store import is_open
@@ -270,7 +270,7 @@ def _envelope(
 ) -> Envelope:
     zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
-    base_url = settings.base_url or DEFAULT_BASE_URL
+    base_url = settings.link_base_url
     member = session.get_one(Member, contact.member_id)
     items: list[Item] = []
     for row in rows:

@@ -66,7 +66,7 @@ def users_add(
     if password:
         console.print(f"Added {role} {user.email}; they can log in now.")
         return
-    base = settings.base_url or "http://127.0.0.1:8000"
+    base = settings.link_base_url
     try:
         link, where = send_link(settings, user, Purpose.INVITE, base)
     except DeliveryError as exc:
