@@ -7,19 +7,24 @@ where it can); with CALLRADAR_REQUIRE_POSTGRES=1 (CI) its absence is an error, n
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-from typer.testing import CliRunner, Result
+# Before anything imports Prefect: this test run's own Prefect home (its temporary server's
+# database and settings), never the developer's or the repository's data folder.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="callradar-prefect-"))
 
-from callradar import db
-from callradar.cli import app
-from callradar.models import Base
-from callradar.settings import get_settings
+import pytest  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from typer.testing import CliRunner, Result  # noqa: E402
+
+from callradar import db  # noqa: E402
+from callradar.cli import app  # noqa: E402
+from callradar.models import Base  # noqa: E402
+from callradar.settings import get_settings  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CALLRADAR_TEST_POSTGRES_URL", "")
 if os.environ.get("CALLRADAR_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:

@@ -1,0 +1,53 @@
+"""Fixtures of the flow tests: one Prefect test harness for the run, the recorded sites on
+loopback, and a database holding the sample competence map."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import Engine
+
+from callradar import competence_map_io, db
+from callradar.demo import RECORDED_SITES, SAMPLE_MEMBERS
+from callradar.members import import_members
+from callradar.settings import get_settings
+from crawlers.mirror_server import MirrorServer
+
+# The quicker sources: together they cover an API, a schedule page and call pages.
+QUICK = ["ncn", "parp", "eu-portal"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect() -> Iterator[None]:
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the recorded sites that a test may change."""
+    root = tmp_path / "site"
+    shutil.copytree(RECORDED_SITES, root, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    return root
+
+
+@pytest.fixture
+def mirror(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MirrorServer]:
+    monkeypatch.setenv("CALLRADAR_MIRROR_TIMEOUT", "2")
+    server = MirrorServer(site).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster(settings_env: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample members in the test database, messages sent at once; the data folder."""
+    monkeypatch.setenv("CALLRADAR_NOTIFY_POLICY", "immediate")
+    get_settings.cache_clear()
+    with db.session_scope(engine) as session:
+        import_members(session, competence_map_io.load(SAMPLE_MEMBERS))
+    return settings_env
