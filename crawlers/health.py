@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callradar.models import SourceRun
+from crawlers.pipelines import NO_CALLS
 from crawlers.source_runs import last_good_field_stats
 from crawlers.validation import layout_warnings
 
@@ -44,7 +45,7 @@ def source_problems(session: Session) -> list[SourceProblem]:
             problems.append(
                 SourceProblem(source, "failed-twice", last.message or "the crawl failed", last.id)
             )
-        elif last.seen == 0:
+        elif (last.message or "").startswith(NO_CALLS) or (last.ok and last.seen == 0):
             problems.append(
                 SourceProblem(
                     source, "empty", last.message or "the source returned no calls", last.id

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 
 STATS_PREFIX = "callradar"
 
+# How the message of a crawl that answered but held no call begins: source health reports
+# such a source as empty, not as unreachable.
+NO_CALLS = "no calls found: an empty answer or a changed layout"
+
 
 class NormalisePipeline:
     """RawCall → CallRecord; an item that does not validate is dropped and counted."""
@@ -164,8 +168,9 @@ class StorePipeline:
         stats = self.crawler.stats
         assert stats is not None
         problems = list(spider.problems)
-        if not self.records and not problems and not spider.may_be_empty:
-            problems.append("no calls found: an empty answer or a changed layout")
+        if not self.records and not spider.unreachable and not spider.may_be_empty:
+            # The source answered but held no call: first, so source health sees it.
+            problems.insert(0, NO_CALLS)
         reason = stats.get_value("finish_reason")
         if reason not in (None, "finished"):
             problems.append(f"the crawl stopped early ({reason})")

@@ -56,6 +56,8 @@ class CallSpider(scrapy.Spider):
         super().__init__(*args)
         self.problems: list[str] = []
         self.notes: list[str] = []
+        # Set when a page could not be fetched at all (as opposed to read).
+        self.unreachable = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CallSpider:
@@ -74,6 +76,7 @@ class CallSpider(scrapy.Spider):
 
     def on_request_failed(self, failure: Failure) -> None:
         """Record a request that failed for good (after the retries)."""
+        self.unreachable = True
         self.fail(describe_failure(failure))
 
     def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:

@@ -1,0 +1,85 @@
+"""Source health: a broken source alerts the coordinator by e-mail and webhook."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from callradar import db
+from callradar.settings import get_settings
+from crawlers.health import source_problems
+from crawlers.mirror_server import Fault, MirrorServer
+from crawlers.run import crawl
+from flows.source_health import source_health
+
+
+class Received(BaseHTTPRequestHandler):
+    bodies: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        length = int(self.headers.get("Content-Length", 0))
+        Received.bodies.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    Received.bodies = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Received)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"json://127.0.0.1:{server.server_address[1]}/alerts"
+    server.shutdown()
+
+
+def test_healthy_sources_raise_no_alert(mirror: MirrorServer, cluster: Path,
+                                        engine: Engine) -> None:
+    crawl(["ncn"], mirror.url, engine)
+    crawl(["ncn"], mirror.url, engine)
+    with db.session_scope(engine) as session:
+        assert source_problems(session) == []
+
+
+def test_a_source_failing_twice_alerts_by_e_mail_and_webhook(
+    mirror: MirrorServer, cluster: Path, engine: Engine, webhook: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
+    monkeypatch.setenv("CALLRADAR_ALERT_WEBHOOK", webhook)
+    get_settings.cache_clear()
+    crawl(["ncn"], mirror.url, engine)
+    mirror.faults["/ncn.gov.pl/"] = Fault(503)
+    crawl(["ncn"], mirror.url, engine)
+    with db.session_scope(engine) as session:
+        assert source_problems(session) == []  # one failure is not yet an alert
+    crawl(["ncn"], mirror.url, engine)
+
+    problems = source_health()
+
+    assert [(p.source, p.problem) for p in problems] == [("ncn", "failed-twice")]
+    [alert] = list((cluster / "outbox").glob("*.eml"))
+    text = alert.read_text(encoding="utf-8")
+    assert "office@cluster.example" in text and "ncn" in text and "failed twice" in text
+    [body] = Received.bodies
+    assert "ncn" in body["title"] and "failed twice in a row" in body["message"]
+
+
+def test_a_source_that_returns_nothing_is_reported(mirror: MirrorServer, cluster: Path,
+                                                   engine: Engine) -> None:
+    mirror.faults["/www.parp.gov.pl/harmonogram-naborow"] = Fault(
+        200, b"<html><body><main></main></body></html>", content_type="text/html"
+    )
+    crawl(["parp"], mirror.url, engine)
+    with db.session_scope(engine) as session:
+        problems = source_problems(session)
+    assert [(p.source, p.problem) for p in problems] == [("parp", "empty")]
