@@ -21,6 +21,17 @@ from crawlers.mirror_server import MirrorServer
 QUICK = ["ncn", "parp", "eu-portal"]
 
 
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: the flows add no SQL of their own, and the steps they run are tested on
+    PostgreSQL in their packages; running these minutes-long tests twice would not pay."""
+    url = f"sqlite:///{tmp_path / 'callradar.db'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session", autouse=True)
 def prefect() -> Iterator[None]:
     with prefect_test_harness(server_startup_timeout=120):
