@@ -1,0 +1,109 @@
+"""The daily deployment through a real Prefect server and process worker on loopback,
+and the schedules as declared."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from callradar import db
+from callradar.models import Call
+from callradar.settings import get_settings
+from crawlers.mirror_server import MirrorServer
+from flows.deploy import ONE_AT_A_TIME, deployments, wait_for
+from tests.loopback import free_port
+
+ROOT = Path(__file__).parents[2]
+DEPLOY = """
+import sys
+from flows.daily import daily
+from flows.deploy import ONE_AT_A_TIME
+daily.from_source(source=sys.argv[1], entrypoint="flows/daily.py:daily").deploy(
+    name="daily", work_pool_name="callradar-test", concurrency_limit=ONE_AT_A_TIME,
+    parameters={"mirror": sys.argv[2], "sources": ["ncn"]}, print_next_steps=False,
+)
+"""
+
+
+def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLRADAR_DAILY_CRON", "15 5 * * 1-5")
+    get_settings.cache_clear()
+    found = {d.name: d for d in deployments()}
+    assert set(found) == {"daily", "digest", "source-health"}
+    for deployment in found.values():
+        [schedule] = deployment.schedules
+        assert schedule.schedule.timezone == "Europe/Warsaw"
+        assert deployment.concurrency_limit == ONE_AT_A_TIME.limit
+        assert deployment.concurrency_options.collision_strategy == ONE_AT_A_TIME.collision_strategy
+    assert found["daily"].schedules[0].schedule.cron == "15 5 * * 1-5"
+    assert found["digest"].schedules[0].schedule.cron == "0 8 * * *"
+
+
+@pytest.mark.prefect_server
+def test_daily_deployment_runs_on_a_server_and_worker(
+    mirror: MirrorServer, cluster: Path, engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-server"),
+        "PREFECT_API_URL": api,
+        "CALLRADAR_DATABASE_URL": db_url,
+        "CALLRADAR_DATA_DIR": str(cluster),
+    }
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+         "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        wait_for(api, server)
+        prefect = [sys.executable, "-m", "prefect"]
+        subprocess.run([*prefect, "work-pool", "create", "callradar-test", "--type", "process"],
+                       env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-c", DEPLOY, str(ROOT), mirror.url], env=env,
+                       check=True, capture_output=True, cwd=ROOT)
+        started = subprocess.run([*prefect, "deployment", "run", "daily/daily"], env=env,
+                                 check=True, capture_output=True, text=True)
+        run_id = next(line.split()[-1] for line in started.stdout.splitlines()
+                      if "UUID" in line)
+        worker = subprocess.Popen(
+            [*prefect, "worker", "start", "--pool", "callradar-test"], env=env, cwd=ROOT,
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        state = _wait_for_end(api, run_id, timeout=300)
+        assert state == "COMPLETED", (tmp_path / "server.log").read_text()[-3000:]
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    with db.session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Call).where(
+            Call.source == "ncn")), "the flow run stored no call"
+
+
+def _wait_for_end(api: str, run_id: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    state = "UNKNOWN"
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{api}/flow_runs/{run_id}", timeout=5) as answer:
+            state = json.load(answer)["state"]["type"]
+        if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
+            return state
+        time.sleep(1)
+    return state
