@@ -1,0 +1,100 @@
+"""Flows benchmark: the demo's wall time, and what Prefect adds to the daily steps.
+
+    .venv/bin/python bench/flows_bench.py
+
+1. The demo (`callradar demo`) in a fresh data folder, as a user runs it after set-up:
+   a new process, Prefect's first start included.
+2. The daily steps on the recorded sources, twice in fresh databases: once as the Prefect
+   flow (`flows.daily.daily`), once as the same plain functions called in a row. The
+   difference is Prefect's overhead (goal: under 10 s).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="callradar-bench-prefect-")
+os.environ["CALLRADAR_NOTIFY_POLICY"] = "immediate"
+
+PLAIN = """
+import sys, time
+from pathlib import Path
+from callradar import competence_map_io, db
+from callradar.demo import SAMPLE_MEMBERS
+from callradar.members import import_members
+from crawlers.mirror_server import MirrorServer
+from crawlers.run import crawl, source_names
+from matching.outbox import enqueue_notifications
+from matching.sender import send_due
+from matching.store import flag_calls, match_calls
+from tagging.store import tag_stored_calls
+
+db.upgrade()
+with db.session_scope() as s:
+    import_members(s, competence_map_io.load(SAMPLE_MEMBERS))
+server = MirrorServer(Path(sys.argv[1])).start()
+started = time.perf_counter()
+for name in source_names():
+    crawl([name], server.url)
+with db.session_scope() as s:
+    tag_stored_calls(s)
+with db.session_scope() as s:
+    match_calls(s); flag_calls(s)
+with db.session_scope() as s:
+    enqueue_notifications(s)
+send_due()
+print(time.perf_counter() - started)
+server.stop()
+"""
+
+FLOW = PLAIN.replace(
+    """for name in source_names():
+    crawl([name], server.url)
+with db.session_scope() as s:
+    tag_stored_calls(s)
+with db.session_scope() as s:
+    match_calls(s); flag_calls(s)
+with db.session_scope() as s:
+    enqueue_notifications(s)
+send_due()""",
+    """from flows.daily import daily
+daily(mirror=server.url)""",
+)
+
+
+def timed_process(code: str, data_dir: str) -> float:
+    env = {**os.environ, "CALLRADAR_DATA_DIR": data_dir}
+    env.pop("CALLRADAR_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "tests" / "fixtures")],
+                         env=env, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise SystemExit(out.stderr[-3000:])
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "CALLRADAR_DATA_DIR": f"{tmp}/demo"}
+        env.pop("CALLRADAR_DATABASE_URL", None)
+        started = time.perf_counter()
+        subprocess.run([str(ROOT / ".venv" / "bin" / "callradar"), "demo"], env=env,
+                       check=True, capture_output=True, cwd=ROOT)
+        demo = time.perf_counter() - started
+        # A warm Prefect home for both runs: its first start belongs to the demo's figure.
+        flow = timed_process(FLOW, f"{tmp}/flow")
+        plain = timed_process(PLAIN, f"{tmp}/plain")
+    print(f"demo, fresh data folder and Prefect home: {demo:.1f} s (goal < 120 s)")
+    print(f"daily steps as the Prefect flow: {flow:.1f} s")
+    print(f"the same steps as plain function calls: {plain:.1f} s")
+    print(f"Prefect's overhead: {flow - plain:.1f} s (goal < 10 s)")
+
+
+if __name__ == "__main__":
+    main()
