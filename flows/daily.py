@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from callradar.db import get_engine, session_scope
+from callradar.db import get_engine, session_scope, upgrade
 from crawlers.run import SourceSummary, crawl, source_names
 from flows.lock import JobRunning, job_lock
 from flows.report import DailyReport
@@ -64,8 +64,12 @@ def send() -> tuple[int, int, int]:
 def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyReport:
     """Crawl ``sources`` (all when none), then tag, match, flag and notify."""
     logger = get_run_logger()
+    engine = get_engine()
+    # A worker or a served schedule may be the first to touch a new database: migrate it, as
+    # every command does (a no-op at the current schema), before the lease table is needed.
+    upgrade(engine)
     try:
-        with job_lock(get_engine(), "daily", LEASE):
+        with job_lock(engine, "daily", LEASE):
             report = run_steps(mirror, sources)
     except JobRunning as exc:
         logger.warning("not started: %s", exc)

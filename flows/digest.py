@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
+from callradar.db import upgrade
 from matching.sender import SendSummary, send_due
 
 
@@ -16,6 +17,8 @@ def send() -> SendSummary:
 @flow(name="digest")
 def digest() -> SendSummary:
     """Send every outbox message that is due: at the digest hour, the digests."""
+    # Served schedules and workers may be the first to touch a new database (no-op if current).
+    upgrade()
     summary = send()
     create_markdown_artifact(
         f"# Digests\n\nsent {summary.sent}, to retry {summary.retry}, failed {summary.failed}\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 
-from callradar.db import session_scope
+from callradar.db import session_scope, upgrade
 from callradar.settings import get_settings
 from crawlers.health import SourceProblem, source_problems
 from matching.alerts import AlertResult, send_alert
@@ -26,6 +26,8 @@ def alert(problems: list[SourceProblem]) -> AlertResult:
 def source_health() -> list[SourceProblem]:
     """Check every source's last runs and alert the coordinator about the broken ones."""
     logger = get_run_logger()
+    # Served schedules and workers may be the first to touch a new database (no-op if current).
+    upgrade()
     problems = check()
     if problems:
         result = alert(problems)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prefect.settings import PREFECT_API_URL
 from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import Engine
 
@@ -33,9 +34,10 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def prefect() -> Iterator[None]:
+def prefect() -> Iterator[str]:
+    """One Prefect server for the whole run; its API URL, for flows run in subprocesses."""
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield str(PREFECT_API_URL.value())
 
 
 @pytest.fixture
