@@ -15,10 +15,21 @@ from typing import Any
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.ml.extract_ngrams import extract_ngrams
+from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
-from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
+from thinc.api import (
+    HashEmbed,
+    Logistic,
+    Model,
+    SparseLinear_v2,
+    chain,
+    resizable,
+    with_array,
+    with_cpu,
+)
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
@@ -73,6 +84,43 @@ def area_patterns(lang: str) -> list[dict[str, Any]]:
     return [p for path in pattern_files(lang) for p in read_patterns(path)]
 
 
+class PhraseRules(SpanRuler):
+    """spaCy's `span_ruler` for phrase patterns, without its per-document costs: it asks
+    the token matcher only when it has patterns, and skips the warnings guard; the spans it
+    sets under `spans_key` are the same."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = list(self.phrase_matcher(doc))
+        if len(self.matcher):
+            matches += self.matcher(doc)
+        labels = self._match_label_id_map
+        spans = {
+            Span(doc, start, end, label=labels[key]["label"], span_id=labels[key]["id"])
+            for key, start, end in matches
+            if start != end
+        }
+        doc.spans[self.key] = sorted(spans)
+        return doc
+
+
+@Language.factory(
+    "callradar_phrase_rules",
+    default_config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "NORM", "validate": True},
+)
+def make_phrase_rules(
+    nlp: Language, name: str, spans_key: str, phrase_matcher_attr: str, validate: bool
+) -> PhraseRules:
+    return PhraseRules(
+        nlp,
+        name,
+        spans_key=spans_key,
+        phrase_matcher_attr=phrase_matcher_attr,
+        validate=validate,
+        overwrite=True,
+        scorer=None,
+    )
+
+
 class Normaliser:
     """Sets each word's NORM to its normalised form, once per vocabulary entry.
 
@@ -123,6 +171,18 @@ def build_bow_norm_classifier(
     return model
 
 
+@registry.architectures("callradar.NormEmbed.v1")
+def build_norm_embed(width: int, rows: int, seed: int = 7) -> Model[list[Doc], list[Floats2d]]:
+    """A token-to-vector layer for spaCy's `TextCatReduce.v1`: one hashed embedding per
+    normalised word (NORM) and nothing else, so a word costs a table look-up (no
+    convolution, no mixing layer) and the classifier is a mean of word vectors (fastText):
+    its scores do not shrink or grow with a text's length."""
+    embed = HashEmbed(nO=width, nV=rows, column=0, seed=seed)
+    model: Model[list[Doc], list[Floats2d]] = chain(FeatureExtractor([NORM]), with_array(embed))
+    model.set_dim("nO", width)
+    return model
+
+
 # A sentence ends at . ! ? ; followed by a space, or at a line break; a blank pipeline has
 # no sentence splitter, and only the sentences holding matches are needed.
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
@@ -164,18 +224,48 @@ def _evidence(doc: Doc, spans: list[Span], limit: int) -> list[str]:
     return evidence
 
 
+def _title_end(text: str) -> int:
+    """Where a call's title ends in its document (title, blank line, description)."""
+    end = text.find("\n\n")
+    return end if end >= 0 else 0
+
+
+def matches_by_label(doc: Doc) -> dict[str, list[Span]]:
+    """The rule matches of a doc by area or domain code. A phrase names one thing:
+    "photonic sensors" is optical sensing, so the "sensors" inside it does not also count
+    for sensors and MEMS."""
+    by_label: dict[str, list[Span]] = defaultdict(list)
+    for span in filter_spans(doc.spans[SPANS_KEY]):
+        by_label[span.label_].append(span)
+    return by_label
+
+
+def rule_evidence(doc: Doc) -> dict[str, tuple[int, int, int]]:
+    """Per code: matched core phrases, matched terms, and 1 if a core phrase is in the title
+    (a call's title names what it funds; a term there is still only a term)."""
+    title_end = _title_end(doc._.callradar_text or doc.text)
+    counts: dict[str, tuple[int, int, int]] = {}
+    for label, spans in matches_by_label(doc).items():
+        core = sum(span.id_ == "core" for span in spans)
+        in_title = any(span.id_ == "core" and span.end_char <= title_end for span in spans)
+        counts[label] = (core, len(spans) - core, int(in_title))
+    return counts
+
+
 class AreaCombiner:
     """Turns rule matches and classifier scores into areas and domains.
 
     An area needs at least one matched phrase (so every area has evidence); its score
-    blends the strength of the matches (1 - e^-sum of pattern weights) with the
-    classifier's probability, so a passing mention the classifier doubts stays below the
-    threshold while a call built around the area passes on its phrases alone.
+    blends the strength of the matches (1 - e^-(sum of pattern weights + a bonus when a
+    core phrase is in the title)) with the classifier's probability. The blend and the
+    thresholds are chosen by cross-validation on the training examples
+    (bench/tagging_cv.py).
     """
 
     def __init__(
         self,
         weights: dict[str, float],
+        title_bonus: float,
         rule_share: float,
         threshold: float,
         domain_threshold: float,
@@ -184,28 +274,28 @@ class AreaCombiner:
         if set(weights) != set(STRENGTHS):
             raise ValueError(f"weights must give one weight for each of {STRENGTHS}")
         self.weights = weights
+        self.title_bonus = title_bonus
         self.rule_share = rule_share
         self.threshold = threshold
         self.domain_threshold = domain_threshold
         self.max_evidence = max_evidence
 
-    def _score(self, spans: list[Span], probability: float) -> float:
+    def _score(self, spans: list[Span], title_end: int, probability: float) -> float:
         strength = sum(self.weights[span.id_] for span in spans)
+        if any(span.id_ == "core" and span.end_char <= title_end for span in spans):
+            strength += self.title_bonus
         rules = 1.0 - math.exp(-strength)
         return self.rule_share * rules + (1.0 - self.rule_share) * probability
 
     def __call__(self, doc: Doc) -> Doc:
-        # A phrase names one thing: "photonic sensors" is optical sensing, so the "sensors"
-        # inside it does not also count for sensors and MEMS.
-        by_label: dict[str, list[Span]] = defaultdict(list)
-        for span in filter_spans(doc.spans[SPANS_KEY]):
-            by_label[span.label_].append(span)
+        by_label = matches_by_label(doc)
+        title_end = _title_end(doc._.callradar_text or doc.text)
         areas: list[AreaTag] = []
         for area in AREAS:
             spans = by_label.get(area.code, [])
             if not spans:
                 continue
-            score = self._score(spans, doc.cats.get(area.code, 0.0))
+            score = self._score(spans, title_end, doc.cats.get(area.code, 0.0))
             if score >= self.threshold:
                 evidence = _evidence(doc, spans, self.max_evidence)
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
@@ -213,8 +303,10 @@ class AreaCombiner:
         whole: list[AreaTag] = []
         for domain in DOMAINS:
             spans = by_label.get(domain.code, [])
-            score = self._score(spans, doc.cats.get(domain.code, 0.0)) if spans else 0.0
-            if score >= self.domain_threshold and domain.code not in implied:
+            if not spans or domain.code in implied:
+                continue
+            score = self._score(spans, title_end, doc.cats.get(domain.code, 0.0))
+            if score >= self.domain_threshold:
                 evidence = _evidence(doc, spans, self.max_evidence)
                 whole.append(AreaTag(domain.code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
@@ -228,6 +320,7 @@ class AreaCombiner:
     "callradar_area_combiner",
     default_config={
         "weights": {"core": 1.0, "term": 0.5},
+        "title_bonus": 0.0,
         "rule_share": 0.6,
         "threshold": 0.5,
         "domain_threshold": 0.5,
@@ -238,9 +331,10 @@ def make_area_combiner(
     nlp: Language,
     name: str,
     weights: dict[str, float],
+    title_bonus: float,
     rule_share: float,
     threshold: float,
     domain_threshold: float,
     max_evidence: int,
 ) -> AreaCombiner:
-    return AreaCombiner(weights, rule_share, threshold, domain_threshold, max_evidence)
+    return AreaCombiner(weights, title_bonus, rule_share, threshold, domain_threshold, max_evidence)

@@ -29,7 +29,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_WORDS.split()),
     "pl": frozenset(_PL_WORDS.split()),
 }
-_POLISH_WORD = re.compile(r"\w*[ąćęłńśźż]\w*")
+_POLISH_LETTERS = frozenset("ąćęłńśźż")
 _WORD = re.compile(r"\w+")
 _MIN_VOTES = 4
 _MARGIN = 3
@@ -47,8 +47,14 @@ def quick_language(sample: str) -> str | None:
     lowered = sample.lower()
     words = _WORD.findall(lowered)
     english, polish = _FUNCTION_WORDS["en"], _FUNCTION_WORDS["pl"]
-    en = len([w for w in words if w in english])
-    pl = len([w for w in words if w in polish]) + len(_POLISH_WORD.findall(lowered))
+    en = pl = 0
+    for word in words:
+        if word in english:
+            en += 1
+        elif word in polish:
+            pl += 1
+        if not word.isascii() and not _POLISH_LETTERS.isdisjoint(word):
+            pl += 1
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
     if pl >= _MIN_VOTES and pl >= _MARGIN * en:

@@ -48,6 +48,12 @@ def stem_pl(word: str) -> str:
     return word
 
 
+def _acronym(word: str) -> bool:
+    """An acronym or a chemical formula: a capital after the first letter, as in "LED",
+    "MEMS", "PICs", "GaN", "InP" (simplemma would make "GaN" "gin")."""
+    return len(word) >= 2 and any(ch.isupper() for ch in word[1:])
+
+
 def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:
     """The function mapping a word of a text in `lang` to the form patterns are matched on."""
     if mode not in MODES:
@@ -61,6 +67,10 @@ def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:
         lowered = word.lower()
         if not lowered.isalpha():
             return lowered
+        if _acronym(word):
+            # "LED", "LEDs", "GaN": an acronym is not an inflected word ("LED" is not
+            # "lead"); a plural's "s" goes so that "PICs" and "PIC" share a norm.
+            return lowered[:-1] if word[-1] == "s" and word[-2].isupper() else lowered
         lemma = simplemma.lemmatize(lowered, lang=languages).lower()
         return stem_pl(lemma) if stem else lemma
 

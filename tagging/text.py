@@ -20,6 +20,11 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
 )
+# Anything the markup, entity and control-character steps would change; most call texts
+# have none, and then those steps are skipped (the result is the same).
+_NEEDS_CLEANING = re.compile(
+    "[<&\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -30,10 +35,12 @@ def clean(raw: str) -> str:
     Block-level tags become line breaks, so list items and paragraphs stay separate
     sentences for the evidence; control and format characters are dropped.
     """
-    text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", raw))
-    text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
-    text = html.unescape(text)
-    text = _CONTROL.sub(" ", text)
+    text = raw
+    if _NEEDS_CLEANING.search(text) is not None:
+        text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
+        text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+        text = html.unescape(text)
+        text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,19 +26,56 @@ def split(calls: list[LabelledCall]) -> tuple[list[LabelledCall], list[LabelledC
     return kept, held_out
 
 
+# Real calls run to hundreds of words and mix their areas with eligibility rules and
+# boilerplate, while the training examples are a sentence or two each. So that the
+# classifier's pooled features learn to survive that dilution, each training example is
+# also joined with other examples (one to three, drawn at random, often ones with no
+# area) into longer documents labelled with the union of their codes.
+_JOINED_PER_EXAMPLE = 2
+_JOIN_MAX_OTHERS = 3
+
+
+def joined(calls: list[LabelledCall], seed: int = 0) -> list[LabelledCall]:
+    """`calls` plus longer documents made by joining each with a few others."""
+    rng = random.Random(seed)
+    extra: list[LabelledCall] = []
+    for call in calls:
+        for j in range(_JOINED_PER_EXAMPLE):
+            others = [c for c in rng.sample(calls, _JOIN_MAX_OTHERS + 1) if c is not call]
+            parts = [call, *others[: rng.randint(1, _JOIN_MAX_OTHERS)]]
+            rng.shuffle(parts)
+            extra.append(
+                LabelledCall(
+                    id=f"{call.id}+{j}",
+                    title=parts[0].title,
+                    description="\n\n".join(
+                        f"{p.title}. {p.description}" if k else p.description
+                        for k, p in enumerate(parts)
+                    ),
+                    codes=frozenset().union(*(p.codes for p in parts)),
+                    language=call.language,
+                )
+            )
+    return calls + extra
+
+
 def train(
     output_dir: Path = MODELS_DIR,
     *,
     data_dir: Path = DATA_DIR,
     max_steps: int | None = None,
     languages: tuple[str, ...] = SUPPORTED,
+    config_path: Path = CONFIG_PATH,
+    calls: list[LabelledCall] | None = None,
 ) -> dict[str, Path]:
     """Train one pipeline per language on the training examples and corrections in
     `data_dir`, and put each in `output_dir/<lang>`, replacing the old one only once the
     new one is complete. Both pipelines learn from every example: a Polish call's English
     terms and an English call's Polish ones are features like any other."""
-    calls = training_calls(data_dir)
+    if calls is None:
+        calls = training_calls(data_dir)
     kept, held_out = split(calls)
+    kept, held_out = joined(kept, seed=1), joined(held_out, seed=2)
     output_dir.mkdir(parents=True, exist_ok=True)
     trained: dict[str, Path] = {}
     for lang in languages:
@@ -53,7 +91,7 @@ def train(
             }
             if max_steps is not None:
                 overrides["training.max_steps"] = max_steps
-            spacy_train(CONFIG_PATH, work / "out", overrides=overrides)
+            spacy_train(config_path, work / "out", overrides=overrides)
             staged = output_dir / f".{lang}.new"
             shutil.rmtree(staged, ignore_errors=True)
             shutil.copytree(work / "out" / "model-best", staged)

@@ -1,0 +1,175 @@
+"""Choosing the combiner's blend and thresholds by k-fold cross-validation on the TRAINING
+examples (the development set is never read here).
+
+For each fold the per-language pipelines are trained on the other folds (as `callradar tag
+train` does, joined longer documents included) and run over the held-out fold, both as it
+is and with each held-out example joined with other held-out ones (longer, call-like
+documents). The rule matches and classifier probabilities of every held-out document are
+kept, and every combination of the combiner's settings on a grid is scored on them; the
+best by micro-F1 over areas (both views pooled) is printed with its figures.
+
+    .venv/bin/python bench/tagging_cv.py [--folds 5] [--json bench/tagging_cv.json]
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import spacy
+import typer
+
+from callradar.taxonomy import AREA_CODES, DOMAINS, domain_of
+from tagging.components import STRENGTHS, rule_evidence
+from tagging.dataset import LABELS, LabelledCall, training_calls
+from tagging.language import SUPPORTED
+from tagging.train import joined, train
+
+AREA_LIST = sorted(AREA_CODES)
+DOMAIN_LIST = [d.code for d in DOMAINS]
+
+# The grid: the rules' share of the score, each strength's weight, a bonus for a phrase in
+# the title, and the thresholds for areas and for whole domains.
+GRID = {
+    "rule_share": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    "core": [0.5, 0.75, 1.0, 1.5, 2.0],
+    "term": [0.1, 0.25, 0.5],
+    "title": [0.0, 0.5, 1.0],
+    "threshold": [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+}
+
+
+@dataclass
+class Features:
+    """Per held-out document and label: matched core phrases, terms, title matches,
+    classifier probability; and the gold labels."""
+
+    core: np.ndarray
+    term: np.ndarray
+    title: np.ndarray
+    prob: np.ndarray
+    gold: np.ndarray
+
+
+def _features(models: Path, calls: list[LabelledCall]) -> Features:
+    n, m = len(calls), len(LABELS)
+    core, term, title, prob, gold = (np.zeros((n, m)) for _ in range(5))
+    for lang in SUPPORTED:
+        nlp = spacy.load(models / lang)
+        idx = [i for i, c in enumerate(calls) if (c.language or "en") == lang]
+        for i, doc in zip(idx, nlp.pipe([calls[i].text for i in idx]), strict=True):
+            counts = rule_evidence(doc)
+            for j, label in enumerate(LABELS):
+                got = counts.get(label)
+                if got is not None:
+                    core[i, j], term[i, j], title[i, j] = got
+                prob[i, j] = doc.cats.get(label, 0.0)
+    for i, c in enumerate(calls):
+        wanted = c.areas | c.domains
+        gold[i] = [label in wanted for label in LABELS]
+    return Features(core, term, title, prob, gold)
+
+
+def _f1(tp: float, fp: float, fn: float) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _predict(f: Features, s: dict[str, float], threshold: float) -> np.ndarray:
+    strength = s["core"] * f.core + s["term"] * f.term + s["title"] * f.title
+    score = s["rule_share"] * (1 - np.exp(-strength)) + (1 - s["rule_share"]) * f.prob
+    return (score >= threshold) & (f.core + f.term > 0)
+
+
+def _area_counts(f: Features, pred: np.ndarray) -> tuple[float, float, float]:
+    cols = [LABELS.index(a) for a in AREA_LIST]
+    p, g = pred[:, cols], f.gold[:, cols].astype(bool)
+    return float((p & g).sum()), float((p & ~g).sum()), float((~p & g).sum())
+
+
+def _domain_f1(f: Features, pred: np.ndarray, domain_pred: np.ndarray) -> float:
+    area_cols = [LABELS.index(a) for a in AREA_LIST]
+    tp = fp = fn = 0
+    for d in DOMAIN_LIST:
+        j = LABELS.index(d)
+        implied = pred[:, [c for c in area_cols if domain_of(LABELS[c]) == d]].any(axis=1)
+        p = implied | domain_pred[:, j]
+        g = f.gold[:, j].astype(bool)
+        tp += (p & g).sum()
+        fp += (p & ~g).sum()
+        fn += (~p & g).sum()
+    return _f1(tp, fp, fn)
+
+
+def _stack(parts: list[Features]) -> Features:
+    return Features(*(np.vstack([getattr(p, k) for p in parts]) for k in
+                      ("core", "term", "title", "prob", "gold")))
+
+
+def main(
+    folds: Annotated[int, typer.Option()] = 5,
+    max_steps: Annotated[int | None, typer.Option()] = None,
+    json_path: Annotated[Path | None, typer.Option("--json")] = None,
+) -> None:
+    calls = training_calls()
+    started = time.perf_counter()
+    plain: list[Features] = []
+    long: list[Features] = []
+    for k in range(folds):
+        held = [c for i, c in enumerate(calls) if i % folds == k]
+        rest = [c for i, c in enumerate(calls) if i % folds != k]
+        with tempfile.TemporaryDirectory(prefix="callradar-cv-") as tmp:
+            train(Path(tmp), calls=rest, max_steps=max_steps)
+            plain.append(_features(Path(tmp), held))
+            long.append(_features(Path(tmp), joined(held, seed=10 + k)[len(held):]))
+        print(f"fold {k + 1}/{folds} done ({time.perf_counter() - started:.0f} s)", flush=True)
+    views = {"plain": _stack(plain), "joined": _stack(long)}
+
+    best: tuple[float, dict[str, float]] | None = None
+    keys = [k for k in GRID if k != "threshold"]
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        s = dict(zip(keys, values, strict=True))
+        if s["rule_share"] == 1.0 and s != {**s, "title": 0.0}:
+            continue
+        for threshold in GRID["threshold"]:
+            counts = [_area_counts(f, _predict(f, s, threshold)) for f in views.values()]
+            f1 = _f1(*np.sum(counts, axis=0))
+            if best is None or f1 > best[0] + 1e-9:
+                best = (f1, {**s, "threshold": threshold})
+    assert best is not None
+    settings = best[1]
+    # The whole-domain threshold, with the areas' settings fixed.
+    domain_best = max(
+        GRID["threshold"],
+        key=lambda t: sum(
+            _domain_f1(f, _predict(f, settings, settings["threshold"]), _predict(f, settings, t))
+            for f in views.values()
+        ),
+    )
+    report: dict[str, object] = {"folds": folds, "examples": len(calls),
+                                 "settings": {**settings, "domain_threshold": domain_best}}
+    for name, f in views.items():
+        pred = _predict(f, settings, settings["threshold"])
+        tp, fp, fn = _area_counts(f, pred)
+        report[name] = {
+            "areas_p": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+            "areas_r": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+            "areas_f": round(_f1(tp, fp, fn), 3),
+            "domains_f": round(_domain_f1(f, pred, _predict(f, settings, domain_best)), 3),
+            "rules_only_areas_f": round(_f1(*_area_counts(
+                f, _predict(f, {**settings, "rule_share": 1.0}, settings["threshold"]))), 3),
+        }
+    report["seconds"] = round(time.perf_counter() - started)
+    print(json.dumps(report, indent=2))
+    if json_path is not None:
+        json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    assert STRENGTHS == ("core", "term")
+    typer.run(main)
