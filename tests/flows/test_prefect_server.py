@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 from callradar import db
 from callradar.models import Call
@@ -22,13 +22,17 @@ from flows.deploy import ONE_AT_A_TIME, deployments, wait_for
 from tests.loopback import free_port
 
 ROOT = Path(__file__).parents[2]
+# The flow runs see the database and data folder through the deployment's job variables,
+# not the worker's own environment: one worker pool can serve differently set-up
+# deployments.
 DEPLOY = """
-import sys
+import json, sys
 from flows.daily import daily
 from flows.deploy import ONE_AT_A_TIME
 daily.from_source(source=sys.argv[1], entrypoint="flows/daily.py:daily").deploy(
     name="daily", work_pool_name="callradar-test", concurrency_limit=ONE_AT_A_TIME,
     parameters={"mirror": sys.argv[2], "sources": ["ncn"]}, print_next_steps=False,
+    job_variables={"env": json.loads(sys.argv[3])},
 )
 """
 
@@ -50,17 +54,18 @@ def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
 
 
 @pytest.mark.prefect_server
-def test_daily_deployment_runs_on_a_server_and_worker(
-    mirror: MirrorServer, cluster: Path, engine: Engine, db_url: str, tmp_path: Path
+def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
+    mirror: MirrorServer, tmp_path: Path
 ) -> None:
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
+    # A database nobody has migrated: the flow run is the first to touch it.
+    db_url = f"sqlite:///{tmp_path / 'worker.db'}"
+    run_env = {"CALLRADAR_DATABASE_URL": db_url, "CALLRADAR_DATA_DIR": str(tmp_path / "data")}
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in run_env},
         "PREFECT_HOME": str(tmp_path / "prefect-server"),
         "PREFECT_API_URL": api,
-        "CALLRADAR_DATABASE_URL": db_url,
-        "CALLRADAR_DATA_DIR": str(cluster),
     }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
@@ -73,18 +78,25 @@ def test_daily_deployment_runs_on_a_server_and_worker(
         prefect = [sys.executable, "-m", "prefect"]
         subprocess.run([*prefect, "work-pool", "create", "callradar-test", "--type", "process"],
                        env=env, check=True, capture_output=True)
-        subprocess.run([sys.executable, "-c", DEPLOY, str(ROOT), mirror.url], env=env,
-                       check=True, capture_output=True, cwd=ROOT)
-        started = subprocess.run([*prefect, "deployment", "run", "daily/daily"], env=env,
-                                 check=True, capture_output=True, text=True)
-        run_id = next(line.split()[-1] for line in started.stdout.splitlines()
-                      if "UUID" in line)
+        subprocess.run([sys.executable, "-c", DEPLOY, str(ROOT), mirror.url,
+                        json.dumps(run_env)], env=env, check=True, capture_output=True,
+                       cwd=ROOT)
+        # Two runs asked for at once (a schedule and a click, say): the deployment's limit
+        # of one cancels whichever comes second instead of running two copies.
+        run_ids = []
+        for _ in range(2):
+            started = subprocess.run([*prefect, "deployment", "run", "daily/daily"], env=env,
+                                     check=True, capture_output=True, text=True)
+            run_ids.append(next(line.split()[-1] for line in started.stdout.splitlines()
+                                if "UUID" in line))
         worker = subprocess.Popen(
             [*prefect, "worker", "start", "--pool", "callradar-test"], env=env, cwd=ROOT,
             stdout=log, stderr=subprocess.STDOUT,
         )
-        state = _wait_for_end(api, run_id, timeout=300)
-        assert state == "COMPLETED", (tmp_path / "server.log").read_text()[-3000:]
+        states = sorted(_wait_for_end(api, run_id, timeout=300) for run_id in run_ids)
+        assert states == ["CANCELLED", "COMPLETED"], (
+            (tmp_path / "server.log").read_text()[-3000:]
+        )
     finally:
         if worker is not None:
             worker.terminate()
@@ -92,9 +104,11 @@ def test_daily_deployment_runs_on_a_server_and_worker(
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    engine = db.make_engine(db_url)
     with db.session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Call).where(
             Call.source == "ncn")), "the flow run stored no call"
+    engine.dispose()
 
 
 def _wait_for_end(api: str, run_id: str, timeout: float) -> str:
