@@ -3,9 +3,14 @@ loopback, and a database holding the sample competence map."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect.settings import PREFECT_API_URL
@@ -64,3 +69,33 @@ def cluster(settings_env: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch)
     with db.session_scope(engine) as session:
         import_members(session, competence_map_io.load(SAMPLE_MEMBERS))
     return settings_env
+
+
+@dataclass
+class Webhook:
+    """A chat webhook on loopback: its Apprise URL and the JSON bodies it received."""
+
+    url: str
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook(url="")
+
+    class Receive(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            length = int(self.headers.get("Content-Length", 0))
+            hook.bodies.append(json.loads(self.rfile.read(length)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            """Quiet: what arrived is in ``bodies``."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hook.url = f"json://127.0.0.1:{server.server_address[1]}/alerts"
+    yield hook
+    server.shutdown()
+    server.server_close()

@@ -7,16 +7,20 @@ from pathlib import Path
 
 import pytest
 import typer
+from prefect.artifacts import Artifact
+from prefect.client.schemas.objects import Artifact as StoredArtifact
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from callradar import db
 from callradar.models import Call, CallVersion
+from callradar.settings import get_settings
 from crawlers.mirror_server import Fault, MirrorServer
 from flows.cli import run_command
 from flows.daily import daily
 from flows.lock import acquire, release
-from tests.flows.conftest import QUICK
+from flows.source_health import source_health
+from tests.flows.conftest import QUICK, Webhook
 
 
 def count(engine: Engine, model: type) -> int:
@@ -39,9 +43,13 @@ def test_daily_end_to_end_then_nothing_to_do(
     assert first.queued > 0 and first.sent > 0
     messages = eml_files(cluster)
     assert len(messages) == first.sent
-    markdown = first.markdown()
-    for source in QUICK:
-        assert f"| {source} | ok |" in markdown
+    # The run summary as Prefect stores it: a row per source, the steps' counts.
+    artifact = Artifact.get("daily-run")
+    assert isinstance(artifact, StoredArtifact) and isinstance(artifact.data, str)
+    for s in first.sources:
+        assert f"| {s.source} | ok | {s.seen} | {s.new} | 0 | 0 | 0 |" in artifact.data
+    assert f"| calls flagged for review | {first.flagged} |" in artifact.data
+    assert f"| messages sent | {first.sent} |" in artifact.data
     versions = count(engine, CallVersion)
 
     second = daily(mirror=mirror.url, sources=QUICK)
@@ -84,20 +92,41 @@ def test_run_exits_non_zero_when_a_source_failed_after_the_rest_is_done(
     assert all(c.tagged_fingerprint == c.fingerprint and c.matched_key for c in calls)
 
 
-@pytest.mark.parametrize("days", [7])
-def test_a_source_down_for_a_week_keeps_its_calls(
-    mirror: MirrorServer, cluster: Path, engine: Engine, days: int
+def test_a_source_down_for_a_week_keeps_its_calls_then_alerts(
+    mirror: MirrorServer, site: Path, cluster: Path, engine: Engine, webhook: Webhook,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
+    monkeypatch.setenv("CALLRADAR_ALERT_WEBHOOK", webhook.url)
+    get_settings.cache_clear()
     daily(mirror=mirror.url, sources=["ncn", "parp"])
-    with db.session_scope(engine) as session:
-        before = {(c.external_id, c.status) for c in session.scalars(
-            select(Call).where(Call.source == "ncn"))}
+    before = ncn_calls(engine)
     assert before
-    mirror.faults["/ncn.gov.pl/"] = Fault(503)
-    for _ in range(days):
+    outages = [Fault(503), Fault(200, b"<html><body>Przerwa techniczna</body></html>",
+                                 content_type="text/html; charset=utf-8")]
+    card = site / "www.parp.gov.pl/component/grants/grants/sciezka-smart"
+
+    for day in range(7):
+        mirror.faults["/ncn.gov.pl/"] = outages[day % 2]
+        if day == 3:  # meanwhile a PARP call's budget grows
+            card.write_text(card.read_text(encoding="utf-8").replace(
+                "1 000 000 000 zł", "1 200 000 000 zł"), encoding="utf-8")
         report = daily(mirror=mirror.url, sources=["ncn", "parp"])
         assert report.failed_sources == ["ncn"]
+        [parp] = [s for s in report.sources if s.source == "parp"]
+        assert parp.ok and parp.changed == (1 if day == 3 else 0), parp
+
+    assert ncn_calls(engine) == before
+    problems = source_health()
+    assert [(p.source, p.problem) for p in problems] == [("ncn", "failed-twice")]
+    alerts = [m for m in eml_files(cluster) if "office@cluster.example" in m.read_text("utf-8")]
+    assert len(alerts) == 1 and "failed twice in a row" in alerts[0].read_text("utf-8")
+    [body] = webhook.bodies
+    assert "ncn" in body["title"] and "failed twice in a row" in body["message"]
+
+
+def ncn_calls(engine: Engine) -> set[tuple[str, str | None, str]]:
+    """Each of ncn's calls: its id, status and fingerprint (what a crawl would change)."""
     with db.session_scope(engine) as session:
-        after = {(c.external_id, c.status) for c in session.scalars(
+        return {(c.external_id, c.status, c.fingerprint) for c in session.scalars(
             select(Call).where(Call.source == "ncn"))}
-    assert after == before

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -18,28 +13,7 @@ from crawlers.health import source_problems
 from crawlers.mirror_server import Fault, MirrorServer
 from crawlers.run import crawl
 from flows.source_health import source_health
-
-
-class Received(BaseHTTPRequestHandler):
-    bodies: list[dict[str, Any]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
-        length = int(self.headers.get("Content-Length", 0))
-        Received.bodies.append(json.loads(self.rfile.read(length)))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-@pytest.fixture
-def webhook() -> Iterator[str]:
-    Received.bodies = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Received)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"json://127.0.0.1:{server.server_address[1]}/alerts"
-    server.shutdown()
+from tests.flows.conftest import Webhook
 
 
 def test_healthy_sources_raise_no_alert(mirror: MirrorServer, cluster: Path,
@@ -51,11 +25,11 @@ def test_healthy_sources_raise_no_alert(mirror: MirrorServer, cluster: Path,
 
 
 def test_a_source_failing_twice_alerts_by_e_mail_and_webhook(
-    mirror: MirrorServer, cluster: Path, engine: Engine, webhook: str,
+    mirror: MirrorServer, cluster: Path, engine: Engine, webhook: Webhook,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
-    monkeypatch.setenv("CALLRADAR_ALERT_WEBHOOK", webhook)
+    monkeypatch.setenv("CALLRADAR_ALERT_WEBHOOK", webhook.url)
     get_settings.cache_clear()
     crawl(["ncn"], mirror.url, engine)
     mirror.faults["/ncn.gov.pl/"] = Fault(503)
@@ -70,7 +44,7 @@ def test_a_source_failing_twice_alerts_by_e_mail_and_webhook(
     [alert] = list((cluster / "outbox").glob("*.eml"))
     text = alert.read_text(encoding="utf-8")
     assert "office@cluster.example" in text and "ncn" in text and "failed twice" in text
-    [body] = Received.bodies
+    [body] = webhook.bodies
     assert "ncn" in body["title"] and "failed twice in a row" in body["message"]
 
 
