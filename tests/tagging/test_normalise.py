@@ -31,3 +31,10 @@ def test_stem_keeps_short_words() -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown normalisation mode"):
         normaliser("en", "stem")  # type: ignore[arg-type]
+
+
+def test_acronyms_and_formulas_are_not_lemmatised() -> None:
+    norm = normaliser("en", "lemma+stem")
+    assert norm("LED") == norm("LEDs") == "led" != norm("led")  # "led" is a form of "lead"
+    assert norm("PICs") == norm("PIC") == "pic"
+    assert norm("GaN") == "gan" and norm("MEMS") == "mems"

@@ -69,3 +69,11 @@ def test_claimed_language_is_used(tagger: Tagger) -> None:
 def test_tag_many_keeps_order(tagger: Tagger) -> None:
     calls = [CallText(str(i), "Lidar and spectroscopy", "Optical sensing.") for i in range(300)]
     assert [r.id for r in tagger.tag_many(calls)] == [str(i) for i in range(300)]
+
+
+def test_an_area_named_once_in_the_title_is_assigned(tagger: Tagger) -> None:
+    """A core phrase in the title is decisive; a term there is still only a term."""
+    body = ("Consortia of companies and research organisations from any Member State may apply; "
+            "the budget, eligibility and evaluation rules follow the work programme.")
+    assert "power-electronics" in codes(tagger, "Power electronics for rail traction", body)
+    assert not codes(tagger, "Circularity in industrial sites", body)
