@@ -111,11 +111,15 @@ CITY_REGIONS: dict[str, str] = {
 }
 
 # A sentence that says who may apply; only such sentences (and the title) can restrict.
+# Every branch starts with a letter, so the engine skips ahead to candidate letters;
+# ``x(?<!\w.)`` is ``\bx`` written so (a word boundary before a letter).
 _APPLICANT_CUE = re.compile(
     r"eligib|may apply|can apply|applicants?\b|open to|only|restricted to|limited to|"
-    r"\bsingle\b|\bindividual\b|\bfor smes\b|must be (?:an? )?(?:sme|research|universit)|"
+    r"s(?<!\w.)ingle\b|i(?<!\w.)ndividual\b|f(?<!\w.)or smes\b|"
+    r"must be (?:an? )?(?:sme|research|universit)|"
     r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
-    r"\bdla (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|\bw mśp\b",
+    r"d(?<!\w.)la (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|"
+    r"w(?<!\w.) mśp\b",
 )
 _SME = re.compile(
     r"\bsmes?\b|small and medium[- ]sized enterprises|\bmśp\b|"
@@ -135,7 +139,9 @@ _RESEARCH = re.compile(
 )
 # "services provided by research organisations": there they are suppliers, not applicants.
 _PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|\s+•\s+")
+# Sentences end at spaces after . ! ?, at line breaks and at bullets: the same as
+# r"(?<=[.!?])\s+|\n+|\s+•\s+", written to start with \s so the engine skips to spaces.
+_SENTENCE = re.compile(r"\s(?:(?<=[.!?]\s)\s*|(?<=\n)\n*|\s*•\s+)")
 # A heading such as "Kto może skorzystać" or "Eligible applicants:" introduces a list.
 _HEADING = re.compile(
     r"^\s*(?:kto może skorzystać|dla kogo|wnioskodawcy|beneficjenci|who can apply|"
@@ -244,10 +250,12 @@ def _applicant_statements(
     title: str, description: str, type_of_action: str | None, extra: Mapping[str, Any]
 ) -> list[str]:
     statements = [title.lower(), (type_of_action or "").lower()]
-    statements += [
-        s.lower() for s in _SENTENCE.split(description) if _APPLICANT_CUE.search(s.lower())
-    ]
-    statements += _listed_under_heading(description.lower())
+    # Lower-casing changes no space nor stop, so splitting the lower-cased text gives the
+    # lower-cased sentences; and a text with no cue at all has no sentence with one.
+    lowered = description.lower()
+    if _APPLICANT_CUE.search(lowered):
+        statements += [s for s in _SENTENCE.split(lowered) if _APPLICANT_CUE.search(s)]
+    statements += _listed_under_heading(lowered)
     # Structured applicant fields of some sources (the FE portal's "dla kogo", NCBR's types).
     for key in ("applicants", "types_of_applicant"):
         value = extra.get(key)

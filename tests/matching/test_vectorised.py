@@ -1,0 +1,136 @@
+"""The vectorised scoring and the faster condition patterns agree exactly with the
+straightforward ones, on random members, calls and texts (seeded, so failures repeat)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from callradar import taxonomy
+from matching import conditions
+from matching.conditions import Applicant, conditions_of
+from matching.scoring import CallFacts, Matcher, MemberFacts, Scored, Tag, _round3
+from tests.matching.reference_scoring import ReferenceMatcher
+
+AREAS = sorted(a.code for a in taxonomy.AREAS)
+DOMAINS = sorted(d.code for d in taxonomy.DOMAINS)
+WORDS = [
+    "MEMS foundry", "MEMS foundries", "czujnik gazu", "czujników gazu", "silicon nitride",
+    "photonic integrated circuits", "power modules", "GaN", "wafer", "wafers", "chiplets",
+    "lidar", "packaging", "testing", "the", "and", "for", "of", "pilot", "lines", "design",
+]  # fmt: skip
+KEYWORDS = WORDS[:13]
+ELIGIBILITY = [
+    "",
+    "Single for-profit SMEs established in an EU Member State or Associated Country may apply.",
+    "Only research organisations and universities are eligible.",
+    "Legal entities established in EU Member States and Associated Countries are eligible.",
+    "Kto może skorzystać: mikro, małe i średnie przedsiębiorstwa.",
+    "O dofinansowanie mogą ubiegać się przedsiębiorstwa z siedzibą w województwie podkarpackim.",
+    "Open to large enterprises and research organisations.",
+    "Collaboration between research organisations, SMEs and industry.",
+]
+APPLICANTS = [
+    ("sme", "PL", "Wrocław"),
+    ("large", "PL", "Kraków"),
+    ("research", "PL", "Rzeszów"),
+    ("university", "PL", None),
+    ("sme", "CH", "Zürich"),
+    ("research", "NO", "Oslo"),
+]
+SCORES = [0.0, 1.0, 0.5, 0.3, 0.9, 0.45, 0.6667, 0.0005, 1.2, -0.1]
+
+
+def random_member(rng: random.Random, number: int) -> MemberFacts:
+    codes = rng.sample(AREAS, rng.randint(0, 5))
+    if rng.random() < 0.3:
+        codes.append(rng.choice(DOMAINS))
+    return MemberFacts(
+        f"m{rng.randint(0, 999):03d}-{number}",
+        Applicant.of(*rng.choice(APPLICANTS)),
+        {code: rng.randint(1, 3) for code in codes},
+        tuple(rng.sample(KEYWORDS, rng.randint(0, 5))),
+    )
+
+
+def random_call(rng: random.Random, number: int) -> CallFacts:
+    codes = rng.sample(AREAS, rng.randint(0, 4)) + rng.sample(DOMAINS, rng.choice([0, 0, 1, 2]))
+    if codes and rng.random() < 0.1:
+        codes.append(codes[0])  # the same code twice
+    rng.shuffle(codes)
+    evidence = [f"about «{w}» here" for w in WORDS[:6]] + ["short"]
+    tags = tuple(
+        Tag(
+            code,
+            rng.choice(SCORES) if rng.random() < 0.3 else round(rng.random(), rng.randint(1, 4)),
+            tuple(rng.sample(evidence, rng.randint(0, 2))),
+        )
+        for code in codes
+    )
+    title = f"Call {number}"
+    description = " ".join(rng.choices(WORDS, k=rng.randint(0, 30))) + ". "
+    description += rng.choice(ELIGIBILITY)
+    return CallFacts(
+        number,
+        tags,
+        f"{title}\n{description}",
+        conditions_of(title=title, description=description, source=rng.choice([None, "parp"])),
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_vectorised_matching_equals_the_straightforward_one(seed: int) -> None:
+    rng = random.Random(seed)
+    members = [random_member(rng, i) for i in range(rng.randint(1, 60))]
+    calls = [random_call(rng, i) for i in range(rng.randint(1, 300))]
+    for min_score in (0.0, 0.1, 0.3, 0.6):
+        reference = ReferenceMatcher(members, min_score)
+        expected = [reference.match(call) for call in calls]
+        matcher = Matcher(members, min_score)
+        assert matcher.match_many(calls) == expected
+        assert [matcher.match(call) for call in calls[:20]] == expected[:20]
+        assert all(isinstance(s, Scored) for found in expected for s in found)
+
+
+def test_no_members_and_no_calls() -> None:
+    assert Matcher([], 0.3).match_many([CallFacts(1, (Tag("photonics", 0.9),), "x")]) == [[]]
+    assert Matcher([], 0.3).match_many([]) == []
+
+
+def test_rounding_is_pythons() -> None:
+    rng = np.random.default_rng(5)
+    values = np.concatenate(
+        [
+            rng.random(20_000),
+            (np.arange(2001) + 0.5) / 2000,  # halves at the fourth decimal
+            np.array([0.0, 1.0, 0.0625, 0.0005, 0.0015, 0.9995, 0.1235, 0.4445]),
+            np.nextafter((np.arange(1000) + 0.5) / 1000, 2.0),
+            np.nextafter((np.arange(1000) + 0.5) / 1000, -1.0),
+        ]
+    )
+    assert _round3(values).tolist() == [round(v, 3) for v in values.tolist()]
+
+
+ORIGINAL_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|\s+•\s+")
+ORIGINAL_CUE = re.compile(
+    r"eligib|may apply|can apply|applicants?\b|open to|only|restricted to|limited to|"
+    r"\bsingle\b|\bindividual\b|\bfor smes\b|must be (?:an? )?(?:sme|research|universit)|"
+    r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
+    r"\bdla (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|\bw mśp\b",
+)
+PIECES = list(" \n\t\r\u00a0.!?•,-_1aąbcdgilmnoprsśtuwyzęółżź") + [
+    "only", "single", "sme", "dla ", "mśp", "w mśp", "must be an sme", " applicants", "dla mikro",
+    "kto może", "open to", "eligible", "individual", "for smes", "xsingle", "_dla mśp",
+]  # fmt: skip
+
+
+def test_faster_condition_patterns_find_the_same() -> None:
+    rng = random.Random(11)
+    for _ in range(30_000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        assert conditions._SENTENCE.split(text) == ORIGINAL_SENTENCE.split(text), repr(text)
+        new, old = conditions._APPLICANT_CUE.search(text), ORIGINAL_CUE.search(text)
+        assert (new and new.span()) == (old and old.span()), repr(text)
