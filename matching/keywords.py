@@ -37,7 +37,7 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text)]
+    return list(map(stem, _WORD.findall(text)))
 
 
 class KeywordIndex:
@@ -60,6 +60,8 @@ class KeywordIndex:
         """Owner -> the owner's keywords found in ``text`` (each once, in its own spelling)."""
         words = stems(text)
         found: dict[str, list[str]] = defaultdict(list)
+        if self._firsts.isdisjoint(words):
+            return found
         seen: set[tuple[str, str]] = set()
         for i, word in enumerate(words):
             if word not in self._firsts:
