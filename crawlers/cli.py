@@ -11,8 +11,8 @@ from rich.table import Table
 if TYPE_CHECKING:
     from crawlers.run import SourceSummary
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def crawl_command(

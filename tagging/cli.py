@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from tagging.evaluate import Metrics
 
 app = typer.Typer(help="Tag calls with the cluster's technology areas.", no_args_is_help=False)
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 @app.callback(invoke_without_command=True)
