@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.deployments.runner import RunnerDeployment
 from sqlalchemy import func, select
 
 from callradar import db
@@ -41,16 +43,28 @@ def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CALLRADAR_DAILY_CRON", "15 5 * * 1-5")
+    monkeypatch.setenv("CALLRADAR_SOURCE_HEALTH_CRON", "45 6 * * *")
+    monkeypatch.setenv("CALLRADAR_DIGEST_HOUR", "9")
+    monkeypatch.setenv("CALLRADAR_MIRROR", "http://127.0.0.1:8765")
     get_settings.cache_clear()
     found = {d.name: d for d in deployments()}
-    assert set(found) == {"daily", "digest", "source-health"}
+    crons = {name: cron_of(d) for name, d in found.items()}
+    assert {name: c.cron for name, c in crons.items()} == {
+        "daily": "15 5 * * 1-5", "digest": "0 9 * * *", "source-health": "45 6 * * *",
+    }
+    assert {c.timezone for c in crons.values()} == {"Europe/Warsaw"}
     for deployment in found.values():
-        [schedule] = deployment.schedules
-        assert schedule.schedule.timezone == "Europe/Warsaw"
         assert deployment.concurrency_limit == ONE_AT_A_TIME.limit
+        assert deployment.concurrency_options is not None
         assert deployment.concurrency_options.collision_strategy == ONE_AT_A_TIME.collision_strategy
-    assert found["daily"].schedules[0].schedule.cron == "15 5 * * 1-5"
-    assert found["digest"].schedules[0].schedule.cron == "0 8 * * *"
+    assert found["daily"].parameters == {"mirror": "http://127.0.0.1:8765"}
+
+
+def cron_of(deployment: RunnerDeployment) -> CronSchedule:
+    assert deployment.schedules is not None
+    [entry] = deployment.schedules
+    assert isinstance(entry.schedule, CronSchedule)
+    return entry.schedule
 
 
 @pytest.mark.prefect_server
