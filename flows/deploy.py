@@ -20,6 +20,7 @@ from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from callradar.settings import Settings, get_settings
 from flows.daily import daily
@@ -55,17 +56,19 @@ def deployments(settings: Settings | None = None) -> list[RunnerDeployment]:
     ]
 
 
-def serve_schedules() -> None:
-    """Serve every deployment on its schedule until interrupted."""
-    with prefect_server():
+def serve_schedules(port: int = 4200) -> None:
+    """Serve every deployment on its schedule until interrupted; with no Prefect server
+    configured, one is started on 127.0.0.1:``port``."""
+    with prefect_server(port):
         serve(*deployments())
 
 
 @contextmanager
 def prefect_server(port: int = 4200) -> Iterator[str]:
     """The configured Prefect API, or a server started on loopback for as long as needed."""
-    if os.environ.get("PREFECT_API_URL"):
-        yield os.environ["PREFECT_API_URL"]
+    configured = PREFECT_API_URL.value()  # the environment or the user's Prefect profile
+    if configured:
+        yield str(configured)
         return
     url = f"http://127.0.0.1:{port}/api"
     log = Path(os.environ["PREFECT_HOME"]) / "server.log"
@@ -88,9 +91,14 @@ def prefect_server(port: int = 4200) -> Iterator[str]:
         )
     try:
         wait_for(url, server)
+        # Prefect read its settings when first imported, so the variable alone would leave
+        # this process's clients on a temporary server (where schedules never fire); the
+        # variable is for the flow-run processes that serving starts.
         os.environ["PREFECT_API_URL"] = url
-        yield url
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
     finally:
+        os.environ.pop("PREFECT_API_URL", None)
         server.terminate()
         server.wait(timeout=30)
 

@@ -1,15 +1,19 @@
-"""The daily deployment through a real Prefect server and process worker on loopback,
-and the schedules as declared."""
+"""The daily deployment through a real Prefect server and process worker on loopback;
+`callradar schedule`'s serving on a server of its own; the schedules as declared."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from prefect.client.schemas.schedules import CronSchedule
@@ -24,6 +28,7 @@ from flows.deploy import ONE_AT_A_TIME, deployments, wait_for
 from tests.loopback import free_port
 
 ROOT = Path(__file__).parents[2]
+SERVE = "import sys; from flows.deploy import serve_schedules; serve_schedules(int(sys.argv[1]))"
 # The flow runs see the database and data folder through the deployment's job variables,
 # not the worker's own environment: one worker pool can serve differently set-up
 # deployments.
@@ -123,6 +128,87 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
         assert session.scalar(select(func.count()).select_from(Call).where(
             Call.source == "ncn")), "the flow run stored no call"
     engine.dispose()
+
+
+@pytest.mark.prefect_server
+def test_schedule_serves_on_a_prefect_server_of_its_own(tmp_path: Path) -> None:
+    """With no Prefect server configured, serving starts one and registers the deployments
+    there, so that their cron schedules fire (never on a temporary per-process server)."""
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
+        "CALLRADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'callradar.db'}",
+        # The server's scheduler looks for schedules to fill every second, not every minute.
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+    }
+    with (tmp_path / "serve.log").open("wb") as log:
+        serving = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        runs = _scheduled_runs(api, "daily", timeout=240)
+        assert runs, (tmp_path / "serve.log").read_text()[-3000:]
+        # Served through the server it started, not a temporary one of its own beside it
+        # (two servers writing one SQLite file).
+        servers = [c for c in _descendants(serving.pid)
+                   if "server start" in c or "prefect.server.api.server:create_app" in c]
+        assert servers and all(f"--port {port}" in c for c in servers), servers
+    finally:
+        # Ctrl-C, as a person stops `callradar schedule`: the server it started goes too.
+        serving.send_signal(signal.SIGINT)
+        try:
+            serving.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(serving.pid, signal.SIGKILL)
+            serving.wait()
+    warsaw = ZoneInfo("Europe/Warsaw")
+    starts = [datetime.fromisoformat(r["expected_start_time"]).astimezone(warsaw) for r in runs]
+    assert {(t.hour, t.minute) for t in starts} == {(6, 0)}, starts  # 0 6 * * *, local time
+
+
+def _descendants(pid: int) -> list[str]:
+    """The command lines of every process below ``pid`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found: list[str] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            try:
+                found.append(Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+                             .decode())
+            except OSError:
+                continue
+            todo.append(child)
+    return found
+
+
+def _scheduled_runs(api: str, flow: str, timeout: float) -> list[dict[str, Any]]:
+    """The scheduled runs of ``flow`` on the server at ``api``, once there are some."""
+    query = json.dumps({
+        "flows": {"name": {"any_": [flow]}},
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+    }).encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(f"{api}/flow_runs/filter", data=query,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                runs: list[dict[str, Any]] = json.load(answer)
+        except OSError:
+            runs = []  # the server is not up yet
+        if runs:
+            return runs
+        time.sleep(1)
+    return []
 
 
 def _wait_for_end(api: str, run_id: str, timeout: float) -> str:
