@@ -15,10 +15,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
+from uuid import UUID
 
-from prefect import serve
+from prefect import deploy, serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-from prefect.deployments.runner import RunnerDeployment
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -33,27 +35,48 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(
 )
 
 
-def deployments(settings: Settings | None = None) -> list[RunnerDeployment]:
+def deployments(
+    settings: Settings | None = None, entrypoint_type: EntrypointType = EntrypointType.FILE_PATH
+) -> list[RunnerDeployment]:
     settings = settings or get_settings()
     zone = settings.timezone
-    return [
+    # Prefect types these calls as maybe coroutines; called from sync code they are not.
+    return cast(list[RunnerDeployment], [
         daily.to_deployment(
             name="daily",
             schedule=Cron(settings.daily_cron, timezone=zone),
             parameters={"mirror": settings.mirror},
             concurrency_limit=ONE_AT_A_TIME,
+            entrypoint_type=entrypoint_type,
         ),
         digest.to_deployment(
             name="digest",
             schedule=Cron(f"0 {settings.digest_hour} * * *", timezone=zone),
             concurrency_limit=ONE_AT_A_TIME,
+            entrypoint_type=entrypoint_type,
         ),
         source_health.to_deployment(
             name="source-health",
             schedule=Cron(settings.source_health_cron, timezone=zone),
             concurrency_limit=ONE_AT_A_TIME,
+            entrypoint_type=entrypoint_type,
         ),
-    ]
+    ])
+
+
+def deploy_to_pool(work_pool: str, settings: Settings | None = None) -> list[UUID]:
+    """Register every deployment, with its schedule and limit, on the configured Prefect
+    server, to be run by the workers of ``work_pool`` (a process pool).
+
+    The flows are named by module (``flows.daily:daily``), not by a file path, so each worker
+    runs them from the checkout it was started in, wherever that is on its machine.
+    """
+    ids = deploy(
+        *deployments(settings, EntrypointType.MODULE_PATH),
+        work_pool_name=work_pool,
+        print_next_steps_message=False,
+    )
+    return cast(list[UUID], ids)
 
 
 def serve_schedules(port: int = 4200) -> None:

@@ -29,19 +29,7 @@ from tests.loopback import free_port
 
 ROOT = Path(__file__).parents[2]
 SERVE = "import sys; from flows.deploy import serve_schedules; serve_schedules(int(sys.argv[1]))"
-# The flow runs see the database and data folder through the deployment's job variables,
-# not the worker's own environment: one worker pool can serve differently set-up
-# deployments.
-DEPLOY = """
-import json, sys
-from flows.daily import daily
-from flows.deploy import ONE_AT_A_TIME
-daily.from_source(source=sys.argv[1], entrypoint="flows/daily.py:daily").deploy(
-    name="daily", work_pool_name="callradar-test", concurrency_limit=ONE_AT_A_TIME,
-    parameters={"mirror": sys.argv[2], "sources": ["ncn"]}, print_next_steps=False,
-    job_variables={"env": json.loads(sys.argv[3])},
-)
-"""
+DEPLOY = "import sys; from flows.deploy import deploy_to_pool; deploy_to_pool(sys.argv[1])"
 
 
 def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
@@ -97,15 +85,27 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
         prefect = [sys.executable, "-m", "prefect"]
         subprocess.run([*prefect, "work-pool", "create", "callradar-test", "--type", "process"],
                        env=env, check=True, capture_output=True)
-        subprocess.run([sys.executable, "-c", DEPLOY, str(ROOT), mirror.url,
-                        json.dumps(run_env)], env=env, check=True, capture_output=True,
-                       cwd=ROOT)
+        # The schedules of flows/deploy.py registered against the pool, the daily run's
+        # mirror taken from the settings as on any machine.
+        subprocess.run([sys.executable, "-c", DEPLOY, "callradar-test"],
+                       env={**env, "CALLRADAR_MIRROR": mirror.url}, check=True,
+                       capture_output=True, cwd=ROOT)
+        for name in ("daily/daily", "digest/digest", "source-health/source-health"):
+            with urllib.request.urlopen(f"{api}/deployments/name/{name}", timeout=5) as answer:
+                registered = json.load(answer)
+            assert registered["work_pool_name"] == "callradar-test"
+            [schedule] = registered["schedules"]
+            assert schedule["active"] and schedule["schedule"]["timezone"] == "Europe/Warsaw"
         # Two runs asked for at once (a schedule and a click, say): the deployment's limit
-        # of one cancels whichever comes second instead of running two copies.
+        # of one cancels whichever comes second instead of running two copies. Each run
+        # gets its database and data folder as job variables, and one source only.
         run_ids = []
         for _ in range(2):
-            started = subprocess.run([*prefect, "deployment", "run", "daily/daily"], env=env,
-                                     check=True, capture_output=True, text=True)
+            started = subprocess.run(
+                [*prefect, "deployment", "run", "daily/daily", "--param", 'sources=["ncn"]',
+                 "--job-variable", f"env={json.dumps(run_env)}"],
+                env=env, check=True, capture_output=True, text=True,
+            )
             run_ids.append(next(line.split()[-1] for line in started.stdout.splitlines()
                                 if "UUID" in line))
         worker = subprocess.Popen(
