@@ -8,6 +8,7 @@ Prefect's temporary per-process server).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,6 +112,8 @@ def prefect_server(port: int = 4200) -> Iterator[str]:
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            # Its own process group: the server runs uvicorn in a child, stopped with it.
+            start_new_session=True,
         )
     try:
         wait_for(url, server)
@@ -122,7 +125,7 @@ def prefect_server(port: int = 4200) -> Iterator[str]:
             yield url
     finally:
         os.environ.pop("PREFECT_API_URL", None)
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 

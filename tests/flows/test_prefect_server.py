@@ -78,6 +78,7 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
     server = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
          "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     worker: subprocess.Popen[bytes] | None = None
     try:
@@ -120,7 +121,7 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the server and its uvicorn child
         server.wait(timeout=30)
         log.close()
     engine = db.make_engine(db_url)
