@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,14 @@ def parse_deadline(value: str | date | datetime) -> Deadline:
         return Deadline(value.date(), value.isoformat(), "datetime")
     if isinstance(value, date):
         return Deadline(value, value.isoformat(), "date")
-    text = str(value).strip()
+    return _parse_text(str(value).strip())
+
+
+# Every stored call's deadlines are parsed several times a crawl (validation, status,
+# storing); the values repeat, and a Deadline is immutable. Only text is cached: equal
+# datetimes in different zones would share an entry.
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Deadline:
     if match := _QUARTER.match(text):
         year, quarter = int(match[1]), int(match[2])
         last_month = quarter * 3

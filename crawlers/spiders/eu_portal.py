@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
 from typing import Any
 
 from scrapy.http import Request, TextResponse
@@ -206,15 +207,30 @@ def _public_url(kind: str, identifier: str, meta: dict[str, list[Any]]) -> str:
 
 def _topic_budget(meta: dict[str, list[Any]], identifier: str) -> dict[str, Any] | None:
     """This topic's budget: budgetOverview lists every topic of the call, keyed by action."""
-    overview = _json(_first(meta, "budgetOverview"))
+    overview = _first(meta, "budgetOverview")
+    if isinstance(overview, str):
+        return _budgets_of_call(overview).get(identifier)
+    return _budgets(overview).get(identifier)
+
+
+# Every topic of a call carries the same overview of all its topics: decoded once a call,
+# not once a topic (a call of 40 topics would otherwise decode it 40 times).
+@lru_cache(maxsize=64)
+def _budgets_of_call(overview: str) -> dict[str, dict[str, Any]]:
+    return _budgets(_json(overview))
+
+
+def _budgets(overview: Any) -> dict[str, dict[str, Any]]:
+    """Each topic's total budget and expected grants, summed over its actions and years."""
     if not isinstance(overview, dict):
-        return None
-    total, grants, found = 0.0, 0, False
+        return {}
+    budgets: dict[str, dict[str, Any]] = {}
     for entries in (overview.get("budgetTopicActionMap") or {}).values():
         for entry in entries or []:
-            if str(entry.get("action", "")).split(" - ")[0].strip() != identifier:
-                continue
-            found = True
-            total += sum(float(v) for v in (entry.get("budgetYearMap") or {}).values() if v)
-            grants += int(entry.get("expectedGrants") or 0)
-    return {"total": total, "expected_grants": grants} if found else None
+            topic = str(entry.get("action", "")).split(" - ")[0].strip()
+            budget = budgets.setdefault(topic, {"total": 0.0, "expected_grants": 0})
+            budget["total"] += sum(
+                float(v) for v in (entry.get("budgetYearMap") or {}).values() if v
+            )
+            budget["expected_grants"] += int(entry.get("expectedGrants") or 0)
+    return budgets
