@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
@@ -19,7 +19,7 @@ from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, registry
+from spacy.util import registry
 from thinc.api import (
     HashEmbed,
     Logistic,
@@ -47,6 +47,40 @@ Doc.set_extension("callradar_whole_domains", default=None, force=True)
 # The text a doc was made from, when the caller has it: rebuilding `doc.text` from the tokens
 # costs more than finding the evidence in it.
 Doc.set_extension("callradar_text", default=None, force=True)
+# The rule matches of a doc (see PhraseRules).
+Doc.set_extension("callradar_matches", default=None, force=True)
+# Where spaCy keeps those extensions' values: the hot paths read and write them in
+# `doc.user_data` directly, as the `doc._` accessor costs microseconds a use.
+
+
+def extension_key(name: str) -> tuple[str, str, None, None]:
+    """Where spaCy keeps the value of the Doc extension `name`: `doc.user_data[key]`."""
+    return ("._.", name, None, None)
+
+
+_MATCHES = extension_key("callradar_matches")
+_TEXT = extension_key("callradar_text")
+
+# A rule match as PhraseRules stores it: token start and end, label and id hashes, label
+# and id.
+RawMatch = tuple[int, int, int, int, str, str]
+
+
+class RuleMatch(NamedTuple):
+    """A matched phrase: token and character bounds, its area or domain code (`label_`)
+    and its strength (`id_`, "core" or "term"), named as on a spaCy `Span`."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label_: str
+    id_: str
+
+
+def doc_text(doc: Doc) -> str:
+    """The text a doc was made from: the caller's copy when it set one, else rebuilt."""
+    return doc.user_data.get(_TEXT) or doc.text
 
 
 def pattern_files(lang: str) -> list[Path]:
@@ -86,20 +120,31 @@ def area_patterns(lang: str) -> list[dict[str, Any]]:
 
 class PhraseRules(SpanRuler):
     """spaCy's `span_ruler` for phrase patterns, without its per-document costs: it asks
-    the token matcher only when it has patterns, and skips the warnings guard; the spans it
-    sets under `spans_key` are the same."""
+    the token matcher only when it has patterns, skips the warnings guard, and keeps its
+    matches as plain tuples (read them with `matches_by_label`) instead of `Span` objects
+    under `doc.spans`: making a Span per match cost more than the matching itself.
+
+    The matches are stored under `doc._.callradar_matches` as `(start, end, label hash,
+    id hash, label, id)`, deduplicated and in the order spaCy sorts spans (by position,
+    then label and id hash), which `filter_spans` relies on to break ties.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = list(self.phrase_matcher(doc))
+        matches = self.phrase_matcher(doc)
         if len(self.matcher):
-            matches += self.matcher(doc)
-        labels = self._match_label_id_map
-        spans = {
-            Span(doc, start, end, label=labels[key]["label"], span_id=labels[key]["id"])
-            for key, start, end in matches
-            if start != end
-        }
-        doc.spans[self.key] = sorted(spans)
+            matches = [*matches, *self.matcher(doc)]
+        found: list[RawMatch] = []
+        if matches:
+            labels = self._match_label_id_map
+            add = doc.vocab.strings.add
+            unique = set()
+            for key, start, end in matches:
+                if start != end:
+                    info = labels[key]
+                    label, span_id = info["label"], info["id"]
+                    unique.add((start, end, add(label), add(span_id), label, span_id))
+            found = sorted(unique)
+        doc.user_data[_MATCHES] = found
         return doc
 
 
@@ -125,7 +170,9 @@ class Normaliser:
     """Sets each word's NORM to its normalised form, once per vocabulary entry.
 
     The norm lives on the lexeme, so a word seen before costs nothing; the rule matcher
-    and the classifier both read NORM.
+    and the classifier both read NORM. Once every lexeme of the vocabulary has its norm, a
+    doc whose words added none to it (the vocabulary is no bigger) is left as it is
+    without looking at its words.
     """
 
     def __init__(self, nlp: Language, mode: Mode) -> None:
@@ -134,14 +181,34 @@ class Normaliser:
         self.vocab = nlp.vocab
         self.normalise: Callable[[str], str] = normaliser(nlp.lang, mode)
         self._seen: set[int] = set()
+        # The vocabulary's size when every lexeme in it was known to have its norm.
+        self._complete_at = -1
+        # Tokens looked at doc by doc since the last pass over the whole vocabulary.
+        self._since_sweep = 1 << 62
 
     def __call__(self, doc: Doc) -> Doc:
-        new = set(doc.to_array(ORTH).tolist()) - self._seen
+        size = len(self.vocab)
+        if size == self._complete_at:
+            return doc
+        if self._since_sweep >= size:
+            # Lexemes made outside docs (the patterns', the tokenizer's special cases) would
+            # otherwise keep the vocabulary from being known complete. A pass over it all
+            # comes only after as many tokens were looked at doc by doc, so it at most
+            # doubles that work.
+            self._add({lexeme.orth for lexeme in self.vocab} - self._seen)
+            self._since_sweep = 0
+        else:
+            self._add(set(doc.to_array(ORTH).tolist()) - self._seen)
+            self._since_sweep += len(doc)
+        if len(self._seen) == size:
+            self._complete_at = size
+        return doc
+
+    def _add(self, new: set[int]) -> None:
         for orth in new:
             lexeme = self.vocab[orth]
             lexeme.norm_ = self.normalise(lexeme.orth_)
         self._seen |= new
-        return doc
 
 
 @Language.factory("callradar_normaliser", default_config={"mode": "lemma+stem"})
@@ -191,11 +258,16 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
 _SENTENCE_REACH = 300
 
 
+# The last sentence end before a position: the greedy `.*` runs to the window's end and
+# backs off to the last place where a sentence end matches.
+_LAST_SENTENCE_END = re.compile(r".*(?:[.!?;](?=\s)|\n)", re.S)
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """Character bounds of the sentence around text[start:end]."""
     left = max(0, start - _SENTENCE_REACH)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
-    sentence_start = ends[-1] if ends else left
+    before = _LAST_SENTENCE_END.match(text, left, start)
+    sentence_start = before.end() if before is not None else left
     after = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
     if after is None:
         sentence_end = min(len(text), end + _SENTENCE_REACH)
@@ -204,20 +276,31 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return sentence_start, sentence_end
 
 
-def _evidence(doc: Doc, spans: list[Span], limit: int) -> list[str]:
-    """The first `limit` sentences holding matches, each with its matches marked «...»."""
-    text = doc._.callradar_text or doc.text
-    by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
+def _evidence(doc: Doc, spans: list[RuleMatch], limit: int) -> list[str]:
+    """The first `limit` sentences holding matches, each with its matches marked «...».
+
+    `spans` are in text order (as `matches_by_label` gives them, not overlapping), so their
+    sentences come in order too (a later match's sentence never starts or ends earlier):
+    the sentences after the first `limit` are never looked for.
+    """
+    text = doc_text(doc)
+    by_sentence: dict[tuple[int, int], list[RuleMatch]] = {}
     for span in spans:
-        by_sentence[_sentence(text, span.start_char, span.end_char)].append(span)
+        bounds = _sentence(text, span.start_char, span.end_char)
+        matched = by_sentence.get(bounds)
+        if matched is None:
+            if len(by_sentence) == limit:
+                break
+            by_sentence[bounds] = matched = []
+        matched.append(span)
     evidence: list[str] = []
-    for (start, end), matched in sorted(by_sentence.items())[:limit]:
+    for (start, end), matched in by_sentence.items():
         parts: list[str] = []
         at = start
-        for span in sorted(matched, key=lambda s: s.start_char):
+        for span in matched:
             if span.start_char < at:
                 continue
-            parts += [text[at : span.start_char], "«", span.text, "»"]
+            parts += [text[at : span.start_char], "«", text[span.start_char : span.end_char], "»"]
             at = span.end_char
         parts.append(text[at:end])
         evidence.append(" ".join("".join(parts).split()))
@@ -230,20 +313,48 @@ def _title_end(text: str) -> int:
     return end if end >= 0 else 0
 
 
-def matches_by_label(doc: Doc) -> dict[str, list[Span]]:
-    """The rule matches of a doc by area or domain code. A phrase names one thing:
-    "photonic sensors" is optical sensing, so the "sensors" inside it does not also count
-    for sensors and MEMS."""
-    by_label: dict[str, list[Span]] = defaultdict(list)
-    for span in filter_spans(doc.spans[SPANS_KEY]):
-        by_label[span.label_].append(span)
+def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
+    """spaCy's `filter_spans` on raw matches: where matches overlap, the longest (then the
+    first) wins; the rest in text order. `found` is in the order spaCy sorts spans, which
+    decides between equal matches of different codes."""
+    if len(found) == 1:
+        return found
+    kept: list[RawMatch] = []
+    seen: set[int] = set()
+    for match in sorted(found, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        start, end = match[0], match[1]
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    kept.sort(key=lambda m: m[0])
+    return kept
+
+
+def matches_by_label(doc: Doc) -> dict[str, list[RuleMatch]]:
+    """The rule matches of a doc by area or domain code, each code's in text order. A phrase
+    names one thing: "photonic sensors" is optical sensing, so the "sensors" inside it
+    does not also count for sensors and MEMS."""
+    by_label: dict[str, list[RuleMatch]] = defaultdict(list)
+    found = doc.user_data.get(_MATCHES)
+    if not found:
+        return by_label
+    for start, end, _, _, label, strength in _longest_first(found):
+        last = doc[end - 1]
+        start_char = doc[start].idx if end - start > 1 else last.idx
+        match = RuleMatch(start, end, start_char, last.idx + len(last), label, strength)
+        by_label[label].append(match)
     return by_label
+
+
+def has_matches(doc: Doc) -> bool:
+    """Whether the rules matched anything in a doc."""
+    return bool(doc.user_data.get(_MATCHES))
 
 
 def rule_evidence(doc: Doc) -> dict[str, tuple[int, int, int]]:
     """Per code: matched core phrases, matched terms, and 1 if a core phrase is in the title
     (a call's title names what it funds; a term there is still only a term)."""
-    title_end = _title_end(doc._.callradar_text or doc.text)
+    title_end = _title_end(doc_text(doc))
     counts: dict[str, tuple[int, int, int]] = {}
     for label, spans in matches_by_label(doc).items():
         core = sum(span.id_ == "core" for span in spans)
@@ -289,7 +400,7 @@ class AreaCombiner:
 
     def __call__(self, doc: Doc) -> Doc:
         by_label = matches_by_label(doc)
-        title_end = _title_end(doc._.callradar_text or doc.text)
+        title_end = _title_end(doc_text(doc))
         areas: list[AreaTag] = []
         for area in AREAS:
             spans = by_label.get(area.code, [])

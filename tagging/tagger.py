@@ -12,17 +12,22 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tagging.components import SPANS_KEY  # also registers what the pipelines' configs name
+# Importing the components also registers what the pipelines' configs name.
+from tagging.components import extension_key, has_matches
 from tagging.language import SUPPORTED, LanguageDetector
 from tagging.normalise import Mode
 from tagging.paths import MODELS_DIR
-from tagging.result import CallText, TagResult
+from tagging.result import AreaTag, CallText, TagResult
 from tagging.text import call_document, has_words
 
 _BATCH = 256
 _CLASSIFIER = "textcat_multilabel"
 _COMBINER = "area_combiner"
 _NO_TEXT = "no text to tag once markup and control characters are removed"
+_TEXT = extension_key("callradar_text")
+_AREAS = extension_key("callradar_areas")
+_DOMAINS = extension_key("callradar_domains")
+_WHOLE = extension_key("callradar_whole_domains")
 
 
 @dataclass(slots=True)
@@ -43,19 +48,33 @@ def _claimed_language(language: str | None) -> str | None:
 
 
 def _run(nlp: Language, texts: list[str]) -> list[Doc]:
-    """The pipeline over `texts`, with the classifier run only on the texts where a rule
-    matched: the combiner assigns nothing without a matched phrase, so its probabilities
-    for the other texts would never be read. The result is the same as `nlp.pipe`."""
-    docs = list(nlp.pipe(texts, disable=[_CLASSIFIER, _COMBINER]))
-    matched = [doc for doc in docs if doc.spans.get(SPANS_KEY)]
-    if matched:
-        for _ in nlp.get_pipe(_CLASSIFIER).pipe(matched):
-            pass
-    combiner = nlp.get_pipe(_COMBINER)
-    for doc, text in zip(docs, texts, strict=True):
-        doc._.callradar_text = text
-        combiner(doc)
+    """The pipeline over `texts`, as `nlp.pipe` runs it but without its generator layers
+    per document and component, and with the classifier and the combiner run only on the
+    texts where a rule matched: the combiner assigns nothing without a matched phrase, so
+    the classifier's probabilities for the other texts would never be read (a doc with no
+    match is left without the combiner's output; `_outcome` reads that as nothing found).
+    """
+    docs = [nlp.make_doc(text) for text in texts]
+    for name, proc in nlp.pipeline:
+        if name == _CLASSIFIER:
+            matched = [doc for doc in docs if has_matches(doc)]
+            if matched:
+                for _ in proc.pipe(matched):
+                    pass
+        elif name == _COMBINER:
+            for doc, text in zip(docs, texts, strict=True):
+                if has_matches(doc):
+                    doc.user_data[_TEXT] = text
+                    proc(doc)
+        else:
+            docs = [proc(doc) for doc in docs]
     return docs
+
+
+def _outcome(doc: Doc) -> tuple[list[AreaTag], list[str], list[AreaTag]]:
+    """The combiner's areas, domains and whole domains for a doc (none if it did not run)."""
+    data = doc.user_data
+    return data.get(_AREAS) or [], data.get(_DOMAINS) or [], data.get(_WHOLE) or []
 
 
 class Tagger:
@@ -112,15 +131,11 @@ class Tagger:
         pending = [self._prepare(call) for call in calls]
         for lang, nlp in self.pipelines.items():
             todo = [p for p in pending if p.result is None and p.language == lang]
+            if not todo:
+                continue
             for item, doc in zip(todo, _run(nlp, [p.text for p in todo]), strict=True):
-                item.result = TagResult(
-                    id=item.call.id,
-                    language=lang,
-                    areas=doc._.callradar_areas,
-                    domains=doc._.callradar_domains,
-                    whole_domains=doc._.callradar_whole_domains,
-                    notes=item.notes,
-                )
+                areas, domains, whole = _outcome(doc)
+                item.result = TagResult(item.call.id, lang, areas, domains, whole, None, item.notes)
         return [p.result for p in pending if p.result is not None]
 
     def _prepare(self, call: CallText) -> _Pending:

@@ -1,0 +1,140 @@
+"""The tagger's shortcuts give what the straightforward ways gave: spaCy's `filter_spans`,
+sentence bounds found by scanning, evidence from every sentence, norms set doc by doc,
+and no combiner run where nothing matched."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from tagging.components import (
+    _SENTENCE_END,
+    _SENTENCE_REACH,
+    RuleMatch,
+    _evidence,
+    _longest_first,
+    _sentence,
+    extension_key,
+    has_matches,
+    matches_by_label,
+)
+from tagging.result import CallText
+from tagging.tagger import Tagger
+
+
+def test_longest_first_is_filter_spans(tagger: Tagger) -> None:
+    nlp = tagger.pipelines["en"]
+    doc = nlp.make_doc(" ".join(f"w{i}" for i in range(40)))
+    strings = nlp.vocab.strings
+    rng = random.Random(4)
+    labels = ["integrated-photonics", "chip-design", "photonics", "sensors-mems"]
+    for _ in range(300):
+        raw = set()
+        for _ in range(rng.randint(1, 12)):
+            start = rng.randrange(38)
+            end = start + rng.randint(1, 3)
+            label, strength = rng.choice(labels), rng.choice(["core", "term"])
+            raw.add((start, end, strings.add(label), strings.add(strength), label, strength))
+        spans = sorted({Span(doc, m[0], m[1], label=m[4], span_id=m[5]) for m in raw})
+        expected = [(s.start, s.end, s.label_, s.id_) for s in filter_spans(spans)]
+        got = [(m[0], m[1], m[4], m[5]) for m in _longest_first(sorted(raw))]
+        assert got == expected
+
+
+def _scanned_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence bounds as first written: every sentence end before the match."""
+    left = max(0, start - _SENTENCE_REACH)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
+    sentence_start = ends[-1] if ends else left
+    after = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
+    if after is None:
+        return sentence_start, min(len(text), end + _SENTENCE_REACH)
+    return sentence_start, after.end() if after.group() != "\n" else after.start()
+
+
+def _all_sentences_evidence(text: str, spans: list[RuleMatch], limit: int) -> list[str]:
+    """The evidence as first written: the sentences of all matches, sorted, then cut."""
+    by_sentence: dict[tuple[int, int], list[RuleMatch]] = defaultdict(list)
+    for span in spans:
+        by_sentence[_scanned_sentence(text, span.start_char, span.end_char)].append(span)
+    evidence = []
+    for (start, end), matched in sorted(by_sentence.items())[:limit]:
+        parts, at = [], start
+        for span in sorted(matched, key=lambda s: s.start_char):
+            if span.start_char < at:
+                continue
+            parts += [text[at : span.start_char], "«", text[span.start_char : span.end_char], "»"]
+            at = span.end_char
+        parts.append(text[at:end])
+        evidence.append(" ".join("".join(parts).split()))
+    return evidence
+
+
+def test_sentences_and_evidence_as_first_written(tagger: Tagger) -> None:
+    nlp = tagger.pipelines["en"]
+    rng = random.Random(5)
+    pieces = ["laser", "photonic", "chip", ".", "!", ";", "\n", "\n\n", " ", "e.g.", "x" * 40,
+              "quantum sensing", "?", "MEMS"]
+    for _ in range(200):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 400)))
+        words = [m.span() for m in re.finditer(r"[a-zA-Z]+", text)]
+        for start, end in rng.sample(words, min(len(words), 30)):
+            assert _sentence(text, start, end) == _scanned_sentence(text, start, end)
+        chosen = sorted(rng.sample(words, min(len(words), rng.randint(1, 12))))
+        spans = [RuleMatch(0, 1, s, e, "x", "core") for s, e in chosen]
+        doc = nlp.make_doc(text)
+        doc.user_data[extension_key("callradar_text")] = text
+        for limit in (1, 3):
+            assert _evidence(doc, spans, limit) == _all_sentences_evidence(text, spans, limit)
+
+
+def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
+    nlp = tagger.pipelines["en"]
+    doc = nlp("Silicon photonics and MEMS sensors.\n\nIndium phosphide photonic circuits.")
+    by_label = matches_by_label(doc)
+    assert by_label
+    for label, matches in by_label.items():
+        for m in matches:
+            span = doc[m.start : m.end]
+            assert (m.start_char, m.end_char, m.label_) == (span.start_char, span.end_char, label)
+
+
+def test_the_combiner_finds_nothing_without_a_match(tagger: Tagger) -> None:
+    """The tagger skips the classifier and the combiner where no rule matched; that is only
+    right while the combiner assigns nothing without a matched phrase, whatever the
+    classifier says."""
+    for nlp in tagger.pipelines.values():
+        doc = nlp.make_doc("Clinical trials in oncology for patients and hospitals.")
+        for name, proc in nlp.pipeline:
+            if name not in ("textcat_multilabel", "area_combiner"):
+                doc = proc(doc)
+        assert not has_matches(doc)
+        doc.cats = {label: 1.0 for label in nlp.get_pipe("textcat_multilabel").labels}
+        nlp.get_pipe("area_combiner")(doc)
+        assert (doc._.callradar_areas, doc._.callradar_domains) == ([], [])
+        assert doc._.callradar_whole_domains == []
+
+
+def test_new_words_get_their_norm_once_the_vocabulary_is_complete(tagger: Tagger) -> None:
+    nlp = tagger.pipelines["pl"]
+    normaliser = nlp.get_pipe("normaliser")
+    for _ in range(500):
+        nlp("Projekt dotyczy fotoniki zintegrowanej.")
+    assert len(nlp.vocab) == normaliser._complete_at
+    # A lexeme made outside a doc, then a doc using it and a word never seen before.
+    nlp.vocab["fotonicznymiXyz"]
+    doc = nlp("Rozwój układów fotonicznymiXyz oraz nowosłowoqwe.")
+    expected = normaliser.normalise
+    assert [t.norm_ for t in doc] == [expected(t.text) for t in doc]
+    result = tagger.tag(CallText("n", "Fotonika", "Rozwój fotonicznych układów scalonych.", "pl"))
+    assert "integrated-photonics" in {a.code for a in result.areas}
+
+
+def test_docs_without_the_text_given_still_give_evidence(tagger: Tagger) -> None:
+    doc: Doc = tagger.pipelines["en"]("Design of photonic integrated circuits. Nothing else.")
+    assert any("«photonic integrated circuits»" in e for a in doc._.callradar_areas
+               for e in a.evidence)
