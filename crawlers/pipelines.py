@@ -96,23 +96,27 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
     status = item.status
     if status is None and opening is not None and period_start(opening) > today:
         status = "forthcoming"
-    record = CallRecord(
-        id=item.id,
-        source=source,
-        title=item.title,
-        description=html_to_text(item.description),
-        url=item.url,
-        programme=item.programme,
-        call_identifier=item.call_identifier,
-        type_of_action=item.type_of_action,
-        status=status,
-        deadlines=deadlines,
-        opening_date=opening_date,
-        budget=budget,
-        currency=currency,
-        language=item.language or language,
-        link_key=item.link_key,
-        extra=extra,
+    # Validated from a plain mapping: the spider's strings (the URL among them) are
+    # untrusted input that pydantic parses, not values of the model's types already.
+    record = CallRecord.model_validate(
+        {
+            "id": item.id,
+            "source": source,
+            "title": item.title,
+            "description": html_to_text(item.description),
+            "url": item.url,
+            "programme": item.programme,
+            "call_identifier": item.call_identifier,
+            "type_of_action": item.type_of_action,
+            "status": status,
+            "deadlines": deadlines,
+            "opening_date": opening_date,
+            "budget": budget,
+            "currency": currency,
+            "language": item.language or language,
+            "link_key": item.link_key,
+            "extra": extra,
+        }
     )
     record.status = record.checked_status(today)
     return record

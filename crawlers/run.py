@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
@@ -15,6 +16,9 @@ from callradar.db import current_revision, get_engine, session_scope, upgrade
 from callradar.models import SourceRun, utcnow
 from callradar.settings import get_settings
 from crawlers.source_runs import ensure_source, start_run
+
+if TYPE_CHECKING:
+    from crawlers.spiders.base import CallSpider
 
 # A whole crawl of every source takes minutes; this only stops a process that hung.
 WORKER_TIMEOUT = 4 * 3600
@@ -68,7 +72,7 @@ def crawl(
     with session_scope(engine) as session:
         run_ids = {}
         for name in names:
-            spider = loader.load(name)
+            spider = cast("type[CallSpider]", loader.load(name))
             ensure_source(session, name, spider.title, spider.home_url)
             run_ids[name] = start_run(session, name).id
     failure = _run_worker(run_ids, mirror or get_settings().mirror, engine)

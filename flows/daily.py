@@ -8,6 +8,7 @@ not retried: Scrapy already retried its requests with back-off.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -22,8 +23,12 @@ from matching.sender import send_due
 from matching.store import flag_calls, match_calls
 from tagging.store import tag_stored_calls
 
+if TYPE_CHECKING:
+    from prefect.futures import PrefectFuture
+    from prefect.task_runners import TaskRunner
+
 RETRIES = 2
-RETRY_DELAYS = [10, 60]
+RETRY_DELAYS: list[float] = [10, 60]
 # Longer than any daily run; a killed run's lease is taken over at once on the same machine.
 LEASE = timedelta(hours=6)
 
@@ -60,7 +65,12 @@ def send() -> tuple[int, int, int]:
     return summary.sent, summary.retry, summary.failed
 
 
-@flow(name="daily", task_runner=ThreadPoolTaskRunner(max_workers=2))
+# Prefect types flow(task_runner=...) as TaskRunner[PrefectFuture], which its own
+# ThreadPoolTaskRunner (a TaskRunner of a PrefectFuture subclass, invariant) is not.
+_RUNNER = cast("TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=2))
+
+
+@flow(name="daily", task_runner=_RUNNER)
 def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyReport:
     """Crawl ``sources`` (all when none), then tag, match, flag and notify."""
     logger = get_run_logger()

@@ -12,12 +12,16 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from callradar.db import session_scope
 from callradar.models import JobLock, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 HOST = socket.gethostname()
 
@@ -72,7 +76,7 @@ def acquire(engine: Engine, name: str, ttl: timedelta, now: datetime | None = No
                     )
                     .values(holder=holder, acquired_at=now, expires_at=now + ttl)
                 )
-                if taken.rowcount != 1:
+                if cast("CursorResult[Any]", taken).rowcount != 1:
                     raise JobRunning(f"{name} was started by another process just now")
     except IntegrityError:
         raise JobRunning(f"{name} was started by another process just now") from None
