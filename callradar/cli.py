@@ -231,3 +231,24 @@ def schedule() -> None:
 
     db.upgrade()
     serve_schedules()
+
+
+@app.command("deploy")
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="The Prefect work pool (a process pool).")],
+) -> None:
+    """Register the flows' schedules on the Prefect server of PREFECT_API_URL, to be run by
+    the workers of a process work pool (see "Running at scale" in the README)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deploy import MissingWorkPool, deploy_to_pool
+
+    if not PREFECT_API_URL.value():
+        console.print("[red]PREFECT_API_URL is not set:[/] deployments need a Prefect server.")
+        raise typer.Exit(2)
+    try:
+        ids = deploy_to_pool(pool)
+    except MissingWorkPool as exc:
+        console.print(f"[red]Not deployed:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"Registered {len(ids)} deployment(s) for work pool {pool!r}.")

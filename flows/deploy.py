@@ -20,8 +20,10 @@ from typing import cast
 from uuid import UUID
 
 from prefect import deploy, serve
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -65,13 +67,26 @@ def deployments(
     ])
 
 
+class MissingWorkPool(LookupError):
+    """The work pool named for the deployments does not exist on the server."""
+
+
 def deploy_to_pool(work_pool: str, settings: Settings | None = None) -> list[UUID]:
     """Register every deployment, with its schedule and limit, on the configured Prefect
     server, to be run by the workers of ``work_pool`` (a process pool).
 
     The flows are named by module (``flows.daily:daily``), not by a file path, so each worker
     runs them from the checkout it was started in, wherever that is on its machine.
+    Raises MissingWorkPool when the server has no such pool.
     """
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(work_pool)
+        except ObjectNotFound:
+            raise MissingWorkPool(
+                f"the Prefect server has no work pool {work_pool!r}; create it with "
+                f"`prefect work-pool create {work_pool} --type process`"
+            ) from None
     ids = deploy(
         *deployments(settings, EntrypointType.MODULE_PATH),
         work_pool_name=work_pool,

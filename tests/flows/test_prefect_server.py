@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import RunnerDeployment
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
 from callradar import db
@@ -29,7 +30,6 @@ from tests.loopback import free_port
 
 ROOT = Path(__file__).parents[2]
 SERVE = "import sys; from flows.deploy import serve_schedules; serve_schedules(int(sys.argv[1]))"
-DEPLOY = "import sys; from flows.deploy import deploy_to_pool; deploy_to_pool(sys.argv[1])"
 
 
 def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
@@ -88,9 +88,11 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
                        env=env, check=True, capture_output=True)
         # The schedules of flows/deploy.py registered against the pool, the daily run's
         # mirror taken from the settings as on any machine.
-        subprocess.run([sys.executable, "-c", DEPLOY, "callradar-test"],
-                       env={**env, "CALLRADAR_MIRROR": mirror.url}, check=True,
-                       capture_output=True, cwd=ROOT)
+        deployed = subprocess.run(
+            [str(Path(sys.executable).parent / "callradar"), "deploy", "--pool", "callradar-test"],
+            env={**env, "CALLRADAR_MIRROR": mirror.url}, check=True, capture_output=True,
+            text=True, cwd=ROOT)
+        assert "Registered 3 deployment(s)" in deployed.stdout
         for name in ("daily/daily", "digest/digest", "source-health/source-health"):
             with urllib.request.urlopen(f"{api}/deployments/name/{name}", timeout=5) as answer:
                 registered = json.load(answer)
@@ -222,3 +224,15 @@ def _wait_for_end(api: str, run_id: str, timeout: float) -> str:
             return state
         time.sleep(1)
     return state
+
+
+def test_deploy_needs_a_prefect_server_and_its_pool(cli: Any) -> None:
+    # The run's test server is up, with no work pool of that name.
+    missing = cli("deploy", "--pool", "no-such-pool")
+    assert missing.exit_code == 2
+    assert "no work pool 'no-such-pool'" in missing.output
+    assert "prefect work-pool create no-such-pool --type process" in missing.output
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        unset = cli("deploy", "--pool", "callradar")
+    assert unset.exit_code == 2
+    assert "PREFECT_API_URL is not set" in unset.output
