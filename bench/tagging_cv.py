@@ -26,7 +26,7 @@ import spacy
 import typer
 
 from callradar.taxonomy import AREA_CODES, DOMAINS, domain_of
-from tagging.components import STRENGTHS, rule_evidence
+from tagging.components import STRENGTHS, _title_end, matches_by_label
 from tagging.dataset import LABELS, LabelledCall, training_calls
 from tagging.language import SUPPORTED
 from tagging.train import joined, train
@@ -34,46 +34,59 @@ from tagging.train import joined, train
 AREA_LIST = sorted(AREA_CODES)
 DOMAIN_LIST = [d.code for d in DOMAINS]
 
-# The grid: the rules' share of the score, each strength's weight, a bonus for a phrase in
-# the title, and the thresholds for areas and for whole domains.
+# The grid: the rules' share of the score, the weight of each distinct core phrase, of a core
+# phrase repeated (the same words again), of each term, a bonus for a core phrase in the
+# title, the classifier probability below which a lone core phrase (one distinct phrase, not
+# in the title) is vetoed, and the thresholds for areas and for whole domains.
 GRID = {
-    "rule_share": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
-    "core": [0.5, 0.75, 1.0, 1.5, 2.0],
-    "term": [0.1, 0.25, 0.5],
+    "rule_share": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    "core": [0.5, 0.75, 1.0, 1.5, 2.0, 3.0],
+    "repeat": [0.0, 0.1, 0.25, 0.5],
+    "term": [0.1, 0.25, 0.5, 0.75],
     "title": [0.0, 0.5, 1.0],
+    "veto": [0.0, 0.05, 0.1, 0.2, 0.3],
     "threshold": [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
 }
 
 
 @dataclass
 class Features:
-    """Per held-out document and label: matched core phrases, terms, title matches,
-    classifier probability; and the gold labels."""
+    """Per held-out document and label: distinct core phrases matched, repeats of them,
+    terms, a core phrase in the title, classifier probability; and the gold labels."""
 
     core: np.ndarray
+    repeat: np.ndarray
     term: np.ndarray
     title: np.ndarray
     prob: np.ndarray
     gold: np.ndarray
 
 
+KEYS = ("core", "repeat", "term", "title", "prob", "gold")
+
+
 def _features(models: Path, calls: list[LabelledCall]) -> Features:
     n, m = len(calls), len(LABELS)
-    core, term, title, prob, gold = (np.zeros((n, m)) for _ in range(5))
+    core, repeat, term, title, prob, gold = (np.zeros((n, m)) for _ in range(6))
     for lang in SUPPORTED:
         nlp = spacy.load(models / lang)
         idx = [i for i, c in enumerate(calls) if (c.language or "en") == lang]
-        for i, doc in zip(idx, nlp.pipe([calls[i].text for i in idx]), strict=True):
-            counts = rule_evidence(doc)
+        texts = [calls[i].text for i in idx]
+        for i, text, doc in zip(idx, texts, nlp.pipe(texts), strict=True):
+            title_end = _title_end(text)
+            for label, spans in matches_by_label(doc).items():
+                j = LABELS.index(label)
+                cores = [s for s in spans if s.id_ == "core"]
+                distinct = len({" ".join(t.norm_ for t in doc[s.start : s.end]) for s in cores})
+                core[i, j], repeat[i, j] = distinct, len(cores) - distinct
+                term[i, j] = len(spans) - len(cores)
+                title[i, j] = any(s.end_char <= title_end for s in cores)
             for j, label in enumerate(LABELS):
-                got = counts.get(label)
-                if got is not None:
-                    core[i, j], term[i, j], title[i, j] = got
                 prob[i, j] = doc.cats.get(label, 0.0)
     for i, c in enumerate(calls):
         wanted = c.areas | c.domains
         gold[i] = [label in wanted for label in LABELS]
-    return Features(core, term, title, prob, gold)
+    return Features(core, repeat, term, title, prob, gold)
 
 
 def _f1(tp: float, fp: float, fn: float) -> float:
@@ -81,9 +94,12 @@ def _f1(tp: float, fp: float, fn: float) -> float:
 
 
 def _predict(f: Features, s: dict[str, float], threshold: float) -> np.ndarray:
-    strength = s["core"] * f.core + s["term"] * f.term + s["title"] * f.title
+    """The combiner's decision (tagging/components.py: AreaCombiner), vectorised."""
+    strength = (s["core"] * f.core + s["repeat"] * f.repeat + s["term"] * f.term
+                + s["title"] * f.title)
     score = s["rule_share"] * (1 - np.exp(-strength)) + (1 - s["rule_share"]) * f.prob
-    return (score >= threshold) & (f.core + f.term > 0)
+    lone = (f.core == 1) & (f.title == 0) & (f.prob < s["veto"])
+    return (score >= threshold) & (f.core + f.term > 0) & ~lone
 
 
 def _area_counts(f: Features, pred: np.ndarray) -> tuple[float, float, float]:
@@ -107,17 +123,33 @@ def _domain_f1(f: Features, pred: np.ndarray, domain_pred: np.ndarray) -> float:
 
 
 def _stack(parts: list[Features]) -> Features:
-    return Features(*(np.vstack([getattr(p, k) for p in parts]) for k in
-                      ("core", "term", "title", "prob", "gold")))
+    return Features(*(np.vstack([getattr(p, k) for p in parts]) for k in KEYS))
 
 
 def main(
     folds: Annotated[int, typer.Option()] = 5,
     max_steps: Annotated[int | None, typer.Option()] = None,
     json_path: Annotated[Path | None, typer.Option("--json")] = None,
+    features: Annotated[
+        Path | None, typer.Option(help="save the held-out features here (.npz), or reuse them")
+    ] = None,
 ) -> None:
     calls = training_calls()
     started = time.perf_counter()
+    if features is not None and features.exists():
+        saved = np.load(features)
+        views = {v: Features(*(saved[f"{v}_{k}"] for k in KEYS)) for v in ("plain", "joined")}
+    else:
+        views = _cross_validate(calls, folds, max_steps, started)
+        if features is not None:
+            arrays = {f"{v}_{k}": getattr(f, k) for v, f in views.items() for k in KEYS}
+            np.savez(features, **arrays)
+    _choose(views, calls, folds, started, json_path)
+
+
+def _cross_validate(
+    calls: list[LabelledCall], folds: int, max_steps: int | None, started: float
+) -> dict[str, Features]:
     plain: list[Features] = []
     long: list[Features] = []
     for k in range(folds):
@@ -128,13 +160,21 @@ def main(
             plain.append(_features(Path(tmp), held))
             long.append(_features(Path(tmp), joined(held, seed=10 + k)[len(held):]))
         print(f"fold {k + 1}/{folds} done ({time.perf_counter() - started:.0f} s)", flush=True)
-    views = {"plain": _stack(plain), "joined": _stack(long)}
+    return {"plain": _stack(plain), "joined": _stack(long)}
 
+
+def _choose(
+    views: dict[str, Features],
+    calls: list[LabelledCall],
+    folds: int,
+    started: float,
+    json_path: Path | None,
+) -> None:
     best: tuple[float, dict[str, float]] | None = None
     keys = [k for k in GRID if k != "threshold"]
     for values in itertools.product(*(GRID[k] for k in keys)):
         s = dict(zip(keys, values, strict=True))
-        if s["rule_share"] == 1.0 and s != {**s, "title": 0.0}:
+        if s["rule_share"] == 1.0 and (s["title"] or s["veto"]):
             continue
         for threshold in GRID["threshold"]:
             counts = [_area_counts(f, _predict(f, s, threshold)) for f in views.values()]
@@ -162,7 +202,8 @@ def main(
             "areas_f": round(_f1(tp, fp, fn), 3),
             "domains_f": round(_domain_f1(f, pred, _predict(f, settings, domain_best)), 3),
             "rules_only_areas_f": round(_f1(*_area_counts(
-                f, _predict(f, {**settings, "rule_share": 1.0}, settings["threshold"]))), 3),
+                f, _predict(f, {**settings, "rule_share": 1.0, "veto": 0.0},
+                            settings["threshold"]))), 3),
         }
     report["seconds"] = round(time.perf_counter() - started)
     print(json.dumps(report, indent=2))

@@ -18,7 +18,7 @@ from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.pipeline.span_ruler import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
     HashEmbed,
@@ -367,10 +367,14 @@ class AreaCombiner:
     """Turns rule matches and classifier scores into areas and domains.
 
     An area needs at least one matched phrase (so every area has evidence); its score
-    blends the strength of the matches (1 - e^-(sum of pattern weights + a bonus when a
-    core phrase is in the title)) with the classifier's probability. The blend and the
-    thresholds are chosen by cross-validation on the training examples
-    (bench/tagging_cv.py).
+    blends the strength of the matches with the classifier's probability. The strength is
+    1 - e^-(weight of each distinct core phrase + a smaller weight for each repetition of
+    one + weight of each term + a bonus when a core phrase is in the title): a call that
+    names its area in several ways says more than one that repeats one phrase. A lone core
+    phrase (one distinct phrase, not in the title) is vetoed when the classifier gives the
+    code less than `lone_veto`: calls about something else mention a laser or a pilot line
+    in passing. The weights, blend and thresholds are chosen by cross-validation on the
+    training examples (bench/tagging_cv.py).
     """
 
     def __init__(
@@ -381,6 +385,8 @@ class AreaCombiner:
         threshold: float,
         domain_threshold: float,
         max_evidence: int,
+        repeat_weight: float | None = None,
+        lone_veto: float = 0.0,
     ) -> None:
         if set(weights) != set(STRENGTHS):
             raise ValueError(f"weights must give one weight for each of {STRENGTHS}")
@@ -390,11 +396,32 @@ class AreaCombiner:
         self.threshold = threshold
         self.domain_threshold = domain_threshold
         self.max_evidence = max_evidence
+        # A repeated core phrase weighs as much as a new one unless told otherwise (as
+        # pipelines trained before the distinction was made expect).
+        self.repeat_weight = weights["core"] if repeat_weight is None else repeat_weight
+        self.lone_veto = lone_veto
 
-    def _score(self, spans: list[Span], title_end: int, probability: float) -> float:
-        strength = sum(self.weights[span.id_] for span in spans)
-        if any(span.id_ == "core" and span.end_char <= title_end for span in spans):
-            strength += self.title_bonus
+    def _score(
+        self, doc: Doc, spans: list[RuleMatch], title_end: int, probability: float
+    ) -> float | None:
+        """The code's score, or None when a lone core phrase is vetoed."""
+        phrases: set[tuple[int, ...]] = set()
+        cores = 0
+        in_title = False
+        for span in spans:
+            if span.id_ == "core":
+                cores += 1
+                in_title = in_title or span.end_char <= title_end
+                phrases.add(tuple(doc[i].norm for i in range(span.start, span.end)))
+        distinct = len(phrases)
+        if distinct == 1 and not in_title and probability < self.lone_veto:
+            return None
+        strength = (
+            self.weights["core"] * distinct
+            + self.repeat_weight * (cores - distinct)
+            + self.weights["term"] * (len(spans) - cores)
+            + self.title_bonus * in_title
+        )
         rules = 1.0 - math.exp(-strength)
         return self.rule_share * rules + (1.0 - self.rule_share) * probability
 
@@ -406,8 +433,8 @@ class AreaCombiner:
             spans = by_label.get(area.code, [])
             if not spans:
                 continue
-            score = self._score(spans, title_end, doc.cats.get(area.code, 0.0))
-            if score >= self.threshold:
+            score = self._score(doc, spans, title_end, doc.cats.get(area.code, 0.0))
+            if score is not None and score >= self.threshold:
                 evidence = _evidence(doc, spans, self.max_evidence)
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
         implied = {domain_of(a.code) for a in areas}
@@ -416,8 +443,8 @@ class AreaCombiner:
             spans = by_label.get(domain.code, [])
             if not spans or domain.code in implied:
                 continue
-            score = self._score(spans, title_end, doc.cats.get(domain.code, 0.0))
-            if score >= self.domain_threshold:
+            score = self._score(doc, spans, title_end, doc.cats.get(domain.code, 0.0))
+            if score is not None and score >= self.domain_threshold:
                 evidence = _evidence(doc, spans, self.max_evidence)
                 whole.append(AreaTag(domain.code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
@@ -436,6 +463,8 @@ class AreaCombiner:
         "threshold": 0.5,
         "domain_threshold": 0.5,
         "max_evidence": 3,
+        "repeat_weight": None,
+        "lone_veto": 0.0,
     },
 )
 def make_area_combiner(
@@ -447,5 +476,16 @@ def make_area_combiner(
     threshold: float,
     domain_threshold: float,
     max_evidence: int,
+    repeat_weight: float | None,
+    lone_veto: float,
 ) -> AreaCombiner:
-    return AreaCombiner(weights, title_bonus, rule_share, threshold, domain_threshold, max_evidence)
+    return AreaCombiner(
+        weights,
+        title_bonus,
+        rule_share,
+        threshold,
+        domain_threshold,
+        max_evidence,
+        repeat_weight=repeat_weight,
+        lone_veto=lone_veto,
+    )
