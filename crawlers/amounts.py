@@ -1,4 +1,11 @@
-"""Money amounts as the sources write them: "350 000 000 zł", "2,1 mld zł", "EUR 24 000 000"."""
+"""Money amounts as the sources write them: "350 000 000 zł", "2,1 mld zł", "EUR 24 000 000".
+
+Forms seen on the sources (gov.pl competition search, PARP tiles, NCN announcements):
+"350 000 000 zł", "120 000 000,00 zł", "536 912,50 zł", "1.000.000 zł", "66,000 PLN",
+"1,5 mln zł", "300 mln zł", "784 tys. euro", "1 950 000 euro", "296 982 000 PLN (70% …)".
+A figure with no currency next to it ("100% kosztów", "2 projekty", a year) is not money,
+and prose such as "nie ma określonej alokacji" or "w trakcie ustalania" gives nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +14,48 @@ import re
 _MULTIPLIERS = {
     "tys": 1e3,
     "tysięcy": 1e3,
+    "tysiące": 1e3,
     "thousand": 1e3,
+    "k": 1e3,
     "mln": 1e6,
     "milionów": 1e6,
     "miliona": 1e6,
+    "miliony": 1e6,
     "million": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
     "mld": 1e9,
     "miliardów": 1e9,
     "miliarda": 1e9,
+    "miliardy": 1e9,
     "billion": 1e9,
+    "bn": 1e9,
 }
 _CURRENCIES = {
     "zł": "PLN",
     "zl": "PLN",
     "pln": "PLN",
     "złotych": "PLN",
+    "zlotych": "PLN",
+    "złote": "PLN",
     "eur": "EUR",
     "euro": "EUR",
     "€": "EUR",
 }
+_SEP = "[ \u00a0\u202f]"
+# Thousands grouped by spaces, dots or commas, or no grouping at all; a decimal part after.
+_NUMBER = (
+    rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?:[.,]\d+)?"
+    r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
 _AMOUNT = re.compile(
-    r"(?P<pre>€|eur\b|pln\b)?\s*"
-    r"(?P<number>\d[\d\s\u00a0.,]*\d|\d)"
-    r"\s*(?P<mult>tys\.?|tysięcy|thousand|mln|milion[a-zó]*|million|mld|miliard[a-zó]*|billion)?"
-    r"\s*(?P<post>zł|zl\b|pln\b|złotych|eur\b|euro\b|€)?",
+    r"(?P<pre>€|\beur\b|\bpln\b)?[\s\u00a0\u202f]*"
+    rf"(?<![\d.,])(?P<number>{_NUMBER})(?![\d])"
+    r"[\s\u00a0\u202f]*(?P<mult>tys\.?|tysięcy|tysiące|thousand|mln\.?|milion[a-zó]*|million[s]?"
+    r"|mld\.?|miliard[a-zó]*|billion|bn|[km]\b)?"
+    r"[\s\u00a0\u202f]*(?P<post>zł|zl\b|pln\b|złotych|zlotych|złote\b|eur\b|euro\b|€)?",
     re.IGNORECASE,
 )
 _ENGLISH_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -49,14 +74,16 @@ def parse_amount(text: str | None) -> tuple[float, str] | None:
         currency_word = (match["pre"] or match["post"] or "").lower()
         if not currency_word:
             continue
+        multiplier = (match["mult"] or "").lower().rstrip(".")
+        if multiplier in ("k", "m") and not match["pre"]:
+            # "5 m zł" is not written; a lone k/m is only read after "EUR"/"€".
+            multiplier = ""
         value = _number(match["number"])
         if value is None:
             continue
-        multiplier = match["mult"]
         if multiplier:
-            key = multiplier.lower().rstrip(".")
-            factor = _MULTIPLIERS.get(key) or next(
-                (f for word, f in _MULTIPLIERS.items() if key.startswith(word[:6])), 1.0
+            factor = _MULTIPLIERS.get(multiplier) or next(
+                (f for word, f in _MULTIPLIERS.items() if multiplier.startswith(word[:6])), 1.0
             )
             value *= factor
         return round(value, 2), _CURRENCIES[currency_word]
@@ -64,7 +91,7 @@ def parse_amount(text: str | None) -> tuple[float, str] | None:
 
 
 def _number(raw: str) -> float | None:
-    digits = re.sub(r"[\s\u00a0]", "", raw)
+    digits = re.sub(r"[\s\u00a0\u202f]", "", raw)
     if _ENGLISH_GROUPS.match(digits):
         digits = digits.replace(",", "")
     elif _DOTTED_GROUPS.match(digits):

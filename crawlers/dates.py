@@ -4,12 +4,21 @@
 (``2026-06-16T16:00:00+02:00``), a day (``2026-06-16``), a month (``2026-11``) or a quarter
 (``2027-Q1``). A text that names only a month or a quarter stays a month or a quarter: a day is
 never invented, and a day without a year ("31 lip") is not a date at all.
+
+Forms seen on the sources' pages (gov.pl, PARP, NCN, the European Funds portal and the
+scrapers that read them): "16 czerwca 2026 r.", "16.06.2026 r. godz. 16:00", "2026.12.01",
+"05.2024", "listopad 2026 r.", "styczeń/luty 2027 r.", "I kw. 2027", "III/IV kwartał 2026",
+"I półrocze 2027", "do godz. 16:00 dnia 16 czerwca 2026", Java's "Tue Jun 30 11:00:00 CEST 2026",
+and ranges "od 1.02.2026 do 30.04.2026". Where a text gives alternatives ("III/IV kwartał"),
+``normalise_date`` takes the first and ``normalise_date(text, end=True)`` the last: an opening
+is the start of the window, a deadline its end.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from callradar.deadlines import parse_deadline
@@ -22,18 +31,18 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 _MONTH_WORDS: dict[str, int] = {}
 for _number, _forms in enumerate(
     [
-        "styczeń stycznia styczniu sty january jan",
+        "styczeń styczen stycznia styczniu sty january jan",
         "luty lutego lutym lut february feb",
         "marzec marca marcu mar march",
-        "kwiecień kwietnia kwietniu kwi april apr",
+        "kwiecień kwiecien kwietnia kwietniu kwi april apr",
         "maj maja maju may",
         "czerwiec czerwca czerwcu cze june jun",
         "lipiec lipca lipcu lip july jul",
-        "sierpień sierpnia sierpniu sie august aug",
-        "wrzesień września wrześniu wrz september sep sept",
-        "październik października październiku paź paz october oct",
+        "sierpień sierpien sierpnia sierpniu sie august aug",
+        "wrzesień wrzesien września wrzesnia wrześniu wrz september sep sept",
+        "październik pazdziernik października pazdziernika październiku paź paz october oct",
         "listopad listopada listopadzie lis november nov",
-        "grudzień grudnia grudniu gru december dec",
+        "grudzień grudzien grudnia grudniu gru december dec",
     ],
     start=1,
 ):
@@ -42,37 +51,71 @@ for _number, _forms in enumerate(
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _WORD = r"[a-ząćęłńóśźż]+"
+_SPACE = re.compile(r"[\s\u00a0\u202f]+")
+_OWN_FORM = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$")
 _ISO = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([zZ]|[+-]\d{2}:?\d{2})?)?"
 )
-_TIME = re.compile(
-    r"^[\s,.r]*(?:do\s+)?(?:godz(?:iny|\.)?|o\s+godz\.?|at)?\s*(\d{1,2})[:.](\d{2})\b"
+# "2026.12.01", "2026/12/01"
+_YEAR_FIRST = re.compile(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b")
+# Java's Date.toString, as some pages print it: "Tue Jun 30 11:00:00 CEST 2026"
+_JAVA = re.compile(
+    r"\b[A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2})(?::\d{2})?\s+[A-Z]{2,5}\s+(\d{4})\b"
 )
-_ENGLISH_TIME = re.compile(r"^[\s,.]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
-_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_TIME = re.compile(
+    r"^[\s,.(]*(?:r\.?|roku)?[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|at)?"
+    r"\s*(\d{1,2})[:.](\d{2})\b"
+)
+_ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
+# A time written before its day: "do godz. 16:00 dnia 16 czerwca 2026"
+_TIME_BEFORE = re.compile(
+    r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
+)
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_WORD})\.?,?\s+(\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_WORD})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
+_QUARTER_WORD = r"(?:kw\.?|kwartał[a-z]*|kwartal[a-z]*|quarter)"
+_ROMAN_OR_DIGIT = r"(?:iv|iii|ii|i|[1-4])"
 _QUARTER = re.compile(
-    r"\b(?:(iv|iii|ii|i|[1-4])\s*(?:kw\.?|kwartał[a-z]*|quarter)|q([1-4]))\s*(?:of\s+)?(\d{4})\b",
+    rf"\b({_ROMAN_OR_DIGIT}(?:\s*[/–-]\s*{_ROMAN_OR_DIGIT})*)\s*{_QUARTER_WORD}\s*(?:of\s+)?(\d{{4}})\b"
+    r"|\bq([1-4])(?:\s*[/–-]\s*q?([1-4]))?\s*(\d{4})\b",
     re.I,
 )
-_MONTH_YEAR = re.compile(rf"\b({_WORD})\s+(\d{{4}})\b", re.I)
-_DOTTED_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{4})\b")
+_HALF = re.compile(
+    r"\b(i|ii|1|2)\s*(?:półrocz[a-z]*|polrocz[a-z]*|połow[a-z]*|polow[a-z]*)\s*(\d{4})\b", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b({_WORD}(?:\s*/\s*{_WORD})*)\s+(\d{{4}})\b", re.I)
+_DOTTED_MONTH = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{4})\b")
 
 
-def normalise_date(text: str | None) -> str | None:
+def normalise_date(text: str | None, *, end: bool = False) -> str | None:
     """The ISO value of the first date in ``text``, as precise as the text, or None.
+
+    With ``end``, alternatives written with a slash ("III/IV kw. 2026", "styczeń/luty 2027")
+    give the last of them instead of the first. ISO values of every precision pass through.
 
     >>> normalise_date("do 16 czerwca 2026 r. do godz. 16:00")
     '2026-06-16T16:00:00+02:00'
     >>> normalise_date("I kw. 2027")
     '2027-Q1'
+    >>> normalise_date("III/IV kwartał 2026", end=True)
+    '2026-Q4'
     """
     if not text:
         return None
-    text = " ".join(text.split())
-    for finder in (_iso, _dotted, _day_month_year, _quarter, _month_year):
+    return _normalise(_SPACE.sub(" ", text).strip(), end)
+
+
+@lru_cache(maxsize=8192)
+def _normalise(text: str, end: bool) -> str | None:
+    if _OWN_FORM.match(text):
+        return text
+    for finder in (_iso, _java, _year_first, _dotted, _day_month_year):
         value = finder(text)
+        if value is not None:
+            return value
+    for finder in (_quarter, _half, _month_year):
+        value = finder(text, end)
         if value is not None:
             return value
     return None
@@ -87,57 +130,102 @@ def _iso(text: str) -> str | None:
         return _valid(day)
     if zone is None:
         # A moment with no zone is Warsaw time in every source that writes one (gov.pl).
-        moment = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=WARSAW)
+        try:
+            moment = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=WARSAW)
+        except ValueError:
+            return None
         return moment.isoformat()
     return _valid(f"{day}T{clock}{zone}")
+
+
+def _java(text: str) -> str | None:
+    match = _JAVA.search(text)
+    if not match:
+        return None
+    month = _MONTH_WORDS.get(match[1].lower())
+    if not month:
+        return None
+    try:
+        on = date(int(match[5]), month, int(match[2]))
+        clock = time(int(match[3]), int(match[4]))
+    except ValueError:
+        return None
+    return datetime.combine(on, clock, tzinfo=WARSAW).isoformat()
+
+
+def _year_first(text: str) -> str | None:
+    match = _YEAR_FIRST.search(text)
+    if not match:
+        return None
+    return _with_time(text, match, int(match[1]), int(match[2]), int(match[3]))
 
 
 def _dotted(text: str) -> str | None:
     match = _DOTTED.search(text)
     if not match:
         return None
-    return _with_time(text[match.end() :], int(match[3]), int(match[2]), int(match[1]))
+    return _with_time(text, match, int(match[3]), int(match[2]), int(match[1]))
 
 
 def _day_month_year(text: str) -> str | None:
     for match in _DAY_MONTH_YEAR.finditer(text):
         month = _MONTH_WORDS.get(match[2].lower())
         if month:
-            return _with_time(text[match.end() :], int(match[3]), month, int(match[1]))
+            return _with_time(text, match, int(match[3]), month, int(match[1]))
     for match in _MONTH_DAY_YEAR.finditer(text):
         month = _MONTH_WORDS.get(match[1].lower())
         if month:
-            return _with_time(text[match.end() :], int(match[3]), month, int(match[2]))
+            return _with_time(text, match, int(match[3]), month, int(match[2]))
     return None
 
 
-def _quarter(text: str) -> str | None:
+def _quarter(text: str, end: bool) -> str | None:
     match = _QUARTER.search(text)
     if not match:
         return None
-    numeral = (match[1] or match[2]).lower()
+    if match[1]:
+        numerals = re.split(r"\s*[/–-]\s*", match[1].lower())
+        year = match[2]
+    else:
+        numerals = [n for n in (match[3], match[4]) if n]
+        year = match[5]
+    numeral = numerals[-1] if end else numerals[0]
     quarter = _ROMAN.get(numeral) or int(numeral)
-    return f"{match[3]}-Q{quarter}"
+    return f"{year}-Q{quarter}"
 
 
-def _month_year(text: str) -> str | None:
+def _half(text: str, end: bool) -> str | None:
+    """ "I półrocze 2027": the half's first quarter, or its last with ``end``."""
+    match = _HALF.search(text)
+    if not match:
+        return None
+    first = 1 if match[1].lower() in ("i", "1") else 3
+    return f"{match[2]}-Q{first + 1 if end else first}"
+
+
+def _month_year(text: str, end: bool) -> str | None:
     for match in _MONTH_YEAR.finditer(text):
-        month = _MONTH_WORDS.get(match[1].lower())
-        if month:
+        words = [w.strip().lower() for w in match[1].split("/")]
+        months = [_MONTH_WORDS.get(w) for w in words]
+        if all(months):
+            month = months[-1] if end else months[0]
             return f"{match[2]}-{month:02d}"
+        # "… trwa do listopada 2026": only the word next to the year is the month.
+        if _MONTH_WORDS.get(words[-1]) and len(words) == 1:
+            return f"{match[2]}-{_MONTH_WORDS[words[-1]]:02d}"
     match = _DOTTED_MONTH.search(text)
     if match and 1 <= int(match[1]) <= 12:
         return f"{match[2]}-{int(match[1]):02d}"
     return None
 
 
-def _with_time(rest: str, year: int, month: int, day: int) -> str | None:
-    """The day, made a Warsaw moment when an hour follows it ("…r., godz. 16:00")."""
+def _with_time(text: str, match: re.Match[str], year: int, month: int, day: int) -> str | None:
+    """The day, made a Warsaw moment when an hour goes with it ("…r., godz. 16:00")."""
     try:
         on = date(year, month, day)
     except ValueError:
         return None
-    clock = _clock(rest)
+    clock = _clock(text[match.end() :]) or _clock_before(text[: match.start()])
     if clock is None:
         return on.isoformat()
     return datetime.combine(on, clock, tzinfo=WARSAW).isoformat()
@@ -151,6 +239,15 @@ def _clock(rest: str) -> time | None:
         minute = int(match[2] or 0)
     else:
         return None
+    return _time(hour, minute)
+
+
+def _clock_before(before: str) -> time | None:
+    match = _TIME_BEFORE.search(before[-40:])
+    return _time(int(match[1]), int(match[2])) if match else None
+
+
+def _time(hour: int, minute: int) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
@@ -174,17 +271,58 @@ def period_start(value: str) -> date:
     return deadline.latest
 
 
-_UNTIL = re.compile(r"\b(?:do|to|until)\s+(?=\d)", re.I)
+_UNTIL = re.compile(r"(?:\b(?:do|to|until)\s+|[–—-]\s*)(?=\d|[ivx]+\s*(?:kw|kwarta))", re.I)
+_FROM = re.compile(r"\b(?:od|from)\s+(?=\d)", re.I)
 
 
 def deadline_in(text: str | None) -> str | None:
-    """The deadline a sentence states: the date after "do"/"to" ("od 16.03 do 16.06.2026"),
-    or its only date."""
+    """The deadline a sentence states: the date after "do"/"to"/a dash ("od 16.03 do 16.06.2026",
+    "1.02.2026 – 30.04.2026"), or its only date (the last of alternatives: "III/IV kw. 2026")."""
     if not text:
         return None
-    text = " ".join(text.split())
+    text = _SPACE.sub(" ", text)
     for match in reversed(list(_UNTIL.finditer(text))):
-        value = normalise_date(text[match.end() :])
+        value = normalise_date(text[match.end() :], end=True)
         if value is not None:
             return value
-    return normalise_date(text)
+    return normalise_date(text, end=True)
+
+
+def period_in(text: str | None) -> tuple[str | None, str | None]:
+    """(opening, deadline) of a sentence stating a window: "od 1.02.2026 do 30.04.2026",
+    "16 marca – 16 czerwca 2026 r.", "trwa od 16.03.2026". A lone date is the deadline.
+
+    An opening written without its year ("od 16 marca do 16 czerwca 2026") takes the
+    deadline's year only when that keeps it before the deadline.
+    """
+    if not text:
+        return None, None
+    text = _SPACE.sub(" ", text)
+    until = list(_UNTIL.finditer(text))
+    start_match = _FROM.search(text)
+    if not until:
+        if start_match:
+            return normalise_date(text[start_match.end() :]), None
+        return None, deadline_in(text)
+    cut = until[-1]
+    deadline = deadline_in(text)
+    head = text[start_match.end() if start_match else 0 : cut.start()]
+    opening = normalise_date(head)
+    if opening is None and deadline is not None:
+        opening = _borrow_year(head, deadline)
+    return opening, deadline
+
+
+def _borrow_year(head: str, deadline: str) -> str | None:
+    match = re.search(rf"\b(\d{{1,2}})(?:\s+({_WORD})|\.(\d{{1,2}})\.?)\s*$", head.strip(), re.I)
+    if not match:
+        return None
+    month = _MONTH_WORDS.get((match[2] or "").lower()) or (int(match[3]) if match[3] else None)
+    if not month:
+        return None
+    year = int(deadline[:4])
+    try:
+        opening = date(year, month, int(match[1]))
+    except ValueError:
+        return None
+    return opening.isoformat() if opening <= period_start(deadline) or "Q" in deadline else None

@@ -1,30 +1,39 @@
 """funduszeeuropejskie.gov.pl: calls (nabory) of FENG and the other programmes.
 
 Only what the server renders is read: the listing of calls ``/nabory-wnioskow/`` (paged with
-``rel="next"``) and each call's page ``/nabory/<slug>/``. The search (``/wyszukiwarka/…``)
-keeps its filters in the URL fragment and builds its results with JavaScript, so it cannot
-be read without a browser; nor can anything the portal loads only by script.
+``rel="next"`` or a "następna" link) and each call's page ``/nabory/<slug>/``. The search
+(``/wyszukiwarka/…``) keeps its filters in the URL fragment and builds its results with
+JavaScript, so it cannot be read without a browser; nor can anything the portal loads only by
+script. No real page of the portal was available when this was written (SOURCES.md 2.4), so
+a call's details are found by their labels' words in whatever markup holds them (a ``<dl>``,
+a table, "Label: value" lines), and a page holding neither a title nor any of them is
+reported as a changed layout.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from callradar.calls import Status
-from crawlers.dates import deadline_in, normalise_date
+from crawlers.dates import deadline_in, normalise_date, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged
+from crawlers.spiders.polish import (
+    clean,
+    field,
+    fold,
+    labelled_fields,
+    programme_code,
+    status_word,
+)
 
 LISTING_URL = "https://www.funduszeeuropejskie.gov.pl/nabory-wnioskow/"
-PROGRAMME_CODES = {
-    "Fundusze Europejskie dla Nowoczesnej Gospodarki": "FENG",
-    "Fundusze Europejskie dla Rozwoju Społecznego": "FERS",
-    "Fundusze Europejskie dla Polski Wschodniej": "FEPW",
-    "Fundusze Europejskie na Infrastrukturę, Klimat, Środowisko": "FENIKS",
-}
+HOSTS = ("www.funduszeeuropejskie.gov.pl", "funduszeeuropejskie.gov.pl")
+_CALL_PATH = re.compile(r"^/nabory/[^/]+/?$")
+_NEXT_WORDS = ("nastepna", "nastepne", "dalej", "next", "›", "»")
 
 
 class FePortalSpider(CallSpider):
@@ -35,64 +44,71 @@ class FePortalSpider(CallSpider):
     start_urls = [LISTING_URL]
 
     def parse(self, response: Response, page: int = 1) -> Iterator[Request]:
-        links = response.css("a[href*='/nabory/']::attr(href)").getall()
-        calls = [h for h in dict.fromkeys(links) if h.rstrip("/").count("/") >= 2]
+        calls: list[str] = []
+        for href in response.css("a[href*='/nabory/']::attr(href)").getall():
+            url = response.urljoin(href).split("#", 1)[0]
+            parts = urlsplit(url)
+            if parts.hostname in HOSTS and _CALL_PATH.match(parts.path) and url not in calls:
+                calls.append(url)
         if not calls:
             raise LayoutChanged(f"listing page {page} links to no call (/nabory/<slug>/)")
-        for href in calls:
-            yield self.request(response.urljoin(href), self.parse_call)
-        next_page = response.css("a[rel='next']::attr(href)").get()
+        for url in calls:
+            yield self.request(url, self.parse_call)
+        next_page = next_page_of(response)
         if next_page and (self.args.max_pages is None or page < self.args.max_pages):
-            yield self.request(
-                response.urljoin(next_page), self.parse, cb_kwargs={"page": page + 1}
-            )
+            yield self.request(next_page, self.parse, cb_kwargs={"page": page + 1})
 
     def parse_call(self, response: Response) -> Iterator[RawCall]:
-        title = " ".join(response.css("h1 ::text").getall()).strip()
-        fields = _fields(response)
+        title = clean(" ".join(response.css("h1 ::text").getall()))
+        region = response.css("article") or response.css("main") or response.css("body")
+        fields = labelled_fields(region)
         if not title or not fields:
             raise LayoutChanged("call page without <h1> or a list of its details")
-        number = fields.get("numer naboru") or ""
-        found = CALL_NUMBER.search(number) or CALL_NUMBER.search(title)
-        programme = fields.get("program") or ""
-        period = fields.get("termin składania wniosków") or fields.get("nabór wniosków") or ""
-        start, until, _ = period.partition(" do ")
-        description = response.css(".call-description, .nabor-opis, article .text").get()
+        number = field(fields, "numer naboru", "nr naboru", "numer konkursu", "identyfikator")
+        found = CALL_NUMBER.search(number or "") or CALL_NUMBER.search(title)
+        programme = field(fields, "program", avoid=("priorytet", "dzialanie"))
+        start_text = field(fields, "data rozpoczecia", "rozpoczecie naboru", "poczatek naboru")
+        end_text = field(
+            fields, "data zakonczenia", "zakonczenie naboru", "koniec naboru", "nabor trwa do"
+        )
+        window = field(
+            fields, "termin skladania", "termin naboru", "nabor wnioskow", "okres naboru"
+        )
+        opening, deadline = period_in(window) if window else (None, None)
+        if start_text:
+            opening = normalise_date(start_text) or opening
+        if end_text:
+            deadline = deadline_in(end_text) or deadline
+        description = response.css(
+            ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
+        ).get()
         yield RawCall(
-            id=response.url.rstrip("/").rsplit("/", 1)[-1],
+            id=urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1],
             title=title,
             url=response.url,
             description=description or "",
-            programme=PROGRAMME_CODES.get(programme, programme or None),
+            programme=programme_code(programme) or programme_code(number or title) or programme,
             call_identifier=found[0] if found else (number or None),
             link_key=found[0] if found else None,
-            deadlines=[d for d in [deadline_in(period) if until else None] if d],
-            opening=normalise_date(start) if start else None,
-            budget=fields.get("budżet naboru") or fields.get("kwota przeznaczona na nabór"),
-            status=_status(fields.get("status naboru")),
-            extra={"institution": fields.get("instytucja"), "applicants": fields.get("dla kogo")},
+            deadlines=[deadline] if deadline else ([end_text] if end_text else []),
+            opening=opening,
+            budget=field(fields, "budzet", "kwota przeznaczona", "alokacja", avoid=("maksymaln",)),
+            status=status_word(field(fields, "status")),
+            extra={
+                "institution": field(fields, "instytucja"),
+                "applicants": field(fields, "dla kogo", "kto moze", "wnioskodawc"),
+                "programme_name": programme,
+            },
         )
 
 
-def _fields(response: Response) -> dict[str, Any]:
-    """The call's details, written as a <dl> of <dt>label</dt><dd>value</dd>."""
-    fields: dict[str, Any] = {}
-    for dt in response.css("dl dt"):
-        label = " ".join(dt.css("::text").getall()).strip().rstrip(":").lower()
-        value = " ".join(" ".join(dt.xpath("following-sibling::dd[1]//text()").getall()).split())
-        if label:
-            fields[label] = value
-    return fields
-
-
-def _status(text: str | None) -> Status | None:
-    if not text:
-        return None
-    text = text.lower()
-    if "zaplanowany" in text or "planowany" in text:
-        return "forthcoming"
-    if "trwa" in text or "otwarty" in text:
-        return "open"
-    if "zakończony" in text or "zamknięty" in text:
-        return "closed"
+def next_page_of(response: Response) -> str | None:
+    """The listing's next page: ``rel="next"``, or a pager link saying "następna"."""
+    href = response.css("a[rel='next']::attr(href), link[rel='next']::attr(href)").get()
+    if href:
+        return response.urljoin(href)
+    for anchor in response.css(".pagination a, nav a, .pager a"):
+        words = fold(" ".join(anchor.css("::text").getall()) + " " + anchor.attrib.get("title", ""))
+        if any(w in words for w in _NEXT_WORDS) and anchor.attrib.get("href"):
+            return response.urljoin(anchor.attrib["href"])
     return None

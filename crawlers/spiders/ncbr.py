@@ -2,11 +2,20 @@
 
 The API pages unstably (rows repeat across pages whatever the sort), so rows are merged by
 their ``path`` and the distinct count is checked against ``totalElements``; when short, the
-listing is read once more at another page size.
+listing is read once more at another page size. Its arrays (``typesOfApplicant``,
+``thematicAreas``, ``dates`` …) come as JSON text inside strings (dgate ``sources/ncbr.py``,
+id 70403366002); dates are Warsaw time with no zone.
+
+The schedule page (``harmonogram-konkursow-<year>``) keeps its calls in ``<article>``:
+``<h3>`` programme headings, each call a ``<details><summary>title</summary><ul><li>Label:
+value</li>…`` (RadarGrantow's parser, id 71629362257). Labels vary ("Zakończenie naboru",
+"Termin zakończenia naboru wniosków"), so they are matched by their words, in lists, tables
+or paragraphs alike; values are dates in words, quarters or months, "w trakcie ustalania".
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -14,8 +23,17 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from callradar.calls import Status
+from crawlers.dates import deadline_in, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
+from crawlers.spiders.polish import (
+    clean,
+    field,
+    fold,
+    labelled_fields,
+    programme_code,
+    status_word,
+)
 
 API_URL = (
     "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page={page}&size={size}"
@@ -23,6 +41,8 @@ API_URL = (
 SITE = "https://www.gov.pl"
 SCHEDULE_URL = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-{year}"
 PAGE_SIZES = (50, 100)
+# A listing of ~400 competitions; a walk this long is a loop, not a listing.
+MAX_PAGES = 100
 STATUSES: dict[str, Status] = {
     "ANNOUNCED": "forthcoming",
     "APPLICATIONS_IN_PROGRESS": "open",
@@ -59,19 +79,24 @@ class NcbrSpider(CallSpider):
         except ValueError as exc:
             yield from self.fall_back(f"{response.url}: not JSON ({exc})")
             return
-        if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+        content, total, last = _page_of(data)
+        if content is None:
             yield from self.fall_back(f"{response.url}: no 'content' list in the answer")
             return
-        for record in data["content"]:
+        for record in content:
             if isinstance(record, dict) and record.get("path"):
-                self.records.setdefault(record["path"], record)
+                self.records.setdefault(str(record["path"]), record)
         pages_read = page + 1
-        if not data.get("last", not data["content"]) and (
-            self.args.max_pages is None or pages_read < self.args.max_pages
+        if last is None:
+            last = not content or (total is not None and pages_read * size >= total)
+        if (
+            not last
+            and pages_read < MAX_PAGES
+            and (self.args.max_pages is None or pages_read < self.args.max_pages)
         ):
             yield self.api_request(page + 1, size)
             return
-        total = int(data.get("totalElements") or 0)
+        total = total or 0
         if len(self.records) < total and size == PAGE_SIZES[0] and self.args.max_pages is None:
             # Unstable paging hid some rows; another page size shows them in other places.
             yield self.api_request(0, PAGE_SIZES[1])
@@ -92,75 +117,165 @@ class NcbrSpider(CallSpider):
         yield self.request(SCHEDULE_URL.format(year=self.today().year), self.parse_schedule)
 
     def parse_schedule(self, response: Response) -> Iterator[RawCall]:
-        entries = response.css("article details")
+        region = response.css("article") or response.css("main") or response.css("body")
+        entries = region.css("details")
         if not entries:
             raise LayoutChanged("schedule page has no <details> entries in <article>")
+        seen: dict[str, int] = {}
         for entry in entries:
-            title = " ".join(entry.css("summary ::text").getall()).strip()
+            title = clean(" ".join(entry.css("summary ::text").getall()))
             if not title:
                 continue
-            fields = _labelled(entry.css("li"))
-            heading = entry.xpath("preceding::h3[1]//text()").getall()
+            fields = labelled_fields(entry.xpath("./*[not(self::summary)]"))
+            heading = entry.xpath(
+                "preceding::*[self::h2 or self::h3 or self::h4][1]//text()"
+            ).getall()
+            programme = clean(" ".join(heading)) or None
             number = CALL_NUMBER.search(title)
+            opening, deadline = _schedule_dates(fields)
+            link = next(
+                (
+                    response.urljoin(h)
+                    for h in entry.css("a::attr(href)").getall()
+                    if "/web/ncbr/" in response.urljoin(h)
+                ),
+                None,
+            )
+            key = f"harmonogram-{slug(title)}"
+            seen[key] = seen.get(key, 0) + 1
             yield RawCall(
-                id=f"harmonogram-{slug(title)}",
+                id=key if seen[key] == 1 else f"{key}-{seen[key]}",
                 title=title,
-                url=response.url,
-                programme=" ".join(heading).strip() or None,
+                url=link or response.url,
+                programme=programme,
                 call_identifier=number[0] if number else None,
                 link_key=number[0] if number else None,
-                deadlines=[fields["zakończenie naboru wniosków"]]
-                if "zakończenie naboru wniosków" in fields
-                else [],
-                opening=fields.get("rozpoczęcie naboru wniosków"),
-                budget=fields.get("alokacja"),
-                extra={"announcement": fields.get("ogłoszenie konkursu"), "from": "schedule"},
+                status=status_word(field(fields, "status")),
+                deadlines=[deadline] if deadline else [],
+                opening=opening,
+                budget=field(fields, "alokacja", "budzet", "kwota"),
+                extra={
+                    "announcement": field(fields, "ogloszenie", "publikacja"),
+                    "programme_code": programme_code(f"{title} {programme or ''}"),
+                    "from": "schedule",
+                },
             )
+
+
+def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """(opening, deadline) texts of a schedule entry: labelled apart or as one window."""
+    start = field(fields, "rozpoczecie", "otwarcie naboru", "start naboru", "poczatek naboru")
+    end = field(fields, "zakonczenie", "zamkniecie naboru", "koniec naboru", "termin skladania")
+    window = field(fields, "termin naboru", "nabor wnioskow", "okres naboru")
+    if window and not (start and end):
+        window_start, window_end = period_in(window)
+        start = start or window_start
+        end = end or window_end
+    return start, (deadline_in(end) or end) if end else None
 
 
 def competition_item(record: dict[str, Any]) -> RawCall:
     """The call item of one competition of the API."""
-    name = " ".join(str(record.get("name") or "").split())
+    name = clean(str(record.get("name") or ""))
     number = CALL_NUMBER.search(name)
     title = name
     if number and name.startswith(number[0]):
-        title = name[len(number[0]) :].lstrip(" -–") or name
-    programme = number[0].split(".")[0] if number else None
+        title = name[len(number[0]) :].lstrip(" -–—:") or name
+    dates = _dates(record.get("dates"))
+    end = record.get("applicationsEndDate") or _dated(
+        dates, "zakonczenie", "zamkniecie", "koniec", "termin skladania"
+    )
+    start = record.get("applicationsStartDate") or _dated(
+        dates, "rozpoczecie", "otwarcie", "start naboru", "poczatek"
+    )
+    raw_status = str(record.get("status") or "")
     return RawCall(
         id=str(record["path"]).rstrip("/").rsplit("/", 1)[-1],
         title=title,
         url=SITE + str(record["path"]),
         description=str(record.get("description") or ""),
-        programme=programme or _first_of(record.get("programmeTypes")) or "NCBR",
+        programme=(number[0].split(".")[0] if number else None)
+        or _first_of(_list(record.get("programmeTypes")))
+        or "NCBR",
         call_identifier=number[0] if number else None,
         link_key=number[0] if number else None,
-        status=STATUSES.get(str(record.get("status"))),
-        deadlines=[record["applicationsEndDate"]] if record.get("applicationsEndDate") else [],
-        opening=record.get("applicationsStartDate"),
+        status=STATUSES.get(raw_status) or status_word(raw_status.replace("_", " ")),
+        deadlines=[str(end)] if end else [],
+        opening=str(start) if start else None,
         budget=record.get("budget"),
         extra={
             "ncbr_status": record.get("status"),
-            "thematic_areas": record.get("thematicAreas") or [],
-            "types_of_applicant": record.get("typesOfApplicant") or [],
-            "sources_of_funding": record.get("sourcesOfFunding") or [],
+            "thematic_areas": _list(record.get("thematicAreas")),
+            "types_of_applicant": _list(record.get("typesOfApplicant")),
+            "sources_of_funding": _list(record.get("sourcesOfFunding")),
+            "programme_types": _list(record.get("programmeTypes")),
             "announcement_date": record.get("announcementDate"),
             "results_date": record.get("resultsDate"),
+            "dates": dates,
         },
     )
+
+
+def _page_of(data: Any) -> tuple[list[Any] | None, int | None, bool | None]:
+    """(rows, total, last) of a Spring page, whichever of its shapes the API answers in."""
+    if isinstance(data, list):
+        return data, len(data), True
+    if not isinstance(data, dict):
+        return None, None, None
+    content = data.get("content")
+    if content is None and isinstance(data.get("_embedded"), dict):
+        content = next((v for v in data["_embedded"].values() if isinstance(v, list)), None)
+    if not isinstance(content, list):
+        return None, None, None
+    page = data.get("page") if isinstance(data.get("page"), dict) else {}
+    total = data.get("totalElements", page.get("totalElements"))
+    last = data.get("last")
+    if last is None and page.get("totalPages") is not None and page.get("number") is not None:
+        last = int(page["number"]) + 1 >= int(page["totalPages"])
+    try:
+        total = int(total) if total is not None else None
+    except (TypeError, ValueError):
+        total = None
+    return content, total, bool(last) if last is not None else None
+
+
+def _list(value: Any) -> list[str]:
+    """The API gives its arrays as JSON text inside a string ("[\"sme\", \"micro\"]")."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return [str(value)]
+    return [str(v) for v in parsed] if isinstance(parsed, list) else [str(parsed)]
+
+
+def _dates(value: Any) -> list[dict[str, Any]]:
+    """The ``dates`` field: [{"name": "Ogłoszenie konkursu", "value": "2026-07-01T00:00:00"}]."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return [
+        {"name": str(d.get("name") or ""), "value": d.get("value")}
+        for d in value
+        if isinstance(d, dict)
+    ]
+
+
+def _dated(dates: list[dict[str, Any]], *words: str) -> str | None:
+    for entry in dates:
+        if entry["value"] and any(w in fold(entry["name"]) for w in words):
+            return str(entry["value"])
+    return None
 
 
 def _first_of(values: Any) -> str | None:
     if isinstance(values, list) and values:
         return str(values[0])
     return None
-
-
-def _labelled(items: Any) -> dict[str, str]:
-    """'Alokacja: 100 mln zł' list items as {'alokacja': '100 mln zł'}."""
-    fields: dict[str, str] = {}
-    for item in items:
-        text = " ".join(" ".join(item.css("::text").getall()).split())
-        label, sep, value = text.partition(":")
-        if sep:
-            fields[label.strip().lower()] = value.strip()
-    return fields

@@ -1,26 +1,59 @@
-"""NCN (Narodowe Centrum Nauki): the open calls listed beside its schedule, and their pages.
+"""NCN (Narodowe Centrum Nauki): the open calls listed beside every page, and their pages.
+
+The block of open calls is found by its heading's words ("Otwarte konkursy", "Aktualnie
+otwarte konkursy", "Open calls"), not only by an id: NCN's real Drupal 7 page names it
+``block-block-16`` with an ``<h2>Aktualnie otwarte konkursy</h2>`` (tests/fixtures/real/),
+a later theme an ``id="otwarte-konkursy"``. It may link an open call to a news page rather
+than to ``/ogloszenia/konkursy/<slug>``; every link of the block on NCN's own site is read.
 
 The listing's dates ("31 lip") carry no year, so deadlines are read from each call page
-("… trwa do 16 czerwca 2026 r. do godz. 16:00").
+("Nabór wniosków potrwa do 16 września 2025 r. do godziny 14:00", "Termin składania
+wniosków upływa 16 grudnia 2019 r.", "Zakończenie naboru wniosków: 15.06.2016 r.").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlsplit
 
+from parsel import Selector, SelectorList
 from scrapy.http import Request, Response
 
-from crawlers.dates import deadline_in, normalise_date
+from callradar.deadlines import parse_deadline
+from crawlers.dates import deadline_in, normalise_date, period_in
 from crawlers.items import RawCall
-from crawlers.spiders.base import CallSpider, LayoutChanged
+from crawlers.spiders.base import CallSpider, LayoutChanged, slug
+from crawlers.spiders.polish import clean, field, fold, labelled_fields, lines_of, text_of
 
 LISTING_URL = "https://ncn.gov.pl/finansowanie-nauki/konkursy/harmonogram"
-# One line of the body (a paragraph) that states when applications close.
-_DEADLINE_LINE = re.compile(
-    r"[^\n]*(?:nabór wniosków|składania wniosków|należy złożyć|trwa do)[^\n]*\d{4}[^\n]*", re.I
+HOSTS = ("ncn.gov.pl", "www.ncn.gov.pl")
+# Headings of the block of open calls, folded.
+_OPEN_HEADINGS = ("otwarte konkursy", "open calls", "ongoing calls")
+_HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+# Phrases that introduce the closing of applications.
+_DEADLINE_WORDS = re.compile(
+    r"nab[oó]r wniosk[oó]w|sk[lł]adani[ae] wniosk[oó]w|nale[zż]y z[lł]o[zż]y[cć]"
+    r"|trwa do|potrwa|up[lł]ywa|zako[nń]czenie naboru|zamkni[eę]cie naboru|deadline"
+    r"|call (?:for proposals )?closes|submission",
+    re.I,
 )
-_BUDGET = re.compile(r"budżet konkursu[^.\n]*", re.I)
+_BUDGET_WORDS = re.compile(
+    r"bud[zż]et konkursu|[lł][aą]czny bud[zż]et|do podzia[lł]u|do zdobycia|pula|call budget", re.I
+)
+# The end of a sentence: ". " before a capital letter ("…2019 r. Ogłoszenie wyników").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+_BODY = (
+    ".field--name-body",
+    ".field-name-body",
+    "article .content",
+    "article",
+    "#main-content",
+    "main",
+    ".tresc",
+)
+_TITLE_SUFFIX = re.compile(r"\s*[|–-]\s*(?:Narodowe Centrum Nauki|National Science Centre).*$")
 
 
 class NcnSpider(CallSpider):
@@ -31,40 +64,142 @@ class NcnSpider(CallSpider):
     start_urls = [LISTING_URL]
 
     def parse(self, response: Response) -> Iterator[Request]:
-        block = response.css("#otwarte-konkursy")
-        if not block:
-            raise LayoutChanged("no #otwarte-konkursy block on the schedule page")
-        links = block.css("a[href*='/ogloszenia/konkursy/']::attr(href)").getall()
+        block = open_calls_block(response)
+        if block is None:
+            raise LayoutChanged("no block of open calls ('Otwarte konkursy') on the page")
+        links: dict[str, str] = {}
+        for anchor in block.xpath(".//a[@href]"):
+            url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
+            label = clean(" ".join(anchor.xpath(".//text()").getall()))
+            if urlsplit(url).hostname not in HOSTS:
+                self.note(f"open call {label or url!r} is on another site ({url}); not read")
+                continue
+            links.setdefault(url, label)
         if not links and not self.may_be_empty:
-            raise LayoutChanged("the #otwarte-konkursy block links to no call")
-        for href in dict.fromkeys(links):
-            yield self.request(response.urljoin(href), self.parse_call)
+            raise LayoutChanged("the block of open calls links to no call")
+        for url, label in links.items():
+            yield self.request(url, self.parse_call, cb_kwargs={"listed_as": label})
 
-    def parse_call(self, response: Response) -> Iterator[RawCall]:
-        title = " ".join(response.css("h1 ::text").getall()).strip()
-        body = response.css(".field--name-body") or response.css("article")
-        if not title or not body:
-            raise LayoutChanged("call page without <h1> or body")
-        text = "\n".join(t.strip() for t in body[0].css("::text").getall() if t.strip())
-        deadlines = [
-            value
-            for sentence in _DEADLINE_LINE.findall(text)
-            if (value := deadline_in(sentence)) is not None
-        ]
-        budget = _BUDGET.search(text)
-        published = (
-            response.css("time::attr(datetime)").get()
-            or response.css(".field--name-created ::text").get()
-        )
+    def parse_call(self, response: Response, listed_as: str = "") -> Iterator[RawCall]:
+        body = next((found for css in _BODY if (found := response.css(css))), None)
+        title = page_title(response) or listed_as
+        if not title or body is None:
+            raise LayoutChanged("call page without a title or a body")
+        text = text_of(body)
+        fields = labelled_fields(body)
+        deadlines = deadlines_in(text, fields)
+        opening = published(response, body, text)
+        budget = budget_in(text)
         yield RawCall(
-            id=response.url.rstrip("/").rsplit("/", 1)[-1],
+            id=call_id(response.url),
             title=title,
             url=response.url,
             description=body[0].get(),
             programme="NCN",
             call_identifier=title,
+            status="open",
             # The last stated deadline is the call's (an earlier one may be a partner's).
-            deadlines=sorted(set(deadlines))[-1:],
-            opening=normalise_date(published),
-            budget=budget[0] if budget else None,
+            deadlines=sorted(set(deadlines), key=_sort_key)[-1:],
+            opening=opening,
+            budget=budget,
+            extra={"listed_as": listed_as} if listed_as and listed_as != title else {},
         )
+
+
+def open_calls_block(page: Response | Selector) -> Selector | None:
+    """The element holding the links of the open calls, by id or by its heading's words."""
+    by_id = page.css("#otwarte-konkursy, #open-calls")
+    if by_id:
+        return by_id[0]
+    for heading in page.xpath(f"//*[{_HEADINGS}]"):
+        words = fold(" ".join(heading.xpath(".//text()").getall()))
+        if not any(h in words for h in _OPEN_HEADINGS):
+            continue
+        # What follows the heading up to the next heading; when the heading sits alone in
+        # a title wrapper, what follows the wrapper.
+        node = heading
+        for _ in range(3):
+            parts = []
+            for sibling in node.xpath("following-sibling::*"):
+                if sibling.xpath(f"self::*[{_HEADINGS}]"):
+                    break
+                parts.append(sibling.get())
+            block = Selector(text="<div>" + "".join(parts) + "</div>")
+            if block.xpath("//a[@href]"):
+                return block
+            parent = node.xpath("..")
+            if not parent:
+                break
+            node = parent[0]
+    return None
+
+
+def page_title(response: Response) -> str:
+    for css in ("h1#page-title", "h1.page-title", "article h1", "main h1", "h1"):
+        title = clean(" ".join(response.css(f"{css} ::text").getall()))
+        if title:
+            return title
+    return _TITLE_SUFFIX.sub("", clean(response.css("title::text").get()))
+
+
+def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
+    """Every closing date the page states, from labelled fields and from sentences."""
+    found: list[str] = []
+    labelled = field(
+        fields,
+        "zakonczenie naboru",
+        "termin skladania",
+        "termin naboru",
+        "nabor wnioskow",
+        "deadline",
+        avoid=("wewnetrzny", "wynik", "rozstrzygniecie"),
+    )
+    if labelled and (value := deadline_in(labelled)):
+        found.append(value)
+    for line in text.split("\n"):
+        for match in _DEADLINE_WORDS.finditer(line):
+            sentence = _SENTENCE_END.split(line[match.start() :], maxsplit=1)[0]
+            if re.search(r"wewn[eę]trzn|internal", line[: match.start()][-40:], re.I):
+                continue
+            value = deadline_in(sentence[:200])
+            if value is not None:
+                found.append(value)
+    return found
+
+
+def published(response: Response, body: SelectorList[Selector], text: str) -> str | None:
+    """The day the call was announced: its page's date, or a labelled announcement."""
+    for value in (
+        response.css("time::attr(datetime)").get(),
+        response.xpath("//*[contains(@property, 'dc:date')]/@content").get(),
+        " ".join(response.css(".field--name-created ::text, .dataaktualnosci ::text").getall()),
+        field(labelled_fields(body), "ogloszenie konkursu", "data ogloszenia", "announced"),
+    ):
+        if value and (day := normalise_date(value)):
+            return day
+    # The first line of the text is the announcement's date on NCN's call pages
+    # ("16 czerwca 2025 r."), or a sentence "… trwa od 16 marca do …".
+    lines = [line for line in lines_of(body)[:3] if len(line) <= 30]
+    if lines and (day := normalise_date(lines[0])):
+        return day
+    for line in text.split("\n"):
+        if _DEADLINE_WORDS.search(line) and re.search(r"\bod\s+\d", line):
+            start, _ = period_in(line)
+            if start:
+                return start
+    return None
+
+
+def budget_in(text: str) -> str | None:
+    match = _BUDGET_WORDS.search(text)
+    return text[match.start() : match.start() + 120].split("\n")[0] if match else None
+
+
+def call_id(url: str) -> str:
+    path = urlsplit(url).path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return last if "/ogloszenia/konkursy/" in path else slug(path.strip("/"))
+
+
+def _sort_key(value: str) -> tuple[date, str]:
+    return parse_deadline(value).latest, value

@@ -1,7 +1,19 @@
 """PARP: the schedule of calls (harmonogram naborów) and the call cards its tiles link to.
 
-The schedule shows one tile per round of a call, so a call with two rounds appears twice;
-tiles are merged by the card they link to, and each round's closing date is a deadline.
+The schedule is a list of tiles ``<a href="…" class="schedule-main schedule-feng">`` grouped
+by month: a title ``<p class="text-mm-18…">``, a short text ``<p class="text-cr-14 text-dark
+mb-3">`` (or "Przejdź na stronę…" when the call is run by an operator elsewhere),
+"Maksymalne dofinansowanie:" in a span followed by its value, date/label pairs
+``<p class="m-0 text-cr-18…">DATE</p><p class="mb-3 text-cr-13…">rozpoczęcie/zakończenie
+naboru</p>``, and for calls of several rounds "Koniec naboru: 31.08.2027" (markup as read by
+RadarGrantow's parser, ids 71285540164 / 71645193336). Dates come as "30.09.2026" or only
+a month ("05.2024", "12.2026").
+
+A call with several rounds has a tile per round; tiles are merged by card and title (two
+calls can share a card's address), each round's closing date is a deadline. Cards on
+parp.gov.pl are read for the call's number, budget and text; a tile linking elsewhere (an
+operator's site) is kept as the schedule shows it. Where the classes change, tiles are
+found as links holding a closing-date label, and their fields by their label words.
 """
 
 from __future__ import annotations
@@ -9,21 +21,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawlers.dates import deadline_in, normalise_date, period_start
+from crawlers.dates import deadline_in, normalise_date, period_in, period_start
 from crawlers.items import RawCall
-from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure
+from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
+from crawlers.spiders.polish import (
+    clean,
+    field,
+    fold,
+    labelled_fields,
+    lines_of,
+    programme_code,
+    status_word,
+    text_of,
+)
 
 SCHEDULE_URL = "https://www.parp.gov.pl/harmonogram-naborow"
-PROGRAMMES = {"feng": "FENG", "fers": "FERS", "fepw": "FEPW"}
-_BUDGET = re.compile(r"(?:budżet|alokacja|kwota przeznaczona)[^:]{0,60}:\s*([^\n]+)", re.I)
-_PERIOD = re.compile(
-    r"(?:termin|nabór wniosków|składanie wniosków)[^:\n]{0,60}:?\s*([^\n]*\d{4}[^\n]*)", re.I
-)
+PARP_HOSTS = ("www.parp.gov.pl", "parp.gov.pl")
+PROGRAMMES = {"feng": "FENG", "fers": "FERS", "fepw": "FEPW", "kpo": "KPO"}
+_DATE_LIKE = re.compile(r"\b\d{1,2}\.\d{4}\b|\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}|\b\d{4}\b")
+_START_WORDS = ("rozpocz", "start", "otwarc", "poczatek")
+_END_WORDS = ("zakoncz", "zamkniec", "koniec rundy", "termin skladania")
+_GENERIC_TITLES = ("parp - centrum rozwoju msp", "parp", "harmonogram naborow")
 
 
 class ParpSpider(CallSpider):
@@ -33,22 +57,34 @@ class ParpSpider(CallSpider):
     language = "pl"
     start_urls = [SCHEDULE_URL]
 
-    def parse(self, response: Response) -> Iterator[Request]:
-        tiles = response.css("a.schedule-main")
+    def parse(self, response: Response) -> Iterator[Request | RawCall]:
+        tiles = schedule_tiles(response)
         if not tiles:
-            raise LayoutChanged("schedule page has no a.schedule-main tiles")
-        calls: dict[str, dict[str, Any]] = {}
+            raise LayoutChanged("schedule page has no call tiles (a.schedule-main)")
+        calls: dict[tuple[str, str], dict[str, Any]] = {}
         for tile in tiles:
             href = tile.attrib.get("href")
-            if not href:
+            fields = read_tile(tile)
+            if not href or not fields["title"]:
                 continue
             card = response.urljoin(href)
-            call = calls.setdefault(card, {**_tile(tile), "card": card, "rounds": []})
-            call["rounds"].append(_round(tile))
-        for card, call in calls.items():
-            yield self.request(
-                card, self.parse_card, errback=self.card_failed, cb_kwargs={"tile": call}
+            call = calls.setdefault(
+                (card, fold(fields["title"])), {**fields, "card": card, "rounds": []}
             )
+            call["rounds"].append(fields["round"])
+            call["final_end"] = call.get("final_end") or fields["final_end"]
+        if not calls:
+            raise LayoutChanged("schedule tiles hold no call title")
+        shared = _shared_cards(calls)
+        for (card, _), call in calls.items():
+            call["id"] = _call_id(card, call["title"], card in shared)
+            if urlsplit(card).hostname in PARP_HOSTS:
+                yield self.request(
+                    card, self.parse_card, errback=self.card_failed, cb_kwargs={"tile": call}
+                )
+            else:
+                # Run by an operator on its own site: the schedule says all PARP knows.
+                yield self.call_item(card, call, None)
 
     def parse_card(self, response: Response, tile: dict[str, Any]) -> Iterator[RawCall]:
         yield self.call_item(response.url, tile, response)
@@ -57,35 +93,60 @@ class ParpSpider(CallSpider):
         # The schedule alone still says what the call is and when it closes.
         self.note(f"call card unreadable ({describe_failure(failure)}); kept the schedule tile")
         request: Request = failure.request  # type: ignore[attr-defined]
-        yield self.call_item(request.cb_kwargs["tile"]["card"], request.cb_kwargs["tile"], None)
+        tile = request.cb_kwargs["tile"]
+        yield self.call_item(tile["card"], tile, None)
 
-    def call_item(
-        self, url: str, tile: dict[str, Any], card: Selector | Response | None
-    ) -> RawCall:
-        text = _card_text(card) if card is not None else ""
-        title = (card.css("h1 ::text").get("").strip() if card is not None else "") or tile["title"]
+    def call_item(self, url: str, tile: dict[str, Any], card: Response | None) -> RawCall:
+        region = _card_region(card) if card is not None else None
+        text = text_of(region) if region is not None else ""
+        fields = labelled_fields(region) if region is not None else []
+        title = _card_title(card) or tile["title"]
         number = CALL_NUMBER.search(text) or CALL_NUMBER.search(tile["title"])
         rounds = [r for r in tile["rounds"] if r["start"] or r["end"]]
         ends = [r["end"] for r in rounds if r["end"]]
-        period = _PERIOD.search(text)
-        if not ends and period and deadline_in(period[1]):
-            ends = [period[1]]
-        budget = _BUDGET.search(text)
-        description = card.css("div.grant-content, article").get() if card is not None else None
+        if tile.get("final_end") and tile["final_end"] not in ends:
+            ends.append(tile["final_end"])
+        opening = self.current_round_start(rounds)
+        card_period = field(
+            fields,
+            "termin naboru",
+            "nabor wnioskow",
+            "termin skladania",
+            "nabor trwa",
+            "okres naboru",
+            avoid=("status",),
+        )
+        if card_period:
+            start, end = period_in(card_period)
+            if not ends and end:
+                ends = [end]
+            opening = opening or start
+        budget = field(
+            fields,
+            "budzet",
+            "alokacja",
+            "kwota przeznaczona",
+            "kwota srodkow",
+            avoid=("maksymaln", "minimaln"),
+        )
+        status = status_word(field(fields, "status"))
         return RawCall(
-            id=url.rstrip("/").rsplit("/", 1)[-1],
+            id=tile["id"],
             title=title,
             url=url,
-            description=description or tile["summary"],
-            programme=tile["programme"],
+            description=(region.get() if region is not None else "") or tile["summary"],
+            programme=tile["programme"] or programme_code(number[0] if number else text[:2000]),
             call_identifier=number[0] if number else None,
             link_key=number[0] if number else None,
-            deadlines=ends,
-            opening=self.current_round_start(rounds),
-            budget=budget[1] if budget else None,
+            status=status,
+            deadlines=[deadline_in(e) or e for e in ends],
+            opening=opening,
+            budget=budget,
             extra={
                 "max_funding": tile["max_funding"],
                 "rounds": [{"start": r["start"], "end": r["end"]} for r in rounds],
+                "call_end": tile.get("final_end"),
+                "operator_site": urlsplit(url).hostname not in PARP_HOSTS,
             },
         )
 
@@ -93,51 +154,128 @@ class ParpSpider(CallSpider):
         """The opening of the round now open or next to open (the first round if all ended)."""
         today = self.today()
         for item in rounds:
-            end = normalise_date(item["end"])
+            end = normalise_date(item["end"], end=True)
             if end is None or period_start(end) >= today:
                 return item["start"]
         return rounds[0]["start"] if rounds else None
 
 
-def _tile(tile: Selector) -> dict[str, Any]:
-    classes = tile.attrib.get("class", "").split()
-    programme = next(
-        (
-            PROGRAMMES[c.removeprefix("schedule-")]
-            for c in classes
-            if c.removeprefix("schedule-") in PROGRAMMES
-        ),
-        None,
-    )
-    funding = " ".join(
-        " ".join(
-            tile.xpath(".//p[contains(., 'Maksymalne dofinansowanie')]//text()").getall()
-        ).split()
-    )
+def schedule_tiles(page: Response | Selector) -> list[Selector]:
+    """The schedule's tiles: by their class, else links holding a closing-date label."""
+    tiles = page.css("a.schedule-main") or page.css("a[class*='schedule-']")
+    if tiles:
+        return list(tiles)
+    found = []
+    for anchor in page.xpath("//a[@href]"):
+        words = fold(" ".join(anchor.xpath(".//text()").getall()))
+        if any(w in words for w in _END_WORDS) and _DATE_LIKE.search(words):
+            found.append(anchor)
+    return found
+
+
+def read_tile(tile: Selector) -> dict[str, Any]:
+    """Title, summary, programme, maximum funding and the round's dates of one tile."""
+    lines = lines_of(tile)
+    title = clean(" ".join(tile.css("p[class*='text-mm-18'] ::text").getall()))
+    if not title:
+        title = clean(
+            " ".join(tile.xpath("(.//h2|.//h3|.//h4|.//h5|.//strong)[1]//text()").getall())
+        )
+    if not title:
+        title = next((line for line in lines if not _is_date(line) and ":" not in line), "")
+    summary = clean(" ".join(tile.css("p.text-cr-14.text-dark ::text").getall()))
+    if fold(summary).startswith("przejdz na strone"):
+        summary = ""
     return {
-        "title": " ".join(tile.css("p[class*='text-mm-18'] ::text").getall()).strip(),
-        "summary": " ".join(tile.css("p.text-cr-14 ::text").getall()).strip(),
-        "programme": programme,
-        "max_funding": funding.partition(":")[2].strip() or None,
+        "title": title,
+        "summary": summary,
+        "programme": _programme(tile, lines),
+        "max_funding": _after_label(lines, "maksymalne dofinansowanie", "maksymalna kwota"),
+        "final_end": _after_label(lines, "koniec naboru"),
+        "round": _round(tile, lines),
     }
 
 
-def _round(tile: Selector) -> dict[str, str | None]:
-    """The round's dates: each date <p> is followed by a <p> saying what it is."""
+def _round(tile: Selector, lines: list[str]) -> dict[str, str | None]:
+    """The round's dates: each date is followed by a line saying what it is."""
     found: dict[str, str | None] = {"start": None, "end": None}
-    for date_p in tile.css("p[class*='text-cr-18']"):
-        label = " ".join(date_p.xpath("following-sibling::p[1]//text()").getall()).lower()
-        value = " ".join(date_p.css("::text").getall()).strip()
-        if "rozpocz" in label:
+    pairs = [
+        (
+            clean(" ".join(p.css("::text").getall())),
+            fold(" ".join(p.xpath("following-sibling::*[1]//text()").getall())),
+        )
+        for p in tile.css("p[class*='text-cr-18']")
+    ]
+    if not pairs:
+        pairs = [(a, fold(b)) for a, b in zip(lines, lines[1:], strict=False) if _is_date(a)]
+        # "Rozpoczęcie naboru: 01.08.2026" written on one line.
+        for line in lines:
+            label, sep, value = line.partition(":")
+            if sep and _is_date(value):
+                pairs.append((value.strip(), fold(label)))
+    for value, label in pairs:
+        if any(w in label for w in _START_WORDS) and found["start"] is None:
             found["start"] = value
-        elif "zakończ" in label or "zakoncz" in label:
+        elif any(w in label for w in _END_WORDS) and found["end"] is None:
             found["end"] = value
     return found
 
 
-def _card_text(card: Selector | Response) -> str:
-    region = card.css("main") or card.css("article") or card.css("body")
-    if not region:
+def _is_date(text: str) -> bool:
+    return bool(text) and len(text) <= 40 and normalise_date(text) is not None
+
+
+def _after_label(lines: list[str], *labels: str) -> str | None:
+    """The value written after a label, on its line or on the next one."""
+    for index, line in enumerate(lines):
+        folded = fold(line)
+        for label in labels:
+            if label in folded:
+                value = line[folded.index(label) + len(label) :].lstrip(" :")
+                if not value and index + 1 < len(lines):
+                    value = lines[index + 1]
+                return value.strip() or None
+    return None
+
+
+def _programme(tile: Selector, lines: list[str]) -> str | None:
+    for name in tile.attrib.get("class", "").split():
+        code = PROGRAMMES.get(name.removeprefix("schedule-"))
+        if code:
+            return code
+    return programme_code(" ".join(lines))
+
+
+def _shared_cards(calls: dict[tuple[str, str], dict[str, Any]]) -> set[str]:
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for card, _ in calls:
+        (shared if card in seen else seen).add(card)
+    return shared
+
+
+def _call_id(card: str, title: str, shared: bool) -> str:
+    parts = urlsplit(card)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1] or slug(parts.hostname or "")
+    if parts.hostname not in PARP_HOSTS:
+        last = slug(f"{parts.hostname}-{last}")
+    return f"{last}-{slug(title, 40)}" if shared else last
+
+
+def _card_region(card: Response) -> Selector | None:
+    for css in (".grant-content", "#content article", "article", "main", "#content", "body"):
+        found = card.css(css)
+        if found:
+            return found[0]
+    return None
+
+
+def _card_title(card: Response | None) -> str:
+    """The card's own heading; its <title> is the site's generic one."""
+    if card is None:
         return ""
-    blocks = region[0].xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
-    return "\n".join(line.strip() for line in blocks if line.strip())
+    for css in ("h1", ".grant-title", "article h2", "main h2"):
+        title = clean(" ".join(card.css(f"{css} ::text").getall()))
+        if title and fold(title) not in _GENERIC_TITLES:
+            return title
+    return ""

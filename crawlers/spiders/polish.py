@@ -1,0 +1,186 @@
+"""What the Polish spiders share: labels found by their words, status words, page text.
+
+The agencies' pages change templates often and write the same fact in several ways
+("Termin:", "Nabór trwa do", "Zakończenie naboru wniosków"), so fields are found by the
+words of their label, in whatever markup holds them: a definition list, a table, list items
+or paragraphs "Label: value", a bold label followed by its value, or a line ending with a
+colon followed by the value's line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from parsel import Selector, SelectorList
+
+from callradar.calls import Status
+
+# Text nodes that are not the page's text.
+_VISIBLE = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_LABEL_MAX = 80
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics or repeated spaces, for matching labels and words."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().split())
+
+
+def clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def lines_of(region: Selector | SelectorList[Selector] | None) -> list[str]:
+    """The visible text of ``region``, one stripped line a text node."""
+    if region is None:
+        return []
+    nodes = region.xpath(_VISIBLE).getall()
+    return [line for line in (clean(n) for n in nodes) if line]
+
+
+def text_of(region: Selector | SelectorList[Selector] | None) -> str:
+    """The visible text of ``region`` with one line a block (a paragraph, a list item)."""
+    if region is None:
+        return ""
+    selector = region[0] if isinstance(region, SelectorList) else region
+    if selector is None:
+        return ""
+    from crawlers.html import html_to_text
+
+    return html_to_text(selector.get())
+
+
+def labelled_fields(region: Selector | SelectorList[Selector] | None) -> list[tuple[str, str]]:
+    """(folded label, value) pairs of ``region``, in page order, from every usual markup."""
+    if region is None:
+        return []
+    pairs: list[tuple[str, str]] = []
+    for dt in region.xpath(".//dt"):
+        value = clean(" ".join(dt.xpath("following-sibling::dd[1]").xpath(_VISIBLE).getall()))
+        _add(pairs, " ".join(dt.xpath(_VISIBLE).getall()), value)
+    for row in region.xpath(".//tr"):
+        cells = [clean(" ".join(c.xpath(_VISIBLE).getall())) for c in row.xpath("./th|./td")]
+        cells = [c for c in cells if c]
+        if len(cells) == 2:
+            _add(pairs, cells[0], cells[1])
+        elif len(cells) == 1:
+            _split(pairs, cells[0])
+    for block in region.xpath(".//li|.//p|.//div[not(.//div|.//p|.//li)]|.//summary"):
+        strong = block.xpath("./strong|./b|./span[1]")
+        whole = clean(" ".join(block.xpath(_VISIBLE).getall()))
+        if strong:
+            label = clean(" ".join(strong[0].xpath(_VISIBLE).getall()))
+            if label.endswith(":") and whole.startswith(label):
+                _add(pairs, label, whole[len(label) :])
+                continue
+        _split(pairs, whole)
+    # A line that is only a label, followed by the line of its value.
+    lines = lines_of(region)
+    for line, following in zip(lines, lines[1:], strict=False):
+        if line.endswith(":") and len(line) <= _LABEL_MAX and not following.endswith(":"):
+            _add(pairs, line, following)
+    return pairs
+
+
+def _split(pairs: list[tuple[str, str]], text: str) -> None:
+    label, sep, value = text.partition(":")
+    # "https://…" and "godz. 16:00" are not labels.
+    if (
+        sep
+        and 0 < len(label) <= _LABEL_MAX
+        and not label.rstrip().endswith(("http", "https"))
+        and not re.search(r"\d$", label.strip())
+    ):
+        _add(pairs, label, value)
+
+
+def _add(pairs: list[tuple[str, str]], label: str, value: str) -> None:
+    label, value = fold(label).rstrip(":").strip(), clean(value).lstrip(":").strip()
+    if label and value and (label, value) not in pairs:
+        pairs.append((label, value))
+
+
+def field(pairs: Iterable[tuple[str, str]], *words: str, avoid: tuple[str, ...] = ()) -> str | None:
+    """The value of the first label holding any of ``words`` (folded) and none of ``avoid``."""
+    for label, value in pairs:
+        if any(w in label for w in words) and not any(a in label for a in avoid):
+            return value
+    return None
+
+
+# Checked in this order: "nabór zakończony" is closed before anything says "nabór".
+_STATUS_WORDS: list[tuple[Status, tuple[str, ...]]] = [
+    (
+        "closed",
+        (
+            "zamkniet",
+            "zakonczon",
+            "rozstrzygniet",
+            "w ocenie",
+            "ocena wnioskow",
+            "w trakcie oceny",
+            "uniewaznion",
+            "anulowan",
+            "odwolan",
+            "wstrzyman",
+            "closed",
+            "finished",
+            "evaluation",
+        ),
+    ),
+    (
+        "forthcoming",
+        (
+            "planowan",
+            "zaplanowan",
+            "zapowiedz",
+            "wkrotce",
+            "nierozpoczet",
+            "nie rozpoczal",
+            "przed naborem",
+            "ogloszony",
+            "forthcoming",
+            "planned",
+            "upcoming",
+        ),
+    ),
+    ("open", ("otwart", "trwa", "w trakcie naboru", "aktywn", "open", "ongoing")),
+]
+
+
+def status_word(text: str | None) -> Status | None:
+    """The status a source's word says: "nabór otwarty", "Zamknięty", "Rozstrzygnięty" …"""
+    if not text:
+        return None
+    folded = fold(text)
+    for status, words in _STATUS_WORDS:
+        if any(w in folded for w in words):
+            return status
+    return None
+
+
+PROGRAMME_NAMES = {
+    "nowoczesnej gospodarki": "FENG",
+    "rozwoju spolecznego": "FERS",
+    "polski wschodniej": "FEPW",
+    "infrastrukture, klimat": "FENIKS",
+    "infrastrukture klimat": "FENIKS",
+    "rozwoj cyfrowy": "FERC",
+    "rozwoju cyfrowego": "FERC",
+    "pomoc techniczna": "POPT",
+    "krajowy plan odbudowy": "KPO",
+}
+
+
+def programme_code(text: str | None) -> str | None:
+    """FENG, FERS … from a programme's name or a text carrying its code."""
+    if not text:
+        return None
+    match = re.search(r"\b(FENG|FERS|FEPW|FENX|FENIKS|FERC|FEPT|KPO|FE[A-Z]{2,3})\b", text)
+    if match:
+        return "FENIKS" if match[1] == "FENX" else match[1]
+    folded = fold(text)
+    return next((code for name, code in PROGRAMME_NAMES.items() if name in folded), None)
