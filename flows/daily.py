@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 RETRIES = 2
 RETRY_DELAYS: list[float] = [10, 60]
-# Longer than any daily run; a killed run's lease is taken over at once on the same machine.
-LEASE = timedelta(hours=6)
+# Renewed every 5 minutes while the run lasts; a killed run's lease is taken over at once on
+# the same machine, and 15 minutes after its last renewal from another one.
+LEASE = timedelta(minutes=15)
 
 
 @task(name="crawl", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS)

@@ -3,19 +3,25 @@
 Prefect's deployment concurrency limit stops a second scheduled run, but ``callradar run``
 started by hand (or on another machine) does not go through a deployment; the lease works
 for both, on SQLite and PostgreSQL alike.
+
+The holder renews its lease while it runs, so the lease can be short: a run killed on
+another machine (where its process cannot be checked) blocks the job only until its last
+renewal expires, not for a whole run's length.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from callradar.db import session_scope
 from callradar.models import JobLock, utcnow
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import CursorResult
 
 HOST = socket.gethostname()
+logger = logging.getLogger(__name__)
 
 
 class JobRunning(RuntimeError):
@@ -88,11 +95,45 @@ def release(engine: Engine, name: str, holder: str) -> None:
         session.execute(delete(JobLock).where(JobLock.name == name, JobLock.holder == holder))
 
 
+def renew(engine: Engine, name: str, holder: str, ttl: timedelta) -> bool:
+    """Push the lease's expiry to ``ttl`` from now; False when it is no longer ours."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        renewed = session.execute(
+            update(JobLock)
+            .where(JobLock.name == name, JobLock.holder == holder)
+            .values(expires_at=now + ttl)
+        )
+        return cast("CursorResult[Any]", renewed).rowcount == 1
+
+
 @contextmanager
 def job_lock(engine: Engine, name: str, ttl: timedelta) -> Iterator[None]:
-    """Hold the lease ``name`` for the block; raises JobRunning when it is taken."""
+    """Hold the lease ``name`` for the block, renewed every third of ``ttl``; raises
+    JobRunning when it is taken."""
     holder = acquire(engine, name, ttl)
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_keep_renewing, args=(engine, name, holder, ttl, stop), daemon=True
+    )
+    renewer.start()
     try:
         yield
     finally:
+        stop.set()
+        renewer.join()
         release(engine, name, holder)
+
+
+def _keep_renewing(
+    engine: Engine, name: str, holder: str, ttl: timedelta, stop: threading.Event
+) -> None:
+    while not stop.wait(ttl.total_seconds() / 3):
+        try:
+            if not renew(engine, name, holder, ttl):
+                logger.warning("lease %s of %s was taken over; not renewed", name, holder)
+                return
+        except SQLAlchemyError as exc:
+            # A database that is briefly unreachable: the next renewal tries again, and
+            # the lease lasts two more intervals meanwhile.
+            logger.warning("lease %s not renewed: %s", name, exc)
