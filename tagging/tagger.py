@@ -7,10 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline.textcat import TextCategorizer
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
+from thinc.types import Ragged
 
 # Importing the components also registers what the pipelines' configs name.
 from tagging.components import extension_key, has_matches
@@ -21,6 +25,7 @@ from tagging.result import AreaTag, CallText, TagResult
 from tagging.text import call_document, has_words
 
 _BATCH = 256
+NUMPY_OPS = NumpyOps()
 _CLASSIFIER = "textcat_multilabel"
 _COMBINER = "area_combiner"
 _NO_TEXT = "no text to tag once markup and control characters are removed"
@@ -59,8 +64,7 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc]:
         if name == _CLASSIFIER:
             matched = [doc for doc in docs if has_matches(doc)]
             if matched:
-                for _ in proc.pipe(matched):
-                    pass
+                _classify(proc, matched)
         elif name == _COMBINER:
             for doc, text in zip(docs, texts, strict=True):
                 if has_matches(doc):
@@ -69,6 +73,45 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc]:
         else:
             docs = [proc(doc) for doc in docs]
     return docs
+
+
+# The classifier `callradar tag train` makes (TextCatReduce.v1, mean pooling, over the
+# NormEmbed.v1 hashed embeddings), as thinc names its layers.
+_POOLED_EMBEDDINGS = (
+    "extract_features>>with_array(ints-getitem>>hashembed)>>list2ragged>>reduce_mean"
+    ">>resizable(linear)>>logistic"
+)
+_CLASSIFIER_BATCH = 128  # TrainablePipe.pipe's, so the batches are the same
+
+
+def _classify(proc: Any, docs: list[Doc]) -> None:
+    """Set `doc.cats` as `proc.pipe(docs)` does, for the classifier the tagger trains, by
+    running its layers one by one: thinc's `with_array` splits the word vectors into one
+    array per doc only for `list2ragged` to join them again (a copy of every vector), and
+    `set_annotations` reads each score from the array one at a time. The same operations on
+    the same batches give the same floats. Any other classifier goes through `proc.pipe`."""
+    model = proc.model
+    if (
+        model.name != _POOLED_EMBEDDINGS
+        or type(proc).predict is not TextCategorizer.predict
+        or type(proc).set_annotations is not TextCategorizer.set_annotations
+    ):
+        for _ in proc.pipe(docs, batch_size=_CLASSIFIER_BATCH):
+            pass
+        return
+    layers = {layer.name: layer for layer in model.walk()}
+    features, embed = layers["extract_features"], layers["ints-getitem>>hashembed"]
+    pool, linear, logistic = layers["reduce_mean"], layers["resizable(linear)"], layers["logistic"]
+    labels = proc.labels
+    for at in range(0, len(docs), _CLASSIFIER_BATCH):
+        batch = docs[at : at + _CLASSIFIER_BATCH]
+        ids = features.predict(batch)
+        lengths = NUMPY_OPS.asarray1i([len(seq) for seq in ids])
+        vectors = embed.predict(embed.ops.flatten(ids))
+        pooled = pool.predict(Ragged(vectors, pool.ops.asarray1i(lengths)))
+        scores = model.ops.asarray(logistic.predict(linear.predict(pooled)))
+        for doc, row in zip(batch, scores.tolist(), strict=True):
+            doc.cats.update(zip(labels, row, strict=True))
 
 
 def _outcome(doc: Doc) -> tuple[list[AreaTag], list[str], list[AreaTag]]:

@@ -22,6 +22,7 @@ from tagging.components import (
     has_matches,
     matches_by_label,
 )
+from tagging.language import _PUNCTUATION, _PUNCTUATION_CHARS, _WORD
 from tagging.result import CallText
 from tagging.tagger import Tagger
 
@@ -138,3 +139,29 @@ def test_docs_without_the_text_given_still_give_evidence(tagger: Tagger) -> None
     doc: Doc = tagger.pipelines["en"]("Design of photonic integrated circuits. Nothing else.")
     assert any("«photonic integrated circuits»" in e for a in doc._.callradar_areas
                for e in a.evidence)
+
+
+def test_words_found_by_the_expression_are_those_split_after_translation() -> None:
+    rng = random.Random(6)
+    alphabet = [*_PUNCTUATION_CHARS, *" \t\n\u00a0\u2009\u3000\x1c\x1f\x85", *"abcąęźżİß1"]
+    alphabet += ["the", "and", "się", "oraz"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))).lower()
+        assert _WORD.findall(text) == text.translate(_PUNCTUATION).split()
+
+
+def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> None:
+    from tagging.dataset import read_labelled
+    from tagging.paths import DEV_PATH
+    from tagging.tagger import _classify
+
+    dev = read_labelled(DEV_PATH)
+    for lang, nlp in tagger.pipelines.items():
+        texts = [c.text for c in dev if c.language == lang] * 4
+        classifier = nlp.get_pipe("textcat_multilabel")
+        ours = list(nlp.pipe(texts, disable=["textcat_multilabel", "area_combiner"]))
+        _classify(classifier, ours)
+        theirs = list(classifier.pipe(nlp.pipe(texts, disable=["textcat_multilabel",
+                                                                "area_combiner"])))
+        assert len(ours) > 128
+        assert [d.cats for d in ours] == [d.cats for d in theirs]
