@@ -2,8 +2,10 @@
 
 Keywords and texts are reduced to word stems (lower-cased, a common English or Polish ending
 cut off) so that "MEMS foundry" finds "MEMS foundries" and "czujnik gazu" finds "czujników
-gazu". One index of every member's keywords is built per matching run; each call text is
-then read once, whatever the number of members.
+gazu". One index of every member's keywords is built per matching run, each keyword stemmed
+once; each call text is then read once, whatever the number of members: its words are
+stemmed (each distinct word once per process), and only the keywords whose first stem is
+among the text's stems are looked for.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _ENDINGS = sorted(
     reverse=True,
 )  # fmt: skip
 _MIN_STEM = 4
+# word -> stem of the words of call texts read so far; emptied when it grows past the limit.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 500_000
 
 
 # Call texts share most of their words, so each distinct word is stemmed once per process.
@@ -37,7 +42,17 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> list[str]:
-    return list(map(stem, _WORD.findall(text)))
+    """The stem of every word of ``text``, in order."""
+    words = _WORD.findall(text)
+    try:
+        return list(map(_STEMS.__getitem__, words))
+    except KeyError:
+        if len(_STEMS) > _STEMS_LIMIT:
+            _STEMS.clear()
+        for word in words:
+            if word not in _STEMS:
+                _STEMS[word] = stem(word)
+        return list(map(_STEMS.__getitem__, words))
 
 
 class KeywordIndex:
@@ -45,30 +60,63 @@ class KeywordIndex:
 
     def __init__(self, keywords: Iterable[tuple[str, str]]) -> None:
         """``keywords``: (owner, keyword) pairs; an owner is usually a member id."""
-        self._owners: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
-        self._firsts: set[str] = set()
-        self._longest = 0
+        #: every distinct keyword as stems; a key's number is its index here
+        self.keys: list[tuple[str, ...]] = []
+        #: key number -> the (owner, keyword) pairs with that key, each once, in given order
+        self.owners: list[list[tuple[str, str]]] = []
+        numbers: dict[tuple[str, ...], int] = {}
+        # first stem -> the numbers of the keys starting with it
+        self._by_first: dict[str, list[int]] = defaultdict(list)
         for owner, keyword in keywords:
             key = tuple(stems(keyword))
             if not key:
                 continue
-            self._owners[key].append((owner, keyword))
-            self._firsts.add(key[0])
-            self._longest = max(self._longest, len(key))
+            number = numbers.get(key)
+            if number is None:
+                number = numbers[key] = len(self.keys)
+                self.keys.append(key)
+                self.owners.append([])
+                self._by_first[key[0]].append(number)
+            if (owner, keyword) not in self.owners[number]:
+                self.owners[number].append((owner, keyword))
+        self._firsts = frozenset(self._by_first)
+        # first stem -> (number, length, stems as a list) of the keys starting with it
+        self._starting = {
+            first: [(n, len(self.keys[n]), list(self.keys[n])) for n in numbers]
+            for first, numbers in self._by_first.items()
+        }
+
+    def found_keys(self, text: str) -> list[int]:
+        """The numbers of the keys found in ``text``, in the order they first occur (where
+        two start at the same word, the shorter first)."""
+        words = stems(text)
+        present = self._firsts.intersection(words)
+        if not present:
+            return []
+        # Each stem's first position: later positions are overwritten by earlier ones.
+        first_at = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
+        found: list[tuple[int, int, int]] = []
+        for first in present:
+            start = first_at[first]
+            for number, size, wanted in self._starting[first]:
+                if size == 1:
+                    found.append((start, 1, number))
+                    continue
+                i = start
+                try:
+                    while words[i : i + size] != wanted:
+                        i = words.index(first, i + 1)
+                except ValueError:
+                    continue
+                found.append((i, size, number))
+        found.sort()
+        return [number for _, _, number in found]
 
     def find(self, text: str) -> dict[str, list[str]]:
-        """Owner -> the owner's keywords found in ``text`` (each once, in its own spelling)."""
-        words = stems(text)
+        """Owner -> the owner's keywords found in ``text`` (each once, in its own spelling),
+        in the order they occur in the text."""
         found: dict[str, list[str]] = defaultdict(list)
-        if self._firsts.isdisjoint(words):
-            return found
-        seen: set[tuple[str, str]] = set()
-        for i, word in enumerate(words):
-            if word not in self._firsts:
-                continue
-            for n in range(1, self._longest + 1):
-                for owner, keyword in self._owners.get(tuple(words[i : i + n]), ()):
-                    if (owner, keyword) not in seen:
-                        seen.add((owner, keyword))
-                        found[owner].append(keyword)
+        for number in self.found_keys(text):
+            for owner, keyword in self.owners[number]:
+                found[owner].append(keyword)
         return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +75,37 @@ class Scored:
 
 
 @dataclass(frozen=True, slots=True)
+class MatchRows:
+    """The matches of consecutive calls as columns, each call's best first: the member (an
+    index into ``member_ids``), the score (rounded to 3 decimals) and the reasons (an index
+    into ``reason_sets``; pairs with the same evidence share one tuple). The matches of the
+    ``c``-th call are the rows ``bounds[c]`` to ``bounds[c + 1]``."""
+
+    members: Ints
+    scores: Floats
+    reasons: Ints
+    bounds: list[int]
+    member_ids: Sequence[str]
+    reason_sets: Sequence[tuple[Reason, ...]]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def scored(self) -> list[list[Scored]]:
+        """Every call's matches as ``Scored`` objects."""
+        flat = list(
+            map(
+                Scored,
+                map(self.member_ids.__getitem__, self.members.tolist()),
+                self.scores.tolist(),
+                map(self.reason_sets.__getitem__, self.reasons.tolist()),
+            )
+        )
+        b = self.bounds
+        return [flat[b[c] : b[c + 1]] for c in range(len(b) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
 class _Row:
     """How the members meet one tag code: each member's level weight, whether it meets it at
     all, and its state (an index into ``states``: 0 for no meeting)."""
@@ -107,11 +139,35 @@ class Matcher:
                 if best is None or level > best[1]:
                     self._in_domain[domain][i] = (code, level)
         self._keywords = KeywordIndex((m.id, k) for m in self.members.values() for k in m.keywords)
+        # Every distinct set of keywords found (at most MAX_KEYWORDS), numbered from 1 (0: none):
+        # its factor 1 - weight in the score and its reason.
+        self._found_sets: dict[tuple[str, ...], int] = {(): 0}
+        self._found_factor: list[float] = [1.0]
+        self._found_weight: list[float] = [0.0]
+        self._found_reasons: list[Reason] = [Reason(Kind.KEYWORDS)]
+        # Every member's spelling of every keyword (as stems) it gave, numbered from 1, as
+        # flat columns: the spellings of key k are the entries _key_start[k] to
+        # _key_start[k + 1], member by member in the members' order.
+        self._spellings: list[str] = [""]
+        numbers: dict[str, int] = {}
+        key_member: list[int] = []
+        key_spelling: list[int] = []
+        key_start = [0]
+        for owners in self._keywords.owners:
+            for owner, keyword in owners:
+                key_member.append(self._index[owner])
+                number = numbers.get(keyword)
+                if number is None:
+                    number = numbers[keyword] = len(self._spellings)
+                    self._spellings.append(keyword)
+                key_spelling.append(number)
+            key_start.append(len(key_member))
+        self._key_member = np.array(key_member, np.int64)
+        self._key_spelling = np.array(key_spelling, np.int64)
+        self._key_start = np.array(key_start, np.int64)
         self._area_rows: dict[str, _Row] = {}
         self._domain_rows: dict[str, _Row] = {}
         self._excluded: dict[Conditions, Bools] = {}
-        remaining = [(1 - KEYWORD_WEIGHT) ** n for n in range(MAX_KEYWORDS + 1)]
-        self._keyword_weight = [1 - r for r in remaining]
 
     def match(self, call: CallFacts) -> list[Scored]:
         """Every member the call fits at ``min_score`` or better, best first."""
@@ -119,11 +175,61 @@ class Matcher:
 
     def match_many(self, calls: Iterable[CallFacts]) -> list[list[Scored]]:
         """``match`` of every call, in order; many calls at once are scored much faster."""
-        calls = list(calls)
         results: list[list[Scored]] = []
-        for start in range(0, len(calls), _BATCH):
-            results += self._match_batch(calls[start : start + _BATCH])
+        for rows in self.match_rows(calls):
+            results += rows.scored()
         return results
+
+    def match_rows(self, calls: Iterable[CallFacts]) -> list[MatchRows]:
+        """The matches of every call, in order, as columns (one ``MatchRows`` per batch of
+        calls): ``match_many`` without making an object per match."""
+        calls = list(calls)
+        return [
+            self._match_batch(calls[start : start + _BATCH])
+            for start in range(0, len(calls), _BATCH)
+        ]
+
+    def _found_set(self, found: tuple[str, ...]) -> int:
+        number = self._found_sets.get(found)
+        if number is None:
+            number = self._found_sets[found] = len(self._found_reasons)
+            weight = 1 - (1 - KEYWORD_WEIGHT) ** len(found)
+            self._found_weight.append(weight)
+            self._found_factor.append(1 - min(max(weight, 0.0), 1.0))
+            self._found_reasons.append(Reason(Kind.KEYWORDS, phrases=found))
+        return number
+
+    def _keywords_found(self, calls: Sequence[CallFacts]) -> tuple[Ints, Ints, Ints]:
+        """The (call, member, set of keywords found) of every pair where a member's keywords
+        are in the call's text: each member's keywords in the order they occur in the text,
+        at most MAX_KEYWORDS of them."""
+        found = [self._keywords.found_keys(call.text) for call in calls]
+        keys = np.fromiter(chain.from_iterable(found), np.int64)
+        key_call = np.repeat(np.arange(len(calls)), [len(f) for f in found])
+        # Every spelling of every key found, call by call, key by key (in the text's order).
+        starts, sizes = self._key_start[keys], np.diff(self._key_start)[keys]
+        entry = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+        call = np.repeat(key_call, sizes)
+        member, spelling = self._key_member[entry], self._key_spelling[entry]
+        # Grouped by call and member, still in the text's order (lexsort is stable).
+        order = np.lexsort((member, call))
+        call, member, spelling = call[order], member[order], spelling[order]
+        new = np.ones(len(call), bool)
+        new[1:] = (call[1:] != call[:-1]) | (member[1:] != member[:-1])
+        group_start = np.flatnonzero(new)
+        group = np.cumsum(new) - 1
+        rank = np.arange(len(call)) - group_start[group]
+        # A group's first MAX_KEYWORDS spellings (0: none), then as a set found.
+        first = np.zeros((len(group_start), MAX_KEYWORDS), np.int64)
+        taken = rank < MAX_KEYWORDS
+        first[group[taken], rank[taken]] = spelling[taken]
+        distinct, which = np.unique(first, axis=0, return_inverse=True)
+        spelled = self._spellings.__getitem__
+        sets = np.array(
+            [self._found_set(tuple(map(spelled, filter(None, row)))) for row in distinct.tolist()],
+            np.int64,
+        )
+        return call[group_start], member[group_start], sets[which.ravel()]
 
     # -- how members meet a tag ---------------------------------------------------------------
 
@@ -182,10 +288,11 @@ class Matcher:
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def _match_batch(self, calls: Sequence[CallFacts]) -> list[list[Scored]]:
+    def _match_batch(self, calls: Sequence[CallFacts]) -> MatchRows:
         n_calls, n_members = len(calls), len(self._ids)
-        if not n_members:
-            return [[] for _ in calls]
+        if not n_members or not n_calls:
+            empty = np.zeros(0, np.int64)
+            return MatchRows(empty, np.zeros(0), empty, [0] * (n_calls + 1), self._ids, [])
         # The evidence of each call in the order it is combined: area tags, then domain tags.
         pieces: list[list[tuple[Tag, _Row, bool]]] = []
         for call in calls:
@@ -200,6 +307,9 @@ class Matcher:
         # Per position in the calls' evidence: each pair's state (0: no evidence) and weight.
         states: list[Ints] = []
         weights: list[Floats] = []
+        # A number per pair, the same for two pairs of a call exactly when their evidence is
+        # (its state at every position and the keywords found): they get the same reasons.
+        evidence = np.zeros(n_calls * n_members, np.int64)
         for position in range(max((len(p) for p in pieces), default=0)):
             rows = [c for c, p in enumerate(pieces) if len(p) > position]
             used = [pieces[c][position] for c in rows]
@@ -221,30 +331,15 @@ class Matcher:
             full_weight[index] = weight
             states.append(state)
             weights.append(full_weight)
+            evidence = _extend(evidence, state.ravel())
         # Keywords found in the call text come last.
-        keyword_state = np.zeros((n_calls, n_members), np.int64)
-        found_sets: list[tuple[str, ...]] = [()]
-        found_index: dict[tuple[str, ...], int] = {(): 0}
-        kw_rows: list[int] = []
-        kw_cols: list[int] = []
-        kw_numbers: list[int] = []
-        member_index = self._index
-        for c, call in enumerate(calls):
-            for member_id, keywords in self._keywords.find(call.text).items():
-                found = tuple(keywords[:MAX_KEYWORDS])
-                number = found_index.get(found)
-                if number is None:
-                    number = found_index[found] = len(found_sets)
-                    found_sets.append(found)
-                kw_rows.append(c)
-                kw_cols.append(member_index[member_id])
-                kw_numbers.append(number)
-        kw_weight = np.array([0.0] + [self._keyword_weight[len(f)] for f in found_sets[1:]])
-        if kw_rows:
-            numbers = np.array(kw_numbers)
-            remaining[kw_rows, kw_cols] *= 1 - np.clip(kw_weight[numbers], 0.0, 1.0)
+        keyword_set = np.zeros((n_calls, n_members), np.int64)
+        kw_rows, kw_cols, kw_sets = self._keywords_found(calls)
+        if len(kw_rows):
+            remaining[kw_rows, kw_cols] *= np.array(self._found_factor)[kw_sets]
             present[kw_rows, kw_cols] = True
-            keyword_state[kw_rows, kw_cols] = numbers
+            keyword_set[kw_rows, kw_cols] = kw_sets
+            evidence = _extend(evidence, keyword_set.ravel())
         score = 1 - remaining
         keep = present & ~(score < self.min_score)
         for c, call in enumerate(calls):
@@ -254,11 +349,11 @@ class Matcher:
         rounded = _round3(score[ci, mi])
         order = np.lexsort((self._id_rank[mi], -rounded, ci))
         ci, mi, rounded = ci[order], mi[order], rounded[order]
-        reasons = self._reasons(calls, pieces, ci, mi, states, weights, keyword_state, kw_weight,
-                                found_sets)  # fmt: skip
-        flat = list(map(Scored, map(self._ids.__getitem__, mi.tolist()), rounded.tolist(), reasons))
+        reasons, reason_sets = self._reasons(
+            calls, pieces, ci, mi, evidence[ci * n_members + mi], states, weights, keyword_set
+        )
         bounds = np.concatenate(([0], np.cumsum(np.bincount(ci, minlength=n_calls)))).tolist()
-        return [flat[bounds[c] : bounds[c + 1]] for c in range(n_calls)]
+        return MatchRows(mi, rounded, reasons, bounds, self._ids, reason_sets)
 
     def _reasons(
         self,
@@ -266,26 +361,35 @@ class Matcher:
         pieces: list[list[tuple[Tag, _Row, bool]]],
         ci: Ints,
         mi: Ints,
+        evidence: Ints,
         states: list[Ints],
         weights: list[Floats],
-        keyword_state: Ints,
-        kw_weight: Floats,
-        found_sets: list[tuple[str, ...]],
-    ) -> list[tuple[Reason, ...]]:
+        keyword_set: Ints,
+    ) -> tuple[Ints, list[tuple[Reason, ...]]]:
         """The reasons of every kept pair: its pieces of evidence, strongest first (equal ones
-        in the order they were found), then the call's conditions the member meets. Pairs with
-        the same reasons share one tuple, and a reason is made once per call."""
+        in the order they were found), then the call's conditions the member meets. They are
+        made once for each call and distinct evidence, from the first pair that has it, and
+        shared; a reason is made once per call. Returns each pair's number of its reasons,
+        and the reasons so numbered."""
+        if not len(ci):
+            return ci, []
+        # One pair (c, m) for each call and distinct evidence; ``which``: each pair's one.
+        evidence = np.unique(evidence, return_inverse=True)[1].ravel()
+        _, first, which = np.unique(
+            ci * (int(evidence.max()) + 1) + evidence, return_index=True, return_inverse=True
+        )
+        ci, mi = ci[first], mi[first]
         n_pairs, n_positions = len(ci), len(states)
-        if not n_pairs:
-            return []
-        # Every distinct (call, position, state) met becomes one Reason, numbered.
         ids = np.full((n_pairs, n_positions + 1), -1, np.int64)
         neg_weight = np.full((n_pairs, n_positions + 1), np.inf)
+        # Every distinct (call, position, state) met becomes one Reason, numbered.
         codes: list[Ints] = []
+        mets: list[Bools] = []
         span = 1 + max((len(row.states) for p in pieces for _, row, _ in p), default=1)
         for position, (state, weight) in enumerate(zip(states, weights, strict=True)):
             st = state[ci, mi]
             met = st > 0
+            mets.append(met)
             codes.append(((ci * n_positions + position) * span + st)[met])
             neg_weight[met, position] = -weight[ci, mi][met]
         unique_codes, inverse = np.unique(np.concatenate(codes or [ci[:0]]), return_inverse=True)
@@ -301,36 +405,32 @@ class Matcher:
                 said = phrases[c, position] = () if whole_domain else phrases_of(list(tag.evidence))
             objects.append(Reason(kind, tag.code, level, member_code, said))
         start = 0
-        for position, code in enumerate(codes):
-            met = states[position][ci, mi] > 0
-            ids[met, position] = inverse.ravel()[start : start + len(code)]
+        inverse = inverse.ravel()
+        for position, (code, met) in enumerate(zip(codes, mets, strict=True)):
+            ids[met, position] = inverse[start : start + len(code)]
             start += len(code)
-        # Keywords: one Reason per distinct set of keywords found.
+        # Keywords: the Reason of each set of keywords found, made once per matcher.
         base = len(objects)
-        objects += [Reason(Kind.KEYWORDS, phrases=found) for found in found_sets[1:]]
-        kw = keyword_state[ci, mi]
+        objects += self._found_reasons
+        kw = keyword_set[ci, mi]
         has_kw = kw > 0
-        ids[has_kw, n_positions] = base + kw[has_kw] - 1
-        neg_weight[has_kw, n_positions] = -kw_weight[kw[has_kw]]
+        ids[has_kw, n_positions] = base + kw[has_kw]
+        neg_weight[has_kw, n_positions] = -np.array(self._found_weight)[kw[has_kw]]
         # Strongest first, stably; then the pieces not met moved to the end, stably.
         ordered = np.take_along_axis(ids, np.argsort(neg_weight, axis=1, kind="stable"), axis=1)
         ordered = np.take_along_axis(
             ordered, np.argsort(ordered < 0, axis=1, kind="stable"), axis=1
         )
-        signature = ci.astype(np.int64)
-        for column in ordered.T:
-            signature = _extend(signature, column + 1)
-        _, first, which = np.unique(signature, return_index=True, return_inverse=True)
         counts = (ordered >= 0).sum(axis=1)
-        eligibility = [_eligibility(call.conditions) for call in calls]
+        eligibility: dict[int, tuple[Reason, ...]] = {}
         get = objects.__getitem__
-        shared = [
-            tuple(map(get, row[:n])) + eligibility[c]
-            for row, n, c in zip(
-                ordered[first].tolist(), counts[first].tolist(), ci[first].tolist(), strict=True
-            )
-        ]
-        return list(map(shared.__getitem__, which.ravel().tolist()))
+        shared = []
+        for row, n, c in zip(ordered.tolist(), counts.tolist(), ci.tolist(), strict=True):
+            eligible = eligibility.get(c)
+            if eligible is None:
+                eligible = eligibility[c] = _eligibility(calls[c].conditions)
+            shared.append(tuple(map(get, row[:n])) + eligible)
+        return which.ravel(), shared
 
 
 def _extend(signature: Ints, values: Ints) -> Ints:

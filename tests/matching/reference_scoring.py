@@ -7,12 +7,12 @@ and calls, so a faster scoring cannot silently change a score, a reason or an ex
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from callradar import taxonomy
-from matching.keywords import KeywordIndex
 from matching.reasons import Kind, Reason, phrases_of
 from matching.scoring import (
     DOMAIN_WEIGHT,
@@ -46,7 +46,7 @@ class ReferenceMatcher:
                 best = self._in_domain[domain].get(member.id)
                 if best is None or level > best[1]:
                     self._in_domain[domain][member.id] = (code, level)
-        self._keywords = KeywordIndex((m.id, k) for m in members for k in m.keywords)
+        self._keywords = ReferenceKeywordIndex((m.id, k) for m in members for k in m.keywords)
 
     def match(self, call: CallFacts) -> list[Scored]:
         """Every member the call fits at ``min_score`` or better, best first."""
@@ -103,3 +103,54 @@ def _combine(weights: Iterable[float]) -> float:
     for weight in weights:
         remaining *= 1 - min(max(weight, 0.0), 1.0)
     return 1 - remaining
+
+
+_WORD = re.compile(r"\w+")
+_ENDINGS = sorted(
+    [
+        "ies", "es", "s", "ing", "ed",
+        "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+def reference_stem(word: str) -> str:
+    word = word.lower()
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+class ReferenceKeywordIndex:
+    """``matching.keywords.KeywordIndex`` as it was: every word of the text looked at."""
+
+    def __init__(self, keywords: Iterable[tuple[str, str]]) -> None:
+        self._owners: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+        self._firsts: set[str] = set()
+        self._longest = 0
+        for owner, keyword in keywords:
+            key = tuple(map(reference_stem, _WORD.findall(keyword)))
+            if not key:
+                continue
+            self._owners[key].append((owner, keyword))
+            self._firsts.add(key[0])
+            self._longest = max(self._longest, len(key))
+
+    def find(self, text: str) -> dict[str, list[str]]:
+        words = list(map(reference_stem, _WORD.findall(text)))
+        found: dict[str, list[str]] = defaultdict(list)
+        if self._firsts.isdisjoint(words):
+            return found
+        seen: set[tuple[str, str]] = set()
+        for i, word in enumerate(words):
+            if word not in self._firsts:
+                continue
+            for n in range(1, self._longest + 1):
+                for owner, keyword in self._owners.get(tuple(words[i : i + n]), ()):
+                    if (owner, keyword) not in seen:
+                        seen.add((owner, keyword))
+                        found[owner].append(keyword)
+        return found

@@ -12,8 +12,9 @@ import pytest
 from callradar import taxonomy
 from matching import conditions
 from matching.conditions import Applicant, conditions_of
+from matching.keywords import KeywordIndex
 from matching.scoring import CallFacts, Matcher, MemberFacts, Scored, Tag, _round3
-from tests.matching.reference_scoring import ReferenceMatcher
+from tests.matching.reference_scoring import ReferenceKeywordIndex, ReferenceMatcher
 
 AREAS = sorted(a.code for a in taxonomy.AREAS)
 DOMAINS = sorted(d.code for d in taxonomy.DOMAINS)
@@ -134,3 +135,29 @@ def test_faster_condition_patterns_find_the_same() -> None:
         assert conditions._SENTENCE.split(text) == ORIGINAL_SENTENCE.split(text), repr(text)
         new, old = conditions._APPLICANT_CUE.search(text), ORIGINAL_CUE.search(text)
         assert (new and new.span()) == (old and old.span()), repr(text)
+
+
+KEYWORD_POOL = [
+    "MEMS", "MEMS foundry", "MEMS foundries", "mems FOUNDRY", "foundry", "czujnik gazu",
+    "czujników gazu", "gazu", "silicon", "silicon nitride", "silicon nitride waveguides", "GaN",
+    "power modules", "power", "wafer-level packaging", "wafer", "pilot lines", "pilot", "the",
+    "photonic integrated circuits", "integrated", "RISC-V", "5G", "a_b", "", "!!",
+]  # fmt: skip
+TEXT_POOL = [
+    "MEMS", "mems", "foundry", "foundries", "Foundries.", "czujników", "gazu,", "czujnik",
+    "silicon", "nitride", "waveguide", "waveguides;", "GaN", "gan", "power", "modules",
+    "wafer-level", "packaging", "pilot", "lines", "the", "photonic", "integrated", "circuits",
+    "RISC-V", "5G", "a_b", "Ω", "İstanbul", "\n", "—", "«silicon»", "(power", "x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_keyword_index_finds_what_the_word_by_word_one_found(seed: int) -> None:
+    rng = random.Random(seed)
+    pairs = [
+        (f"m{rng.randint(0, 9)}", rng.choice(KEYWORD_POOL)) for _ in range(rng.randint(0, 40))
+    ]
+    index, reference = KeywordIndex(pairs), ReferenceKeywordIndex(pairs)
+    for _ in range(300):
+        text = " ".join(rng.choices(TEXT_POOL, k=rng.randint(0, 40)))
+        assert list(index.find(text).items()) == list(reference.find(text).items()), text
