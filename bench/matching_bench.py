@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import secrets
 import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,17 +42,47 @@ from callradar.models import (  # noqa: E402
     Contact,
     Member,
     Notification,
+    Source,
 )
 from callradar.settings import Settings  # noqa: E402
 from matching.conditions import Applicant, conditions_of  # noqa: E402
 from matching.evaluate import evaluate  # noqa: E402
 from matching.scoring import CallFacts, Matcher, MemberFacts, Tag  # noqa: E402
 from matching.sender import send_due  # noqa: E402
-from matching.store import match_calls  # noqa: E402
+from matching.store import is_open, match_calls  # noqa: E402
 
 AREAS = [a.code for a in taxonomy.AREAS]
 DOMAINS = [d.code for d in taxonomy.DOMAINS]
-# Technical terms (from the taxonomy's descriptions) and filler words for call texts.
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = datetime.now(UTC).date()
+# Real call descriptions, joined into call texts: the tagging data as of a fixed commit (the
+# files change as tagging is worked on), or as they are when git cannot give them.
+CORPUS_COMMIT = "d68006b918cbd599025e6f4d3562d6300af26f61"
+REAL: dict[str, list[dict[str, Any]]] = {"en": [], "pl": []}
+CORPUS = f"tagging/data at {CORPUS_COMMIT[:7]}"
+
+
+def _corpus(name: str) -> str:
+    global CORPUS
+    try:
+        return subprocess.run(
+            ["git", "show", f"{CORPUS_COMMIT}:tagging/data/{name}"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        CORPUS = "tagging/data as in the working tree"
+        return (ROOT / "tagging" / "data" / name).read_text(encoding="utf-8")
+
+
+for _name in ("dev.jsonl", "train.jsonl"):
+    for _line in _corpus(_name).splitlines():
+        _row = json.loads(_line)
+        REAL[_row["language"]].append(_row)
+# Members' keywords: technical terms from the taxonomy's descriptions, the sample members'
+# keywords, and Polish terms.
 TERMS = sorted(
     {
         term.strip(" .").lower()
@@ -57,110 +91,198 @@ TERMS = sorted(
         if term.strip(" .")
     }
 )
-FILLER = [
-    "the",
-    "of",
-    "and",
-    "for",
-    "with",
-    "in",
-    "to",
-    "develop",
-    "demonstrate",
-    "proposals",
-    "should",
-    "expected",
-    "outcome",
-    "scope",
-    "consortium",
-    "innovation",
-    "research",
-    "market",
-    "pilot",
-    "validation",
-    "European",
-    "industry",
-    "value",
-    "chain",
-]
-KINDS = ["sme"] * 6 + ["large"] * 2 + ["research", "university"]
-CITIES = ["Wrocław", "Warszawa", "Kraków", "Gdańsk", "Rzeszów", "Lublin", "Poznań", None]
-TODAY = datetime.now(UTC).date()
+KEYWORDS = TERMS + [
+    "silicon nitride", "optical transceivers", "photonic integrated circuits", "fibre coupling",
+    "clean room", "gallium nitride", "MEMS foundry", "silicon carbide", "pilot line", "antennas",
+    "mmWave", "radar", "RISC-V", "ASIC", "mixed-signal", "SiC inverters", "GaN converters",
+    "motor drives", "gas sensor", "MEMS pressure sensor", "printed electronics", "roll-to-roll",
+    "PCB", "reliability testing", "fibre lasers", "ultrafast lasers", "optical coatings",
+    "hyperspectral imaging", "lidar", "machine vision", "quantum key distribution",
+    "single-photon sources", "free-space optics", "chiplets", "interposer", "3D integration",
+    "neuromorphic", "FPGA", "low-power AI", "czujnik gazu", "układy scalone", "węglik krzemu",
+    "azotek galu", "linia pilotażowa", "fotonika zintegrowana", "lasery światłowodowe",
+    "obudowywanie", "elektronika drukowana", "komunikacja kwantowa",
+]  # fmt: skip
+ELIGIBILITY = {
+    "en": [
+        "",
+        "",
+        "Single for-profit SMEs established in an EU Member State or Associated Country may apply.",
+        "Only research organisations and universities are eligible.",
+        "Legal entities established in EU Member States and Associated Countries are eligible "
+        "to participate.",
+        "The call is open to research organisations and industry.",
+        "Applicants must be established in the EU Member States only.",
+        "Eligible applicants: consortia of at least three independent legal entities.",
+    ],
+    "pl": [
+        "",
+        "Kto może skorzystać: mikro, małe i średnie przedsiębiorstwa.",
+        "O dofinansowanie mogą ubiegać się przedsiębiorstwa z siedzibą w województwie "
+        "podkarpackim.",
+        "Wnioskodawcami mogą być jednostki naukowe i uczelnie.",
+        "Wsparcie jest przeznaczone wyłącznie dla MŚP prowadzących działalność na terytorium RP.",
+        "Nabór jest otwarty dla konsorcjów przedsiębiorstw i organizacji badawczych.",
+    ],
+}
+KINDS = ["sme"] * 11 + ["large"] * 3 + ["research"] * 4 + ["university"] * 2
+CITIES = ["Wrocław", "Warszawa", "Kraków", "Gdańsk", "Rzeszów", "Lublin", "Poznań", "Łódź", None]
+ABROAD = [("DE", "Dresden"), ("CZ", "Brno"), ("NO", "Oslo"), ("UA", "Lviv")]
+SECTIONS = {"en": ("Expected Outcome:", "Scope:"), "pl": ("Cel naboru:", "Zakres:")}
+TOPICS = {"en": "Topics include {}.", "pl": "Tematyka obejmuje: {}."}
 
 
 def synthetic_members(n: int, rng: random.Random) -> list[dict[str, Any]]:
+    """Members: 1-4 areas with levels (a tenth also a whole domain), 2-6 keywords, a kind
+    (SME, large, research organisation, university), a country and a city."""
     members = []
     for i in range(n):
         areas = {code: rng.randint(1, 3) for code in rng.sample(AREAS, rng.randint(1, 4))}
         if rng.random() < 0.1:
             areas[rng.choice(DOMAINS)] = 2
+        country, city = ("PL", rng.choice(CITIES)) if rng.random() < 0.9 else rng.choice(ABROAD)
         members.append(
             {
                 "id": f"member-{i:03d}",
                 "kind": rng.choice(KINDS),
-                "city": rng.choice(CITIES),
+                "country": country,
+                "city": city,
                 "areas": areas,
-                "keywords": rng.sample(TERMS, rng.randint(2, 5)),
+                "keywords": rng.sample(KEYWORDS, rng.randint(2, 6)),
             }
         )
     return members
 
 
+def _evidence(sentence: str, rng: random.Random) -> str:
+    """A tagger's evidence sentence: one of its longer words marked «like this»."""
+    words = sentence.split()
+    long = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()] or [0]
+    i = rng.choice(long)
+    words[i] = f"«{words[i]}»"
+    return " ".join(words)
+
+
 def synthetic_calls(n: int, rng: random.Random) -> list[dict[str, Any]]:
+    """Calls in English (two thirds) and Polish: a real title, 3-7 real descriptions as the
+    text (about 1,000-2,000 characters) with 0-3 members' keywords, often a sentence on who
+    may apply; the areas of the descriptions used, scored, with evidence sentences; 1-2
+    deadlines (about a tenth all past) and a status (a twentieth closed)."""
     calls = []
-    eligibility = [
-        "",
-        "Single for-profit SMEs established in an EU Member State or Associated Country may apply.",
-        "Only research organisations and universities are eligible.",
-        "Legal entities established in EU Member States and Associated Countries are eligible.",
-        "Kto może skorzystać: mikro, małe i średnie przedsiębiorstwa.",
-    ]
     for i in range(n):
-        tags: dict[str, float] = {}
-        for code in rng.sample(AREAS, rng.choice([0, 1, 1, 2, 2, 3])):
-            tags[code] = round(rng.uniform(0.3, 0.98), 3)
-        if rng.random() < 0.1:
-            tags[rng.choice(DOMAINS)] = round(rng.uniform(0.4, 0.8), 3)
-        words = rng.choices(FILLER, k=rng.randint(60, 110)) + rng.sample(TERMS, rng.randint(1, 4))
-        rng.shuffle(words)
-        text = " ".join(words)
+        language = "en" if rng.random() < 2 / 3 else "pl"
+        rows = rng.sample(REAL[language], rng.randint(3, 7))
+        outcome, scope = SECTIONS[language]
+        paragraphs = [row["description"] for row in rows]
+        keywords = rng.sample(KEYWORDS, rng.choice([0, 1, 1, 2, 3]))
+        if keywords:
+            paragraphs.insert(rng.randint(0, len(paragraphs)), TOPICS[language].format(
+                ", ".join(keywords)))  # fmt: skip
+        eligibility = rng.choice(ELIGIBILITY[language])
+        description = "\n".join(
+            [outcome, paragraphs[0], scope, *paragraphs[1:]]
+            + ([eligibility] if eligibility else [])
+        )
+        codes = list(dict.fromkeys(code for row in rows[:3] for code in row["codes"]))
+        codes = rng.sample(codes, min(len(codes), rng.choice([0, 1, 2, 2, 3])))
+        tags = {
+            code: (
+                round(rng.uniform(0.3, 0.98), 3),
+                [_evidence(rng.choice(paragraphs).split(". ")[0], rng)
+                 for _ in range(rng.randint(1, 2))],
+            )
+            for code in codes
+        }  # fmt: skip
+        if rng.random() < 0.15:
+            tags[rng.choice(DOMAINS)] = (round(rng.uniform(0.4, 0.8), 3), [])
+        if language == "en":
+            source, programme = "eu-portal", "Horizon Europe"
+            identifier = f"HORIZON-CL4-2027-{rng.randint(1, 4):02d}-{i:05d}"
+        else:
+            source = rng.choice(["parp", "ncbr", "fe-portal"])
+            programme = rng.choice(["FENG", "FENG", "FEPW", "FEDS 2021-2027", "FEMA 2021-2027"])
+            identifier = f"{programme.split()[0]}.01.01-IP.01-{i:05d}/27"
+        past = rng.random() < 0.1
+        deadlines = sorted(
+            TODAY + timedelta(days=rng.randint(-200, -1) if past else rng.randint(1, 300))
+            for _ in range(rng.randint(1, 2))
+        )
         calls.append(
             {
                 "id": f"BENCH-{i:05d}",
-                "title": f"Synthetic call {i}",
-                "description": f"{text}. {rng.choice(eligibility)}",
+                "title": rows[0]["title"],
+                "description": description,
                 "tags": tags,
+                "source": source,
+                "programme": programme,
+                "call_identifier": identifier,
+                "status": rng.choices(["open", "forthcoming", "closed"], [85, 10, 5])[0],
+                "deadlines": deadlines,
             }
         )
     return calls
 
 
-def bench_scoring(members: list[dict[str, Any]], calls: list[dict[str, Any]]) -> dict[str, Any]:
+def bench_scoring(
+    members: list[dict[str, Any]], calls: list[dict[str, Any]], objects: bool = False
+) -> dict[str, Any]:
+    """Matching in memory, from the members' and calls' plain data to every match with its
+    score and reasons: the member facts and matcher, which calls are open, each call's
+    conditions, and the scoring. ``objects``: results as ``Scored`` objects (``match_many``)
+    instead of the columns ``match_calls`` stores from."""
     started = time.perf_counter()
     facts = [
         MemberFacts(
-            m["id"], Applicant.of(m["kind"], "PL", m["city"]), m["areas"], tuple(m["keywords"])
+            m["id"],
+            Applicant.of(m["kind"], m["country"], m["city"]),
+            m["areas"],
+            tuple(m["keywords"]),
         )
         for m in members
     ]
     matcher = Matcher(facts, min_score=0.3)
+    members_done = time.perf_counter()
+    open_calls = [
+        c
+        for c in calls
+        if is_open(
+            SimpleNamespace(  # type: ignore[arg-type]
+                status=c["status"], deadlines=[SimpleNamespace(latest=d) for d in c["deadlines"]]
+            ),
+            TODAY,
+        )
+    ]
     call_facts = [
         CallFacts(
             i,
-            tuple(Tag(code, score, (f"«{code}»",)) for code, score in c["tags"].items()),
+            tuple(Tag(code, score, tuple(ev)) for code, (score, ev) in c["tags"].items()),
             f"{c['title']}\n{c['description']}",
-            conditions_of(title=c["title"], description=c["description"]),
+            conditions_of(
+                title=c["title"],
+                description=c["description"],
+                programme=c["programme"],
+                call_identifier=c["call_identifier"],
+                source=c["source"],
+            ),
         )
-        for i, c in enumerate(calls)
+        for i, c in enumerate(open_calls)
     ]
     prepared = time.perf_counter()
-    matches = sum(len(found) for found in matcher.match_many(call_facts))
+    if objects or not hasattr(matcher, "match_rows"):  # older checkouts: match_many only
+        path = "match_many"
+        matches = sum(len(found) for found in matcher.match_many(call_facts))
+    else:
+        path = "match_rows"
+        matches = sum(len(rows) for rows in matcher.match_rows(call_facts))
     done = time.perf_counter()
     return {
         "calls": len(calls),
+        "open_calls": len(open_calls),
         "members": len(members),
         "matches": matches,
-        "prepare_s": round(prepared - started, 3),
+        "path": path,
+        "members_s": round(members_done - started, 3),
+        "conditions_s": round(prepared - members_done, 3),
         "score_s": round(done - prepared, 3),
         "total_s": round(done - started, 3),
     }
@@ -169,12 +291,16 @@ def bench_scoring(members: list[dict[str, Any]], calls: list[dict[str, Any]]) ->
 def fill_database(engine: Any, members: list[dict[str, Any]], calls: list[dict[str, Any]]) -> None:
     now = datetime.now(UTC)
     with db.session_scope(engine) as s:
+        sources = sorted({c["source"] for c in calls} - {"manual"})
+        if sources:
+            s.execute(insert(Source), [{"name": name, "title": name} for name in sources])
         s.execute(
             insert(Member),
             [
                 {"id": m["id"], "name": m["id"], "kind": m["kind"], "city": m["city"],
-                 "country": "PL", "description": "", "keywords": m["keywords"], "roles": [],
-                 "mentor": False, "created_at": now, "updated_at": now}
+                 "country": m.get("country", "PL"), "description": "",
+                 "keywords": m["keywords"], "roles": [], "mentor": False, "created_at": now,
+                 "updated_at": now}
                 for m in members
             ],
         )  # fmt: skip
@@ -193,21 +319,23 @@ def fill_database(engine: Any, members: list[dict[str, Any]], calls: list[dict[s
                 for i, m in enumerate(members)
             ],
         )  # fmt: skip
-        deadline = (TODAY + timedelta(days=120)).isoformat()
         s.execute(
             insert(Call),
             [
-                {"id": i + 1, "source": "manual", "external_id": c["id"], "ref": c["id"],
-                 "title": c["title"], "description": c["description"], "status": "open",
-                 "extra": {}, "fingerprint": f"{i:064d}", "version": 1, "first_seen_at": now,
-                 "last_seen_at": now, "flagged": False, "review_status": "confirmed"}
+                {"id": i + 1, "source": c["source"], "external_id": c["id"], "ref": c["id"],
+                 "title": c["title"], "description": c["description"],
+                 "programme": c.get("programme"), "call_identifier": c.get("call_identifier"),
+                 "status": c.get("status", "open"), "extra": {}, "fingerprint": f"{i:064d}",
+                 "version": 1, "first_seen_at": now, "last_seen_at": now, "flagged": False,
+                 "review_status": "confirmed"}
                 for i, c in enumerate(calls)
             ],
         )  # fmt: skip
         s.execute(
             insert(CallDeadline),
-            [{"call_id": i + 1, "value": deadline, "precision": "date",
-              "latest": TODAY + timedelta(days=120)} for i in range(len(calls))],
+            [{"call_id": i + 1, "value": d.isoformat(), "precision": "date", "latest": d}
+             for i, c in enumerate(calls)
+             for d in c.get("deadlines", [TODAY + timedelta(days=120)])],
         )  # fmt: skip
         s.execute(
             insert(CallVersion),
@@ -216,8 +344,9 @@ def fill_database(engine: Any, members: list[dict[str, Any]], calls: list[dict[s
         )  # fmt: skip
         s.execute(
             insert(CallTag),
-            [{"call_id": i + 1, "code": code, "score": score, "evidence": [], "origin": "tagger",
-              "created_at": now} for i, c in enumerate(calls) for code, score in c["tags"].items()],
+            [{"call_id": i + 1, "code": code, "score": score, "evidence": evidence,
+              "origin": "tagger", "created_at": now}
+             for i, c in enumerate(calls) for code, (score, evidence) in c["tags"].items()],
         )  # fmt: skip
 
 
@@ -267,6 +396,8 @@ def bench_notify(messages: int, folder: Path) -> dict[str, Any]:
     members = synthetic_members(messages, rng)
     calls = synthetic_calls(1, rng)
     calls[0]["description"] = "Chip design for every kind of applicant."
+    calls[0].update(source="manual", tags={}, status="open", programme=None, call_identifier=None)
+    calls[0]["deadlines"] = [TODAY + timedelta(days=120)]
     for m in members:
         m["areas"] = {"chip-design": 3}
     fill_database(engine, members, calls)
@@ -298,37 +429,91 @@ def bench_notify(messages: int, folder: Path) -> dict[str, Any]:
     }
 
 
+def machine() -> dict[str, Any]:
+    return {
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "cpu": platform.machine(),
+        "cores": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def scoring_runs(args: argparse.Namespace) -> dict[str, Any]:
+    """Each run in a fresh process (nothing cached from an earlier run): the columns
+    ``match_calls`` uses and the ``Scored`` objects of ``match_many``, interleaved."""
+    runs: dict[str, list[dict[str, Any]]] = {"match_rows": [], "match_many": []}
+    for _ in range(args.runs):
+        for objects in (False, True):
+            command = [sys.executable, __file__, "--child", "--calls", str(args.calls)]
+            command += ["--members", str(args.members)] + (["--objects"] if objects else [])
+            load = os.getloadavg()[0]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            result = json.loads(out)
+            result["load_1min"] = round(load, 2)
+            runs[result["path"]].append(result)
+            print(json.dumps(result), flush=True)
+    summary: dict[str, Any] = {}
+    for path, results in runs.items():
+        if not results:
+            continue
+        summary[path] = {
+            key: round(statistics.median(r[key] for r in results), 3)
+            for key in ("members_s", "conditions_s", "score_s", "total_s")
+        } | {
+            "runs": len(results),
+            "total_s_all": [r["total_s"] for r in results],
+            "matches": results[0]["matches"],
+            "open_calls": results[0]["open_calls"],
+            "load_1min": [r["load_1min"] for r in results],
+        }
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per scoring path")
+    parser.add_argument(
+        "--only", choices=["scoring", "database", "notify", "ranking"], action="append"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--objects", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="don't write the results file")
     args = parser.parse_args()
     rng = random.Random(2026)
     members = synthetic_members(args.members, rng)
     calls = synthetic_calls(args.calls, rng)
-    results: dict[str, Any] = {
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}",
-        "scoring": bench_scoring(members, calls),
-    }
-    print(json.dumps({"scoring": results["scoring"]}), flush=True)
+    if args.child:
+        print(json.dumps(bench_scoring(members, calls, objects=args.objects)))
+        return
+    parts = args.only or ["scoring", "database", "notify", "ranking"]
+    results: dict[str, Any] = {"machine": machine(), "corpus": CORPUS}
+    if "scoring" in parts:
+        results["scoring"] = scoring_runs(args)
+        print(json.dumps({"scoring": results["scoring"]}), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        results["database"] = bench_database(members, calls, Path(tmp))
-        print(json.dumps({"database": results["database"]}), flush=True)
-        results["notify"] = bench_notify(args.messages, Path(tmp))
-        print(json.dumps({"notify": results["notify"]}), flush=True)
-    ranking = evaluate()
-    results["ranking"] = {
-        "calls": ranking.calls,
-        "precision_at_5": round(ranking.precision_at_5, 3),
-        "recall": round(ranking.recall, 3),
-        "member_precision_at_5": round(ranking.member_precision_at_5, 3),
-        "false_alarms": ranking.false_alarms,
-    }
-    print(json.dumps({"ranking": results["ranking"]}), flush=True)
-    out = Path(__file__).with_name("matching_results.json")
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if "database" in parts:
+            results["database"] = bench_database(members, calls, Path(tmp))
+            print(json.dumps({"database": results["database"]}), flush=True)
+        if "notify" in parts:
+            results["notify"] = bench_notify(args.messages, Path(tmp))
+            print(json.dumps({"notify": results["notify"]}), flush=True)
+    if "ranking" in parts:
+        ranking = evaluate()
+        results["ranking"] = {
+            "calls": ranking.calls,
+            "precision_at_5": round(ranking.precision_at_5, 3),
+            "recall": round(ranking.recall, 3),
+            "member_precision_at_5": round(ranking.member_precision_at_5, 3),
+            "false_alarms": ranking.false_alarms,
+        }
+        print(json.dumps({"ranking": results["ranking"]}), flush=True)
+    results["machine_after"] = machine()
+    if not args.no_write:
+        out = Path(__file__).with_name("matching_results.json")
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
