@@ -2,9 +2,11 @@
 
 A request ``GET|POST /HOST/PATH?QUERY`` is answered with the file ``ROOT/HOST/PATH``; with
 a query string, with ``ROOT/HOST/PATH@QUERY`` where QUERY is the request's parameters sorted
-by name (``search@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***``); a path ending in ``/``
-reads ``index.html`` there. Request bodies are not part of the key (the sources page by
-query string); every request is logged with its body so tests can check what was sent.
+by name (``search@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***``), or when that file is
+not there, with the path's own file (a site recorded without its query strings); a path
+ending in ``/`` reads ``index.html`` there. Request bodies are not part of the key (the
+sources page by query string); every request is logged with its body so tests can check
+what was sent.
 Faults (a status, a delay, a body) can be set per path prefix to test failing sources.
 
 Run ``python -m crawlers.mirror_server tests/fixtures --port 8765`` for the demo.
@@ -87,11 +89,14 @@ class MirrorServer(ThreadingHTTPServer):
         for prefix, fault in self.faults.items():
             if path_and_query.startswith(prefix):
                 return fault.status, fault.content_type, fault.body, fault.delay
-        target = (self.root / file_key(path_and_query)).resolve()
-        if not target.is_relative_to(self.root) or not target.is_file():
-            return 404, "text/plain; charset=utf-8", b"not recorded", 0.0
-        body = target.read_bytes()
-        return 200, _content_type(target, body), body, 0.0
+        for key in dict.fromkeys(
+            [file_key(path_and_query), file_key(path_and_query.split("?")[0])]
+        ):
+            target = (self.root / key).resolve()
+            if target.is_relative_to(self.root) and target.is_file():
+                body = target.read_bytes()
+                return 200, _content_type(target, body), body, 0.0
+        return 404, "text/plain; charset=utf-8", b"not recorded", 0.0
 
 
 def _content_type(target: Path, body: bytes) -> str:
