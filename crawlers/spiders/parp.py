@@ -207,12 +207,17 @@ def _round(tile: Selector, lines: list[str]) -> dict[str, str | None]:
         for p in tile.css("p[class*='text-cr-18']")
     ]
     if not pairs:
-        pairs = [(a, fold(b)) for a, b in zip(lines, lines[1:], strict=False) if _is_date(a)]
-        # "Rozpoczęcie naboru: 01.08.2026" written on one line.
+        # "Rozpoczęcie naboru: 01.08.2026" on one line, or a date line and its label line.
         for line in lines:
             label, sep, value = line.partition(":")
             if sep and _is_date(value):
                 pairs.append((value.strip(), fold(label)))
+        if not pairs:
+            pairs = [
+                (a, fold(b))
+                for a, b in zip(lines, lines[1:], strict=False)
+                if ":" not in a and _is_date(a)
+            ]
     for value, label in pairs:
         if any(w in label for w in _START_WORDS) and found["start"] is None:
             found["start"] = value

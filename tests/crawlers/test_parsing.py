@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawlers.amounts import parse_amount
-from crawlers.dates import deadline_in, normalise_date, period_start
+from crawlers.dates import deadline_in, normalise_date, period_in, period_start
 from crawlers.html import html_to_text
 from crawlers.middlewares import mirror_url
 from crawlers.mirror_server import file_key
@@ -31,6 +31,23 @@ from crawlers.mirror_server import file_key
         ("2026-06-30T16:00:00", "2026-06-30T16:00:00+02:00"),
         ("2027-04-08T00:00:00.000+0000", "2027-04-08T00:00:00+00:00"),
         ("2027-02-04", "2027-02-04"),
+        # Forms of the Polish sources' real pages (RadarGrantow's parser, NCN's text).
+        ("2026.12.01", "2026-12-01"),
+        ("05.2024", "2024-05"),
+        ("styczeń/luty 2027 r.", "2027-01"),
+        ("III/IV kwartał 2026", "2026-Q3"),
+        ("I półrocze 2027", "2027-Q1"),
+        ("Tue Jun 30 11:00:00 CEST 2026", "2026-06-30T11:00:00+02:00"),
+        ("do godz. 16:00 dnia 16 czerwca 2026", "2026-06-16T16:00:00+02:00"),
+        ("15 grudnia 2026 roku, godz. 16:00", "2026-12-15T16:00:00+01:00"),
+        (
+            "Nabór wniosków potrwa do 16 września 2025 r. do godziny 14:00.",
+            "2025-09-16T14:00:00+02:00",
+        ),
+        # Its own output passes through.
+        ("2027-Q1", "2027-Q1"),
+        ("2026-11", "2026-11"),
+        ("w trakcie ustalania", None),
         # A day without a year, an impossible day, no date: nothing is invented.
         ("31 lip", None),
         ("30.02.2026", None),
@@ -56,6 +73,33 @@ def test_deadline_of_a_period(text: str, expected: str) -> None:
     assert deadline_in(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("III/IV kwartał 2026", "2026-Q4"),
+        ("styczeń/luty 2027 r.", "2027-02"),
+        ("30.01.2026 – 31.08.2027", "2027-08-31"),
+        ("Termin składania wniosków upływa 16 grudnia 2019 r.", "2019-12-16"),
+    ],
+)
+def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
+    assert deadline_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("od 1.02.2026 do 30.04.2026", ("2026-02-01", "2026-04-30")),
+        ("od 16 marca do 16 czerwca 2026 r.", ("2026-03-16", "2026-06-16")),
+        ("01.08–30.09.2026", ("2026-08-01", "2026-09-30")),
+        ("trwa od 16.03.2026", ("2026-03-16", None)),
+        ("16.06.2026", (None, "2026-06-16")),
+    ],
+)
+def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert period_in(text) == expected
+
+
 def test_period_start() -> None:
     assert str(period_start("2027-Q2")) == "2027-04-01"
     assert str(period_start("2026-11")) == "2026-11-01"
@@ -74,6 +118,15 @@ def test_period_start() -> None:
         ("2,5 mln euro", (2_500_000, "EUR")),
         ("nie ma określonej alokacji", None),
         ("2 projekty w 2026", None),
+        ("1,5 mln zł", (1_500_000, "PLN")),
+        ("120 000 000,00 zł", (120_000_000, "PLN")),
+        ("536 912,50 zł", (536_912.5, "PLN")),
+        ("66,000 PLN", (66_000, "PLN")),
+        ("784 tys. euro", (784_000, "EUR")),
+        ("296 982 000 PLN (70% dofinansowania)", (296_982_000, "PLN")),
+        ("Budżet na 2026 r.: 350 000 000 zł", (350_000_000, "PLN")),
+        ("100% kosztów kwalifikowanych", None),
+        ("w trakcie ustalania", None),
     ],
 )
 def test_amounts(text: str, expected: tuple[float, str] | None) -> None:

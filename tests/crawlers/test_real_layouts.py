@@ -1,0 +1,315 @@
+"""The Polish spiders on the layouts of the sources' real pages (tests/fixtures/real/).
+
+Each fixture says at its top where it comes from: ``ncn-front-page-2018.html`` is a verbatim
+fragment of a real NCN page; the others are reconstructed to the markup public parsers of
+the real pages read (RadarGrantow, dgate), with the values their tests state.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+from scrapy.http import HtmlResponse, Request, TextResponse
+
+from callradar.calls import CallRecord
+from crawlers.items import RawCall
+from crawlers.pipelines import normalise
+from crawlers.spiders.base import CallSpider, LayoutChanged
+from crawlers.spiders.fe_portal import FePortalSpider
+from crawlers.spiders.ncbr import API_URL, NcbrSpider
+from crawlers.spiders.ncn import LISTING_URL, NcnSpider
+from crawlers.spiders.parp import SCHEDULE_URL, ParpSpider
+
+REAL = Path(__file__).parent.parent / "fixtures" / "real"
+
+
+def page(name: str, url: str, **meta: Any) -> HtmlResponse:
+    request = Request(url, cb_kwargs=meta)
+    return HtmlResponse(url, body=(REAL / name).read_bytes(), encoding="utf-8", request=request)
+
+
+def records(spider: CallSpider, items: list[Any], today: str) -> dict[str, CallRecord]:
+    calls = [i for i in items if isinstance(i, RawCall)]
+    return {
+        c.id: normalise(c, spider.name, spider.language, date.fromisoformat(today)) for c in calls
+    }
+
+
+# NCN ---------------------------------------------------------------------------------------
+
+
+def test_ncn_reads_the_open_calls_block_of_the_real_page_by_its_heading() -> None:
+    """NCN's real page has no id="otwarte-konkursy": an <h2>Aktualnie otwarte konkursy</h2>."""
+    spider = NcnSpider()
+    requests = list(spider.parse(page("ncn-front-page-2018.html", LISTING_URL)))
+    urls = [r.url for r in requests]
+    assert urls == [
+        "https://ncn.gov.pl/ogloszenia/konkursy/opus15",
+        "https://ncn.gov.pl/ogloszenia/konkursy/preludium15",
+        "https://ncn.gov.pl/aktualnosci/2018_02_01_jpi_eu_china_ogloszenie?language=en",
+    ]
+    # Not the forthcoming calls' block, nor the shortcuts.
+    assert all("/konkursy/typy" not in u and "projekty.ncn" not in u for u in urls)
+    assert requests[2].cb_kwargs == {"listed_as": "URBAN EUROPE"}
+    assert spider.problems == []
+
+
+def test_ncn_call_page_in_the_real_drupal7_theme() -> None:
+    spider = NcnSpider()
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus15"
+    with freeze_time("2018-03-20"):
+        items = list(
+            spider.parse_call(page("ncn-call-page-drupal7.html", url, listed_as="OPUS 15"))
+        )
+        record = records(spider, items, "2018-03-20")["opus15"]
+    assert record.title == "OPUS 15"
+    # "Termin składania wniosków upływa 15 czerwca 2018 r. Ogłoszenie wyników … w grudniu 2018 r."
+    assert record.deadlines == ["2018-06-15"]
+    assert record.opening_date == date(2018, 3, 15)
+    assert record.budget == 300_000_000 and record.currency == "PLN"
+    assert record.status == "open"
+    assert "Budżet konkursu wynosi 300 mln zł." in record.description
+    # The sidebar is not the call's text.
+    assert "Aktualnie otwarte" not in record.description
+
+
+def test_ncn_call_page_of_the_current_site() -> None:
+    spider = NcnSpider()
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/sonata-bis15"
+    with freeze_time("2025-07-01"):
+        items = list(spider.parse_call(page("ncn-call-page-2025.html", url)))
+        record = records(spider, items, "2025-07-01")["sonata-bis15"]
+    assert record.title == "SONATA BIS 15"
+    assert record.deadlines == ["2025-09-16T14:00:00+02:00"]
+    assert record.budget == 170_000_000
+    assert record.status == "open"
+    with freeze_time("2025-09-17"):
+        closed = records(spider, items, "2025-09-17")["sonata-bis15"]
+    assert closed.status == "closed"
+
+
+def test_ncn_page_without_the_block_is_a_layout_change() -> None:
+    response = HtmlResponse(LISTING_URL, body=b"<html><body><h2>Aktualnosci</h2></body></html>")
+    with pytest.raises(LayoutChanged):
+        list(NcnSpider().parse(response))
+
+
+# PARP --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parp() -> tuple[ParpSpider, dict[str, CallRecord], list[Any]]:
+    spider = ParpSpider()
+    with freeze_time("2026-09-27"):
+        out = list(spider.parse(page("parp-harmonogram-radargrantow.html", SCHEDULE_URL)))
+        # Cards are not available: the schedule alone is what the spider keeps then.
+        items = [o for o in out if isinstance(o, RawCall)]
+        for request in [o for o in out if isinstance(o, Request)]:
+            tile = request.cb_kwargs["tile"]
+            items.append(spider.call_item(tile["card"], tile, None))
+        return spider, records(spider, items, "2026-09-27"), out
+
+
+def test_parp_real_tiles(parp: tuple[ParpSpider, dict[str, CallRecord], list[Any]]) -> None:
+    spider, by_id, _ = parp
+    assert spider.problems == []
+    assert set(by_id) == {
+        "dga-s-a-industry-lab-green",
+        "lodzka-specjalna-strefa-ekonomiczna-lsse",
+        "wspolfinansowanie-dzialan-edih-1",
+        "hrp-com-pl-przepis-na-rozwoj-czas-na-niskoemisyjna-gozpodarke",
+        "program-horizon-bridge",
+    }
+    bridge = by_id["program-horizon-bridge"]
+    assert bridge.title == "Horizon Bridge"
+    assert bridge.deadlines == ["2026-12-15"] and bridge.opening_date == date(2026, 10, 15)
+    assert bridge.status == "forthcoming" and bridge.programme == "FENG"
+    assert bridge.extra["max_funding"] == "66 000 zł"
+    edih = by_id["wspolfinansowanie-dzialan-edih-1"]
+    assert "transformacji cyfrowej" in edih.description and edih.status == "open"
+
+
+def test_parp_call_end_after_the_rounds(
+    parp: tuple[ParpSpider, dict[str, CallRecord], list[Any]],
+) -> None:
+    _, by_id, _ = parp
+    green = by_id["dga-s-a-industry-lab-green"]
+    # This round closes 30.09.2026; the whole call ("Koniec naboru") on 31.08.2027.
+    assert green.deadlines == ["2026-09-30", "2027-08-31"]
+    assert green.opening_date == date(2026, 8, 1)
+    assert green.extra["max_funding"] == "400 000 zł"
+    assert green.extra["call_end"] == "31.08.2027"
+
+
+def test_parp_operator_sites_and_months(
+    parp: tuple[ParpSpider, dict[str, CallRecord], list[Any]],
+) -> None:
+    _, by_id, out = parp
+    gozpodarka = by_id["hrp-com-pl-przepis-na-rozwoj-czas-na-niskoemisyjna-gozpodarke"]
+    # Known only to a month: kept as a month, never given a day.
+    assert gozpodarka.deadlines == ["2026-12"]
+    assert gozpodarka.extra["opening"] == "2024-05"
+    assert gozpodarka.status == "open" and gozpodarka.programme == "FERS"
+    # "Przejdź na stronę projektu" is a link label, not the call's text.
+    assert gozpodarka.description == ""
+    assert gozpodarka.extra["operator_site"] is True
+    # An operator's site is not fetched as if it were a PARP card.
+    fetched = [o.url for o in out if isinstance(o, Request)]
+    assert all(u.startswith("https://www.parp.gov.pl/") for u in fetched)
+
+
+def test_parp_two_calls_sharing_a_card_stay_two() -> None:
+    tile = (
+        '<a href="/component/grants/grants/x" class="schedule-main schedule-feng">'
+        '<p class="text-mm-18">{t}</p><p class="m-0 text-cr-18">{d}</p>'
+        '<p class="mb-3 text-cr-13">zakończenie naboru</p></a>'
+    )
+    body = "<html><body>" + tile.format(t="A", d="01.12.2026") + tile.format(t="B", d="02.12.2026")
+    response = HtmlResponse(SCHEDULE_URL, body=(body + "</body></html>").encode(), encoding="utf-8")
+    with freeze_time("2026-09-27"):
+        requests = list(ParpSpider().parse(response))
+    assert [r.cb_kwargs["tile"]["id"] for r in requests] == ["x-a", "x-b"]
+
+
+def test_parp_tiles_without_their_classes_are_found_by_their_labels() -> None:
+    body = """<html><body><div class="tiles">
+      <a href="/component/grants/grants/nowy-nabor"><h3>Nowy nabór</h3>
+        <span>Rozpoczęcie naboru: 01.10.2026</span><span>Zakończenie naboru: 30.11.2026</span>
+        <span>Fundusze Europejskie dla Polski Wschodniej</span></a>
+      <a href="/o-nas">O nas</a></div></body></html>"""
+    response = HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8")
+    with freeze_time("2026-09-27"):
+        spider = ParpSpider()
+        requests = list(spider.parse(response))
+        tile = requests[0].cb_kwargs["tile"]
+        item = spider.call_item(tile["card"], tile, None)
+    assert len(requests) == 1
+    assert item.title == "Nowy nabór" and item.programme == "FEPW"
+    assert item.deadlines == ["2026-11-30"] and item.opening == "01.10.2026"
+
+
+# NCBR --------------------------------------------------------------------------------------
+
+
+def test_ncbr_api_in_the_recorded_record_shape() -> None:
+    spider = NcbrSpider()
+    url = API_URL.format(page=0, size=50)
+    body = (REAL / "ncbr-competition-search-dgate.json").read_bytes()
+    response = TextResponse(url, body=body, encoding="utf-8")
+    with freeze_time("2026-10-06"):
+        items = list(spider.parse_api(response, page=0, size=50))
+        by_id = records(spider, items, "2026-10-06")
+    assert spider.notes == [] and spider.problems == []
+    smart = by_id["feng010101-ip01-00326"]
+    assert smart.title == "Ścieżka SMART - Projekty realizowane w konsorcjach"
+    assert smart.link_key == "FENG.01.01-IP.01-003/26" and smart.programme == "FENG"
+    # Warsaw time, summer: 16:00 is 14:00 UTC.
+    assert smart.deadlines == ["2026-10-16T16:00:00+02:00"]
+    assert smart.budget == 350_000_000 and smart.status == "open"
+    # Arrays arrive as JSON text inside strings.
+    assert smart.extra["types_of_applicant"] == ["large_enterprise", "consortium", "sme"]
+    assert smart.extra["thematic_areas"] == ["innovative_technologies", "defence_and_security"]
+    assert smart.extra["dates"][0]["name"] == "Ogłoszenie konkursu"
+    perun = by_id["konkurs-nr-1perun2023"]
+    assert perun.status == "closed" and perun.budget is None
+    assert perun.extra["programme_types"] == ["defence_security"]
+    eureka = by_id["eureka-2026"]
+    # No applicationsEndDate: the window is read from the record's "dates".
+    assert eureka.deadlines == ["2026-11-19T14:00:00+01:00"]
+    assert eureka.opening_date == date(2026, 3, 2)
+    assert eureka.programme == "international"
+
+
+def test_ncbr_schedule_in_the_real_structure() -> None:
+    spider = NcbrSpider()
+    url = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-2026"
+    with freeze_time("2026-09-27"):
+        items = list(spider.parse_schedule(page("ncbr-harmonogram-radargrantow.html", url)))
+        by_title = {r.title: r for r in records(spider, items, "2026-09-27").values()}
+    # The headings outside the article are not calls; every <details> is one.
+    assert list(by_title) == [
+        "Działanie FENG.01.01 Ścieżka SMART – Projekty realizowane w konsorcjach",
+        "AGROSTRATEG I",
+        "AGROSTRATEG II",
+        "HYDROSTRATEG V",
+    ]
+    smart = by_title["Działanie FENG.01.01 Ścieżka SMART – Projekty realizowane w konsorcjach"]
+    assert smart.deadlines == ["2026-10-16"] and smart.opening_date == date(2026, 8, 7)
+    assert smart.budget is None  # "w trakcie ustalania"
+    assert smart.programme == "Fundusze Europejskie dla Nowoczesnej Gospodarki"
+    assert smart.extra["programme_code"] == "FENG"
+    assert str(smart.url) == "https://www.gov.pl/web/ncbr/feng0101ip0100326"
+    assert smart.status == "open"
+    agro = by_title["AGROSTRATEG II"]
+    # "Zakończenie naboru" (no "wniosków") is read too; quarters stay quarters.
+    assert agro.deadlines == ["2027-Q2"] and agro.extra["opening"] == "2027-Q1"
+    assert agro.budget == 100_000_000 and agro.status == "forthcoming"
+    assert agro.programme == "Programy strategiczne"
+    hydro = by_title["HYDROSTRATEG V"]
+    assert hydro.deadlines == ["2026-12"] and hydro.budget == 200_000_000
+    assert by_title["AGROSTRATEG I"].status == "closed"
+
+
+# fe-portal ---------------------------------------------------------------------------------
+
+
+def test_fe_portal_call_details_in_a_table_and_in_label_lines() -> None:
+    """No real page was available: other plausible markups of the same details."""
+    body = """<html><body><main><h1>Bony na innowacje</h1>
+      <table><tr><th>Numer naboru</th><td>FENG.02.04-IP.01-001/26</td></tr>
+      <tr><th>Program</th><td>Fundusze Europejskie dla Nowoczesnej Gospodarki 2021-2027</td></tr>
+      <tr><th>Termin naboru</th><td>od 1.02.2026 do 30.04.2026 r., godz. 16:00</td></tr>
+      <tr><th>Status</th><td>Nabór otwarty</td></tr></table>
+      <p><strong>Kwota przeznaczona na dofinansowanie projektów:</strong> 1,5 mln zł</p>
+      </main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/bony-na-innowacje/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    with freeze_time("2026-03-01"):
+        record = records(spider, list(spider.parse_call(response)), "2026-03-01")[
+            "bony-na-innowacje"
+        ]
+    assert record.link_key == "FENG.02.04-IP.01-001/26" and record.programme == "FENG"
+    assert record.deadlines == ["2026-04-30T16:00:00+02:00"]
+    assert record.opening_date == date(2026, 2, 1)
+    assert record.budget == 1_500_000 and record.status == "open"
+
+
+def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
+    body = """<html><body><a href="/nabory/">Nabory</a><a href="/nabory/a-1/">A</a>
+      <a href="https://www.funduszeeuropejskie.gov.pl/nabory/b-2/">B</a>
+      <a href="https://example.org/nabory/c/">C</a>
+      <nav class="pagination"><a href="/nabory-wnioskow/?page=2">Następna ›</a></nav>
+      </body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory-wnioskow/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    urls = [r.url for r in FePortalSpider().parse(response)]
+    assert urls == [
+        "https://www.funduszeeuropejskie.gov.pl/nabory/a-1/",
+        "https://www.funduszeeuropejskie.gov.pl/nabory/b-2/",
+        "https://www.funduszeeuropejskie.gov.pl/nabory-wnioskow/?page=2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nabór otwarty", "open"),
+        ("Trwa nabór", "open"),
+        ("zamknięty", "closed"),
+        ("Status: Rozstrzygnięty", "closed"),
+        ("APPLICATIONS IN EVALUATION", "closed"),
+        ("Nabór zakończony", "closed"),
+        ("planowany", "forthcoming"),
+        ("Zaplanowany", "forthcoming"),
+        ("", None),
+    ],
+)
+def test_status_words(text: str, expected: str | None) -> None:
+    from crawlers.spiders.polish import status_word
+
+    assert status_word(text) == expected
