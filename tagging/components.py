@@ -316,9 +316,30 @@ def _title_end(text: str) -> int:
 def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
     """spaCy's `filter_spans` on raw matches: where matches overlap, the longest (then the
     first) wins; the rest in text order. `found` is in the order spaCy sorts spans, which
-    decides between equal matches of different codes."""
-    if len(found) == 1:
-        return found
+    decides between equal matches of different codes.
+
+    Matches that overlap nothing are kept as they are; only each run of overlapping ones
+    goes through `filter_spans`'s steps (no token is in two runs, so the runs do not
+    affect each other, and the result is the same).
+    """
+    kept: list[RawMatch] = []
+    at, count = 0, len(found)
+    while at < count:
+        reach = found[at][1]
+        after = at + 1
+        while after < count and found[after][0] < reach:
+            reach = max(reach, found[after][1])
+            after += 1
+        if after == at + 1:
+            kept.append(found[at])
+        else:
+            kept += _filter_overlapping(found[at:after])
+        at = after
+    return kept
+
+
+def _filter_overlapping(found: list[RawMatch]) -> list[RawMatch]:
+    """spacy.util.filter_spans, step for step, on raw matches."""
     kept: list[RawMatch] = []
     seen: set[int] = set()
     for match in sorted(found, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
@@ -338,6 +359,7 @@ def matches_by_label(doc: Doc) -> dict[str, list[RuleMatch]]:
     found = doc.user_data.get(_MATCHES)
     if not found:
         return by_label
+    # Character bounds from the tokens (doc.to_array([IDX, LENGTH]) costs more).
     for start, end, _, _, label, strength in _longest_first(found):
         last = doc[end - 1]
         start_char = doc[start].idx if end - start > 1 else last.idx
