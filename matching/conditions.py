@@ -121,6 +121,21 @@ _APPLICANT_CUE = re.compile(
     r"d(?<!\w.)la (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|"
     r"w(?<!\w.) mśp\b",
 )
+# The same cues one by one, each starting with its letters: a pattern that starts with fixed
+# letters is looked for at C speed, an alternation is tried at every likely letter. A word
+# boundary before is a lookbehind after the letters: ``single(?<!\w.{6})`` is ``\bsingle``.
+_APPLICANT_CUES = tuple(
+    re.compile(cue)
+    for cue in (
+        r"eligib", r"may apply", r"can apply", r"applicants?\b", r"open to", r"only",
+        r"restricted to", r"limited to", r"single(?<!\w.{6})\b", r"individual(?<!\w.{10})\b",
+        r"for smes(?<!\w.{8})\b", r"must be (?:an? )?(?:sme|research|universit)",
+        r"wnioskodawc", r"ubiegać się", r"skorzystać", r"kto może", r"dla kogo", r"uprawnion",
+        r"wyłącznie", r"tylko",
+        r"dla (?<!\w.{4})(?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)",
+        r"w mśp(?<!\w.{5})\b",
+    )
+)  # fmt: skip
 _SME = re.compile(
     r"\bsmes?\b|small and medium[- ]sized enterprises|\bmśp\b|"
     r"mikro,? mał\w* i średni\w* przedsiębior|małe i średnie przedsiębior|"
@@ -170,6 +185,9 @@ _COUNTRY_CUES = (
     "member state", "państw", "siedzib", "established", "registered", "zarejestrowan",
     "terytorium", "polish", "oddział", "działalność",
 )  # fmt: skip
+# Words without which _POLAND_ONLY and _EU_ONLY cannot match (each branch has one of them).
+_POLAND_ONLY_WORDS = ("w polsce", "na terytorium ", "w rp", "in poland", "polish ")
+_EU_ONLY_WORDS = ("member states", "established in ", "wyłącznie")
 _EASTERN_POLAND = re.compile(r"polsk\w* wschodni|eastern poland")
 _REGION_PHRASE = re.compile(
     r"(?:na terenie|na obszarze|w|z siedzibą w|z terenu)\s+wojew\w+\s+([\w-]+)"
@@ -251,10 +269,9 @@ def _applicant_statements(
 ) -> list[str]:
     statements = [title.lower(), (type_of_action or "").lower()]
     # Lower-casing changes no space nor stop, so splitting the lower-cased text gives the
-    # lower-cased sentences; and a text with no cue at all has no sentence with one.
+    # lower-cased sentences.
     lowered = description.lower()
-    if _APPLICANT_CUE.search(lowered):
-        statements += [s for s in _SENTENCE.split(lowered) if _APPLICANT_CUE.search(s)]
+    statements += _cue_sentences(lowered)
     statements += _listed_under_heading(lowered)
     # Structured applicant fields of some sources (the FE portal's "dla kogo", NCBR's types).
     for key in ("applicants", "types_of_applicant"):
@@ -264,6 +281,33 @@ def _applicant_statements(
         elif isinstance(value, list):
             statements += [str(v).lower().replace("_", " ") for v in value]
     return [s for s in statements if s]
+
+
+def _cue_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (split by ``_SENTENCE``) with an applicant cue, in order.
+
+    The cues are found in the whole text, and the sentences are split off only up to the last
+    one found. A cue never spans two sentences (it is letters and single spaces between
+    letters, and a sentence ends at spaces after a stop, at a line break or at a bullet), and
+    the characters around a sentence are never letters, so a cue occurs in the text within a
+    sentence exactly when it occurs in that sentence on its own.
+    """
+    hits = sorted({found.start() for cue in _APPLICANT_CUES for found in cue.finditer(text)})
+    if not hits:
+        return []
+    sentences: list[str] = []
+    start = h = 0
+    for separator in _SENTENCE.finditer(text):
+        end = separator.start()
+        if hits[h] < end:
+            sentences.append(text[start:end])
+        start = separator.end()
+        while h < len(hits) and hits[h] < start:
+            h += 1
+        if h == len(hits):
+            return sentences
+    sentences.append(text[start:])
+    return sentences
 
 
 def _listed_under_heading(description: str) -> list[str]:
@@ -340,21 +384,29 @@ def _applicant_labels(companies: frozenset[str], research: bool) -> tuple[str, s
 
 
 def _country_restriction(description: str, source: str | None) -> Restriction | None:
-    text = description.lower()
-    if source not in POLISH_SOURCES and not any(cue in text for cue in _COUNTRY_CUES):
-        return None
-    if _POLAND_ONLY.search(text) or (source in POLISH_SOURCES):
+    if source in POLISH_SOURCES:
         return Restriction(
             "countries", frozenset({"PL"}), "entities in Poland", "podmioty z Polski"
         )
-    if _EU_ASSOCIATED.search(text):
+    text = description.lower()
+    if not any(cue in text for cue in _COUNTRY_CUES):
+        return None
+    # Each pattern is searched for only where words it cannot match without are present.
+    if any(word in text for word in _POLAND_ONLY_WORDS) and _POLAND_ONLY.search(text):
+        return Restriction(
+            "countries", frozenset({"PL"}), "entities in Poland", "podmioty z Polski"
+        )
+    if (
+        ("associated countr" in text and "member state" in text)
+        or ("stowarzyszon" in text and "członkowsk" in text)
+    ) and _EU_ASSOCIATED.search(text):
         return Restriction(
             "countries",
             EU_MEMBER_STATES | HORIZON_ASSOCIATED,
             "EU Member States and Associated Countries",
             "państwa członkowskie UE i stowarzyszone",
         )
-    if _EU_ONLY.search(text):
+    if any(word in text for word in _EU_ONLY_WORDS) and _EU_ONLY.search(text):
         if _EEA.search(text):
             return Restriction(
                 "countries",
@@ -378,9 +430,9 @@ def _region_restriction(
     named = f"{title} {programme or ''}".lower()
     if _EASTERN_POLAND.search(named):
         regions |= EASTERN_POLAND
-    for stem, genitive in VOIVODESHIPS.values():
-        if f"dla {genitive.lower()}" in named:
-            regions |= {code for code, (s, _) in VOIVODESHIPS.items() if s == stem}
+    for phrase, codes in _FOR_REGION:
+        if phrase in named:
+            regions |= codes
     lowered = description.lower()
     for found in _REGION_PHRASE.finditer(lowered) if "wojew" in lowered else ():
         regions.update(_voivodeships_named(found.group(1)))
@@ -397,6 +449,13 @@ def _region_restriction(
     return Restriction(
         "regions", frozenset(regions), f"applicants in {names} voivodeship", f"województwo {names}"
     )
+
+
+# "dla Podkarpacia" -> the voivodeships of that stem
+_FOR_REGION = tuple(
+    (f"dla {genitive.lower()}", {code for code, (s, _) in VOIVODESHIPS.items() if s == stem})
+    for stem, genitive in VOIVODESHIPS.values()
+)
 
 
 def _voivodeships_named(word: str) -> Iterable[str]:

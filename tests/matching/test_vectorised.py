@@ -161,3 +161,55 @@ def test_keyword_index_finds_what_the_word_by_word_one_found(seed: int) -> None:
     for _ in range(300):
         text = " ".join(rng.choices(TEXT_POOL, k=rng.randint(0, 40)))
         assert list(index.find(text).items()) == list(reference.find(text).items()), text
+
+
+def test_cue_sentences_are_the_sentences_with_a_cue() -> None:
+    rng = random.Random(12)
+    pieces = PIECES + [". ", ".\n", "\n\n", " • ", "only.", "sme ", "single.", "eligible\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        expected = [s for s in ORIGINAL_SENTENCE.split(text) if ORIGINAL_CUE.search(s)]
+        assert conditions._cue_sentences(text) == expected, repr(text)
+        for sentence in ORIGINAL_SENTENCE.split(text):
+            alone = any(cue.search(sentence) for cue in conditions._APPLICANT_CUES)
+            assert alone == bool(ORIGINAL_CUE.search(sentence)), repr(sentence)
+
+
+def original_country_restriction(description: str, source: str | None) -> object:
+    """``conditions._country_restriction`` before its patterns got word checks first."""
+    c = conditions
+    text = description.lower()
+    if source not in c.POLISH_SOURCES and not any(cue in text for cue in c._COUNTRY_CUES):
+        return None
+    if c._POLAND_ONLY.search(text) or (source in c.POLISH_SOURCES):
+        return "PL"
+    if c._EU_ASSOCIATED.search(text):
+        return "EU+associated"
+    if c._EU_ONLY.search(text):
+        return "EU+EEA" if c._EEA.search(text) else "EU"
+    return None
+
+
+COUNTRY_PIECES = [
+    "member state", "member states", "Member States only", "associated countries",
+    "associated country", "established in ", "the ", "an ", "EU", "European Union", "only ",
+    "restricted to ", "limited to ", "registered in Poland", "polish entities only",
+    "polish companies", "z siedzibą ", "zarejestrowane ", "w Polsce", "na terytorium RP",
+    "w RP", "oddział ", "prowadzące działalność ", "wyłącznie ", "państwa członkowskie",
+    "stowarzyszone", "EEA", "Norway, Iceland", ". ", " ", "x", "and ", ", ",
+]  # fmt: skip
+LABELS = {
+    "entities in Poland": "PL",
+    "EU Member States and Associated Countries": "EU+associated",
+    "EU Member States and EEA countries": "EU+EEA",
+    "EU Member States": "EU",
+}
+
+
+def test_country_restriction_as_before() -> None:
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(rng.choice(COUNTRY_PIECES) for _ in range(rng.randint(0, 14)))
+        source = rng.choice([None, "eu-portal", "parp", "ncbr"])
+        found = conditions._country_restriction(text, source)
+        assert (found and LABELS[found.label_en]) == original_country_restriction(text, source)
