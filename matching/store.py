@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from callradar.models import Call, Match, Member, utcnow
 from callradar.settings import Settings, get_settings
 from matching.conditions import Applicant, conditions_of
-from matching.scoring import CallFacts, Matcher, MemberFacts, Scored, Tag
+from matching.reasons import Reason
+from matching.scoring import CallFacts, Matcher, MemberFacts, Tag
 
 COORDINATOR = "coordinator"
 OPEN_STATUSES = frozenset({"open", "forthcoming", None})
@@ -130,7 +132,7 @@ def match_calls(
     calls = list(session.scalars(query.order_by(Call.id)))
     for start in range(0, len(calls), _CHUNK):
         chunk = calls[start : start + _CHUNK]
-        due: list[tuple[Call, list[Scored]]] = []
+        due: list[tuple[Call, list[_Found]]] = []
         to_score: list[tuple[int, CallFacts]] = []
         for call in chunk:
             tags = effective_tags(call)
@@ -143,18 +145,33 @@ def match_calls(
             if open_:
                 to_score.append((len(due), call_facts(call, tags)))
             due.append((call, []))
-        # The chunk's open calls are scored together, much faster than one by one.
-        scored_calls = matcher.match_many(facts for _, facts in to_score)
-        for (position, _), scored in zip(to_score, scored_calls, strict=True):
-            due[position] = (due[position][0], scored)
+        # The chunk's open calls are scored together, much faster than one by one, and come
+        # back as columns: no object is made per match before its row.
+        positions = iter([position for position, _ in to_score])
+        for rows in matcher.match_rows(facts for _, facts in to_score):
+            found = list(
+                zip(
+                    map(rows.member_ids.__getitem__, rows.members.tolist()),
+                    rows.scores.tolist(),
+                    map(rows.reason_sets.__getitem__, rows.reasons.tolist()),
+                    strict=True,
+                )
+            )
+            for start, end in itertools.pairwise(rows.bounds):
+                position = next(positions)
+                due[position] = (due[position][0], found[start:end])
         if due:
             _store(session, due, summary, now)
     session.flush()
     return summary
 
 
+# A match as scored: member id, score, reasons.
+_Found = tuple[str, float, tuple[Reason, ...]]
+
+
 def _store(
-    session: Session, due: list[tuple[Call, list[Scored]]], summary: MatchSummary, now: datetime
+    session: Session, due: list[tuple[Call, list[_Found]]], summary: MatchSummary, now: datetime
 ) -> None:
     existing: dict[tuple[int, str], Match] = {
         (m.call_id, m.member_id): m
@@ -166,23 +183,23 @@ def _store(
     for call, scored in due:
         summary.calls += 1
         kept: set[str] = set()
-        for result in scored:
-            kept.add(result.member_id)
-            said = texts.get(id(result.reasons))
+        for member_id, score, said_as in scored:
+            kept.add(member_id)
+            said = texts.get(id(said_as))
             if said is None:
-                said = texts[id(result.reasons)] = (
-                    [r.text("en") for r in result.reasons],
-                    [r.text("pl") for r in result.reasons],
+                said = texts[id(said_as)] = (
+                    [r.text("en") for r in said_as],
+                    [r.text("pl") for r in said_as],
                 )
             # Each row gets its own lists, as before (the JSON columns hold them).
             reasons, reasons_pl = list(said[0]), list(said[1])
-            match = existing.get((call.id, result.member_id))
+            match = existing.get((call.id, member_id))
             if match is None:
                 new.append(
                     {
                         "call_id": call.id,
-                        "member_id": result.member_id,
-                        "score": result.score,
+                        "member_id": member_id,
+                        "score": score,
                         "reasons": reasons,
                         "reasons_pl": reasons_pl,
                         "call_version": call.version,
@@ -191,12 +208,12 @@ def _store(
                     }
                 )
             elif (match.score, match.reasons, match.reasons_pl, match.call_version) != (
-                result.score,
+                score,
                 reasons,
                 reasons_pl,
                 call.version,
             ):
-                match.score = result.score
+                match.score = score
                 match.reasons = reasons
                 match.reasons_pl = reasons_pl
                 match.call_version = call.version
