@@ -37,6 +37,8 @@ class Fault:
     body: bytes = b""
     delay: float = 0.0
     content_type: str = "text/plain; charset=utf-8"
+    # Answer this many requests so, then the recorded files again (None: every request).
+    times: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,9 @@ class MirrorServer(ThreadingHTTPServer):
         self.faults: dict[str, Fault] = {}
         self.log: list[LoggedRequest] = []
         self._thread: threading.Thread | None = None
+        # Requests answered by each Fault object (a fault set anew starts again from 0).
+        self._fault_hits: dict[int, int] = {}
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -87,7 +92,7 @@ class MirrorServer(ThreadingHTTPServer):
     def answer(self, path_and_query: str) -> tuple[int, str, bytes, float]:
         """(status, content type, body, delay) for a request path."""
         for prefix, fault in self.faults.items():
-            if path_and_query.startswith(prefix):
+            if path_and_query.startswith(prefix) and self._fault_applies(fault):
                 return fault.status, fault.content_type, fault.body, fault.delay
         for key in dict.fromkeys(
             [file_key(path_and_query), file_key(path_and_query.split("?")[0])]
@@ -97,6 +102,15 @@ class MirrorServer(ThreadingHTTPServer):
                 body = target.read_bytes()
                 return 200, _content_type(target, body), body, 0.0
         return 404, "text/plain; charset=utf-8", b"not recorded", 0.0
+
+
+    def _fault_applies(self, fault: Fault) -> bool:
+        with self._lock:
+            hits = self._fault_hits.get(id(fault), 0)
+            if fault.times is not None and hits >= fault.times:
+                return False
+            self._fault_hits[id(fault)] = hits + 1
+            return True
 
 
 def _content_type(target: Path, body: bytes) -> str:

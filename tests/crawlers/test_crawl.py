@@ -159,6 +159,29 @@ def test_failing_sources_keep_their_calls(mirror: MirrorServer, engine: Engine) 
     assert {k: now[k] for k in statuses} == statuses
 
 
+def test_transient_faults_are_retried_and_requests_keep_method_and_body(
+    mirror: MirrorServer, engine: Engine
+) -> None:
+    # Page 2 of the portal answers 503 once, then (next crawl) times out once; both retried.
+    mirror.faults[EU_PAGE_2_REQUEST] = Fault(503, times=1)
+    first = by_source(crawl(["eu-portal"], mirror.url, engine))["eu-portal"]
+    assert first.ok and first.new == EXPECTED["eu-portal"], first.message
+    page_2 = [r for r in mirror.log if r.path == EU_PAGE_2_REQUEST]
+    assert len(page_2) == 2, "one 503, then the retry that succeeded"
+
+    mirror.log.clear()
+    mirror.faults[EU_PAGE_2_REQUEST] = Fault(200, delay=3, times=1)
+    second = by_source(crawl(["eu-portal"], mirror.url, engine))["eu-portal"]
+    assert second.ok and second.unchanged == EXPECTED["eu-portal"], second.message
+    assert len([r for r in mirror.log if r.path == EU_PAGE_2_REQUEST]) == 2
+
+    # Mirror mode keeps the method and the body: the portal's query goes as multipart parts.
+    searches = [r for r in mirror.log if "/rest/search?" in r.path]
+    assert searches and all(r.method == "POST" for r in searches)
+    assert all(b'name="query"' in r.body and b'name="sort"' in r.body for r in searches)
+    assert all(b'"identifier"' in r.body for r in searches)
+
+
 def test_unknown_source(engine: Engine) -> None:
     with pytest.raises(UnknownSourceError, match="known: eu-portal"):
         crawl(["nope"], None, engine)
