@@ -7,16 +7,18 @@ Each is a thin shell over a plain function of ``proposals``; ``register`` adds t
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from callradar import db
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
-from proposals.consortium import Suggestion, suggest_consortium
+from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
 from proposals.lint import check_templates
 from proposals.pack import build_pack, list_packs, packs_for_member
@@ -33,8 +35,30 @@ SourceOption = Annotated[
 ]
 
 
-def _fail(exc: ProposalError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+class Language(StrEnum):
+    EN = "en"
+    PL = "pl"
+
+
+# The words of the printed suggestion around its sentences, in English and Polish.
+_WORDS = {
+    "call": ("Call", "Nabór"),
+    "family": ("Programme family", "Rodzina programów"),
+    "action": ("type of action", "rodzaj działania"),
+    "Lead": ("Lead", "Lider"),
+    "Partner": ("Partner", "Partner"),
+    "Mentor": ("Mentor", "Mentor"),
+    "none": ("none", "brak"),
+    "rules": ("Consortium rules", "Zasady konsorcjum"),
+    "met": ("met", "spełniona"),
+    "not met": ("NOT MET", "NIESPEŁNIONA"),
+    "pack": ("To make the pack", "Pakiet wniosku"),
+}
+
+
+def _fail(exc: ProposalError, language: str = "en") -> typer.Exit:
+    word = "błąd" if language == "pl" else "error"
+    err_console.print(f"[bold red]{word}:[/] {escape(exc.text(language))}", markup=True)
     return typer.Exit(2)
 
 
@@ -43,6 +67,9 @@ def consortium_suggest(
     call_id: Annotated[str, typer.Argument(help="The call's id at its source")],
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    language: Annotated[
+        Language, typer.Option(help="The language of the reasons and rules: en or pl.")
+    ] = Language.EN,
 ) -> None:
     """Suggest a lead, partners and a mentor for a call, and check the consortium rules."""
     db.upgrade()
@@ -50,42 +77,48 @@ def consortium_suggest(
         with db.session_scope() as session:
             suggestion = suggest_consortium(session, call_id, source)
     except ProposalError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, language) from None
     if as_json:
-        typer.echo(json.dumps(suggestion.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(suggestion.to_dict(language), ensure_ascii=False, indent=2))
         return
-    _print_suggestion(suggestion)
+    _print_suggestion(suggestion, language)
 
 
-def _print_suggestion(s: Suggestion) -> None:
-    out = console.print
-    out(f"Call {s.call.id} ({s.call.source}): {s.call.title}", markup=False)
-    out(f"Programme family: {s.kind.family.value}; type of action: {s.kind.action.value}")
+def _print_suggestion(s: Suggestion, language: str = "en") -> None:
+    def out(line: str) -> None:
+        console.print(line, markup=False)
+
+    def word(key: str) -> str:
+        return _WORDS[key][1 if language == "pl" else 0]
+
+    def reasons(choice: Choice) -> None:
+        for reason in choice.why:
+            out(f"  - {reason.text(language)}")
+
+    out(f"{word('call')} {s.call.id} ({s.call.source}): {s.call.title}")
+    out(f"{word('family')}: {s.kind.family.value}; {word('action')}: {s.kind.action.value}")
     for title, choice in (("Lead", s.lead), ("Mentor", s.mentor)):
         if choice is None:
-            out(f"{title}: none")
+            out(f"{word(title)}: {word('none')}")
             continue
-        out(f"{title}: {choice.member.id} ({choice.member.name})", markup=False)
-        for reason in choice.reasons:
-            out(f"  - {reason}", markup=False)
+        out(f"{word(title)}: {choice.member.id} ({choice.member.name})")
+        reasons(choice)
         if title == "Lead":
             for partner in s.partners:
-                out(f"Partner: {partner.member.id} ({partner.member.name})", markup=False)
-                for reason in partner.reasons:
-                    out(f"  - {reason}", markup=False)
-    out(f"Consortium rules: {s.rules.summary}", markup=False)
+                out(f"{word('Partner')}: {partner.member.id} ({partner.member.name})")
+                reasons(partner)
+    out(f"{word('rules')}: {s.rules.about.text(language)}")
     for check in s.rules.checks:
-        mark = "met" if check.met else "NOT MET"
-        out(f"  [{mark}] {check.rule}: {check.detail}", markup=False)
-    for line in (*s.rules.missing, *s.uncovered, *s.notes):
-        out(f"! {line}", markup=False)
+        mark = word("met" if check.met else "not met")
+        out(f"  [{mark}] {check.requirement.text(language)}: {check.finding.text(language)}")
+    for line in (*s.rules.needs, *s.uncovered, *s.notes):
+        out(f"! {line.text(language)}")
     if s.lead is not None:
         partners = " ".join(f"--partner {p.member.id}" for p in s.partners)
         mentor = f" --mentor {s.mentor.member.id}" if s.mentor else ""
         out(
-            f"To make the pack: callradar pack {s.call.id} --lead {s.lead.member.id} "
-            f"{partners}{mentor} --out DIR",
-            markup=False,
+            f"{word('pack')}: callradar pack {s.call.id} --lead {s.lead.member.id} "
+            f"{partners}{mentor} --out DIR"
         )
 
 

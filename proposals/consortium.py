@@ -4,6 +4,10 @@ A lead willing to coordinate, partners whose competences together cover the call
 with the least overlap, a company and a research organisation where the call favours the
 mix, and a mentor who has been in the same programme or area, preferring funded projects and
 coordinator experience. The consortium rules of the call are checked on the result.
+
+Reasons, notes and rule checks are ``Text``s of ``proposals.wording``: the suggestion is made
+once and said in English (the CLI's default, the proposal packs) or Polish (the web app, for a
+Polish user) when shown.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callradar.members import load_members
-from callradar.taxonomy import ALL_CODES, domain_of, is_domain, label
+from callradar.taxonomy import ALL_CODES, domain_of, is_domain
 from proposals.facts import (
     CallFacts,
     MemberFacts,
@@ -25,6 +29,7 @@ from proposals.facts import (
     member_facts,
 )
 from proposals.rules import Action, CallKind, Family, RuleReport, check_rules, classify
+from proposals.wording import Text, say, texts
 
 # How many members of the cluster a suggestion takes, lead included: more makes a consortium
 # hard to manage and leaves no room for the partners from other countries.
@@ -39,10 +44,19 @@ OVERLAP_PENALTY = 0.25
 @dataclass(frozen=True, slots=True)
 class Choice:
     member: MemberFacts
-    reasons: tuple[str, ...]
+    why: tuple[Text, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.member.id, "name": self.member.name, "reasons": list(self.reasons)}
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in English, as the proposal packs give them."""
+        return tuple(t.en for t in self.why)
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        return {
+            "id": self.member.id,
+            "name": self.member.name,
+            "reasons": texts(self.why, language),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +68,8 @@ class Suggestion:
     mentor: Choice | None
     rules: RuleReport
     # Areas of the call no member covers, as sentences.
-    uncovered: tuple[str, ...]
-    notes: tuple[str, ...]
+    uncovered: tuple[Text, ...]
+    notes: tuple[Text, ...]
 
     @property
     def team(self) -> list[MemberFacts]:
@@ -63,24 +77,19 @@ class Suggestion:
         lead = [self.lead.member] if self.lead else []
         return lead + [p.member for p in self.partners]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """The suggestion as plain data, its sentences in ``language`` ("en" or "pl")."""
         return {
             "call": {"id": self.call.id, "source": self.call.source, "title": self.call.title},
+            "language": "pl" if language == "pl" else "en",
             "programme_family": self.kind.family.value,
             "type_of_action": self.kind.action.value,
-            "lead": self.lead.to_dict() if self.lead else None,
-            "partners": [p.to_dict() for p in self.partners],
-            "mentor": self.mentor.to_dict() if self.mentor else None,
-            "rules": {
-                "known": self.rules.known,
-                "summary": self.rules.summary,
-                "checks": [
-                    {"rule": c.rule, "met": c.met, "detail": c.detail} for c in self.rules.checks
-                ],
-                "missing": list(self.rules.missing),
-            },
-            "uncovered": list(self.uncovered),
-            "notes": list(self.notes),
+            "lead": self.lead.to_dict(language) if self.lead else None,
+            "partners": [p.to_dict(language) for p in self.partners],
+            "mentor": self.mentor.to_dict(language) if self.mentor else None,
+            "rules": self.rules.to_dict(language),
+            "uncovered": texts(self.uncovered, language),
+            "notes": texts(self.notes, language),
         }
 
 
@@ -94,12 +103,9 @@ def suggest(call: CallFacts, members: Sequence[MemberFacts]) -> Suggestion:
     """Suggest a lead, partners and a mentor for ``call`` among ``members``; pure."""
     kind = classify(call)
     weights = _weights(call)
-    notes: list[str] = []
+    notes: list[Text] = []
     if not weights:
-        notes.append(
-            "The call has no technology areas yet, so partners cannot be chosen by "
-            "competence: tag the call (or correct its areas) and ask again."
-        )
+        notes.append(say("note.no_areas"))
     lead = _choose_lead(kind, call, members, weights, notes)
     partners: list[Choice] = []
     if lead is not None and weights and not kind.single_applicant:
@@ -108,10 +114,7 @@ def suggest(call: CallFacts, members: Sequence[MemberFacts]) -> Suggestion:
     team = ([lead.member] if lead else []) + [p.member for p in partners]
     coverage = _coverage(team, weights)
     uncovered = tuple(
-        f"No member of the cluster covers {label(code)} ({code}): a partner from outside "
-        "the cluster is needed for it."
-        for code in sorted(weights)
-        if coverage.get(code, 0.0) < 1.0
+        say("uncovered", code=code) for code in sorted(weights) if coverage.get(code, 0.0) < 1.0
     )
     return Suggestion(
         call=call,
@@ -160,13 +163,13 @@ def _fit(member: MemberFacts, weights: dict[str, float]) -> float:
     return sum(w * competence(member, code) for code, w in weights.items())
 
 
-def _strengths(member: MemberFacts, codes: Sequence[str]) -> str:
-    parts = [
-        f"{label(code)} (level {competence(member, code):g})"
+def _strengths(member: MemberFacts, codes: Sequence[str]) -> list[tuple[str, float]]:
+    """The member's levels in ``codes``, strongest first, as (code, level)."""
+    return [
+        (code, competence(member, code))
         for code in sorted(codes, key=lambda c: -competence(member, c))
         if competence(member, code) > 0
     ]
-    return ", ".join(parts)
 
 
 def _coordinated(member: MemberFacts) -> list[ProjectFacts]:
@@ -178,19 +181,19 @@ def _choose_lead(
     call: CallFacts,
     members: Sequence[MemberFacts],
     weights: dict[str, float],
-    notes: list[str],
+    notes: list[Text],
 ) -> Choice | None:
     if kind.single_applicant:
         pool = [m for m in members if m.kind == "sme"]
         if not pool:
-            notes.append("The cluster has no SME, and only an SME can apply to this call.")
+            notes.append(say("note.no_sme"))
             return None
     else:
         pool = [m for m in members if m.will_coordinate]
         if kind.family is Family.NATIONAL and any(m.is_company for m in pool):
             pool = [m for m in pool if m.is_company]
         if not pool:
-            notes.append("No member is willing to coordinate: a lead must be found outside.")
+            notes.append(say("note.no_coordinator"))
             return None
 
     def score(m: MemberFacts) -> tuple[float, str]:
@@ -204,15 +207,16 @@ def _choose_lead(
     lead = max(pool, key=score)
     reasons = []
     if kind.single_applicant:
-        reasons.append("an SME, the only kind of applicant this call accepts")
+        reasons.append(say("lead.sme_only"))
     if lead.will_coordinate:
-        reasons.append("willing to coordinate")
+        reasons.append(say("lead.willing"))
     if kind.family is Family.NATIONAL and lead.is_company:
-        reasons.append("a company, as national calls usually want the applicant to be")
+        reasons.append(say("lead.company"))
     if strengths := _strengths(lead, list(weights)):
-        reasons.append(f"covers {strengths}")
+        reasons.append(say("covers", strengths=strengths))
     if coordinated := _coordinated(lead):
-        reasons.append("has coordinated " + "; ".join(_project_line(p) for p in coordinated[:3]))
+        projects = [_project(p) for p in coordinated[:3]]
+        reasons.append(say("lead.coordinated", count=len(coordinated), projects=projects))
     return Choice(lead, tuple(reasons))
 
 
@@ -246,9 +250,9 @@ def _choose_partners(
         if best is None:
             break
         _, _, member, new, overlap = best
-        reasons = [f"adds {_strengths(member, new)}"]
+        reasons = [say("partner.adds", strengths=_strengths(member, new))]
         if overlap:
-            reasons.append(f"overlaps with the team in {', '.join(map(label, overlap))}")
+            reasons.append(say("partner.overlaps", codes=overlap))
         chosen.append(Choice(member, tuple(reasons)))
         team.append(member)
     if kind.favours_mix:
@@ -261,7 +265,7 @@ def _complete_mix(
 ) -> list[Choice]:
     """Add the best-fitting company or research organisation when the team lacks one."""
     added = []
-    for wanted, noun in (("company", "a company"), ("research", "a research organisation")):
+    for wanted in ("company", "research"):
         if any(getattr(m, f"is_{wanted}") for m in team):
             continue
         pool = [
@@ -272,8 +276,8 @@ def _complete_mix(
             continue
         member = max(fitting, key=lambda m: (_fit(m, weights), m.id))
         reasons = [
-            f"{noun}: the call favours a mix of companies and research organisations",
-            f"covers {_strengths(member, list(weights))}",
+            say(f"partner.mix.{wanted}"),
+            say("covers", strengths=_strengths(member, list(weights))),
         ]
         added.append(Choice(member, tuple(reasons)))
         team.append(member)
@@ -337,9 +341,9 @@ def choose_mentor(call: CallFacts, members: Sequence[MemberFacts]) -> Choice | N
     if best is None:
         return None
     _, _, member, projects = best
-    return Choice(member, tuple(f"took part in {_project_line(p)}" for p in projects))
+    return Choice(member, tuple(say("mentor.took_part", project=_project(p)) for p in projects))
 
 
-def _project_line(p: ProjectFacts) -> str:
-    name = p.acronym or p.title
-    return f"{name} ({p.programme}, {p.year}, {p.role}, {p.outcome})"
+def _project(p: ProjectFacts) -> tuple[str, str, int, str, str]:
+    """A past project as the wording names it: (name, programme, year, role, outcome)."""
+    return (p.acronym or p.title, p.programme, p.year, p.role, p.outcome)

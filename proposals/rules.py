@@ -2,7 +2,8 @@
 
 Rules are checked against a proposed team and each says plainly whether it is met; what the
 cluster cannot supply by itself (partners from other countries, an SME applicant) is said
-as a sentence the coordinator can act on.
+as a sentence the coordinator can act on. The sentences are ``Text``s of ``proposals.wording``,
+said in English or Polish when shown.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from callradar.countries import EU_MEMBER_STATES, HORIZON_ASSOCIATED_COUNTRIES
 from proposals.facts import CallFacts, MemberFacts
+from proposals.wording import Text, say, texts
 
 
 class Family(StrEnum):
@@ -88,31 +91,57 @@ def _action(text: str) -> Action:
 
 @dataclass(frozen=True, slots=True)
 class RuleCheck:
-    rule: str
+    requirement: Text
     met: bool
-    detail: str
+    # What the team shows for it: "the team has two entities".
+    finding: Text
+
+    @property
+    def rule(self) -> str:
+        """The rule in English, as the proposal packs write it."""
+        return self.requirement.en
+
+    @property
+    def detail(self) -> str:
+        return self.finding.en
 
 
 @dataclass(frozen=True, slots=True)
 class RuleReport:
     kind: CallKind
     known: bool  # False: callradar knows no rules for this kind of call
-    summary: str
+    about: Text  # the rules in a sentence
     checks: tuple[RuleCheck, ...]
     # What the cluster cannot supply by itself, as sentences: "two partners from ...".
-    missing: tuple[str, ...]
+    needs: tuple[Text, ...]
 
     @property
     def all_met(self) -> bool:
         return all(c.met for c in self.checks)
 
+    @property
+    def summary(self) -> str:
+        """The rules in English, as the proposal packs write them."""
+        return self.about.en
 
-_NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(t.en for t in self.needs)
 
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    word = _NUMBERS.get(n, str(n))
-    return f"{word} {noun if n == 1 else (plural or noun + 's')}"
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        return {
+            "known": self.known,
+            "summary": self.about.text(language),
+            "checks": [
+                {
+                    "rule": c.requirement.text(language),
+                    "met": c.met,
+                    "detail": c.finding.text(language),
+                }
+                for c in self.checks
+            ],
+            "missing": texts(self.needs, language),
+        }
 
 
 def check_rules(call: CallFacts, team: Sequence[MemberFacts]) -> RuleReport:
@@ -126,14 +155,7 @@ def check_rules(call: CallFacts, team: Sequence[MemberFacts]) -> RuleReport:
         return _horizon_collaborative(kind, team)
     if kind.family is Family.NATIONAL:
         return _national(kind, team)
-    return RuleReport(
-        kind,
-        known=False,
-        summary="callradar knows no consortium rules for this programme: read the call's "
-        "eligibility conditions.",
-        checks=(),
-        missing=(),
-    )
+    return RuleReport(kind, known=False, about=say("rules.unknown"), checks=(), needs=())
 
 
 def _horizon_collaborative(kind: CallKind, team: Sequence[MemberFacts]) -> RuleReport:
@@ -143,40 +165,32 @@ def _horizon_collaborative(kind: CallKind, team: Sequence[MemberFacts]) -> RuleR
     needed_countries = max(0, 3 - len(countries))
     needed_entities = max(0, 3 - entities)
     checks = (
+        RuleCheck(say("rule.three_entities"), entities >= 3, say("found.entities", n=entities)),
         RuleCheck(
-            "at least 3 independent legal entities",
-            entities >= 3,
-            f"the team has {_count(entities, 'entity', 'entities')}",
-        ),
-        RuleCheck(
-            "from at least 3 different EU Member States or Associated Countries",
+            say("rule.three_countries"),
             len(countries) >= 3,
-            f"eligible countries in the team: {', '.join(countries) or 'none'}",
+            say("found.eligible_countries", countries=countries),
         ),
         RuleCheck(
-            "at least one of them established in an EU Member State",
+            say("rule.one_in_member_state"),
             any(m.country in EU_MEMBER_STATES for m in team),
-            ", ".join(sorted({m.country for m in team} & EU_MEMBER_STATES)) or "none",
+            say(
+                "found.countries",
+                countries=sorted({m.country for m in team} & EU_MEMBER_STATES),
+            ),
         ),
     )
-    missing: list[str] = []
+    needs: list[Text] = []
     if needed_countries:
-        missing.append(
-            f"{_count(needed_countries, 'partner').capitalize()} from other countries "
-            f"(EU Member States or Associated Countries other than {', '.join(countries)}) "
-            f"{'is' if needed_countries == 1 else 'are'} needed: the cluster cannot supply "
-            f"{'it' if needed_countries == 1 else 'them'}."
-        )
+        needs.append(say("missing.partners_abroad", n=needed_countries, countries=countries))
     elif needed_entities:
-        missing.append(f"{_count(needed_entities, 'more independent partner')} needed.")
+        needs.append(say("missing.more_partners", n=needed_entities))
     return RuleReport(
         kind,
         known=True,
-        summary=f"Horizon Europe {kind.action.value}: at least three independent legal "
-        "entities, each from a different EU Member State or Associated Country, at least one "
-        "of them in a Member State.",
+        about=say("rules.horizon.summary", action=kind.action.value),
         checks=checks,
-        missing=tuple(missing),
+        needs=tuple(needs),
     )
 
 
@@ -185,48 +199,39 @@ def _csa(kind: CallKind, team: Sequence[MemberFacts]) -> RuleReport:
     return RuleReport(
         kind,
         known=True,
-        summary="Horizon Europe CSA: at least one legal entity established in an EU Member "
-        "State or Associated Country (the topic may ask for more: read its conditions).",
-        checks=(
-            RuleCheck(
-                "at least 1 legal entity in an EU Member State or Associated Country",
-                ok,
-                f"the team has {_count(len(team), 'entity', 'entities')}",
-            ),
-        ),
-        missing=(),
+        about=say("rules.csa.summary"),
+        checks=(RuleCheck(say("rule.one_entity"), ok, say("found.entities", n=len(team))),),
+        needs=(),
     )
+
+
+def _lead_kind(lead: MemberFacts | None) -> Text:
+    return say("found.kind", name=lead.name, kind=lead.kind) if lead else say("found.no_lead")
+
+
+def _partners_finding(team: Sequence[MemberFacts], alone: Text, some: str) -> Text:
+    if not team:
+        return say("found.no_lead")
+    return alone if len(team) == 1 else say(some, n=len(team) - 1)
 
 
 def _eic_accelerator(kind: CallKind, team: Sequence[MemberFacts]) -> RuleReport:
     lead = team[0] if team else None
     sme = lead is not None and lead.kind == "sme"
     single = len(team) == 1
-    missing: list[str] = []
-    if not sme:
-        missing.append(
-            "The applicant must be a single SME: choose an SME of the cluster as the lead."
-        )
     return RuleReport(
         kind,
         known=True,
-        summary="EIC Accelerator: a single SME (or a start-up to be established) applies "
-        "alone; other members can only be subcontractors or advisers.",
+        about=say("rules.eic.summary"),
         checks=(
+            RuleCheck(say("rule.applicant_sme"), sme, _lead_kind(lead)),
             RuleCheck(
-                "the applicant is an SME",
-                sme,
-                f"{lead.name} is {_KIND_TEXT.get(lead.kind, lead.kind)}" if lead else "no lead",
-            ),
-            RuleCheck(
-                "a single applicant, no consortium",
+                say("rule.single_applicant"),
                 single,
-                "only the lead"
-                if single
-                else f"{_count(len(team) - 1, 'partner')} listed: drop them from the application",
+                _partners_finding(team, say("found.only_lead"), "found.drop_partners"),
             ),
         ),
-        missing=tuple(missing),
+        needs=() if sme else (say("missing.sme_lead"),),
     )
 
 
@@ -234,41 +239,21 @@ def _national(kind: CallKind, team: Sequence[MemberFacts]) -> RuleReport:
     lead = team[0] if team else None
     lead_company = lead is not None and lead.is_company
     others_ok = all(m.is_company or m.is_research for m in team[1:])
-    checks = [
+    checks = (
+        RuleCheck(say("rule.lead_company"), lead_company, _lead_kind(lead)),
         RuleCheck(
-            "the applicant (lead) is a company",
-            lead_company,
-            f"{lead.name} is {_KIND_TEXT.get(lead.kind, lead.kind)}" if lead else "no lead",
-        ),
-        RuleCheck(
-            "consortium partners are companies or research organisations",
+            say("rule.partner_kinds"),
             others_ok,
-            "alone" if len(team) == 1 else f"{_count(len(team) - 1, 'partner')}",
+            _partners_finding(team, say("found.alone"), "found.partners"),
         ),
-    ]
-    missing = []
-    if not lead_company:
-        missing.append(
-            "Such calls are usually led by a company: choose a company of the cluster as the "
-            "lead, or check that the call's rules (regulamin) allow a research lead."
-        )
+    )
     return RuleReport(
         kind,
         known=True,
-        summary="Polish national call (NCBR/PARP/FENG): typically a single company, or a "
-        "consortium of a company and a research organisation; check the call's rules "
-        "(regulamin konkursu) for the exact limits.",
-        checks=tuple(checks),
-        missing=tuple(missing),
+        about=say("rules.national.summary"),
+        checks=checks,
+        needs=() if lead_company else (say("missing.company_lead"),),
     )
 
-
-_KIND_TEXT = {
-    "sme": "an SME",
-    "large": "a large company",
-    "research": "a research organisation",
-    "university": "a university",
-    "other": "an organisation of another kind",
-}
 
 ELIGIBLE_COUNTRIES = EU_MEMBER_STATES | HORIZON_ASSOCIATED_COUNTRIES

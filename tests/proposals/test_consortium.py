@@ -130,9 +130,9 @@ def test_mentor_prefers_same_programme_funded_and_coordinated() -> None:
 def test_no_areas_and_no_coordinator_are_said() -> None:
     bare = CallFacts(id="T", source="s", title="t", programme="Horizon Europe")
     s = suggest(bare, [m("a", roles=("coordinator",), chip_design=3), m("b", chip_design=2)])
-    assert s.partners == () and "no technology areas" in s.notes[0]
+    assert s.partners == () and "no technology areas" in s.notes[0].en
     nobody = suggest(RIA, [m("a", integrated_photonics=3)])
-    assert nobody.lead is None and "No member is willing to coordinate" in nobody.notes[0]
+    assert nobody.lead is None and "No member is willing to coordinate" in nobody.notes[0].en
 
 
 def test_suggest_command(cli: CliRun, cluster: Engine) -> None:
