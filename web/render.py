@@ -15,6 +15,7 @@ from starlette.responses import Response
 from callradar import taxonomy
 from callradar.deadlines import describe
 from callradar.models import Match
+from proposals.wording import Text
 from web.csrf import FIELD as CSRF_FIELD
 from web.csrf import csrf_token
 from web.highlight import highlight
@@ -99,6 +100,8 @@ def render(
         "flashes": flashes,
         "label": lambda code: taxonomy.label(code, lang) if code in taxonomy.ALL_CODES else code,
         "reasons": lambda match: match_reasons(match, lang),
+        # A sentence of the proposals (a consortium's reasons, its rules) in this language.
+        "say": lambda text: text.text(lang) if isinstance(text, Text) else str(text),
         "deadline": lambda d: describe(d.value, d.precision, zone, lang) if d else "—",
         **(context or {}),
     }

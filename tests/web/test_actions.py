@@ -92,7 +92,8 @@ def test_build_a_consortium_and_generate_packs(
 def test_a_bad_consortium_is_refused_with_the_reason(client: TestClient, world: World) -> None:
     login(client, world.coordinator)
     post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
-    assert "unknown member" in client.get(f"/calls/{world.call_id}").text
+    # The coordinator reads Polish: the reason too (tests/web/test_consortium_language.py).
+    assert "nieznany identyfikator członka" in client.get(f"/calls/{world.call_id}").text
 
 
 def test_a_member_marks_its_match_not_relevant(

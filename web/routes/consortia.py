@@ -14,7 +14,7 @@ from callradar.models import Call, Consortium
 from proposals.errors import ProposalError
 from proposals.pack import build_pack
 from web.deps import DB, Coordinator
-from web.render import flash
+from web.render import flash, language
 
 router = APIRouter()
 
@@ -33,7 +33,7 @@ def _generate(
         result = build_pack(session, call.external_id, lead, partners, mentor, source=call.source)
     except ProposalError as exc:
         session.rollback()
-        flash(request, "consortium.failed", "error", reason=str(exc))
+        flash(request, "consortium.failed", "error", reason=exc.text(language(request)))
     else:
         session.commit()
         flash(request, "consortium.pack_ready", version=str(result.pack.version))

@@ -15,7 +15,7 @@ from callradar.models import Call, CallVersion, Consortium, Match, Member
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
 from web.deps import DB, AnyUser, Coordinator
-from web.render import render
+from web.render import language, render
 from web.review_queue import Filters, choices, flagged_calls, next_deadline
 
 router = APIRouter()
@@ -75,12 +75,12 @@ def version_changes(versions: list[CallVersion]) -> list[dict[str, Any]]:
     return out[::-1]
 
 
-def consortium_builder(session: DB, call: Call) -> dict[str, Any]:
+def consortium_builder(session: DB, call: Call, lang: str) -> dict[str, Any]:
     """What the coordinator's consortium form starts from: the proposals' suggestion."""
     try:
         suggestion = suggest_consortium(session, call.external_id, call.source)
     except ProposalError as exc:
-        return {"suggestion": None, "suggestion_error": str(exc), "members": []}
+        return {"suggestion": None, "suggestion_error": exc.text(lang), "members": []}
     members = list(session.scalars(select(Member).order_by(Member.name)))
     return {"suggestion": suggestion, "suggestion_error": None, "members": members}
 
@@ -117,7 +117,7 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Res
         "consortia": [],
     }
     if coordinator:
-        context.update(consortium_builder(session, call))
+        context.update(consortium_builder(session, call, language(request)))
         context["consortia"] = list(
             session.scalars(
                 select(Consortium)
