@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 
 _WORD = re.compile(r"\w+")
 # Longest first; a stem keeps at least four letters so short words stay as they are.
@@ -26,9 +27,11 @@ _ENDINGS = sorted(
     reverse=True,
 )  # fmt: skip
 _MIN_STEM = 4
-# word -> stem of the words of call texts read so far; emptied when it grows past the limit.
-_STEMS: dict[str, str] = {}
-_STEMS_LIMIT = 500_000
+# Stems of the words of every whitespace-separated token of the texts read so far (emptied
+# when it grows past the limit). No whitespace character is a word character, so the words of
+# a text are the words of its tokens, one token after the other.
+_TOKEN_STEMS: dict[str, tuple[str, ...]] = {}
+_TOKENS_LIMIT = 500_000
 
 
 # Call texts share most of their words, so each distinct word is stemmed once per process.
@@ -43,16 +46,16 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """The stem of every word of ``text``, in order."""
-    words = _WORD.findall(text)
+    tokens = text.split()
     try:
-        return list(map(_STEMS.__getitem__, words))
+        return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
     except KeyError:
-        if len(_STEMS) > _STEMS_LIMIT:
-            _STEMS.clear()
-        for word in words:
-            if word not in _STEMS:
-                _STEMS[word] = stem(word)
-        return list(map(_STEMS.__getitem__, words))
+        if len(_TOKEN_STEMS) > _TOKENS_LIMIT:
+            _TOKEN_STEMS.clear()
+        for token in tokens:
+            if token not in _TOKEN_STEMS:
+                _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token)))
+        return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
 
 
 class KeywordIndex:
@@ -90,17 +93,19 @@ class KeywordIndex:
         """The numbers of the keys found in ``text``, in the order they first occur (where
         two start at the same word, the shorter first)."""
         words = stems(text)
-        present = self._firsts.intersection(words)
-        if not present:
-            return []
         # Each stem's first position: later positions are overwritten by earlier ones.
         first_at = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
+        present = self._firsts & first_at.keys()
+        if not present:
+            return []
         found: list[tuple[int, int, int]] = []
         for first in present:
             start = first_at[first]
             for number, size, wanted in self._starting[first]:
                 if size == 1:
                     found.append((start, 1, number))
+                    continue
+                if not all(w in first_at for w in wanted):
                     continue
                 i = start
                 try:

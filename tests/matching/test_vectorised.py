@@ -213,3 +213,11 @@ def test_country_restriction_as_before() -> None:
         source = rng.choice([None, "eu-portal", "parp", "ncbr"])
         found = conditions._country_restriction(text, source)
         assert (found and LABELS[found.label_en]) == original_country_restriction(text, source)
+
+
+def test_no_whitespace_character_is_a_word_character() -> None:
+    """Why the words of a text are the words of its whitespace-separated tokens."""
+    word = re.compile(r"\w")
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert spaces and not any(word.match(c) for c in spaces)
+    assert all(len(f"a{c}b".split()) == 2 for c in spaces)
