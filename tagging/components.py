@@ -129,23 +129,35 @@ class PhraseRules(SpanRuler):
     then label and id hash), which `filter_spans` relies on to break ties.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per match key, the label and id hashes and strings (a key is the hash of the
+        # label and id, so what it stands for never changes).
+        self._codes: dict[int, tuple[int, int, str, str]] = {}
+
     def __call__(self, doc: Doc) -> Doc:
         matches = self.phrase_matcher(doc)
         if len(self.matcher):
             matches = [*matches, *self.matcher(doc)]
         found: list[RawMatch] = []
         if matches:
-            labels = self._match_label_id_map
-            add = doc.vocab.strings.add
+            codes = self._codes
             unique = set()
             for key, start, end in matches:
                 if start != end:
-                    info = labels[key]
-                    label, span_id = info["label"], info["id"]
-                    unique.add((start, end, add(label), add(span_id), label, span_id))
+                    code = codes.get(key)
+                    if code is None:
+                        code = codes[key] = self._code(doc, key)
+                    unique.add((start, end, *code))
             found = sorted(unique)
         doc.user_data[_MATCHES] = found
         return doc
+
+    def _code(self, doc: Doc, key: int) -> tuple[int, int, str, str]:
+        info = self._match_label_id_map[key]
+        label, span_id = info["label"], info["id"]
+        add = doc.vocab.strings.add
+        return add(label), add(span_id), label, span_id
 
 
 @Language.factory(
@@ -332,6 +344,11 @@ def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
             after += 1
         if after == at + 1:
             kept.append(found[at])
+        elif after == at + 2:
+            # Two overlapping matches: the longer wins, the first if they are as long.
+            first, second = found[at], found[at + 1]
+            longer = first[1] - first[0] >= second[1] - second[0]
+            kept.append(first if longer else second)
         else:
             kept += _filter_overlapping(found[at:after])
         at = after
