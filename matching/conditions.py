@@ -11,8 +11,10 @@ industry") restrict nothing, and a member whose region is unknown is not exclude
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from callradar import countries
@@ -157,6 +159,7 @@ _PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
 # Sentences end at spaces after . ! ?, at line breaks and at bullets: the same as
 # r"(?<=[.!?])\s+|\n+|\s+•\s+", written to start with \s so the engine skips to spaces.
 _SENTENCE = re.compile(r"\s(?:(?<=[.!?]\s)\s*|(?<=\n)\n*|\s*•\s+)")
+_SENTENCE_AND_SEPARATOR = re.compile(f"({_SENTENCE.pattern})")
 # A heading such as "Kto może skorzystać" or "Eligible applicants:" introduces a list.
 _HEADING = re.compile(
     r"^\s*(?:kto może skorzystać|dla kogo|wnioskodawcy|beneficjenci|who can apply|"
@@ -184,6 +187,37 @@ _POLAND_ONLY = re.compile(
 _COUNTRY_CUES = (
     "member state", "państw", "siedzib", "established", "registered", "zarejestrowan",
     "terytorium", "polish", "oddział", "działalność",
+)  # fmt: skip
+# The country patterns above as their branches, each starting with its letters (a pattern
+# does so exactly when one of its branches does; see _APPLICANT_CUES for why it is faster).
+_POLAND_ONLY_PARTS = tuple(
+    re.compile(f"{start}[^.]{{0,40}}(?:w polsce|na terytorium (?:rp|rzeczypospolitej polskiej|"
+               r"polski)|w rp\b)")
+    for start in (r"siedzib\w*", r"zarejestrowan\w*", r"oddział\w*", r"prowadząc\w* działalność")
+) + tuple(
+    re.compile(p)
+    for p in (r"established in poland", r"registered in poland",
+              r"polish (?:entities|companies) only")
+)  # fmt: skip
+_EU_ASSOCIATED_PARTS = tuple(
+    re.compile(p)
+    for p in (r"member states?.{0,80}associated countr", r"associated countr.{0,80}member states?",
+              r"państw\w* członkowsk.{0,80}stowarzyszon")
+)  # fmt: skip
+_EU_ONLY_PARTS = tuple(
+    re.compile(p)
+    for p in (
+        r"only[^.]{0,60}(?:eu )?member states", r"restricted to[^.]{0,60}(?:eu )?member states",
+        r"limited to[^.]{0,60}(?:eu )?member states", r"(?:eu )?member states only",
+        r"established in (?:an? |the )?(?:eu|european union)(?: member states?)?\b"
+        r"(?![^.]{0,40}associated)",
+        r"wyłącznie[^.]{0,60}państw\w* członkowsk",
+    )
+)  # fmt: skip
+_EEA_PARTS = tuple(
+    re.compile(p)
+    for p in (r"eea(?<!\w.{3})\b", r"european economic area", r"norway, iceland",
+              r"norwegi(?<!\w.{7})")
 )  # fmt: skip
 # Words without which _POLAND_ONLY and _EU_ONLY cannot match (each branch has one of them).
 _POLAND_ONLY_WORDS = ("w polsce", "na terytorium ", "w rp", "in poland", "polish ")
@@ -286,28 +320,20 @@ def _applicant_statements(
 def _cue_sentences(text: str) -> list[str]:
     """The sentences of ``text`` (split by ``_SENTENCE``) with an applicant cue, in order.
 
-    The cues are found in the whole text, and the sentences are split off only up to the last
-    one found. A cue never spans two sentences (it is letters and single spaces between
-    letters, and a sentence ends at spaces after a stop, at a line break or at a bullet), and
-    the characters around a sentence are never letters, so a cue occurs in the text within a
-    sentence exactly when it occurs in that sentence on its own.
+    The cues are found in the whole text, then each in the sentence around it. A cue never
+    spans two sentences (it is letters and single spaces between letters, and a sentence ends
+    at spaces after a stop, at a line break or at a bullet), and the characters around a
+    sentence are never letters, so a cue occurs in the text within a sentence exactly when it
+    occurs in that sentence on its own.
     """
-    hits = sorted({found.start() for cue in _APPLICANT_CUES for found in cue.finditer(text)})
+    hits = {found.start() for cue in _APPLICANT_CUES for found in cue.finditer(text)}
     if not hits:
         return []
-    sentences: list[str] = []
-    start = h = 0
-    for separator in _SENTENCE.finditer(text):
-        end = separator.start()
-        if hits[h] < end:
-            sentences.append(text[start:end])
-        start = separator.end()
-        while h < len(hits) and hits[h] < start:
-            h += 1
-        if h == len(hits):
-            return sentences
-    sentences.append(text[start:])
-    return sentences
+    # Sentences and the separators between them, in turn, and where each of them ends.
+    parts = _SENTENCE_AND_SEPARATOR.split(text)
+    ends = list(accumulate(map(len, parts)))
+    found = sorted({bisect_right(ends, hit) for hit in hits})
+    return [parts[i] for i in found if i % 2 == 0]
 
 
 def _listed_under_heading(description: str) -> list[str]:
@@ -383,6 +409,10 @@ def _applicant_labels(companies: frozenset[str], research: bool) -> tuple[str, s
     return en, pl
 
 
+def _found(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(pattern.search(text) for pattern in patterns)
+
+
 def _country_restriction(description: str, source: str | None) -> Restriction | None:
     if source in POLISH_SOURCES:
         return Restriction(
@@ -392,22 +422,22 @@ def _country_restriction(description: str, source: str | None) -> Restriction | 
     if not any(cue in text for cue in _COUNTRY_CUES):
         return None
     # Each pattern is searched for only where words it cannot match without are present.
-    if any(word in text for word in _POLAND_ONLY_WORDS) and _POLAND_ONLY.search(text):
+    if any(word in text for word in _POLAND_ONLY_WORDS) and _found(_POLAND_ONLY_PARTS, text):
         return Restriction(
             "countries", frozenset({"PL"}), "entities in Poland", "podmioty z Polski"
         )
     if (
         ("associated countr" in text and "member state" in text)
         or ("stowarzyszon" in text and "członkowsk" in text)
-    ) and _EU_ASSOCIATED.search(text):
+    ) and _found(_EU_ASSOCIATED_PARTS, text):
         return Restriction(
             "countries",
             EU_MEMBER_STATES | HORIZON_ASSOCIATED,
             "EU Member States and Associated Countries",
             "państwa członkowskie UE i stowarzyszone",
         )
-    if any(word in text for word in _EU_ONLY_WORDS) and _EU_ONLY.search(text):
-        if _EEA.search(text):
+    if any(word in text for word in _EU_ONLY_WORDS) and _found(_EU_ONLY_PARTS, text):
+        if _found(_EEA_PARTS, text):
             return Restriction(
                 "countries",
                 EU_MEMBER_STATES | EEA_COUNTRIES,

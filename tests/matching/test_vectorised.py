@@ -196,7 +196,8 @@ COUNTRY_PIECES = [
     "restricted to ", "limited to ", "registered in Poland", "polish entities only",
     "polish companies", "z siedzibą ", "zarejestrowane ", "w Polsce", "na terytorium RP",
     "w RP", "oddział ", "prowadzące działalność ", "wyłącznie ", "państwa członkowskie",
-    "stowarzyszone", "EEA", "Norway, Iceland", ". ", " ", "x", "and ", ", ",
+    "stowarzyszone", "EEA", "Norway, Iceland", ". ", " ", "x", "and ", ", ", "eu ", "\n",
+    "european economic area", "norwegia", "xeea", "the eu ", "an ", "państwa członkowskie UE",
 ]  # fmt: skip
 LABELS = {
     "entities in Poland": "PL",
