@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts what the tests need beyond Python packages: a PostgreSQL server and
-# Debian's Chromium (for browser tests). Prints the URL of a PostgreSQL database for the
+# Installs and starts what the tests need beyond Python packages: a PostgreSQL server,
+# Debian's Chromium (for browser tests) and LibreOffice Writer (a generated proposal
+# converts to PDF: the Word-compatibility check). Prints the URL of a PostgreSQL database for the
 # tests on stdout, or nothing when no server can be had here (then only SQLite is tested).
 set -euo pipefail
 
@@ -9,6 +10,7 @@ log() { echo "test-services: $*" >&2; }
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing ${missing[*]}"
