@@ -187,6 +187,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The pack is ready (version {version}).",
     ),
     "consortium.status_saved": ("Stan wniosku zapisany.", "Proposal status saved."),
+    "consortium.suggested_member": ("Propozycja:", "Suggested:"),
+    "consortium.change": ("Zmień konsorcjum", "Change the consortium"),
+    "consortium.which": ("Konsorcjum", "Consortium"),
+    "consortium.existing": (
+        "#{id}: lider {lead}, {status}, wersji pakietu: {packs}",
+        "#{id}: lead {lead}, {status}, {packs} pack version(s)",
+    ),
+    "consortium.new": ("nowe konsorcjum", "a new consortium"),
+    "consortium.change_hint": (
+        "Zmiana konsorcjum tworzy nową wersję jego pakietu; poprzednie wersje zostają do "
+        "pobrania. Wstępnie zaznaczono obecny skład konsorcjum.",
+        "Changing a consortium makes a new version of its pack; the earlier versions stay "
+        "available. The consortium's present members are preselected.",
+    ),
+    "consortium.lead_taken": (
+        "Inne konsorcjum tego naboru ma już lidera {lead}: zmień tamto konsorcjum.",
+        "Another consortium of this call is already led by {lead}: change that one instead.",
+    ),
     "my_calls.not_relevant": ("Nieistotny", "Not relevant"),
     "my_calls.marked": (
         "Zapisano: ten nabór nie będzie już wysyłany Twojej organizacji.",

@@ -30,6 +30,7 @@ from callradar.models import (
     Match,
     Member,
     ProposalPack,
+    ProposalPackMember,
     User,
 )
 from callradar.settings import Settings, get_settings
@@ -198,6 +199,7 @@ def world(engine: Engine, web_settings: Settings) -> World:
             path=str(pack_path.relative_to(web_settings.data_dir)),
             sha256="0" * 64,
             template="default",
+            members=[ProposalPackMember(member_id="lumen", role="lead")],
         )
         session.add(pack)
         users = [

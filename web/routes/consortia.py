@@ -1,5 +1,10 @@
 """Building a call's consortium from the proposals' suggestion, generating its packs, and
-recording how the proposal fared (coordinator only)."""
+recording how the proposal fared (coordinator only).
+
+Every build makes a pack: the first version of a new consortium, or the next version of the
+consortium being changed — its lead, partners or mentor may change, and its earlier versions
+are kept, each recording who was in it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -21,6 +27,25 @@ router = APIRouter()
 STATUSES = ("forming", "submitted", "funded", "rejected", "withdrawn")
 
 
+def _take_over(session: Session, consortium: Consortium, lead: str) -> str | None:
+    """Make ``lead`` the lead of ``consortium``, so the pack builder, which finds a call's
+    consortium by its lead, adds the next version to this one; the reason it cannot, else."""
+    if consortium.lead_id == lead:
+        return None
+    other = session.scalar(
+        select(Consortium.id).where(
+            Consortium.call_id == consortium.call_id,
+            Consortium.lead_id == lead,
+            Consortium.id != consortium.id,
+        )
+    )
+    if other is not None:
+        return "consortium.lead_taken"
+    consortium.lead_id = lead
+    session.flush()
+    return None
+
+
 def _generate(
     request: Request,
     session: Session,
@@ -28,7 +53,12 @@ def _generate(
     lead: str,
     partners: list[str],
     mentor: str | None,
+    consortium: Consortium | None = None,
 ) -> Response:
+    if consortium is not None and (refused := _take_over(session, consortium, lead)):
+        session.rollback()
+        flash(request, refused, "error", lead=lead)
+        return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
     try:
         result = build_pack(session, call.external_id, lead, partners, mentor, source=call.source)
     except ProposalError as exc:
@@ -49,11 +79,20 @@ def build_consortium(
     lead: Annotated[str, Form()],
     partners: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
     mentor: Annotated[str, Form()] = "",
+    consortium: Annotated[str, Form()] = "",
 ) -> Response:
+    """Build a consortium for the call and its pack. ``consortium`` names the consortium of
+    this call to change (a new pack version of it), or is empty for a new one; a new one
+    whose lead already leads a consortium of the call gets that consortium's next version."""
     call = session.get(Call, call_id)
     if call is None:
         raise HTTPException(404)
-    return _generate(request, session, call, lead, partners, mentor or None)
+    target = None
+    if consortium:
+        target = session.get(Consortium, int(consortium)) if consortium.isdigit() else None
+        if target is None or target.call_id != call.id:
+            raise HTTPException(400)
+    return _generate(request, session, call, lead, partners, mentor or None, target)
 
 
 def _consortium(session: Session, consortium_id: int) -> tuple[Consortium, Call]:

@@ -123,10 +123,8 @@ async def save_profile(request: Request, session: DB, user: MemberUser) -> Respo
 def my_packs(request: Request, session: DB, user: MemberUser) -> Response:
     assert user.member_id is not None
     consortia = consortia_of(session, user.member_id)
-    calls = {
-        c.id: c
-        for c in session.scalars(select(Call).where(Call.id.in_([k.call_id for k in consortia])))
-    }
+    call_ids = [k.call_id for k, _ in consortia]
+    calls = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_(call_ids)))}
     members = {m.id: m for m in session.scalars(select(Member))}
     return render(
         request, "my_packs.html", {"consortia": consortia, "calls": calls, "members": members}

@@ -11,9 +11,12 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import Response
 
 from callradar import taxonomy
+from callradar.members import load_members
 from callradar.models import Call, CallVersion, Consortium, Match, Member
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
+from proposals.facts import member_facts
+from proposals.rules import check_rules
 from web.deps import DB, AnyUser, Coordinator
 from web.render import language, render
 from web.review_queue import Filters, choices, flagged_calls, next_deadline
@@ -75,14 +78,40 @@ def version_changes(versions: list[CallVersion]) -> list[dict[str, Any]]:
     return out[::-1]
 
 
-def consortium_builder(session: DB, call: Call, lang: str) -> dict[str, Any]:
-    """What the coordinator's consortium form starts from: the proposals' suggestion."""
+def consortium_builder(
+    session: DB, call: Call, consortia: list[Consortium], lang: str
+) -> dict[str, Any]:
+    """What the coordinator's consortium form starts from: the consortium still being formed
+    (changing it makes its next pack version), else the proposals' suggestion."""
     try:
         suggestion = suggest_consortium(session, call.external_id, call.source)
     except ProposalError as exc:
         return {"suggestion": None, "suggestion_error": exc.text(lang), "members": []}
     members = list(session.scalars(select(Member).order_by(Member.name)))
-    return {"suggestion": suggestion, "suggestion_error": None, "members": members}
+    forming = [c for c in consortia if c.status == "forming"]
+    target = forming[-1] if forming else None
+    rules = suggestion.rules
+    if target is not None:
+        lead: str | None = target.lead_id
+        partners = [p.member_id for p in target.partners if p.member_id != target.lead_id]
+        mentor = target.mentor_id
+        # The rules checked on the team preselected, not on the suggested one.
+        team = [target.lead_id, *partners]
+        facts = {m.id: member_facts(m) for m in load_members(session, team)}
+        rules = check_rules(suggestion.call, [facts[m] for m in team if m in facts])
+    else:
+        lead = suggestion.lead.member.id if suggestion.lead else None
+        partners = [p.member.id for p in suggestion.partners]
+        mentor = suggestion.mentor.member.id if suggestion.mentor else None
+    chosen = {"lead": lead, "partners": partners, "mentor": mentor}
+    return {
+        "suggestion": suggestion,
+        "suggestion_error": None,
+        "members": members,
+        "target": target,
+        "chosen": chosen,
+        "rules": rules,
+    }
 
 
 @router.get("/calls/{call_id}")
@@ -117,7 +146,6 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Res
         "consortia": [],
     }
     if coordinator:
-        context.update(consortium_builder(session, call, language(request)))
         context["consortia"] = list(
             session.scalars(
                 select(Consortium)
@@ -126,4 +154,5 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Res
                 .order_by(Consortium.id)
             )
         )
+        context.update(consortium_builder(session, call, context["consortia"], language(request)))
     return render(request, "call.html", context)
