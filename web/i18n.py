@@ -187,7 +187,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The pack is ready (version {version}).",
     ),
     "consortium.status_saved": ("Stan wniosku zapisany.", "Proposal status saved."),
-    "consortium.suggested_member": ("Propozycja:", "Suggested:"),
+    "consortium.suggested_member": ("Dlaczego proponujemy", "Why we suggest"),
     "consortium.change": ("Zmień konsorcjum", "Change the consortium"),
     "consortium.which": ("Konsorcjum", "Consortium"),
     "consortium.existing": (
