@@ -106,7 +106,11 @@ class Smtp:
         assert s.smtp_host is not None
         smtp: smtplib.SMTP
         if s.smtp_port == 465:
-            smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
+            # smtplib's own default context checks no certificate: the server is verified
+            # here as with STARTTLS.
+            smtp = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
             if s.smtp_starttls:
