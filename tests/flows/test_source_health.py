@@ -57,3 +57,29 @@ def test_a_source_that_returns_nothing_is_reported(mirror: MirrorServer, cluster
     with db.session_scope(engine) as session:
         problems = source_problems(session)
     assert [(p.source, p.problem) for p in problems] == [("parp", "empty")]
+
+
+def test_a_sharp_drop_in_a_field_is_reported_as_a_probable_layout_change(
+    mirror: MirrorServer, site: Path, cluster: Path, engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
+    get_settings.cache_clear()
+    crawl(["ncn"], mirror.url, engine)
+    # The call pages still answer, but no longer say when applications close.
+    for page in (site / "ncn.gov.pl/ogloszenia/konkursy").iterdir():
+        page.write_text(
+            page.read_text(encoding="utf-8").replace(
+                "Nabór wniosków w systemie OSF trwa", "Zob. regulamin:"
+            ),
+            encoding="utf-8",
+        )
+    [summary] = crawl(["ncn"], mirror.url, engine)
+    assert summary.ok, "a crawl that found calls is no failure"
+
+    problems = source_health()
+
+    assert [(p.source, p.problem) for p in problems] == [("ncn", "validation-drop")]
+    assert "deadlines found on 0% of items (was 100%)" in problems[0].detail
+    [alert] = list((cluster / "outbox").glob("*.eml"))
+    assert "layout" in alert.read_text(encoding="utf-8")
