@@ -226,7 +226,11 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
     ),
     "partner.overlaps": (
         lambda codes: f"overlaps with the team in {_labels(codes, 'en')}",
-        lambda codes: f"pokrywa się z resztą zespołu w obszarach: {_labels(codes, 'pl')}",
+        lambda codes: (
+            "pokrywa się z resztą zespołu w "
+            + ("obszarze" if len(codes) == 1 else "obszarach")
+            + f": {_labels(codes, 'pl')}"
+        ),
     ),
     "partner.mix.company": (
         lambda: "a company: the call favours a mix of companies and research organisations",

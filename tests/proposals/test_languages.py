@@ -60,7 +60,7 @@ def test_the_suggestion_in_both_languages() -> None:
     ]
     assert polish["partners"][0]["reasons"] == [
         "wnosi: Czujniki i MEMS (poziom 3)",
-        "pokrywa się z resztą zespołu w obszarach: Fotonika zintegrowana",
+        "pokrywa się z resztą zespołu w obszarze: Fotonika zintegrowana",
     ]
     assert polish["mentor"]["reasons"][0] == (
         "udział w projekcie Hor-coor-fun (Horizon Europe, 2022, koordynator, dofinansowany)"
