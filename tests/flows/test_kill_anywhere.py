@@ -129,9 +129,12 @@ def test_killed_while_crawling_tagging_and_sending_then_run_again(
     first = last_run_id()
     run_and_kill(mirror, prefect, lambda: runs_since(first, finished=True) >= 1)
     assert runs_since(first, finished=True) < len(SOURCES)
-    # 2. Right after crawling: every source stored, tagging under way.
+    # 2. Right after crawling: every source stored, tagging under way (it commits once,
+    # at its end, so a kill before then leaves every call untagged).
     first = last_run_id()
     run_and_kill(mirror, prefect, lambda: runs_since(first, finished=True) == len(SOURCES))
+    assert scalar(engine, select(func.count()).select_from(Call)) > 0
+    assert scalar(engine, select(func.count()).where(Call.tagged_fingerprint.is_not(None))) == 0
     # 3. While sending: two messages accepted, the third waiting for the server's answer.
     smtp.hold_after = 2
     run_and_kill(mirror, prefect, smtp.holding.is_set)
