@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
 from callradar.models import Call, CallTag, Consortium, Member, Notification, SourceRun
-from tests.web.conftest import HOSTILE, World, login
+from tests.web.conftest import HOSTILE, World, login, post
 from web import i18n
 from web.highlight import highlight
 from web.render import TEMPLATES_DIR
@@ -46,6 +46,15 @@ def test_scraped_text_is_escaped_on_every_page(
         assert "<img src=x" not in html, path
         assert "&lt;script&gt;" in html, path
     assert 'href="javascript:' not in client.get(f"/calls/{world.call_id}").text
+    # The member it matched sees the same text, escaped, on its own pages and feed.
+    post(client, "/logout")
+    login(client, world.member_a)
+    for path in ("/my/calls", "/my/calendar"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text, path
+    assert "&lt;script&gt;" in client.get("/my/calls").text
+    assert 'href="javascript:' not in client.get("/my/calls").text
 
 
 def test_the_call_page_shows_evidence_areas_versions_and_matches(
