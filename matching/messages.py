@@ -147,7 +147,9 @@ def build_item(
         reasons=tuple(reasons),
         changed=tuple(STRINGS[lang][f"field_{f}"] for f in changed_fields),
         link=f"{base_url}/calls/{call.id}",
-        source_url=call.url,
+        # Stored URLs were validated as http(s); checked again because a link in an e-mail
+        # is followed without the web app's escaping in between.
+        source_url=call.url if call.url and call.url.startswith(("https://", "http://")) else None,
         not_relevant_link=f"{base_url}/not-relevant/{contact.unsubscribe_token}/{call.id}",
     )
 
