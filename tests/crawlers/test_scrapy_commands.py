@@ -1,0 +1,55 @@
+"""The Scrapy way: `scrapy list` and `scrapy crawl SOURCE -O FILE` from the repository root,
+through mirror mode, storing into the database as `callradar crawl` does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from callradar.db import session_scope
+from callradar.models import Call
+from crawlers.mirror_server import MirrorServer
+from tests.crawlers.recorded import FIXTURES
+
+ROOT = Path(__file__).parents[2]
+SCRAPY = str(Path(sys.executable).parent / "scrapy")
+
+
+def test_scrapy_list_names_every_source() -> None:
+    listed = subprocess.run([SCRAPY, "list"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert listed.stdout.split() == ["eu-portal", "fe-portal", "ncbr", "ncn", "parp"]
+
+
+def test_scrapy_crawl_writes_its_items_and_stores_them(
+    tmp_path: Path, db_url: str, engine: Engine
+) -> None:
+    server = MirrorServer(FIXTURES).start()
+    out = tmp_path / "ncn.jsonl"
+    env = {
+        **os.environ,
+        "CALLRADAR_MIRROR": server.url,
+        "CALLRADAR_DATABASE_URL": db_url,
+        "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
+    }
+    try:
+        done = subprocess.run(
+            [SCRAPY, "crawl", "ncn", "-O", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr[-2000:]
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert items and all(i["source"] == "ncn" and i["title"] and i["url"] for i in items)
+    with session_scope(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(Call).where(Call.source == "ncn"))
+    assert stored == len(items)
