@@ -1,12 +1,16 @@
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
+from typer.testing import CliRunner
 
 from callradar import db, taxonomy
+from callradar.cli import app
 from callradar.models import Base, Member, Source, TechnologyArea
+from callradar.settings import get_settings
 
 
 def test_migrations_create_every_table(engine: Engine) -> None:
@@ -52,3 +56,21 @@ def test_sqlite_uses_wal(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_db_commands_on_a_new_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLRADAR_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    monkeypatch.setenv("CALLRADAR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    runner = CliRunner()
+    try:
+        assert runner.invoke(app, ["db", "current"]).output.strip() == "none"
+        upgraded = runner.invoke(app, ["db", "upgrade"])
+        head = ScriptDirectory.from_config(db.alembic_config(db.get_engine())).get_current_head()
+        assert upgraded.exit_code == 0 and str(head) in upgraded.output
+        assert runner.invoke(app, ["db", "current"]).output.strip() == head
+    finally:
+        db.get_engine().dispose()
+        get_settings.cache_clear()
+        db.get_engine.cache_clear()
