@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,6 +17,7 @@ from callradar import db
 from callradar.cli import app
 from callradar.models import User
 from tests.conftest import CliRun
+from tests.loopback import free_port
 from web.passwords import verify_password
 
 
@@ -39,3 +46,37 @@ def test_users_add_refuses_bad_input(cli: CliRun) -> None:
     result = cli("users", "add", "a@b.example", "--role", "member", "--member", "nope")
     assert result.exit_code == 2
     assert "There is no member nope" in result.output
+
+
+def test_serve_answers_on_its_port(settings_env: Path, tmp_path: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "callradar"), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as page:
+                    assert page.status == 200
+                    assert "csrf_token" in page.read().decode()
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "callradar serve never answered"
+                time.sleep(0.3)
+        # Pages need a log-in: the review desk sends a stranger to the log-in page.
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/review")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as page:
+                assert page.url.endswith("/login") or "/login" in page.url
+        except urllib.error.HTTPError as refused:
+            assert refused.code in (401, 403)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if server.stdout:
+            server.stdout.close()
