@@ -1,4 +1,4 @@
-"""Scraped text in e-mails: escaped in the HTML part, kept readable in the text part."""
+"""What every message holds: escaped scraped text in HTML, the stop and not-relevant links."""
 
 from __future__ import annotations
 
@@ -45,3 +45,33 @@ def test_hostile_call_text_is_escaped_in_html_mail(language: str) -> None:
     # The text part is plain text: the title is there as written, for people to read.
     assert "Pilot line <script>" in message.text
     assert "\n" not in message.subject
+
+
+@pytest.mark.parametrize("rhythm", ["immediate", "daily", "weekly"])
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_every_message_carries_its_stop_link(rhythm: str, language: str) -> None:
+    member = Member(id="lumen", name="Lumen")
+    contact = Contact(
+        name="Anna", email="a@lumen.example", language=language, unsubscribe_token="tok-123"
+    )
+    calls = [
+        Call(id=n, title=f"Call {n}", url=None, budget=None, currency=None, deadlines=[])
+        for n in (1, 2)
+    ]
+    items = [
+        build_item(
+            call,
+            Match(score=0.5, reasons=["r"], reasons_pl=["r"]),
+            contact,
+            (),
+            "https://radar.example",
+            date(2027, 1, 1),
+            ZoneInfo("Europe/Warsaw"),
+        )
+        for call in calls[: 1 if rhythm == "immediate" else 2]
+    ]
+    message = render(contact, member, items, rhythm, "https://radar.example")
+    stop = "https://radar.example/unsubscribe/tok-123"
+    # The text part is also what chat webhooks get.
+    assert stop in message.text and f'href="{stop}"' in message.html
+    assert "https://radar.example/not-relevant/tok-123/1" in message.text
