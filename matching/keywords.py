@@ -52,9 +52,8 @@ def stems(text: str) -> list[str]:
     except KeyError:
         if len(_TOKEN_STEMS) > _TOKENS_LIMIT:
             _TOKEN_STEMS.clear()
-        for token in tokens:
-            if token not in _TOKEN_STEMS:
-                _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token)))
+        for token in set(tokens).difference(_TOKEN_STEMS):
+            _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token)))
         return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
 
 
@@ -83,9 +82,10 @@ class KeywordIndex:
             if (owner, keyword) not in self.owners[number]:
                 self.owners[number].append((owner, keyword))
         self._firsts = frozenset(self._by_first)
-        # first stem -> (number, length, stems as a list) of the keys starting with it
+        # first stem -> (number, length, stems as a list and as a set) of the keys starting
+        # with it
         self._starting = {
-            first: [(n, len(self.keys[n]), list(self.keys[n])) for n in numbers]
+            first: [(n, len(self.keys[n]), list(self.keys[n]), set(self.keys[n])) for n in numbers]
             for first, numbers in self._by_first.items()
         }
 
@@ -101,11 +101,11 @@ class KeywordIndex:
         found: list[tuple[int, int, int]] = []
         for first in present:
             start = first_at[first]
-            for number, size, wanted in self._starting[first]:
+            for number, size, wanted, stems_of in self._starting[first]:
                 if size == 1:
                     found.append((start, 1, number))
                     continue
-                if not all(w in first_at for w in wanted):
+                if not first_at.keys() >= stems_of:
                     continue
                 i = start
                 try:

@@ -416,21 +416,33 @@ class Matcher:
         has_kw = kw > 0
         ids[has_kw, n_positions] = base + kw[has_kw]
         neg_weight[has_kw, n_positions] = -np.array(self._found_weight)[kw[has_kw]]
-        # Strongest first, stably; then the pieces not met moved to the end, stably.
-        ordered = np.take_along_axis(ids, np.argsort(neg_weight, axis=1, kind="stable"), axis=1)
-        ordered = np.take_along_axis(
-            ordered, np.argsort(ordered < 0, axis=1, kind="stable"), axis=1
-        )
+        # Strongest first, stably; then the pieces not met moved to the end, stably: one sort
+        # of every (row, not met, -weight, column), rows staying whole as all are as long.
+        width = n_positions + 1
+        columns = np.broadcast_to(np.arange(width), ids.shape).ravel()
+        rows = np.repeat(np.arange(n_pairs), width)
+        order = np.lexsort((columns, neg_weight.ravel(), ids.ravel() < 0, rows))
+        ordered = ids.ravel()[order].reshape(ids.shape)
         counts = (ordered >= 0).sum(axis=1)
-        eligibility: dict[int, tuple[Reason, ...]] = {}
+        # Then the call's conditions the member meets.
+        used = np.bincount(ci, minlength=len(calls)).tolist()
+        eligible = [
+            _eligibility(call.conditions) if n else () for call, n in zip(calls, used, strict=True)
+        ]
+        n_eligible = np.array([len(e) for e in eligible])[ci]
+        # The tuples, made column by column for the rows of the same length (zip makes them
+        # at C speed), numbered in the order made.
         get = objects.__getitem__
-        shared = []
-        for row, n, c in zip(ordered.tolist(), counts.tolist(), ci.tolist(), strict=True):
-            eligible = eligibility.get(c)
-            if eligible is None:
-                eligible = eligibility[c] = _eligibility(calls[c].conditions)
-            shared.append(tuple(map(get, row[:n])) + eligible)
-        return which.ravel(), shared
+        shared: list[tuple[Reason, ...]] = []
+        number = np.empty(n_pairs, np.int64)
+        for n, e in sorted(set(zip(counts.tolist(), n_eligible.tolist(), strict=True))):
+            rows_of = np.flatnonzero((counts == n) & (n_eligible == e))
+            calls_of = ci[rows_of].tolist()
+            made = [list(map(get, ordered[rows_of, k].tolist())) for k in range(n)]
+            made += [[eligible[c][k] for c in calls_of] for k in range(e)]
+            number[rows_of] = np.arange(len(shared), len(shared) + len(rows_of))
+            shared += zip(*made, strict=True) if made else [()] * len(rows_of)
+        return number[which.ravel()], shared
 
 
 def _extend(signature: Ints, values: Ints) -> Ints:
@@ -456,8 +468,16 @@ def _round3(values: Floats) -> Floats:
 
 
 def _eligibility(conditions: Conditions) -> tuple[Reason, ...]:
-    return tuple(
-        Reason(Kind.ELIGIBLE, phrases=(r.label_en, r.label_pl))
-        for r in conditions.restrictions
-        if r.dimension == "applicants"
+    labels = tuple(
+        (r.label_en, r.label_pl) for r in conditions.restrictions if r.dimension == "applicants"
     )
+    reasons = _ELIGIBILITY.get(labels)
+    if reasons is None:
+        reasons = _ELIGIBILITY[labels] = tuple(
+            Reason(Kind.ELIGIBLE, phrases=pair) for pair in labels
+        )
+    return reasons
+
+
+# labels of a call's applicant restrictions -> their reasons (a few dozen combinations)
+_ELIGIBILITY: dict[tuple[tuple[str, str], ...], tuple[Reason, ...]] = {}
