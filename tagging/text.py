@@ -20,11 +20,6 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
 )
-# Anything the markup, entity and control-character steps would change; most call texts
-# have none, and then those steps are skipped (the result is the same).
-_NEEDS_CLEANING = re.compile(
-    "[<&\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
-)
 # Runs of spaces, tabs and no-break spaces become one space (a lone space is left alone:
 # replacing every space with itself costs more than the rest of the cleaning).
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
@@ -38,10 +33,20 @@ def clean(raw: str) -> str:
     sentences for the evidence; control and format characters are dropped.
     """
     text = raw
-    if _NEEDS_CLEANING.search(text) is not None:
+    # Each step only where it can change something: the markup steps need a "<", entities
+    # a "&", and control characters are looked for once (again only if an entity was
+    # decoded, as one may stand for such a character). A "&" in "R&D" no longer costs a
+    # second pass over a long text.
+    control = _CONTROL.search(text) is not None
+    if "<" in text:
         text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
         text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
-        text = html.unescape(text)
+    if "&" in text:
+        decoded = html.unescape(text)
+        if decoded != text:
+            text = decoded
+            control = control or _CONTROL.search(text) is not None
+    if control:
         text = _CONTROL.sub(" ", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)

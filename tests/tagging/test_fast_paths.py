@@ -165,3 +165,29 @@ def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> 
                                                                 "area_combiner"])))
         assert len(ours) > 128
         assert [d.cats for d in ours] == [d.cats for d in theirs]
+
+
+def _clean_every_step(raw: str) -> str:
+    """text.clean as first written: every markup, entity and control step in turn."""
+    import html
+
+    from tagging import text as t
+
+    text = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", raw))
+    text = t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", text))
+    text = t._CONTROL.sub(" ", html.unescape(text))
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = t._SPACES.sub(" ", text)
+    return t._BLANK_LINES.sub("\n\n", text).strip()
+
+
+def test_cleaning_step_by_step_as_needed_gives_the_same_text() -> None:
+    from tagging.text import clean
+
+    rng = random.Random(9)
+    pieces = ["<p>", "</p>", "<br/>", "<script>x</script>", "<!-- c -->", "&amp;", "&lt;p&gt;",
+              "&#7;", "&#x200b;", "&ZeroWidthSpace;", "&nbsp;", "&rlm;", "R&D", "word", " ",
+              "  ", "\t", "\n", "\n\n\n", "\x00", "\x85", "\u200b", "\ufeff", "<b>", "&", "<", "ą"]
+    for _ in range(20000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert clean(raw) == _clean_every_step(raw)
