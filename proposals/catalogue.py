@@ -12,6 +12,7 @@ from pathlib import Path
 from proposals.errors import ProposalError
 from proposals.facts import CallFacts
 from proposals.rules import Action, Family, classify
+from proposals.wording import say
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -64,9 +65,7 @@ def choose_template(call: CallFacts, override: str | None = None) -> tuple[Templ
     """The proposal template for ``call`` and why it was chosen."""
     if override:
         if override not in PROPOSAL_TEMPLATES:
-            raise ProposalError(
-                f"no proposal template {override!r}; choose one of " + ", ".join(PROPOSAL_TEMPLATES)
-            )
+            raise ProposalError(say("error.no_template", name=override, names=PROPOSAL_TEMPLATES))
         return TEMPLATES[override], "chosen by hand"
     kind = classify(call)
     if kind.family is Family.HORIZON and kind.action is Action.CSA:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from callradar.models import Call, Member
 from proposals.errors import ProposalError
+from proposals.wording import say
 
 COMPANY_KINDS = frozenset({"sme", "large"})
 RESEARCH_KINDS = frozenset({"research", "university"})
@@ -157,11 +158,9 @@ def find_call(session: Session, call_id: str, source: str | None = None) -> Call
         query = query.where(Call.source == source)
     found = list(session.scalars(query))
     if not found:
-        where = f" of source {source!r}" if source else ""
-        raise ProposalError(f"no call {call_id!r}{where}; `callradar calls list` shows the ids")
+        raise ProposalError(say("error.no_call", call=call_id, source=source))
     if len(found) > 1:
-        sources = ", ".join(c.source for c in found)
         raise ProposalError(
-            f"call id {call_id!r} is used by several sources ({sources}); name one with --source"
+            say("error.ambiguous_call", call=call_id, sources=[c.source for c in found])
         )
     return found[0]

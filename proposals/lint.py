@@ -82,7 +82,7 @@ def check_template(path: Path, name: str, context: dict[str, Any]) -> TemplateRe
     try:
         filled = render_docx(path, context, name=path.name)
     except RenderError as exc:
-        report.errors.append(exc.message + (f'; near "{exc.where}"' if exc.where else ""))
+        report.errors.append(exc.message.en + (f'; near "{exc.where}"' if exc.where else ""))
         return report
     for text in _texts(filled):
         if _TAG_LEFT.search(text):

@@ -41,6 +41,7 @@ from proposals.context import CALL_TEXT_FILE, build_context
 from proposals.errors import ProposalError
 from proposals.facts import CallFacts, MemberFacts, call_facts, find_call, member_facts
 from proposals.render import render_docx
+from proposals.wording import say
 
 PACKS_FOLDER = "packs"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -124,10 +125,7 @@ def build_pack(
     members = {m.id: member_facts(m) for m in load_members(session)}
     unknown = [m for m in [*wanted, *([mentor] if mentor else [])] if m not in members]
     if unknown:
-        raise ProposalError(
-            f"unknown member(s) {', '.join(map(repr, unknown))}; "
-            "`callradar members list` shows the ids"
-        )
+        raise ProposalError(say("error.unknown_members", ids=unknown))
     team = [members[m] for m in wanted]
     mentor_facts, mentor_reason = _mentor(facts, members, mentor)
     info, template_reason = choose_template(facts, template)

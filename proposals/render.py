@@ -21,6 +21,7 @@ from lxml import etree
 
 from proposals.errors import RenderError
 from proposals.safetext import xml_incompatible
+from proposals.wording import say
 
 _XML_TAGS = re.compile(r"<[^>]+>")
 _WORD_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -63,27 +64,25 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
     try:
         doc.render(dict(context), make_environment(), autoescape=True)
     except TemplateSyntaxError as exc:
-        raise RenderError(name, f"broken tag: {exc.message}", _near(exc, template)) from None
+        raise RenderError(
+            name, say("error.broken_tag", why=exc.message), _near(exc, template)
+        ) from None
     except UndefinedError as exc:
         raise RenderError(
-            name,
-            f"unknown field: {exc.message}; `callradar templates check` lists the fields a "
-            "template can use",
-            _near(exc, template),
+            name, say("error.unknown_field", why=exc.message), _near(exc, template)
         ) from None
     except SecurityError as exc:
-        raise RenderError(name, f"not allowed in a template: {exc}", _near(exc, template)) from None
-    except TemplateError as exc:
-        raise RenderError(name, f"cannot fill the template: {exc}", _near(exc, template)) from None
-    except _BrokenXmlError as exc:
         raise RenderError(
-            name,
-            "the filled template is not valid Word XML; a {%tr %}, {%tc %} or {%p %} tag is "
-            "probably not alone in its own table row, cell or paragraph",
-            str(exc),
+            name, say("error.not_allowed", why=str(exc)), _near(exc, template)
         ) from None
+    except TemplateError as exc:
+        raise RenderError(
+            name, say("error.cannot_fill", why=str(exc)), _near(exc, template)
+        ) from None
+    except _BrokenXmlError as exc:
+        raise RenderError(name, say("error.bad_word_xml"), str(exc)) from None
     except (KeyError, ValueError) as exc:
-        raise RenderError(name, f"cannot fill the template: {exc}") from None
+        raise RenderError(name, say("error.cannot_fill", why=str(exc))) from None
     out = io.BytesIO()
     doc.save(out)
     data = out.getvalue()
@@ -134,10 +133,7 @@ def check_context(context: Mapping[str, Any], template: str) -> None:
         if isinstance(value, str):
             if (bad := xml_incompatible(value)) is not None:
                 raise RenderError(
-                    template,
-                    f"field {path} holds the character U+{ord(bad):04X}, which a Word "
-                    "document cannot hold; clean the text first",
-                    path,
+                    template, say("error.bad_character", path=path, char=f"U+{ord(bad):04X}"), path
                 )
         elif isinstance(value, Mapping):
             stack.extend((f"{path}.{k}", v) for k, v in value.items())
@@ -145,9 +141,7 @@ def check_context(context: Mapping[str, Any], template: str) -> None:
             stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
         elif value is not None and not isinstance(value, bool | int | float):
             raise RenderError(
-                template,
-                f"field {path} is a {type(value).__name__}; a context holds only plain data",
-                path,
+                template, say("error.not_plain_data", path=path, kind=type(value).__name__), path
             )
 
 
@@ -159,4 +153,4 @@ def _check_package(data: bytes, template: str) -> None:
                 if _WORD_PARTS.match(part):
                     etree.fromstring(package.read(part))
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise RenderError(template, f"the filled document is not valid: {exc}") from None
+        raise RenderError(template, say("error.invalid_document", why=str(exc))) from None

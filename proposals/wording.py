@@ -394,4 +394,97 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
             "naukową jako lidera."
         ),
     ),
+    # --- Errors of the assembler -------------------------------------------------------------
+    "error.no_call": (
+        lambda call, source=None: (
+            f"no call {call!r}{f' of source {source!r}' if source else ''}; "
+            "`callradar calls list` shows the ids"
+        ),
+        lambda call, source=None: (
+            f"nie ma naboru {call!r}{f' ze źródła {source!r}' if source else ''}; "
+            "identyfikatory naborów wypisuje `callradar calls list`"
+        ),
+    ),
+    "error.ambiguous_call": (
+        lambda call, sources: (
+            f"call id {call!r} is used by several sources ({', '.join(sources)}); "
+            "name one with --source"
+        ),
+        lambda call, sources: (
+            f"identyfikator naboru {call!r} występuje w kilku źródłach "
+            f"({', '.join(sources)}); wskaż jedno opcją --source"
+        ),
+    ),
+    "error.unknown_members": (
+        lambda ids: (
+            f"unknown member(s) {', '.join(map(repr, ids))}; `callradar members list` shows the ids"
+        ),
+        lambda ids: (
+            (
+                "nieznany identyfikator członka"
+                if len(ids) == 1
+                else "nieznane identyfikatory członków"
+            )
+            + f": {', '.join(map(repr, ids))}; identyfikatory członków wypisuje "
+            "`callradar members list`"
+        ),
+    ),
+    "error.no_template": (
+        lambda name, names: f"no proposal template {name!r}; choose one of {', '.join(names)}",
+        lambda name, names: (
+            f"nie ma szablonu wniosku {name!r}; dostępne szablony: {', '.join(names)}"
+        ),
+    ),
+    "error.broken_tag": (
+        lambda why: f"broken tag: {why}",
+        lambda why: f"błędny znacznik: {why}",
+    ),
+    "error.unknown_field": (
+        lambda why: (
+            f"unknown field: {why}; `callradar templates check` lists the fields a template can use"
+        ),
+        lambda why: (
+            f"nieznane pole: {why}; pola, których może używać szablon, wypisuje "
+            "`callradar templates check`"
+        ),
+    ),
+    "error.not_allowed": (
+        lambda why: f"not allowed in a template: {why}",
+        lambda why: f"niedozwolone w szablonie: {why}",
+    ),
+    "error.cannot_fill": (
+        lambda why: f"cannot fill the template: {why}",
+        lambda why: f"nie można wypełnić szablonu: {why}",
+    ),
+    "error.bad_word_xml": (
+        lambda: (
+            "the filled template is not valid Word XML; a {%tr %}, {%tc %} or {%p %} tag is "
+            "probably not alone in its own table row, cell or paragraph"
+        ),
+        lambda: (
+            "wypełniony szablon nie jest poprawnym dokumentem Worda; znacznik {%tr %}, "
+            "{%tc %} lub {%p %} prawdopodobnie nie stoi sam w swoim wierszu tabeli, komórce lub "
+            "akapicie"
+        ),
+    ),
+    "error.bad_character": (
+        lambda path, char: (
+            f"field {path} holds the character {char}, which a Word document cannot hold; "
+            "clean the text first"
+        ),
+        lambda path, char: (
+            f"pole {path} zawiera znak {char}, którego dokument Worda nie może zawierać; "
+            "najpierw oczyść tekst"
+        ),
+    ),
+    "error.not_plain_data": (
+        lambda path, kind: f"field {path} is a {kind}; a context holds only plain data",
+        lambda path, kind: (
+            f"pole {path} jest typu {kind}; kontekst może zawierać tylko proste dane"
+        ),
+    ),
+    "error.invalid_document": (
+        lambda why: f"the filled document is not valid: {why}",
+        lambda why: f"wypełniony dokument jest niepoprawny: {why}",
+    ),
 }
