@@ -223,7 +223,16 @@ class Matcher:
         first = np.zeros((len(group_start), MAX_KEYWORDS), np.int64)
         taken = rank < MAX_KEYWORDS
         first[group[taken], rank[taken]] = spelling[taken]
-        distinct, which = np.unique(first, axis=0, return_inverse=True)
+        base = len(self._spellings)
+        if base**MAX_KEYWORDS < 1 << 62:
+            # As one number per group (much faster to sort than rows).
+            code = np.zeros(len(first), np.int64)
+            for k in range(MAX_KEYWORDS):
+                code = code * base + first[:, k]
+            _, at, which = np.unique(code, return_index=True, return_inverse=True)
+            distinct = first[at]
+        else:
+            distinct, which = np.unique(first, axis=0, return_inverse=True)
         spelled = self._spellings.__getitem__
         sets = np.array(
             [self._found_set(tuple(map(spelled, filter(None, row)))) for row in distinct.tolist()],

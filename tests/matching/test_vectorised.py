@@ -222,3 +222,13 @@ def test_no_whitespace_character_is_a_word_character() -> None:
     spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
     assert spaces and not any(word.match(c) for c in spaces)
     assert all(len(f"a{c}b".split()) == 2 for c in spaces)
+
+
+def test_keyword_sets_grouped_without_one_number_per_group() -> None:
+    """With too many spellings for one int64 per group, groups are compared as rows."""
+    rng = random.Random(3)
+    members = [random_member(rng, i) for i in range(40)]
+    calls = [random_call(rng, i) for i in range(150)]
+    matcher = Matcher(members, 0.1)
+    matcher._spellings += [""] * (1 << 21)
+    assert matcher.match_many(calls) == [ReferenceMatcher(members, 0.1).match(c) for c in calls]
