@@ -153,6 +153,38 @@ _ENTERPRISE = re.compile(r"\benterprises\b|\bfor-profit\b|przedsiębior(?:stw|c)
 # "open to research organisations and industry": industry as applicants, said in a sentence
 # (never from a title, where "… for industry" names the users, not the applicants).
 _INDUSTRY = re.compile(r"\band industry\b|\bindustr(?:y|ial) partners\b|\bprzemysł\w*\b")
+
+
+def _branches(*branches: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """A pattern as its branches, each (letters every match starts with, the rest)."""
+    return tuple((letters, re.compile(re.escape(letters) + rest)) for letters, rest in branches)
+
+
+def _any(branches: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> bool:
+    """Whether one of the branches is in ``text``: its letters first (``in`` is fast)."""
+    return any(letters in text and pattern.search(text) for letters, pattern in branches)
+
+
+# _SME, _LARGE, _ENTERPRISE and _INDUSTRY as branches; ``x(?<!\w.{n})`` after n + 1 letters
+# is ``\b`` before them.
+_SME_BRANCHES = _branches(
+    ("sme", r"(?<!\w.{3})s?\b"), ("small and medium", r"[- ]sized enterprises"),
+    ("mśp", r"(?<!\w.{3})\b"), ("mikro", r",? mał\w* i średni\w* przedsiębior"),
+    ("małe i średnie przedsiębior", ""), ("mikroprzedsiębior", ""),
+    ("mikro- i mał", r"(?<!\w.{12})"),
+)  # fmt: skip
+_LARGE_BRANCHES = _branches(
+    ("large ", r"(?<!\w.{6})(?:enterprises|companies|industry)\b"),
+    ("duż", r"(?<!\w.{3})\w* przedsiębior"),
+)
+_ENTERPRISE_BRANCHES = _branches(
+    ("enterprises", r"(?<!\w.{11})\b"), ("for-profit", r"(?<!\w.{10})\b"),
+    ("przedsiębior", r"(?:stw|c)"),
+)  # fmt: skip
+_INDUSTRY_BRANCHES = _branches(
+    ("and industry", r"(?<!\w.{12})\b"), ("industr", r"(?<!\w.{7})(?:y|ial) partners\b"),
+    ("przemysł", r"(?<!\w.{8})\w*\b"),
+)  # fmt: skip
 _RESEARCH = re.compile(
     r"research organi[sz]ations?|research (?:institutes?|centres?|centers?|performing)|"
     r"universit(?:y|ies)|higher education|academi[ac]|"
@@ -383,11 +415,11 @@ def _applicant_restriction(
         sme = True
     statements = _applicant_statements(title, description, type_of_action, extra)
     for position, statement in enumerate(statements):
-        sme |= bool(_SME.search(statement))
+        sme |= _any(_SME_BRANCHES, statement)
         if position > 1:  # after the title and the type of action
-            enterprise |= bool(_INDUSTRY.search(statement))
-        large |= bool(_LARGE.search(statement))
-        enterprise |= bool(_ENTERPRISE.search(statement))
+            enterprise |= _any(_INDUSTRY_BRANCHES, statement)
+        large |= _any(_LARGE_BRANCHES, statement)
+        enterprise |= _any(_ENTERPRISE_BRANCHES, statement)
         research |= _research_named(statement)
     companies: frozenset[str] = frozenset()
     if sme and not large:

@@ -232,3 +232,30 @@ def test_keyword_sets_grouped_without_one_number_per_group() -> None:
     matcher = Matcher(members, 0.1)
     matcher._spellings += [""] * (1 << 21)
     assert matcher.match_many(calls) == [ReferenceMatcher(members, 0.1).match(c) for c in calls]
+
+
+KIND_PIECES = [
+    "sme", "smes", "SMEs", "xsme", "_sme", "small and medium-sized enterprises",
+    "small and medium sized enterprises", "mśp", "wmśp", "mikro, małe i średnie przedsiębiorstwa",
+    "mikro małych i średnich przedsiębiorców", "małe i średnie przedsiębiorstwa",
+    "mikroprzedsiębiorstwa", "mikro- i małe", "large enterprises", "large companies",
+    "large industry", "xlarge companies", "duże przedsiębiorstwa", "dużych przedsiębiorców",
+    "enterprises", "for-profit", "xfor-profit", "przedsiębiorstw", "przedsiębiorca",
+    "and industry", "industry partners", "industrial partners", "przemysłu", "przemysł",
+    "sand industry", " ", " ", "-", ".", "\n", "a", "ś", "_", "1",
+]  # fmt: skip
+
+
+def test_kind_patterns_as_branches_find_the_same() -> None:
+    c = conditions
+    pairs = [
+        (c._SME, c._SME_BRANCHES),
+        (c._LARGE, c._LARGE_BRANCHES),
+        (c._ENTERPRISE, c._ENTERPRISE_BRANCHES),
+        (c._INDUSTRY, c._INDUSTRY_BRANCHES),
+    ]
+    rng = random.Random(14)
+    for _ in range(20_000):
+        text = "".join(rng.choice(KIND_PIECES) for _ in range(rng.randint(0, 8))).lower()
+        for pattern, branches in pairs:
+            assert c._any(branches, text) == bool(pattern.search(text)), (pattern, text)
