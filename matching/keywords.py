@@ -67,8 +67,6 @@ class KeywordIndex:
         #: key number -> the (owner, keyword) pairs with that key, each once, in given order
         self.owners: list[list[tuple[str, str]]] = []
         numbers: dict[tuple[str, ...], int] = {}
-        # first stem -> the numbers of the keys starting with it
-        self._by_first: dict[str, list[int]] = defaultdict(list)
         for owner, keyword in keywords:
             key = tuple(stems(keyword))
             if not key:
@@ -78,16 +76,17 @@ class KeywordIndex:
                 number = numbers[key] = len(self.keys)
                 self.keys.append(key)
                 self.owners.append([])
-                self._by_first[key[0]].append(number)
             if (owner, keyword) not in self.owners[number]:
                 self.owners[number].append((owner, keyword))
-        self._firsts = frozenset(self._by_first)
-        # first stem -> (number, length, stems as a list and as a set) of the keys starting
-        # with it
-        self._starting = {
-            first: [(n, len(self.keys[n]), list(self.keys[n]), set(self.keys[n])) for n in numbers]
-            for first, numbers in self._by_first.items()
-        }
+        # one-word keys: stem -> number; longer keys: first stem -> (number, length, stems as
+        # a list and as a set) of each
+        self._single: dict[str, int] = {}
+        self._multi: dict[str, list[tuple[int, int, list[str], set[str]]]] = defaultdict(list)
+        for number, key in enumerate(self.keys):
+            if len(key) == 1:
+                self._single[key[0]] = number
+            else:
+                self._multi[key[0]].append((number, len(key), list(key), set(key)))
 
     def found_keys(self, text: str) -> list[int]:
         """The numbers of the keys found in ``text``, in the order they first occur (where
@@ -95,19 +94,13 @@ class KeywordIndex:
         words = stems(text)
         # Each stem's first position: later positions are overwritten by earlier ones.
         first_at = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
-        present = self._firsts & first_at.keys()
-        if not present:
-            return []
-        found: list[tuple[int, int, int]] = []
-        for first in present:
-            start = first_at[first]
-            for number, size, wanted, stems_of in self._starting[first]:
-                if size == 1:
-                    found.append((start, 1, number))
+        in_text = first_at.keys()
+        found = [(first_at[w], 1, self._single[w]) for w in self._single.keys() & in_text]
+        for first in self._multi.keys() & in_text:
+            for number, size, wanted, stems_of in self._multi[first]:
+                if not in_text >= stems_of:
                     continue
-                if not first_at.keys() >= stems_of:
-                    continue
-                i = start
+                i = first_at[first]
                 try:
                     while words[i : i + size] != wanted:
                         i = words.index(first, i + 1)
