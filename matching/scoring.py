@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -448,7 +449,9 @@ class Matcher:
             rows_of = np.flatnonzero((counts == n) & (n_eligible == e))
             calls_of = ci[rows_of].tolist()
             made = [list(map(get, ordered[rows_of, k].tolist())) for k in range(n)]
-            made += [[eligible[c][k] for c in calls_of] for k in range(e)]
+            made += [
+                list(map(itemgetter(k), map(eligible.__getitem__, calls_of))) for k in range(e)
+            ]
             number[rows_of] = np.arange(len(shared), len(shared) + len(rows_of))
             shared += zip(*made, strict=True) if made else [()] * len(rows_of)
         return number[which.ravel()], shared
