@@ -347,12 +347,13 @@ def fill_database(engine: Any, members: list[dict[str, Any]], calls: list[dict[s
             [{"call_id": i + 1, "version": 1, "fingerprint": f"{i:064d}", "snapshot": {},
               "changed_fields": [], "created_at": now} for i in range(len(calls))],
         )  # fmt: skip
-        s.execute(
-            insert(CallTag),
-            [{"call_id": i + 1, "code": code, "score": score, "evidence": evidence,
-              "origin": "tagger", "created_at": now}
-             for i, c in enumerate(calls) for code, (score, evidence) in c["tags"].items()],
-        )  # fmt: skip
+        tags = [
+            {"call_id": i + 1, "code": code, "score": score, "evidence": evidence,
+             "origin": "tagger", "created_at": now}
+            for i, c in enumerate(calls) for code, (score, evidence) in c["tags"].items()
+        ]  # fmt: skip
+        if tags:  # an empty list would insert one row of defaults
+            s.execute(insert(CallTag), tags)
 
 
 def bench_database(
