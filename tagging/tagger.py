@@ -45,6 +45,26 @@ class _Pending:
     result: TagResult | None = None
 
 
+# Whitespace spaCy lists as tokenizer special cases although splitting it normally gives the
+# same token (same text, norm and offsets; tested). "\xa0" stays: its special case sets a
+# norm of its own.
+_PLAIN_WHITESPACE = ("\n", " ", "\t")
+
+
+def keep_caching_after_line_breaks(nlp: Language) -> None:
+    """Let the tokenizer keep caching after a line break.
+
+    spaCy's tokenizer remembers how it split each chunk between spaces, but once a text
+    hits a special case it remembers nothing more of that text (`Tokenizer._save_cached`,
+    spaCy issue #1250), and a lone line break is a special case. Real call texts have
+    line breaks everywhere (list items, paragraphs), so after the first one every word was
+    split afresh: on call-length texts with single line breaks, 100k words/s instead of
+    2M. Dropping the line break, space and tab special cases changes no token."""
+    rules = dict(nlp.tokenizer.rules or {})
+    if any(rules.pop(ws, None) is not None for ws in _PLAIN_WHITESPACE):
+        nlp.tokenizer.rules = rules
+
+
 def _claimed_language(language: str | None) -> str | None:
     """A source's language claim ('EN', 'pl-PL') as one of ours, or None."""
     if not language:
@@ -160,6 +180,7 @@ class Tagger:
                     f"no trained tagging pipeline at {path}; run `callradar tag train`"
                 )
             pipelines[lang] = spacy.load(path, config=config)
+            keep_caching_after_line_breaks(pipelines[lang])
         return cls(pipelines, LanguageDetector())
 
     def tag(self, call: CallText) -> TagResult:

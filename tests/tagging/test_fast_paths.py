@@ -191,3 +191,27 @@ def test_cleaning_step_by_step_as_needed_gives_the_same_text() -> None:
     for _ in range(20000):
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert clean(raw) == _clean_every_step(raw)
+
+
+def test_tokens_are_the_same_without_the_whitespace_special_cases(tagger: Tagger) -> None:
+    """The tagger's tokenizers lack spaCy's line break, space and tab special cases, so they
+    keep caching after a line break; the tokens must be what spaCy's own would give."""
+    import spacy
+
+    from tagging.tagger import keep_caching_after_line_breaks
+
+    rng = random.Random(11)
+    pieces = [" ", "  ", "\t", "\n", "\n\n", "\xa0", "\u2009", "\r\n", " \n ", "\n \n", "word",
+              "Word", "e.g.", "i.e.", "don't", ":)", "U.S.", "(", ")", ".", ",", "-", "—",
+              "\\n", "\\t", "C++", "a.", "3.5", "ąę", "Mr.", "'s", '"', "http://x.pl/a",
+              "...", "’", "“", "np.", "itd.", "\x0b", "\x0c", "\x85", "\u2028"]
+    for lang, nlp in tagger.pipelines.items():
+        assert "\n" not in nlp.tokenizer.rules
+        stock, ours = spacy.blank(lang), spacy.blank(lang)
+        keep_caching_after_line_breaks(ours)
+        for _ in range(5000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+            for _ in range(2):  # the second time from the tokenizers' caches
+                assert [(t.text, t.whitespace_, t.idx, t.norm_, t.is_space) for t in
+                        ours(text)] == [(t.text, t.whitespace_, t.idx, t.norm_, t.is_space)
+                                        for t in stock(text)]
