@@ -193,7 +193,13 @@ def _choose(
     )
     report: dict[str, object] = {"folds": folds, "examples": len(calls),
                                  "settings": {**settings, "domain_threshold": domain_best}}
-    for name, f in views.items():
+    # Reported, not optimised: the held-out examples that are condensed real calls (those
+    # with a source URL), in the order the folds stacked them.
+    order = [i for k in range(folds) for i in range(len(calls)) if i % folds == k]
+    real = np.array([calls[i].url is not None for i in order])
+    shown = {**views, "real_calls": Features(*(getattr(views["plain"], k)[real] for k in KEYS))}
+    report["real_calls_count"] = int(real.sum())
+    for name, f in shown.items():
         pred = _predict(f, settings, settings["threshold"])
         tp, fp, fn = _area_counts(f, pred)
         report[name] = {

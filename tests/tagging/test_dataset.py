@@ -32,6 +32,20 @@ def test_development_set_is_apart_from_training_examples() -> None:
     assert len({c.id for c in dev} | {c.id for c in train}) == len(dev) + len(train)
 
 
+def _page(url: str) -> str:
+    """A URL without scheme, www., fragment or trailing slash: one page of a site."""
+    url = url.lower().split("#")[0].rstrip("/").replace("/?", "?")
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url
+
+
+def test_no_training_example_comes_from_a_development_page() -> None:
+    dev_pages = {_page(c.url) for c in read_labelled(DEV_PATH, require_url=True) if c.url}
+    train_pages = {_page(c.url) for c in read_labelled(TRAIN_PATH) if c.url}
+    assert not dev_pages & train_pages
+
+
 def test_corrections_become_training_examples(tmp_path: Path) -> None:
     lines = export_corrections([("Lidar for trains.", ["optical-imaging-sensing", "photonics"]),
                                 ("A health call.", [])])
