@@ -14,19 +14,23 @@ import platform
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
+import spacy
 import typer
 from spacy import __version__ as spacy_version
+from spacy.tokenizer import Tokenizer
 
 from tagging.cli import print_metrics
 from tagging.dataset import LabelledCall, read_labelled
 from tagging.evaluate import evaluate
+from tagging.language import quick_language
 from tagging.normalise import MODES
 from tagging.paths import DEV_PATH, MODELS_DIR, TRAIN_PATH
 from tagging.result import CallText
-from tagging.tagger import Tagger
+from tagging.tagger import Tagger, keep_caching_after_line_breaks
 from tagging.text import call_document, clean
 
 # Enough words for a stable rate on one core without making the benchmark slow.
@@ -50,21 +54,25 @@ def _same_text_calls(calls: list[CallText]) -> list[tuple[CallText, str]]:
     return out
 
 
-def _throughput(tagger: Tagger, calls: list[CallText]) -> dict[str, object]:
+def _throughput(
+    tagger: Tagger, stock: dict[str, Tokenizer], calls: list[CallText]
+) -> dict[str, object]:
     """Words per second of spaCy's bare tokenizer and of the whole tagger (cleaning,
     language detection and every component) on the same texts.
 
     - Same strings: each call's text is given to the tagger already clean (see
       `_same_text_calls`), and the bare tokenizer gets that text.
-    - Same tokenizer: the bare tokenizer of each text is the tokenizer of the tagger's
-      pipeline for that text's language (plain `spacy.Tokenizer.v1` of `spacy.blank`).
-      spaCy's tokenizer caches how it split each chunk between spaces, at most 10,000 of
-      them, and stops caching for the rest of a text once it meets a special case (a
-      lone line break is one); a second tokenizer with another history can be 15 times
-      slower or faster on the same words. Sharing the object shares that state.
-    - Same count: words are whitespace-separated words of the text, for both.
-    - Same conditions: both warmed on every text first, then timed in alternation,
-      _ROUNDS times, with the cyclic garbage collector off for both (the tagger turns it
+    - The bare tokenizer: `stock[lang]`, spaCy's own tokenizer of `spacy.blank(lang)` for
+      the text's language, kept for the whole run so that it has seen every text the
+      tagger has (the development texts first). spaCy's tokenizer caches how it split
+      each chunk between spaces and stops caching for the rest of a text once it meets a
+      special case, so a tokenizer with another history can be 15 times slower or faster
+      on the same words. The tagger's own tokenizer (which keeps caching after line
+      breaks, see `keep_caching_after_line_breaks`) is timed too, against the same stock
+      one, to show what part of the difference is the tokenizer's.
+    - Same count: words are whitespace-separated words of the text, for all.
+    - Same conditions: all warmed on every text first, then timed in alternation,
+      _ROUNDS times, with the cyclic garbage collector off for all (the tagger turns it
       off during a batch anyway); the medians of the rates and of the per-round ratios
       are reported, by wall clock and by process CPU time (other work on the machine
       slows the wall clock of both, the CPU time less)."""
@@ -80,22 +88,26 @@ def _throughput(tagger: Tagger, calls: list[CallText]) -> dict[str, object]:
     words = sum(len(text.split()) for text in texts)
     tokens = 0
     for language, group in by_language.items():
-        tokens += sum(len(doc) for doc in tagger.pipelines[language].tokenizer.pipe(group))
+        tokens += sum(len(doc) for doc in stock[language].pipe(group))  # also warms
 
-    def tokenize() -> None:
-        for language, group in by_language.items():
-            tokenizer = tagger.pipelines[language].tokenizer
-            for text in group:
-                tokenizer(text)
+    def tokenize(tokenizers: dict[str, Tokenizer]) -> Callable[[], None]:
+        def run() -> None:
+            for language, group in by_language.items():
+                tokenizer = tokenizers[language]
+                for text in group:
+                    tokenizer(text)
+
+        return run
 
     def tag() -> None:
         for _ in tagger.tag_many(kept):
             pass
 
-    rates: dict[str, list[float]] = {"tokenizer_wall": [], "tagger_wall": [],
-                                      "tokenizer_cpu": [], "tagger_cpu": []}
+    own = {lang: nlp.tokenizer for lang, nlp in tagger.pipelines.items()}
+    runs = {"tokenizer": tokenize(stock), "tagger": tag, "tagger_tokenizer": tokenize(own)}
+    rates: dict[str, list[float]] = {f"{n}_{c}": [] for n in runs for c in ("wall", "cpu")}
     for _ in range(_ROUNDS):
-        for name, run in (("tokenizer", tokenize), ("tagger", tag)):
+        for name, run in runs.items():
             gc.collect()
             gc.disable()
             try:
@@ -114,20 +126,48 @@ def _throughput(tagger: Tagger, calls: list[CallText]) -> dict[str, object]:
         "words_per_doc": round(words / len(texts)),
     }
     for clock in ("wall", "cpu"):
-        tokenizer, tagger_rates = rates[f"tokenizer_{clock}"], rates[f"tagger_{clock}"]
-        ratios = [t / k for t, k in zip(tagger_rates, tokenizer, strict=True)]
-        result[f"tokenizer_words_per_s_{clock}"] = round(statistics.median(tokenizer))
-        result[f"tagger_words_per_s_{clock}"] = round(statistics.median(tagger_rates))
-        result[f"tagger_share_of_tokenizer_{clock}"] = round(statistics.median(ratios), 3)
+        base = rates[f"tokenizer_{clock}"]
+        result[f"tokenizer_words_per_s_{clock}"] = round(statistics.median(base))
+        for name in ("tagger", "tagger_tokenizer"):
+            name_rates = rates[f"{name}_{clock}"]
+            ratios = [t / k for t, k in zip(name_rates, base, strict=True)]
+            result[f"{name}_words_per_s_{clock}"] = round(statistics.median(name_rates))
+            result[f"{name}_share_of_tokenizer_{clock}"] = round(statistics.median(ratios), 3)
     result["meets_40_percent"] = bool(result["tagger_share_of_tokenizer_cpu"] >= 0.4
                                       and result["tagger_share_of_tokenizer_wall"] >= 0.4)
     return result
 
 
-def _call_length_calls(sources: list[LabelledCall]) -> list[CallText]:
+def _line_break_effect(calls: list[CallText]) -> dict[str, int]:
+    """Words per second of two new English tokenizers, spaCy's own and one without the
+    whitespace special cases (as the tagger's), over the English call-length texts with
+    single line breaks: the first pass (every word new) and the best of three more. spaCy's
+    stops caching a text's chunks at its first line break."""
+    texts = [text for call, text in _same_text_calls(calls) if quick_language(text) == "en"]
+    words = sum(len(text.split()) for text in texts)
+    result: dict[str, int] = {"texts": len(texts), "words": words}
+    for name in ("spacy", "without_whitespace_special_cases"):
+        nlp = spacy.blank("en")
+        if name != "spacy":
+            keep_caching_after_line_breaks(nlp)
+        passes = []
+        for _ in range(4):
+            started = time.process_time()
+            for text in texts:
+                nlp.tokenizer(text)
+            passes.append(time.process_time() - started)
+        result[f"{name}_first_pass_words_per_s"] = round(words / passes[0])
+        result[f"{name}_later_words_per_s"] = round(words / min(passes[1:]))
+    return result
+
+
+def _call_length_calls(sources: list[LabelledCall], *, lines: bool = False) -> list[CallText]:
     """Call-length documents (300-1,500 words, drawn evenly) made of development and
     training texts of one language, whole texts in paragraphs (title, description) until
-    the length is reached; about two English to one Polish, as in the development set."""
+    the length is reached; about two English to one Polish, as in the development set.
+    With `lines`, paragraphs and each part's title and description are separated by
+    single line breaks (as cleaned list markup leaves them), not blank lines."""
+    separator = "\n" if lines else "\n\n"
     rng = random.Random(7)
     by_language = {lang: [c for c in sources if c.language == lang] for lang in ("en", "pl")}
     calls = []
@@ -138,10 +178,10 @@ def _call_length_calls(sources: list[LabelledCall]) -> list[CallText]:
         count = 0
         while count < target:
             source = rng.choice(group)
-            parts.append(f"{source.title}\n\n{source.description}")
+            parts.append(f"{source.title}{separator}{source.description}")
             count += len(parts[-1].split())
-        title, _, body = parts[0].partition("\n\n")
-        calls.append(CallText(f"long-{i}", title, "\n\n".join([body, *parts[1:]])))
+        title, _, body = parts[0].partition(separator)
+        calls.append(CallText(f"long-{i}", title, separator.join([body, *parts[1:]])))
     return calls
 
 
@@ -192,20 +232,28 @@ def main(
     short = [CallText(f"{c.id}-{i}", c.title, c.description) for i in range(
         _THROUGHPUT_DOCS // len(dev) + 1) for c in dev][:_THROUGHPUT_DOCS]
     report["load_average"] = os.getloadavg()
-    report["throughput"] = _throughput(tagger, short)
+    # spaCy's own tokenizers, for the whole run; they first see the development texts as
+    # the tagger did when it was evaluated.
+    stock = {lang: spacy.blank(lang).tokenizer for lang in tagger.pipelines}
+    for call in dev:
+        stock[call.language or "en"](call.text)
+    report["throughput"] = _throughput(tagger, stock, short)
     # Real calls run to hundreds or thousands of words, where per-call costs weigh less.
     sources = dev + read_labelled(TRAIN_PATH)
-    report["throughput_call_length"] = _throughput(tagger, _call_length_calls(sources))
+    report["throughput_call_length"] = _throughput(tagger, stock, _call_length_calls(sources))
+    report["line_breaks"] = _line_break_effect(_call_length_calls(sources, lines=True))
     report["load_average_after"] = os.getloadavg()
     for key, label in (("throughput", "development texts"),
                        ("throughput_call_length", "call-length texts")):
         t = report[key]
         assert isinstance(t, dict)
-        print(f"{label}: {t['docs']} docs, {t['words_per_doc']} words each; tokenizer "
+        print(f"{label}: {t['docs']} docs, {t['words_per_doc']} words each; spaCy's tokenizer "
               f"{t['tokenizer_words_per_s_cpu']:,} words/s, tagger {t['tagger_words_per_s_cpu']:,}"
               f" (CPU time): {t['tagger_share_of_tokenizer_cpu']:.0%} of the tokenizer "
-              f"({t['tagger_share_of_tokenizer_wall']:.0%} by wall clock); 40% "
+              f"({t['tagger_share_of_tokenizer_wall']:.0%} by wall clock; the tagger's own "
+              f"tokenizer {t['tagger_tokenizer_share_of_tokenizer_cpu']:.0%}); 40% "
               f"{'met' if t['meets_40_percent'] else 'not met'}")
+    print(f"line breaks: {report['line_breaks']}")
     print(json.dumps({k: v for k, v in report.items() if k != "dev"}, indent=2))
     if json_path is not None:
         json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
