@@ -43,8 +43,12 @@ class Mailbox:
     # sender were killed while handing it over.
     stall_after: int | None = None
     stalled: threading.Event = field(default_factory=threading.Event)
-    # Seconds the server takes to accept each message (to make parallel senders overlap).
+    # Seconds the server takes to accept each message.
     delay: float = 0.0
+    # Set to N: no message is accepted until N senders (connections) are handing one over,
+    # so parallel senders surely overlap.
+    senders: int = 0
+    peers: set[Any] = field(default_factory=set)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
@@ -59,6 +63,11 @@ class _Handler:
         if box.stall_after is not None and len(box.messages) >= box.stall_after:
             box.stalled.set()
             await asyncio.sleep(3600)
+        box.peers.add(session.peer)
+        waited = 0.0
+        while len(box.peers) < box.senders and waited < 60:
+            await asyncio.sleep(0.05)
+            waited += 0.05
         if box.delay:
             await asyncio.sleep(box.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
