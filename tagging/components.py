@@ -297,12 +297,19 @@ def _evidence(doc: Doc, spans: list[RuleMatch], limit: int) -> list[str]:
     """
     text = doc_text(doc)
     by_sentence: dict[tuple[int, int], list[RuleMatch]] = {}
+    # A sentence a call repeats word for word (a summary, then the same in its scope) is
+    # evidence once: the reader learns nothing from its copy.
+    said: set[str] = set()
     for span in spans:
         bounds = _sentence(text, span.start_char, span.end_char)
         matched = by_sentence.get(bounds)
         if matched is None:
+            sentence = " ".join(text[bounds[0] : bounds[1]].split())
+            if sentence in said:
+                continue
             if len(by_sentence) == limit:
                 break
+            said.add(sentence)
             by_sentence[bounds] = matched = []
         matched.append(span)
     evidence: list[str] = []

@@ -58,12 +58,16 @@ def _scanned_sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _all_sentences_evidence(text: str, spans: list[RuleMatch], limit: int) -> list[str]:
-    """The evidence as first written: the sentences of all matches, sorted, then cut."""
+    """The evidence as first written: the sentences of all matches, sorted, a sentence
+    repeated word for word kept once, then cut."""
     by_sentence: dict[tuple[int, int], list[RuleMatch]] = defaultdict(list)
     for span in spans:
         by_sentence[_scanned_sentence(text, span.start_char, span.end_char)].append(span)
+    distinct: dict[str, tuple[tuple[int, int], list[RuleMatch]]] = {}
+    for bounds, matched in sorted(by_sentence.items()):
+        distinct.setdefault(" ".join(text[bounds[0] : bounds[1]].split()), (bounds, matched))
     evidence = []
-    for (start, end), matched in sorted(by_sentence.items())[:limit]:
+    for (start, end), matched in list(distinct.values())[:limit]:
         parts, at = [], start
         for span in sorted(matched, key=lambda s: s.start_char):
             if span.start_char < at:
