@@ -49,6 +49,11 @@ GRID = {
 }
 
 
+# Areas F1 (pooled over the views) within this of the best count as a tie; ties are broken
+# by the domains' F1.
+TIE = 0.002
+
+
 @dataclass
 class Features:
     """Per held-out document and label: distinct core phrases matched, repeats of them,
@@ -170,7 +175,7 @@ def _choose(
     started: float,
     json_path: Path | None,
 ) -> None:
-    best: tuple[float, dict[str, float]] | None = None
+    scored: list[tuple[float, dict[str, float]]] = []
     keys = [k for k in GRID if k != "threshold"]
     for values in itertools.product(*(GRID[k] for k in keys)):
         s = dict(zip(keys, values, strict=True))
@@ -178,19 +183,26 @@ def _choose(
             continue
         for threshold in GRID["threshold"]:
             counts = [_area_counts(f, _predict(f, s, threshold)) for f in views.values()]
-            f1 = _f1(*np.sum(counts, axis=0))
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, {**s, "threshold": threshold})
+            scored.append((_f1(*np.sum(counts, axis=0)), {**s, "threshold": threshold}))
+    assert scored
+    # The areas' optimum is flat: settings within TIE of the best areas F1 are equivalent
+    # for areas, and among them the one whose domains (with the best whole-domain
+    # threshold for it) score highest is taken; then the higher areas F1, then grid order.
+    top = max(f1 for f1, _ in scored)
+    best: tuple[float, float, float, dict[str, float]] | None = None
+    for f1, candidate in scored:
+        if f1 < top - TIE:
+            continue
+        for t in GRID["threshold"]:
+            domains = sum(
+                _domain_f1(f, _predict(f, candidate, candidate["threshold"]),
+                           _predict(f, candidate, t))
+                for f in views.values()
+            )
+            if best is None or (round(domains, 9), f1) > (round(best[0], 9), best[1]):
+                best = (domains, f1, t, candidate)
     assert best is not None
-    settings = best[1]
-    # The whole-domain threshold, with the areas' settings fixed.
-    domain_best = max(
-        GRID["threshold"],
-        key=lambda t: sum(
-            _domain_f1(f, _predict(f, settings, settings["threshold"]), _predict(f, settings, t))
-            for f in views.values()
-        ),
-    )
+    settings, domain_best = best[3], best[2]
     report: dict[str, object] = {"folds": folds, "examples": len(calls),
                                  "settings": {**settings, "domain_threshold": domain_best}}
     # Reported, not optimised: the held-out examples that are condensed real calls (those
