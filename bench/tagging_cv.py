@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import tempfile
 import time
 from dataclasses import dataclass
@@ -181,7 +182,12 @@ def _choose(
         s = dict(zip(keys, values, strict=True))
         if s["rule_share"] == 1.0 and (s["title"] or s["veto"]):
             continue
+        title_alone = s["rule_share"] * (1 - math.exp(-(s["core"] + s["title"])))
         for threshold in GRID["threshold"]:
+            # A core phrase in the title assigns its area whatever the classifier says
+            # (the tagger's contract, tests/tagging/test_tagger.py).
+            if title_alone < threshold:
+                continue
             counts = [_area_counts(f, _predict(f, s, threshold)) for f in views.values()]
             scored.append((_f1(*np.sum(counts, axis=0)), {**s, "threshold": threshold}))
     assert scored
