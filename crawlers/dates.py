@@ -110,12 +110,13 @@ def normalise_date(text: str | None, *, end: bool = False) -> str | None:
 def _normalise(text: str, end: bool) -> str | None:
     if _OWN_FORM.match(text):
         return text
-    for finder in (_iso, _java, _year_first, _dotted, _day_month_year):
-        value = finder(text)
+    for exact in (_iso, _java, _year_first, _dotted, _day_month_year):
+        value = exact(text)
         if value is not None:
             return value
-    for finder in (_quarter, _half, _month_year):
-        value = finder(text, end)
+    # A period (quarter, half-year, month): an opening takes its start, a deadline its end.
+    for period in (_quarter, _half, _month_year):
+        value = period(text, end)
         if value is not None:
             return value
     return None
@@ -213,9 +214,9 @@ def _month_year(text: str, end: bool) -> str | None:
         # "… trwa do listopada 2026": only the word next to the year is the month.
         if _MONTH_WORDS.get(words[-1]) and len(words) == 1:
             return f"{match[2]}-{_MONTH_WORDS[words[-1]]:02d}"
-    match = _DOTTED_MONTH.search(text)
-    if match and 1 <= int(match[1]) <= 12:
-        return f"{match[2]}-{int(match[1]):02d}"
+    dotted = _DOTTED_MONTH.search(text)
+    if dotted and 1 <= int(dotted[1]) <= 12:
+        return f"{dotted[2]}-{int(dotted[1]):02d}"
     return None
 
 

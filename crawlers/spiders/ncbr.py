@@ -227,7 +227,7 @@ def _page_of(data: Any) -> tuple[list[Any] | None, int | None, bool | None]:
         content = next((v for v in data["_embedded"].values() if isinstance(v, list)), None)
     if not isinstance(content, list):
         return None, None, None
-    page = data.get("page") if isinstance(data.get("page"), dict) else {}
+    page: dict[str, Any] = data["page"] if isinstance(data.get("page"), dict) else {}
     total = data.get("totalElements", page.get("totalElements"))
     last = data.get("last")
     if last is None and page.get("totalPages") is not None and page.get("number") is not None:
