@@ -8,29 +8,21 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
-from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.featureextractor import FeatureExtractor
-from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
     HashEmbed,
-    Logistic,
     Model,
-    SparseLinear_v2,
     chain,
-    resizable,
     with_array,
-    with_cpu,
 )
-from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
 from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
@@ -53,8 +45,11 @@ Doc.set_extension("callradar_matches", default=None, force=True)
 # `doc.user_data` directly, as the `doc._` accessor costs microseconds a use.
 
 
-def extension_key(name: str) -> tuple[str, str, None, None]:
-    """Where spaCy keeps the value of the Doc extension `name`: `doc.user_data[key]`."""
+def extension_key(name: str) -> Any:
+    """Where spaCy keeps the value of the Doc extension `name`: `doc.user_data[key]`.
+
+    Typed Any: spaCy's stubs key `user_data` by str, but spaCy keys its own extensions by
+    this tuple."""
     return ("._.", name, None, None)
 
 
@@ -191,6 +186,7 @@ class Normaliser:
         if mode not in MODES:
             raise ValueError(f"unknown normalisation mode {mode!r}; expected one of {MODES}")
         self.vocab = nlp.vocab
+        assert nlp.lang is not None, "a pipeline made by spacy.blank has its language"
         self.normalise: Callable[[str], str] = normaliser(nlp.lang, mode)
         self._seen: set[int] = set()
         # The vocabulary's size when every lexeme in it was known to have its norm.
@@ -228,35 +224,13 @@ def make_normaliser(nlp: Language, name: str, mode: Mode) -> Normaliser:
     return Normaliser(nlp, mode)
 
 
-@registry.architectures("callradar.TextCatBOWNorm.v1")
-def build_bow_norm_classifier(
-    ngram_size: int, length: int, nO: int | None = None
-) -> Model[list[Doc], Floats2d]:
-    """spaCy's multi-label bag-of-words classifier (TextCatBOW.v3), fed with NORM instead
-    of ORTH so that the inflected forms of a Polish word share one feature."""
-    length = 2 ** (length - 1).bit_length()
-    sparse_linear = SparseLinear_v2(nO=nO, length=length)
-    resizable_layer: Model[Floats2d, Floats2d] = resizable(
-        sparse_linear,
-        resize_layer=partial(resize_linear_weighted, fill_defaults={"b": -5000, "W": 0}),
-    )
-    model = chain(extract_ngrams(ngram_size, attr=NORM), resizable_layer)
-    model = chain(with_cpu(model, model.ops), with_cpu(Logistic(), model.ops))
-    if nO is not None:
-        model.set_dim("nO", nO)
-    model.set_ref("output_layer", sparse_linear)
-    model.attrs["multi_label"] = True
-    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
-    return model
-
-
 @registry.architectures("callradar.NormEmbed.v1")
 def build_norm_embed(width: int, rows: int, seed: int = 7) -> Model[list[Doc], list[Floats2d]]:
     """A token-to-vector layer for spaCy's `TextCatReduce.v1`: one hashed embedding per
     normalised word (NORM) and nothing else, so a word costs a table look-up (no
     convolution, no mixing layer) and the classifier is a mean of word vectors (fastText):
     its scores do not shrink or grow with a text's length."""
-    embed = HashEmbed(nO=width, nV=rows, column=0, seed=seed)
+    embed: Model[Any, Any] = HashEmbed(nO=width, nV=rows, column=0, seed=seed)
     model: Model[list[Doc], list[Floats2d]] = chain(FeatureExtractor([NORM]), with_array(embed))
     model.set_dim("nO", width)
     return model

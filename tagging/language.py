@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 SUPPORTED: tuple[str, ...] = ("en", "pl")
 # Below this length langid's guesses among ~100 languages are unreliable ("Quantum sensing
@@ -74,7 +78,8 @@ class LanguageDetector:
     confidently in another language."""
 
     def __init__(self) -> None:
-        self._identifier = None
+        # py3langid's model loads on first need: most calls are settled by function words.
+        self._identifier: LanguageIdentifier | None = None
 
     def _rank(self, sample: str) -> list[tuple[str, float]]:
         if self._identifier is None:

@@ -13,6 +13,7 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.pipeline.textcat import TextCategorizer
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
 from thinc.types import Ragged
@@ -60,9 +61,11 @@ def keep_caching_after_line_breaks(nlp: Language) -> None:
     line breaks everywhere (list items, paragraphs), so after the first one every word was
     split afresh: on call-length texts with single line breaks, 100k words/s instead of
     2M. Dropping the line break, space and tab special cases changes no token."""
-    rules = dict(nlp.tokenizer.rules or {})
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    rules = dict(tokenizer.rules or {})
     if any(rules.pop(ws, None) is not None for ws in _PLAIN_WHITESPACE):
-        nlp.tokenizer.rules = rules
+        tokenizer.rules = rules
 
 
 def _claimed_language(language: str | None) -> str | None:
