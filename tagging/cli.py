@@ -12,6 +12,7 @@ from rich.table import Table
 
 # spaCy and the database are imported inside the commands that use them: importing spaCy
 # takes seconds, which every other `callradar` command would pay too.
+from callradar.errors import InputFileError
 from tagging.paths import DATA_DIR, DEV_PATH, MODELS_DIR
 
 if TYPE_CHECKING:
@@ -44,15 +45,14 @@ def tag(
 
 
 def _tag_file(input: Path, output: Path) -> None:
-    from tagging.files import InputError, tag_file
+    from tagging.files import tag_file
 
-    if not input.is_file():
-        errors.print(f"[red]error:[/red] no such file: {input}")
-        raise typer.Exit(2)
     try:
         summary = tag_file(input, output)
-    except InputError as e:
-        errors.print(f"[red]error:[/red] {e}; nothing written")
+    except InputFileError as exc:
+        errors.print(f"[bold red]{exc.path}: refused, nothing was written[/]")
+        for problem in exc.problems:
+            errors.print(f"  {exc.path}: {problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     console.print(f"tagged {summary.tagged} calls into {output}")
     for reason in summary.skipped:

@@ -8,13 +8,39 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
+
+from callradar.errors import InputFileError, Problem, problems_from_validation
+from callradar.jsonl import json_lines
 from tagging.result import CallText
 from tagging.tagger import Tagger
 
 
-class InputError(ValueError):
-    """A malformed input line; the message names the file and line."""
+class InputLine(BaseModel):
+    """One line of an input file: a call to tag (other keys are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    title: StrictStr = ""
+    description: StrictStr = ""
+    language: StrictStr | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> str:
+        # Booleans are ints to Python; a call's id is text or a number, never a flag.
+        if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+            raise ValueError("must be a non-empty string or an integer")
+        return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,45 +50,33 @@ class FileSummary:
 
 
 def read_calls(path: Path) -> list[CallText]:
-    """Every call of the file, or an InputError naming the first bad line.
+    """Every call of the file, or InputFileError naming each bad line and field.
 
     The whole file is read before anything is tagged, so a bad line late in a file
     costs no tagging work and leaves no partial output.
     """
+    rows, problems = json_lines(path)
     calls: list[CallText] = []
     first_line: dict[str, int] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
+    for number, row in rows:
+        place = f"line {number}"
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(row).__name__}")
-        call_id = row.get("id")
-        if isinstance(call_id, bool) or not isinstance(call_id, str | int) or call_id == "":
-            raise InputError(f"{where}: 'id' must be a non-empty string or an integer")
-        call_id = str(call_id)
+            line = InputLine.model_validate(row)
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, {(): place}))
+            continue
+        call_id = line.id
         if call_id in first_line:
-            first = first_line[call_id]
-            raise InputError(f"{where}: duplicate id {call_id!r} (first on line {first})")
+            problems.append(
+                Problem(
+                    f"duplicate id {call_id!r} (first on line {first_line[call_id]})", place, "id"
+                )
+            )
+            continue
         first_line[call_id] = number
-        fields: dict[str, str] = {}
-        for key in ("title", "description"):
-            value = row.get(key, "")
-            if not isinstance(value, str):
-                raise InputError(f"{where}: {key!r} must be a string")
-            fields[key] = value
-        language = row.get("language")
-        if language is not None and not isinstance(language, str):
-            raise InputError(f"{where}: 'language' must be a string when given")
-        calls.append(CallText(call_id, fields["title"], fields["description"], language))
+        calls.append(CallText(call_id, line.title, line.description, line.language))
+    if problems:
+        raise InputFileError(path, problems)
     return calls
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from callradar.errors import InputFileError
 from tagging.cli import app
-from tagging.files import InputError, read_calls, tag_file
+from tagging.files import read_calls, tag_file
 from tagging.tagger import Tagger
 
 
@@ -17,10 +18,12 @@ def write(path: Path, *lines: str) -> Path:
 
 
 def test_tag_file_writes_one_line_per_call(tmp_path: Path, tagger: Tagger) -> None:
-    source = write(tmp_path / "in.jsonl",
-                   json.dumps({"id": "a", "title": "Radar and antennas", "description": "mmWave"}),
-                   "",
-                   json.dumps({"id": 7, "title": "", "description": "<br>", "language": "en"}))
+    source = write(
+        tmp_path / "in.jsonl",
+        json.dumps({"id": "a", "title": "Radar and antennas", "description": "mmWave"}),
+        "",
+        json.dumps({"id": 7, "title": "", "description": "<br>", "language": "en"}),
+    )
     summary = tag_file(source, tmp_path / "out.jsonl", tagger)
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [x["id"] for x in lines] == ["a", "7"]
@@ -33,17 +36,25 @@ def test_tag_file_writes_one_line_per_call(tmp_path: Path, tagger: Tagger) -> No
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("not json", r"in\.jsonl:2: not valid JSON"),
-        ("[1, 2]", r"in\.jsonl:2: expected a JSON object"),
-        ('{"title": "x"}', r"in\.jsonl:2: 'id' must be"),
-        ('{"id": "a", "title": 3}', r"in\.jsonl:2: duplicate id 'a' \(first on line 1\)"),
-        ('{"id": "b", "description": ["x"]}', r"in\.jsonl:2: 'description' must be a string"),
+        ("not json", "line 2: malformed JSON"),
+        ("[1, 2]", "line 2: expected a JSON object, got list"),
+        ('{"title": "x"}', "line 2, field 'id': required field is missing"),
+        (
+            '{"id": "", "title": "x"}',
+            "line 2, field 'id': must be a non-empty string or an integer",
+        ),
+        ('{"id": true}', "line 2, field 'id': must be a non-empty string or an integer"),
+        ('{"id": "b", "title": 3}', "line 2, field 'title': Input should be a valid string"),
+        ('{"id": "a", "title": "x"}', "line 2, field 'id': duplicate id 'a' (first on line 1)"),
+        ('{"id": "b", "description": ["x"]}', "line 2, field 'description': Input should be"),
     ],
 )
 def test_malformed_input_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     source = write(tmp_path / "in.jsonl", '{"id": "a", "title": "t"}', line)
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputFileError) as refused:
         read_calls(source)
+    assert refused.value.path == source
+    assert any(str(p).startswith(message) for p in refused.value.problems), refused.value.problems
 
 
 def test_nothing_is_written_on_error(tmp_path: Path) -> None:
@@ -52,7 +63,8 @@ def test_nothing_is_written_on_error(tmp_path: Path) -> None:
     out.write_text("previous\n")
     result = CliRunner().invoke(app, ["--input", str(source), "--output", str(out)])
     assert result.exit_code == 2
-    assert "in.jsonl:2" in result.output and "nothing written" in result.output
+    assert "in.jsonl: line 2: malformed JSON" in result.output
+    assert "nothing was written" in result.output
     assert out.read_text() == "previous\n"
     assert not list(tmp_path.glob(".out.jsonl.*"))
 
