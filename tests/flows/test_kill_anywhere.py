@@ -30,7 +30,7 @@ from sqlalchemy import Engine, func, select
 from callradar import db
 from callradar.models import Call, CallVersion, Contact, JobLock, Notification, SourceRun
 from callradar.settings import get_settings
-from crawlers.mirror_server import MirrorServer
+from crawlers.mirror_server import Fault, MirrorServer
 from flows.daily import daily
 from matching.outbox import IMMEDIATE
 from tests.loopback import free_port
@@ -41,6 +41,7 @@ SCRIPT = (
 )
 # A schedule page and a paged API; ncbr's calls give the immediate contacts messages.
 SOURCES = ["ncn", "ncbr"]
+NCBR_API = "/www.gov.pl/api/data/"
 # Long enough that the sender is surely killed while it waits for the server's answer.
 HOLD_SECONDS = 120
 # Generous for a loaded 2-core machine: the flow process starts Prefect, Scrapy and spaCy.
@@ -125,9 +126,12 @@ def test_killed_while_crawling_tagging_and_sending_then_run_again(
     def last_run_id() -> int:
         return scalar(engine, select(func.max(SourceRun.id)))
 
-    # 1. While crawling: one source stored, the others still being crawled.
+    # 1. While crawling: one source stored, the other still being crawled (NCBR's API
+    # answers nothing until the kill: the two crawls are quick enough to end together).
     first = last_run_id()
+    mirror.faults[NCBR_API] = Fault(200, b"", delay=60)
     run_and_kill(mirror, prefect, lambda: runs_since(first, finished=True) >= 1)
+    del mirror.faults[NCBR_API]
     assert runs_since(first, finished=True) < len(SOURCES)
     # 2. Right after crawling: every source stored, tagging under way (it commits once,
     # at its end, so a kill before then leaves every call untagged).
