@@ -1,9 +1,8 @@
 """spaCy pieces the tagging pipeline's config names: the pattern loader, the word
-normaliser, the bag-of-words classifier over normalised words, and the combiner."""
+normaliser, the classifier's embedding of normalised words, and the combiner."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import defaultdict
@@ -25,6 +24,8 @@ from thinc.api import (
 )
 from thinc.types import Floats2d
 
+from callradar.errors import InputFileError, Problem
+from callradar.jsonl import json_lines
 from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
 from tagging.normalise import MODES, Mode, normaliser
 from tagging.result import AreaTag
@@ -85,26 +86,23 @@ def pattern_files(lang: str) -> list[Path]:
 
 
 def read_patterns(path: Path) -> list[dict[str, Any]]:
-    """Read one pattern file, naming the file and line of any bad pattern."""
+    """Read one pattern file; InputFileError names the line of each bad pattern."""
+    rows, problems = json_lines(path)
     patterns: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{where}: not valid JSON ({e.msg})") from None
-            if not isinstance(entry, dict) or set(entry) != {"label", "pattern", "id"}:
-                raise ValueError(f"{where}: expected an object with label, pattern and id")
-            if entry["label"] not in ALL_CODES:
-                raise ValueError(f"{where}: unknown area or domain code {entry['label']!r}")
-            if entry["id"] not in STRENGTHS:
-                raise ValueError(f"{where}: id must be one of {STRENGTHS}, not {entry['id']!r}")
-            if not isinstance(entry["pattern"], str) or not entry["pattern"].strip():
-                raise ValueError(f"{where}: pattern must be a non-empty phrase")
+    for number, entry in rows:
+        place = f"line {number}"
+        if set(entry) != {"label", "pattern", "id"}:
+            problems.append(Problem("expected an object with label, pattern and id", place))
+        elif entry["label"] not in ALL_CODES:
+            problems.append(Problem(f"unknown area or domain code {entry['label']!r}", place))
+        elif entry["id"] not in STRENGTHS:
+            problems.append(Problem(f"id must be one of {STRENGTHS}, not {entry['id']!r}", place))
+        elif not isinstance(entry["pattern"], str) or not entry["pattern"].strip():
+            problems.append(Problem("pattern must be a non-empty phrase", place))
+        else:
             patterns.append(entry)
+    if problems:
+        raise InputFileError(path, problems)
     return patterns
 
 

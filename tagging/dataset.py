@@ -16,6 +16,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import DocBin
 
+from callradar.errors import InputFileError, Problem
+from callradar.jsonl import json_lines
 from callradar.taxonomy import ALL_CODES, AREA_CODES, DOMAINS, domain_of
 from tagging.paths import CORRECTIONS_GLOB, DATA_DIR, TRAIN_PATH
 from tagging.text import call_document
@@ -47,40 +49,38 @@ class LabelledCall:
 
 
 def read_labelled(path: Path, *, require_url: bool = False) -> list[LabelledCall]:
-    """Read labelled calls, naming the file and line of anything malformed."""
+    """Read labelled calls; InputFileError names the line and field of each bad one."""
+    rows, problems = json_lines(path)
     calls: list[LabelledCall] = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{where}: not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{where}: expected a JSON object")
-            for key in ("id", "title", "description"):
-                if not isinstance(row.get(key), str):
-                    raise ValueError(f"{where}: {key!r} must be a string")
-            codes = row.get("codes")
-            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-                raise ValueError(f"{where}: 'codes' must be a list of taxonomy codes")
-            unknown = sorted(set(codes) - ALL_CODES)
-            if unknown:
-                raise ValueError(f"{where}: unknown taxonomy codes {unknown}")
-            if require_url and not str(row.get("url", "")).startswith("http"):
-                raise ValueError(f"{where}: every development example needs its origin 'url'")
-            calls.append(
-                LabelledCall(
-                    id=row["id"],
-                    title=row["title"],
-                    description=row["description"],
-                    codes=frozenset(codes),
-                    language=row.get("language"),
-                    url=row.get("url"),
-                )
+    for number, row in rows:
+        place = f"line {number}"
+        bad = [
+            Problem(f"{key!r} must be a string", place, key)
+            for key in ("id", "title", "description")
+            if not isinstance(row.get(key), str)
+        ]
+        codes = row.get("codes")
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            bad.append(Problem("'codes' must be a list of taxonomy codes", place, "codes"))
+        elif unknown := sorted(set(codes) - ALL_CODES):
+            bad.append(Problem(f"unknown taxonomy codes {unknown}", place, "codes"))
+        if require_url and not str(row.get("url", "")).startswith("http"):
+            bad.append(Problem("every development example needs its origin 'url'", place, "url"))
+        if bad:
+            problems.extend(bad)
+            continue
+        calls.append(
+            LabelledCall(
+                id=row["id"],
+                title=row["title"],
+                description=row["description"],
+                codes=frozenset(row["codes"]),
+                language=row.get("language"),
+                url=row.get("url"),
             )
+        )
+    if problems:
+        raise InputFileError(path, problems)
     return calls
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from callradar.errors import InputFileError
 from callradar.taxonomy import AREA_CODES
 from tagging.dataset import export_corrections, read_labelled, training_calls
 from tagging.paths import DEV_PATH, TRAIN_PATH
@@ -47,8 +48,9 @@ def test_no_training_example_comes_from_a_development_page() -> None:
 
 
 def test_corrections_become_training_examples(tmp_path: Path) -> None:
-    lines = export_corrections([("Lidar for trains.", ["optical-imaging-sensing", "photonics"]),
-                                ("A health call.", [])])
+    lines = export_corrections(
+        [("Lidar for trains.", ["optical-imaging-sensing", "photonics"]), ("A health call.", [])]
+    )
     again = export_corrections([("Lidar for trains.", ["photonics", "optical-imaging-sensing"])])
     assert again[0] == lines[0]
     (tmp_path / "train.jsonl").write_text(TRAIN_PATH.read_text(encoding="utf-8"), encoding="utf-8")
@@ -65,5 +67,9 @@ def test_corrections_with_unknown_codes_are_refused() -> None:
 def test_labelled_file_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "dev.jsonl"
     path.write_text(json.dumps({"id": "1", "title": "t", "description": "d", "codes": ["x"]}))
-    with pytest.raises(ValueError, match=r"dev\.jsonl:1: unknown taxonomy codes"):
+    with pytest.raises(InputFileError) as refused:
         read_labelled(path)
+    assert [str(p) for p in refused.value.problems] == [
+        "line 1, field 'codes': unknown taxonomy codes ['x']"
+    ]
+    assert refused.value.path == path

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from callradar.errors import InputFileError
 from callradar.taxonomy import AREA_CODES
 from tagging.components import PATTERNS_DIR, area_patterns, read_patterns
 from tagging.paths import MODELS_DIR
@@ -18,10 +19,15 @@ def test_every_area_has_english_and_polish_patterns() -> None:
 
 def test_a_bad_pattern_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
-    path.write_text('{"label": "chip-design", "pattern": "RISC-V", "id": "core"}\n'
-                    '{"label": "not-an-area", "pattern": "x", "id": "core"}\n')
-    with pytest.raises(ValueError, match=r"p\.jsonl:2: unknown area or domain code"):
+    path.write_text(
+        '{"label": "chip-design", "pattern": "RISC-V", "id": "core"}\n'
+        '{"label": "not-an-area", "pattern": "x", "id": "core"}\n'
+    )
+    with pytest.raises(InputFileError) as refused:
         read_patterns(path)
+    assert [str(p) for p in refused.value.problems] == [
+        "line 2: unknown area or domain code 'not-an-area'"
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])
