@@ -25,7 +25,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy callradar
+	$(BIN)/mypy callradar crawlers flows proposals web matching
+	$(BIN)/mypy -p tagging
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
