@@ -155,9 +155,26 @@ def pack_command(
         str | None,
         typer.Option(help=f"Proposal template: {', '.join(PROPOSAL_TEMPLATES)}"),
     ] = None,
+    consortium: Annotated[
+        int | None,
+        typer.Option(help="The call's consortium to change (default: the newest still forming)"),
+    ] = None,
+    new_consortium: Annotated[
+        bool,
+        typer.Option(
+            "--new-consortium",
+            help="Start another consortium for the call (the lead's own, if it leads one)",
+        ),
+    ] = False,
     source: SourceOption = None,
 ) -> None:
-    """Build the proposal pack (.zip) of a consortium for a call and print its path."""
+    """Build the next proposal pack (.zip) of a call's consortium and print its path.
+
+    As in the web app, the consortium still forming is changed, even its lead: the pack is its
+    next version and the earlier ones are kept.
+    """
+    if consortium is not None and new_consortium:
+        raise typer.BadParameter("give --consortium or --new-consortium, not both")
     db.upgrade()
     try:
         with db.session_scope() as session:
@@ -167,6 +184,8 @@ def pack_command(
                 lead,
                 partner or [],
                 mentor,
+                consortium=consortium,
+                new_consortium=new_consortium,
                 source=source,
                 template=template,
                 out_dir=out,
@@ -198,11 +217,13 @@ def packs_list(
         typer.echo(json.dumps([p.to_dict() for p in packs], ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Proposal packs ({len(packs)})")
-    for column in ("call", "version", "lead", "partners", "mentor", "template", "made", "file"):
+    columns = ("call", "consortium", "version", "lead", "partners", "mentor", "template", "made")
+    for column in (*columns, "file"):
         table.add_column(column, overflow="fold")
     for p in packs:
         table.add_row(
             p.call_id,
+            str(p.consortium_id),
             str(p.version),
             p.lead_id,
             ", ".join(p.partner_ids),

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -104,18 +104,24 @@ def build_pack(
     partners: Sequence[str] = (),
     mentor: str | None = None,
     *,
+    consortium: int | None = None,
+    new_consortium: bool = False,
     source: str | None = None,
     template: str | None = None,
     out_dir: Path | None = None,
     templates_dir: Path = TEMPLATES_DIR,
     today: date | None = None,
 ) -> PackResult:
-    """Build, store and record a pack for the consortium of ``lead`` on the call ``call_id``.
+    """Build, store and record the next pack version of a consortium for the call ``call_id``.
 
-    ``partners`` are member ids besides the lead; without ``mentor`` the best-fitting mentor
-    is chosen; ``template`` overrides the template chosen from the call. The consortium of
-    this lead for this call is created or updated, and the pack gets its next version. The
-    caller commits. Raises ProposalError with a message for the coordinator.
+    The consortium is ``consortium`` (the id of one of the call's consortia), else the one
+    the call has still forming (``being_formed``), else — or with ``new_consortium`` — the
+    one ``lead`` leads for the call, else a new one. It takes the lead, ``partners`` (member
+    ids besides the lead) and mentor given; a new lead takes it over unless it already leads
+    another consortium of the call. Earlier versions stay stored, each recording its members.
+    Without ``mentor`` the best-fitting mentor is chosen; ``template`` overrides the template
+    chosen from the call. The caller commits. Raises ProposalError with a message for the
+    coordinator.
     """
     now = utcnow()
     today = today or now.date()
@@ -129,12 +135,15 @@ def build_pack(
     team = [members[m] for m in wanted]
     mentor_facts, mentor_reason = _mentor(facts, members, mentor)
     info, template_reason = choose_template(facts, template)
-    consortium = _consortium(session, call, wanted, mentor_facts)
+    if consortium is None and not new_consortium:
+        forming = being_formed(
+            session.scalars(select(Consortium).where(Consortium.call_id == call.id))
+        )
+        consortium = forming.id if forming else None
+    changed = _consortium(session, call, wanted, mentor_facts, consortium)
     version = (
         session.scalar(
-            select(func.max(ProposalPack.version)).where(
-                ProposalPack.consortium_id == consortium.id
-            )
+            select(func.max(ProposalPack.version)).where(ProposalPack.consortium_id == changed.id)
         )
         or 0
     ) + 1
@@ -146,12 +155,12 @@ def build_pack(
         PACKS_FOLDER,
         _safe(call.source),
         _safe(call.external_id),
-        f"consortium-{consortium.id}",
+        f"consortium-{changed.id}",
         f"{_safe(call.external_id)}-{_safe(lead)}-v{version}.zip",
     )
     stored = _write(get_settings().ensure_data_dir() / relative, data)
     record = ProposalPack(
-        consortium_id=consortium.id,
+        consortium_id=changed.id,
         version=version,
         path=relative.as_posix(),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -188,20 +197,44 @@ def _mentor(
     return choice.member, "suggested: " + "; ".join(choice.reasons)
 
 
+def being_formed(consortia: Iterable[Consortium]) -> Consortium | None:
+    """The consortium of a call that a new pack changes unless another is named: the newest
+    one still forming. One submitted or decided keeps the pack it went out with."""
+    return max((c for c in consortia if c.status == "forming"), key=lambda c: c.id, default=None)
+
+
 def _consortium(
-    session: Session, call: Call, wanted: list[str], mentor: MemberFacts | None
+    session: Session,
+    call: Call,
+    wanted: list[str],
+    mentor: MemberFacts | None,
+    consortium_id: int | None,
 ) -> Consortium:
-    """This lead's consortium for the call, created or brought up to date."""
-    consortium = session.scalar(
+    """The consortium the pack is for, created or brought up to date."""
+    lead = wanted[0]
+    led = session.scalar(
         select(Consortium)
-        .where(Consortium.call_id == call.id, Consortium.lead_id == wanted[0])
+        .where(Consortium.call_id == call.id, Consortium.lead_id == lead)
         .options(selectinload(Consortium.partners))
         .order_by(Consortium.id.desc())
         .limit(1)
     )
-    if consortium is None:
-        consortium = Consortium(call_id=call.id, lead_id=wanted[0])
-        session.add(consortium)
+    if consortium_id is None:
+        if led is None:
+            led = Consortium(call_id=call.id, lead_id=lead)
+            session.add(led)
+        consortium = led
+    else:
+        named = session.get(Consortium, consortium_id, options=[selectinload(Consortium.partners)])
+        if named is None or named.call_id != call.id:
+            raise ProposalError(
+                say("error.no_consortium", consortium=consortium_id, call=call.external_id)
+            )
+        # One lead per consortium of a call, or "the consortium of lead X" would be ambiguous.
+        if led is not None and led.id != named.id:
+            raise ProposalError(say("error.lead_taken", consortium=led.id, lead=lead))
+        consortium = named
+        consortium.lead_id = lead
     consortium.mentor_id = mentor.id if mentor else None
     # Rows are kept in place: replacing them would insert a (consortium, member) pair before
     # the old one is deleted, which the unique constraint refuses.

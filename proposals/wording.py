@@ -429,6 +429,25 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
             "`callradar members list`"
         ),
     ),
+    "error.no_consortium": (
+        lambda consortium, call: (
+            f"call {call!r} has no consortium {consortium}; "
+            "`callradar packs list` shows the consortia"
+        ),
+        lambda consortium, call: (
+            f"nabór {call!r} nie ma konsorcjum nr {consortium}; konsorcja wypisuje "
+            "`callradar packs list`"
+        ),
+    ),
+    "error.lead_taken": (
+        lambda consortium, lead: (
+            f"consortium {consortium} of this call is already led by {lead!r}; "
+            "change that one instead"
+        ),
+        lambda consortium, lead: (
+            f"konsorcjum nr {consortium} tego naboru ma już lidera {lead!r}; zmień tamto konsorcjum"
+        ),
+    ),
     "error.no_template": (
         lambda name, names: f"no proposal template {name!r}; choose one of {', '.join(names)}",
         lambda name, names: (

@@ -201,10 +201,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Changing a consortium makes a new version of its pack; the earlier versions stay "
         "available. The consortium's present members are preselected.",
     ),
-    "consortium.lead_taken": (
-        "Inne konsorcjum tego naboru ma już lidera {lead}: zmień tamto konsorcjum.",
-        "Another consortium of this call is already led by {lead}: change that one instead.",
-    ),
     "my_calls.not_relevant": ("Nieistotny", "Not relevant"),
     "my_calls.marked": (
         "Zapisano: ten nabór nie będzie już wysyłany Twojej organizacji.",

@@ -79,7 +79,8 @@ def test_changing_the_consortium_makes_its_next_pack_version(
     retaken = {"consortium": str(world.consortium_id), "lead": "lumen"}
     post(client, f"/calls/{world.call_id}/consortium", retaken)
     page = html.unescape(client.get(f"/calls/{world.call_id}").text)
-    assert "Inne konsorcjum tego naboru ma już lidera lumen" in page
+    lumens = consortia[1][0]
+    assert f"konsorcjum nr {lumens} tego naboru ma już lidera 'lumen'" in page
     assert _consortia(engine, world.call_id) == consortia
 
     # A consortium of another call cannot be changed from this one.

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -27,25 +26,6 @@ router = APIRouter()
 STATUSES = ("forming", "submitted", "funded", "rejected", "withdrawn")
 
 
-def _take_over(session: Session, consortium: Consortium, lead: str) -> str | None:
-    """Make ``lead`` the lead of ``consortium``, so the pack builder, which finds a call's
-    consortium by its lead, adds the next version to this one; the reason it cannot, else."""
-    if consortium.lead_id == lead:
-        return None
-    other = session.scalar(
-        select(Consortium.id).where(
-            Consortium.call_id == consortium.call_id,
-            Consortium.lead_id == lead,
-            Consortium.id != consortium.id,
-        )
-    )
-    if other is not None:
-        return "consortium.lead_taken"
-    consortium.lead_id = lead
-    session.flush()
-    return None
-
-
 def _generate(
     request: Request,
     session: Session,
@@ -53,14 +33,19 @@ def _generate(
     lead: str,
     partners: list[str],
     mentor: str | None,
-    consortium: Consortium | None = None,
+    consortium: Consortium | None,
 ) -> Response:
-    if consortium is not None and (refused := _take_over(session, consortium, lead)):
-        session.rollback()
-        flash(request, refused, "error", lead=lead)
-        return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
     try:
-        result = build_pack(session, call.external_id, lead, partners, mentor, source=call.source)
+        result = build_pack(
+            session,
+            call.external_id,
+            lead,
+            partners,
+            mentor,
+            consortium=consortium.id if consortium else None,
+            new_consortium=consortium is None,
+            source=call.source,
+        )
     except ProposalError as exc:
         session.rollback()
         flash(request, "consortium.failed", "error", reason=exc.text(language(request)))
@@ -110,7 +95,9 @@ def regenerate_pack(
 ) -> Response:
     consortium, call = _consortium(session, consortium_id)
     partners = [p.member_id for p in consortium.partners]
-    return _generate(request, session, call, consortium.lead_id, partners, consortium.mentor_id)
+    return _generate(
+        request, session, call, consortium.lead_id, partners, consortium.mentor_id, consortium
+    )
 
 
 @router.post("/consortia/{consortium_id}/status")

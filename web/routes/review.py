@@ -16,6 +16,7 @@ from callradar.models import Call, CallVersion, Consortium, Match, Member
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
 from proposals.facts import member_facts
+from proposals.pack import being_formed
 from proposals.rules import check_rules
 from web.deps import DB, AnyUser, Coordinator
 from web.render import language, render
@@ -88,8 +89,7 @@ def consortium_builder(
     except ProposalError as exc:
         return {"suggestion": None, "suggestion_error": exc.text(lang), "members": []}
     members = list(session.scalars(select(Member).order_by(Member.name)))
-    forming = [c for c in consortia if c.status == "forming"]
-    target = forming[-1] if forming else None
+    target = being_formed(consortia)
     rules = suggestion.rules
     if target is not None:
         lead: str | None = target.lead_id

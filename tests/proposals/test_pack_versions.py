@@ -1,0 +1,128 @@
+"""`callradar pack` run again for a call changes the call's consortium as the web app does:
+the next version of its pack, even with a new lead, the earlier versions kept for the members
+who were part of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from callradar import db
+from callradar.models import Consortium, User
+from proposals.pack import list_packs
+from tests.conftest import CliRun
+from tests.proposals.conftest import EIC, HE_RIA
+from tests.proposals.test_pack import make_pack
+from web.packs import visible_pack
+
+
+def _consortia(engine: Engine) -> list[tuple[int, str, list[str], list[int]]]:
+    """(id, lead, partners, pack versions) of each consortium, oldest first."""
+    with db.session_scope(engine) as session:
+        return [
+            (c.id, c.lead_id, sorted(p.member_id for p in c.partners), [p.version for p in c.packs])
+            for c in session.scalars(select(Consortium).order_by(Consortium.id))
+        ]
+
+
+def _versions(cli: CliRun, member: str) -> list[int]:
+    return [
+        p["version"] for p in json.loads(cli("packs", "list", "--member", member, "--json").stdout)
+    ]
+
+
+def test_a_rebuild_with_a_new_lead_is_the_next_version_of_the_same_consortium(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    mentor = ("--mentor", "politechnika-elektroniki")
+    first = make_pack(
+        cli,
+        tmp_path / "1",
+        HE_RIA,
+        "--lead",
+        "instytut-mikrosystemow",
+        "--partner",
+        "lumen-photonics",
+        *mentor,
+    )
+    second = make_pack(
+        cli, tmp_path / "2", HE_RIA, "--lead", "lumen-photonics", "--partner", "senso-mems", *mentor
+    )
+    assert first.name.endswith("-v1.zip") and second.name.endswith("-v2.zip")
+    [(consortium, *rest)] = _consortia(cluster)
+    assert rest == ["lumen-photonics", ["senso-mems"], [1, 2]]
+
+    listed = {p["version"]: p for p in json.loads(cli("packs", "list", "--json").stdout)}
+    assert {p["consortium"] for p in listed.values()} == {consortium}
+    assert (listed[1]["lead"], listed[1]["partners"]) == (
+        "instytut-mikrosystemow",
+        ["lumen-photonics"],
+    )
+    assert (listed[2]["lead"], listed[2]["partners"]) == ("lumen-photonics", ["senso-mems"])
+    # Version 1 is still stored as it was made.
+    assert Path(listed[1]["path"]).read_bytes() == first.read_bytes()
+
+    assert _versions(cli, "instytut-mikrosystemow") == [1]  # the lead of version 1 only
+    assert _versions(cli, "lumen-photonics") == [2, 1]
+    assert _versions(cli, "senso-mems") == [2]  # joined for version 2
+    assert _versions(cli, "politechnika-elektroniki") == [2, 1]
+
+    # The web app serves the old lead its version and nothing else.
+    old_lead = User(email="x@instytut.example", role="member", member_id="instytut-mikrosystemow")
+    with db.session_scope(cluster) as session:
+        assert visible_pack(session, old_lead, listed[1]["id"]) is not None
+        assert visible_pack(session, old_lead, listed[2]["id"]) is None
+
+
+def test_the_consortium_to_change_can_be_named_or_a_new_one_started(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    def pack(*args: str) -> Path:
+        return make_pack(cli, tmp_path, HE_RIA, "--mentor", "politechnika-elektroniki", *args)
+
+    pack("--lead", "instytut-mikrosystemow")
+    pack("--lead", "silicon-vistula", "--new-consortium")
+    [(first, *_), (second, *_)] = _consortia(cluster)
+    # Without a name the newest consortium still forming is changed.
+    pack("--lead", "fotonlab")
+    pack("--consortium", str(first), "--lead", "chiplet-works")
+    assert [(c[1], c[3]) for c in _consortia(cluster)] == [
+        ("chiplet-works", [1, 2]),
+        ("fotonlab", [1, 2]),
+    ]
+
+    taken = cli("pack", HE_RIA, "--consortium", str(first), "--lead", "fotonlab", "--out", tmp_path)
+    assert taken.exit_code == 2
+    assert f"consortium {second} of this call is already led by 'fotonlab'" in taken.stderr
+    elsewhere = cli(
+        "pack", EIC, "--consortium", str(first), "--lead", "fotonlab", "--out", tmp_path
+    )
+    assert elsewhere.exit_code == 2
+    assert f"call '{EIC}' has no consortium {first}" in elsewhere.stderr
+    both = cli(
+        "pack",
+        HE_RIA,
+        "--consortium",
+        str(first),
+        "--new-consortium",
+        "--lead",
+        "fotonlab",
+        "--out",
+        tmp_path,
+    )
+    assert both.exit_code == 2 and "not both" in both.output
+    with db.session_scope(cluster) as session:
+        assert len(list_packs(session)) == 4
+
+    # A submitted consortium keeps the pack it went out with: the rebuild changes the other.
+    with db.session_scope(cluster) as session:
+        submitted = session.get(Consortium, second)
+        assert submitted is not None
+        submitted.status = "submitted"
+    pack("--lead", "senso-mems")
+    assert [(c[1], c[3]) for c in _consortia(cluster)] == [
+        ("senso-mems", [1, 2, 3]),
+        ("fotonlab", [1, 2]),
+    ]
