@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,6 +42,9 @@ Doc.set_extension("callradar_whole_domains", default=None, force=True)
 Doc.set_extension("callradar_text", default=None, force=True)
 # The rule matches of a doc (see PhraseRules).
 Doc.set_extension("callradar_matches", default=None, force=True)
+# The NORM of each token as an array, when the tagger has it already (the classifier's
+# features): the combiner tells phrases apart by their norms.
+Doc.set_extension("callradar_norms", default=None, force=True)
 # Where spaCy keeps those extensions' values: the hot paths read and write them in
 # `doc.user_data` directly, as the `doc._` accessor costs microseconds a use.
 
@@ -56,6 +59,10 @@ def extension_key(name: str) -> Any:
 
 _MATCHES = extension_key("callradar_matches")
 _TEXT = extension_key("callradar_text")
+_NORMS = extension_key("callradar_norms")
+_AREAS = extension_key("callradar_areas")
+_DOMAINS = extension_key("callradar_domains")
+_WHOLE = extension_key("callradar_whole_domains")
 
 # A rule match as PhraseRules stores it: token start and end, label and id hashes, label
 # and id.
@@ -260,14 +267,14 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return sentence_start, sentence_end
 
 
-def _evidence(doc: Doc, spans: list[RuleMatch], limit: int) -> list[str]:
+def _evidence(text: str, spans: Iterable[RuleMatch], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...».
 
     `spans` are in text order (as `matches_by_label` gives them, not overlapping), so their
     sentences come in order too (a later match's sentence never starts or ends earlier):
-    the sentences after the first `limit` are never looked for.
+    the sentences after the first `limit` are never looked for, nor are the spans after
+    them taken from `spans` (the combiner locates each in the text only when taken).
     """
-    text = doc_text(doc)
     by_sentence: dict[tuple[int, int], list[RuleMatch]] = {}
     # A sentence a call repeats word for word (a summary, then the same in its scope) is
     # evidence once: the reader learns nothing from its copy.
@@ -347,20 +354,39 @@ def _filter_overlapping(found: list[RawMatch]) -> list[RawMatch]:
     return kept
 
 
-def matches_by_label(doc: Doc) -> dict[str, list[RuleMatch]]:
-    """The rule matches of a doc by area or domain code, each code's in text order. A phrase
-    names one thing: "photonic sensors" is optical sensing, so the "sensors" inside it
-    does not also count for sensors and MEMS."""
-    by_label: dict[str, list[RuleMatch]] = defaultdict(list)
-    found = doc.user_data.get(_MATCHES)
-    if not found:
-        return by_label
-    # Character bounds from the tokens (doc.to_array([IDX, LENGTH]) costs more).
-    for start, end, _, _, label, strength in _longest_first(found):
+def _by_label(found: list[RawMatch]) -> dict[str, list[RawMatch]]:
+    """Raw matches by area or domain code, each code's in text order. A phrase names one
+    thing: "photonic sensors" is optical sensing, so the "sensors" inside it does not also
+    count for sensors and MEMS."""
+    by_label: dict[str, list[RawMatch]] = {}
+    for match in _longest_first(found):
+        spans = by_label.get(match[4])
+        if spans is None:
+            by_label[match[4]] = [match]
+        else:
+            spans.append(match)
+    return by_label
+
+
+def _located(doc: Doc, found: list[RawMatch]) -> Iterator[RuleMatch]:
+    """Raw matches with their character bounds, taken from the tokens as each is asked for
+    (doc.to_array([IDX, LENGTH]) for all tokens costs more than the few the combiner
+    needs)."""
+    for start, end, _, _, label, strength in found:
         last = doc[end - 1]
         start_char = doc[start].idx if end - start > 1 else last.idx
-        match = RuleMatch(start, end, start_char, last.idx + len(last), label, strength)
-        by_label[label].append(match)
+        yield RuleMatch(start, end, start_char, last.idx + len(last), label, strength)
+
+
+def matches_by_label(doc: Doc) -> dict[str, list[RuleMatch]]:
+    """The rule matches of a doc by area or domain code, each code's in text order, with
+    their character bounds (see `_by_label`)."""
+    found = doc.user_data.get(_MATCHES)
+    if not found:
+        return defaultdict(list)
+    by_label: dict[str, list[RuleMatch]] = defaultdict(list)
+    for label, spans in _by_label(found).items():
+        by_label[label] = list(_located(doc, spans))
     return by_label
 
 
@@ -420,17 +446,25 @@ class AreaCombiner:
         self.lone_veto = lone_veto
 
     def _score(
-        self, doc: Doc, spans: list[RuleMatch], title_end: int, probability: float
+        self, doc: Doc, spans: list[RawMatch], norms: list[int], title_end: int,
+        probability: float,
     ) -> float | None:
-        """The code's score, or None when a lone core phrase is vetoed."""
+        """The code's score, or None when a lone core phrase is vetoed. `spans` are in text
+        order and do not overlap, so the first core phrase ends first: a core phrase is in
+        the title if and only if the first one is."""
         phrases: set[tuple[int, ...]] = set()
+        first_core: RawMatch | None = None
         cores = 0
-        in_title = False
         for span in spans:
-            if span.id_ == "core":
+            if span[5] == "core":
                 cores += 1
-                in_title = in_title or span.end_char <= title_end
-                phrases.add(tuple(doc[i].norm for i in range(span.start, span.end)))
+                if first_core is None:
+                    first_core = span
+                phrases.add(tuple(norms[span[0] : span[1]]))
+        in_title = False
+        if first_core is not None and title_end:
+            last = doc[first_core[1] - 1]
+            in_title = last.idx + len(last) <= title_end
         distinct = len(phrases)
         if distinct == 1 and not in_title and probability < self.lone_veto:
             return None
@@ -444,32 +478,51 @@ class AreaCombiner:
         return self.rule_share * rules + (1.0 - self.rule_share) * probability
 
     def __call__(self, doc: Doc) -> Doc:
-        by_label = matches_by_label(doc)
-        title_end = _title_end(doc_text(doc))
+        data = doc.user_data
+        found = data.get(_MATCHES)
+        areas: list[AreaTag] = []
+        whole: list[AreaTag] = []
+        domains: list[str] = []
+        if found:
+            areas, whole, domains = self._combine(doc, found)
+        data[_AREAS] = areas
+        data[_WHOLE] = whole
+        data[_DOMAINS] = domains
+        return doc
+
+    def _combine(
+        self, doc: Doc, found: list[RawMatch]
+    ) -> tuple[list[AreaTag], list[AreaTag], list[str]]:
+        """Areas, whole domains and domains from a doc's rule matches and `doc.cats`."""
+        by_label = _by_label(found)
+        text = doc_text(doc)
+        title_end = _title_end(text)
+        ids: Any = doc.user_data.get(_NORMS)
+        if ids is None:
+            ids = doc.to_array(NORM)
+        norms: list[int] = ids.ravel().tolist()
+        cats = doc.cats
         areas: list[AreaTag] = []
         for area in AREAS:
-            spans = by_label.get(area.code, [])
+            spans = by_label.get(area.code)
             if not spans:
                 continue
-            score = self._score(doc, spans, title_end, doc.cats.get(area.code, 0.0))
+            score = self._score(doc, spans, norms, title_end, cats.get(area.code, 0.0))
             if score is not None and score >= self.threshold:
-                evidence = _evidence(doc, spans, self.max_evidence)
+                evidence = _evidence(text, _located(doc, spans), self.max_evidence)
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
         implied = {domain_of(a.code) for a in areas}
         whole: list[AreaTag] = []
         for domain in DOMAINS:
-            spans = by_label.get(domain.code, [])
+            spans = by_label.get(domain.code)
             if not spans or domain.code in implied:
                 continue
-            score = self._score(doc, spans, title_end, doc.cats.get(domain.code, 0.0))
+            score = self._score(doc, spans, norms, title_end, cats.get(domain.code, 0.0))
             if score is not None and score >= self.domain_threshold:
-                evidence = _evidence(doc, spans, self.max_evidence)
+                evidence = _evidence(text, _located(doc, spans), self.max_evidence)
                 whole.append(AreaTag(domain.code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
-        doc._.callradar_areas = areas
-        doc._.callradar_whole_domains = whole
-        doc._.callradar_domains = [d.code for d in DOMAINS if d.code in domains]
-        return doc
+        return areas, whole, [d.code for d in DOMAINS if d.code in domains]
 
 
 @Language.factory(

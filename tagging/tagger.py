@@ -35,6 +35,8 @@ _TEXT = extension_key("callradar_text")
 _AREAS = extension_key("callradar_areas")
 _DOMAINS = extension_key("callradar_domains")
 _WHOLE = extension_key("callradar_whole_domains")
+# The classifier's features are each token's NORM; kept for the combiner.
+_NORMS = extension_key("callradar_norms")
 
 
 @dataclass(slots=True)
@@ -134,8 +136,9 @@ def _classify(proc: Any, docs: list[Doc]) -> None:
         vectors = _embed_each_word_once(embed, embed.ops.flatten(ids))
         pooled = pool.predict(Ragged(vectors, pool.ops.asarray1i(lengths)))
         scores = model.ops.asarray(logistic.predict(linear.predict(pooled)))
-        for doc, row in zip(batch, scores.tolist(), strict=True):
+        for doc, row, norms in zip(batch, scores.tolist(), ids, strict=True):
             doc.cats.update(zip(labels, row, strict=True))
+            doc.user_data[_NORMS] = norms
 
 
 def _embed_each_word_once(embed: Any, ids: Any) -> Any:

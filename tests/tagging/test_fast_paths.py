@@ -4,6 +4,7 @@ and no combiner run where nothing matched."""
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import defaultdict
@@ -11,13 +12,16 @@ from collections import defaultdict
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from callradar.taxonomy import AREAS, DOMAINS, domain_of
 from tagging.components import (
     _SENTENCE_END,
     _SENTENCE_REACH,
+    AreaCombiner,
     RuleMatch,
     _evidence,
     _longest_first,
     _sentence,
+    _title_end,
     extension_key,
     has_matches,
     matches_by_label,
@@ -94,7 +98,7 @@ def test_sentences_and_evidence_as_first_written(tagger: Tagger) -> None:
         doc = nlp.make_doc(text)
         doc.user_data[extension_key("callradar_text")] = text
         for limit in (1, 3):
-            assert _evidence(doc, spans, limit) == _all_sentences_evidence(text, spans, limit)
+            assert _evidence(text, spans, limit) == _all_sentences_evidence(text, spans, limit)
 
 
 def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
@@ -219,3 +223,65 @@ def test_tokens_are_the_same_without_the_whitespace_special_cases(tagger: Tagger
                 assert [(t.text, t.whitespace_, t.idx, t.norm_, t.is_space) for t in
                         ours(text)] == [(t.text, t.whitespace_, t.idx, t.norm_, t.is_space)
                                         for t in stock(text)]
+
+
+def _former_combination(combiner: AreaCombiner, doc: Doc) -> tuple[object, ...]:
+    """AreaCombiner as first written: every match located, phrases told apart by the norms
+    of their tokens, the title checked on every core phrase."""
+    text = doc.user_data.get(extension_key("callradar_text")) or doc.text
+    title_end = _title_end(text)
+    by_label = matches_by_label(doc)
+
+    def score(spans: list[RuleMatch], probability: float) -> float | None:
+        cores = [s for s in spans if s.id_ == "core"]
+        distinct = len({tuple(doc[i].norm for i in range(s.start, s.end)) for s in cores})
+        in_title = any(s.end_char <= title_end for s in cores)
+        if distinct == 1 and not in_title and probability < combiner.lone_veto:
+            return None
+        strength = (combiner.weights["core"] * distinct
+                    + combiner.repeat_weight * (len(cores) - distinct)
+                    + combiner.weights["term"] * (len(spans) - len(cores))
+                    + combiner.title_bonus * in_title)
+        return combiner.rule_share * (1.0 - math.exp(-strength)) + (
+            1.0 - combiner.rule_share) * probability
+
+    def tags(codes: list[str], threshold: float) -> list[tuple[str, float, list[str]]]:
+        out = []
+        for code in codes:
+            spans = by_label.get(code, [])
+            value = score(spans, doc.cats.get(code, 0.0)) if spans else None
+            if value is not None and value >= threshold:
+                out.append((code, round(value, 3),
+                            _evidence(text, spans, combiner.max_evidence)))
+        return out
+
+    areas = tags([a.code for a in AREAS], combiner.threshold)
+    implied = {domain_of(code) for code, _, _ in areas}
+    whole = tags([d.code for d in DOMAINS if d.code not in implied], combiner.domain_threshold)
+    domains = implied | {code for code, _, _ in whole}
+    return areas, whole, [d.code for d in DOMAINS if d.code in domains]
+
+
+def test_the_combiner_gives_what_it_first_gave(tagger: Tagger) -> None:
+    from tagging.dataset import read_labelled
+    from tagging.paths import DEV_PATH, TRAIN_PATH
+
+    calls = read_labelled(DEV_PATH) + read_labelled(TRAIN_PATH)
+    rng = random.Random(12)
+    compared = 0
+    for lang, nlp in tagger.pipelines.items():
+        texts = [c.text for c in calls if (c.language or "en") == lang]
+        # Titles made of a description's words, so that core phrases fall in titles too.
+        texts += [" ".join(rng.sample(t.split(), min(8, len(t.split())))) + "\n\n" + t
+                  for t in texts]
+        combiner = nlp.get_pipe("area_combiner")
+        assert isinstance(combiner, AreaCombiner)
+        for with_text, doc in zip([True, False] * len(texts), nlp.pipe(texts), strict=False):
+            if with_text:  # as the tagger gives it; else rebuilt from the tokens
+                doc.user_data[extension_key("callradar_text")] = doc.text
+            got = ([(a.code, a.score, a.evidence) for a in doc._.callradar_areas],
+                   [(a.code, a.score, a.evidence) for a in doc._.callradar_whole_domains],
+                   doc._.callradar_domains)
+            assert got == _former_combination(combiner, doc)
+            compared += bool(got[0] or got[1])
+    assert compared > 300
