@@ -45,8 +45,14 @@ from callradar.models import (  # noqa: E402
     Source,
 )
 from callradar.settings import Settings  # noqa: E402
-from matching.conditions import Applicant, conditions_of  # noqa: E402
+from matching.conditions import Applicant  # noqa: E402
 from matching.evaluate import evaluate  # noqa: E402
+from matching.features import (  # noqa: E402
+    TextFeatures,
+    conditions_from_json,
+    conditions_to_json,
+    features_of,
+)
 from matching.scoring import CallFacts, Matcher, MemberFacts, Tag  # noqa: E402
 from matching.sender import send_due  # noqa: E402
 from matching.store import is_open, match_calls  # noqa: E402
@@ -224,13 +230,43 @@ def synthetic_calls(n: int, rng: random.Random) -> list[dict[str, Any]]:
 
 
 def bench_scoring(
-    members: list[dict[str, Any]], calls: list[dict[str, Any]], objects: bool = False
+    members: list[dict[str, Any]], calls: list[dict[str, Any]], mode: str = "kept"
 ) -> dict[str, Any]:
-    """Matching in memory, from the members' and calls' plain data to every match with its
-    score and reasons: the member facts and matcher, which calls are open, each call's
-    conditions, and the scoring. ``objects``: results as ``Scored`` objects (``match_many``)
-    instead of the columns ``match_calls`` stores from. Wall-clock and CPU time (the machine
-    is shared: CPU time is what other jobs change least)."""
+    """Matching in memory, from the members' and calls' data to every match with its score
+    and reasons: the member facts and matcher, which calls are open, each call's conditions
+    and stems, and the scoring. Modes:
+
+    - ``kept``: each call's conditions and stems as kept in ``call_match_features`` (JSON, as
+      the database gives them back), made before the clock starts, as they are once per call
+      version; decoding them is timed. This is every matching after the first of a call
+      version: re-matching all calls when a member joins or changes its profile.
+    - ``read``: every call's text read for conditions and stems within the timed part, as the
+      first matching of a new or changed call does.
+    - ``objects``: ``kept``, with results as ``Scored`` objects (``match_many``) instead of the
+      columns ``match_calls`` stores from.
+
+    Wall-clock and CPU time (the machine is shared: CPU time is what other jobs change least).
+    """
+    open_calls = [
+        c
+        for c in calls
+        if is_open(
+            SimpleNamespace(  # type: ignore[arg-type]
+                status=c["status"], deadlines=[SimpleNamespace(latest=d) for d in c["deadlines"]]
+            ),
+            TODAY,
+        )
+    ]
+    kept: list[tuple[list[Any], bytes]] = []
+    features_s = 0.0
+    if mode != "read":
+        features_started = time.process_time()
+        for c in open_calls:
+            features = _features(c)
+            kept.append((conditions_to_json(features.conditions), features.stem_hashes))
+        features_s = time.process_time() - features_started
+        # As read back from the database: a fresh JSON value per row.
+        kept = [(json.loads(json.dumps(conditions)), stems) for conditions, stems in kept]
     started, started_cpu = time.perf_counter(), time.process_time()
     facts = [
         MemberFacts(
@@ -243,7 +279,7 @@ def bench_scoring(
     ]
     matcher = Matcher(facts, min_score=0.3)
     members_done, members_cpu = time.perf_counter(), time.process_time()
-    open_calls = [
+    opened = [
         c
         for c in calls
         if is_open(
@@ -253,27 +289,26 @@ def bench_scoring(
             TODAY,
         )
     ]
+    if mode == "read":
+        features = [_features(c) for c in opened]
+    else:
+        features = [
+            TextFeatures(conditions_from_json(conditions), stems) for conditions, stems in kept
+        ]
     call_facts = [
         CallFacts(
             i,
             tuple(Tag(code, score, tuple(ev)) for code, (score, ev) in c["tags"].items()),
             f"{c['title']}\n{c['description']}",
-            conditions_of(
-                title=c["title"],
-                description=c["description"],
-                programme=c["programme"],
-                call_identifier=c["call_identifier"],
-                source=c["source"],
-            ),
+            f.conditions,
+            f.stem_hashes,
         )
-        for i, c in enumerate(open_calls)
+        for i, (c, f) in enumerate(zip(opened, features, strict=True))
     ]
     prepared, prepared_cpu = time.perf_counter(), time.process_time()
-    if objects or not hasattr(matcher, "match_rows"):  # older checkouts: match_many only
-        path = "match_many"
+    if mode == "objects":
         matches = sum(len(found) for found in matcher.match_many(call_facts))
     else:
-        path = "match_rows"
         matches = sum(len(rows) for rows in matcher.match_rows(call_facts))
     done, done_cpu = time.perf_counter(), time.process_time()
     return {
@@ -281,7 +316,8 @@ def bench_scoring(
         "open_calls": len(open_calls),
         "members": len(members),
         "matches": matches,
-        "path": path,
+        "mode": mode,
+        "features_once_cpu_s": round(features_s, 3),
         "members_s": round(members_done - started, 3),
         "conditions_s": round(prepared - members_done, 3),
         "score_s": round(done - prepared, 3),
@@ -291,6 +327,16 @@ def bench_scoring(
         "score_cpu_s": round(done_cpu - prepared_cpu, 3),
         "total_cpu_s": round(done_cpu - started_cpu, 3),
     }
+
+
+def _features(call: dict[str, Any]) -> TextFeatures:
+    return features_of(
+        title=call["title"],
+        description=call["description"],
+        programme=call["programme"],
+        call_identifier=call["call_identifier"],
+        source=call["source"],
+    )
 
 
 def fill_database(engine: Any, members: list[dict[str, Any]], calls: list[dict[str, Any]]) -> None:
@@ -445,26 +491,25 @@ def machine() -> dict[str, Any]:
 
 
 def scoring_runs(args: argparse.Namespace) -> dict[str, Any]:
-    """Each run in a fresh process (nothing cached from an earlier run): the columns
-    ``match_calls`` uses and the ``Scored`` objects of ``match_many``, interleaved."""
-    runs: dict[str, list[dict[str, Any]]] = {"match_rows": [], "match_many": []}
+    """Each run in a fresh process (nothing cached from an earlier run), the modes of
+    ``bench_scoring`` interleaved."""
+    modes = ("kept", "read", "objects")
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     for _ in range(args.runs):
-        for objects in (False, True):
-            command = [sys.executable, __file__, "--child", "--calls", str(args.calls)]
-            command += ["--members", str(args.members)] + (["--objects"] if objects else [])
+        for mode in modes:
+            command = [sys.executable, __file__, "--child", mode, "--calls", str(args.calls)]
+            command += ["--members", str(args.members)]
             load = os.getloadavg()[0]
             out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             result = json.loads(out)
             result["load_1min"] = round(load, 2)
-            runs[result["path"]].append(result)
+            runs[mode].append(result)
             print(json.dumps(result), flush=True)
     summary: dict[str, Any] = {}
-    for path, results in runs.items():
-        if not results:
-            continue
-        summary[path] = {
+    for mode, results in runs.items():
+        summary[mode] = {
             key: round(statistics.median(r[key] for r in results), 3)
-            for key in ("members_s", "conditions_s", "score_s", "total_s")
+            for key in ("features_once_cpu_s", "members_s", "conditions_s", "score_s", "total_s")
             + ("members_cpu_s", "conditions_cpu_s", "score_cpu_s", "total_cpu_s")
         } | {
             "runs": len(results),
@@ -486,15 +531,14 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["scoring", "database", "notify", "ranking"], action="append"
     )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--objects", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["kept", "read", "objects"], help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="don't write the results file")
     args = parser.parse_args()
     rng = random.Random(2026)
     members = synthetic_members(args.members, rng)
     calls = synthetic_calls(args.calls, rng)
     if args.child:
-        print(json.dumps(bench_scoring(members, calls, objects=args.objects)))
+        print(json.dumps(bench_scoring(members, calls, args.child)))
         return
     parts = args.only or ["scoring", "database", "notify", "ranking"]
     results: dict[str, Any] = {"machine": machine(), "corpus": CORPUS}

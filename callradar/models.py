@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -325,6 +326,25 @@ class Match(Base):
     feedback_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CallMatchFeatures(Base):
+    """What matching reads from a call's text: who may apply and the stems of its words.
+
+    Reading them is most of the cost of matching a call, and they change only with the
+    call's text, so they are kept per call and recomputed when ``key`` no longer fits the
+    call (see ``matching.features``), not at every matching against changed members.
+    """
+
+    __tablename__ = "call_match_features"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    # Every word's stem in order, as numbers (``matching.keywords.stem_hashes``).
+    stem_hashes: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
 
 class Notification(Base):

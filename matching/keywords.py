@@ -10,11 +10,17 @@ among the text's stems are looked for.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import chain
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
 
 _WORD = re.compile(r"\w+")
 # Longest first; a stem keeps at least four letters so short words stay as they are.
@@ -57,6 +63,23 @@ def stems(text: str) -> list[str]:
         return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
 
 
+# Stems as 64-bit numbers, so that many texts' stems are searched at once with numpy, and
+# kept per call as bytes. blake2b, not ``hash``: Python salts string hashes per process. Two
+# stems sharing a number is a chance of 2**-64 per pair: not a concern for a few million words.
+_HASH = np.dtype("<u8")
+_LOW_BITS = np.uint64(0xFFFF)
+
+
+@lru_cache(maxsize=200_000)
+def stem_hash(stem: str) -> bytes:
+    return hashlib.blake2b(stem.encode(), digest_size=8).digest()
+
+
+def stem_hashes(text: str) -> bytes:
+    """The number of every word's stem of ``text``, in order, as 8 bytes each."""
+    return b"".join(map(stem_hash, stems(text)))
+
+
 class KeywordIndex:
     """Every keyword of every member, found in a text in one pass over its words."""
 
@@ -87,28 +110,89 @@ class KeywordIndex:
                 self._single[key[0]] = number
             else:
                 self._multi[key[0]].append((number, len(key), list(key), set(key)))
+        self._single_stems = frozenset(self._single)
+        self._first_stems = frozenset(self._multi)
+        # The keys as numbers, for ``found_in``: every key's stems (0 past its end), its
+        # length, and the keys by first stem (``_firsts`` sorted; the keys of ``_firsts[f]``
+        # are ``_by_first[_first_start[f]:_first_start[f + 1]]``).
+        width = max(map(len, self.keys), default=1)
+        self._key_hashes = np.zeros((len(self.keys), width), np.uint64)
+        for number, key in enumerate(self.keys):
+            self._key_hashes[number, : len(key)] = np.frombuffer(
+                b"".join(map(stem_hash, key)), _HASH
+            )
+        self._key_size = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
+        self._firsts, first = np.unique(self._key_hashes[:, 0], return_inverse=True)
+        self._by_first = np.argsort(first.ravel(), kind="stable")
+        self._first_bits = np.zeros(int(_LOW_BITS) + 1, bool)
+        self._first_bits[self._firsts & _LOW_BITS] = True
+        self._first_start = np.concatenate(
+            ([0], np.cumsum(np.bincount(first.ravel(), minlength=len(self._firsts))))
+        )
 
     def found_keys(self, text: str) -> list[int]:
         """The numbers of the keys found in ``text``, in the order they first occur (where
         two start at the same word, the shorter first)."""
         words = stems(text)
-        # Each stem's first position: later positions are overwritten by earlier ones.
-        first_at = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
-        in_text = first_at.keys()
-        found = [(first_at[w], 1, self._single[w]) for w in self._single.keys() & in_text]
-        for first in self._multi.keys() & in_text:
+        # A text has a few hundred distinct stems and few of them are keys: the keys are found
+        # by one set intersection each, and only their first positions looked up (at C speed).
+        in_text = set(words)
+        position = words.index
+        found = [(position(w), 1, self._single[w]) for w in in_text & self._single_stems]
+        for first in in_text & self._first_stems:
             for number, size, wanted, stems_of in self._multi[first]:
                 if not in_text >= stems_of:
                     continue
-                i = first_at[first]
+                i = position(first)
                 try:
                     while words[i : i + size] != wanted:
-                        i = words.index(first, i + 1)
+                        i = position(first, i + 1)
                 except ValueError:
                     continue
                 found.append((i, size, number))
         found.sort()
         return [number for _, _, number in found]
+
+    def found_in(self, texts: Sequence[bytes]) -> tuple[Ints, Ints]:
+        """``found_keys`` of many texts given as ``stem_hashes``, at once: the (text, key)
+        pairs found, text by text, each text's keys in the order ``found_keys`` gives."""
+        if not self.keys or not texts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        words = np.frombuffer(b"".join(texts), _HASH)
+        sizes = np.fromiter(map(len, texts), np.int64, len(texts)) // _HASH.itemsize
+        text_of = np.repeat(np.arange(len(texts)), sizes)
+        # Every word that is some key's first stem, with each key starting so. The low bits
+        # of the numbers rule out nearly every word at once; the rest are looked up.
+        at = np.flatnonzero(self._first_bits[words & _LOW_BITS])
+        first = np.minimum(np.searchsorted(self._firsts, words[at]), len(self._firsts) - 1)
+        matched = self._firsts[first] == words[at]
+        at, first = at[matched], first[matched]
+        starts, counts = self._first_start[first], np.diff(self._first_start)[first]
+        at = np.repeat(at, counts)
+        key = self._by_first[
+            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        ]
+        # Keys of several words: each next word must follow in the same text.
+        size = self._key_size[key]
+        for k in range(1, int(size.max(initial=1))):
+            longer = np.flatnonzero(size > k)
+            nxt = at[longer] + k
+            inside = nxt < len(words)
+            nxt = np.where(inside, nxt, 0)
+            fits = inside & (text_of[nxt] == text_of[at[longer]])
+            fits &= words[nxt] == self._key_hashes[key[longer], k]
+            keep = np.ones(len(at), bool)
+            keep[longer[~fits]] = False
+            at, key, size = at[keep], key[keep], size[keep]
+        text = text_of[at]
+        # Each key's first place in each text, then a text's keys by place, shorter first.
+        order = np.lexsort((at, key, text))
+        text, key, at, size = text[order], key[order], at[order], size[order]
+        first_of = np.ones(len(text), bool)
+        first_of[1:] = (text[1:] != text[:-1]) | (key[1:] != key[:-1])
+        text, key, at, size = text[first_of], key[first_of], at[first_of], size[first_of]
+        order = np.lexsort((size, at))  # ``at`` already orders the texts
+        return text[order], key[order]
 
     def find(self, text: str) -> dict[str, list[str]]:
         """Owner -> the owner's keywords found in ``text`` (each once, in its own spelling),

@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from callradar import taxonomy
+from callradar.gcpause import collector_paused
 from matching.conditions import Applicant, Conditions
-from matching.keywords import KeywordIndex
+from matching.keywords import KeywordIndex, stem_hashes
 from matching.reasons import Kind, Reason, phrases_of
 
 LEVEL_WEIGHT = {3: 1.0, 2: 0.75, 1: 0.45}
@@ -56,6 +56,8 @@ class CallFacts:
     tags: tuple[Tag, ...]
     text: str
     conditions: Conditions = field(default_factory=Conditions)
+    # ``stem_hashes(text)``, when kept from an earlier reading of the text.
+    stem_hashes: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +187,11 @@ class Matcher:
         """The matches of every call, in order, as columns (one ``MatchRows`` per batch of
         calls): ``match_many`` without making an object per match."""
         calls = list(calls)
-        return [
-            self._match_batch(calls[start : start + _BATCH])
-            for start in range(0, len(calls), _BATCH)
-        ]
+        with collector_paused():
+            return [
+                self._match_batch(calls[start : start + _BATCH])
+                for start in range(0, len(calls), _BATCH)
+            ]
 
     def _found_set(self, found: tuple[str, ...]) -> int:
         number = self._found_sets.get(found)
@@ -204,9 +207,12 @@ class Matcher:
         """The (call, member, set of keywords found) of every pair where a member's keywords
         are in the call's text: each member's keywords in the order they occur in the text,
         at most MAX_KEYWORDS of them."""
-        found = [self._keywords.found_keys(call.text) for call in calls]
-        keys = np.fromiter(chain.from_iterable(found), np.int64)
-        key_call = np.repeat(np.arange(len(calls)), [len(f) for f in found])
+        key_call, keys = self._keywords.found_in(
+            [
+                stem_hashes(call.text) if call.stem_hashes is None else call.stem_hashes
+                for call in calls
+            ]
+        )
         # Every spelling of every key found, call by call, key by key (in the text's order).
         starts, sizes = self._key_start[keys], np.diff(self._key_start)[keys]
         entry = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())

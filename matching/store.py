@@ -12,9 +12,16 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from callradar.models import Call, Match, Member, utcnow
+from callradar.models import Call, CallMatchFeatures, Match, Member, utcnow
 from callradar.settings import Settings, get_settings
-from matching.conditions import Applicant, conditions_of
+from matching.conditions import Applicant
+from matching.features import (
+    TextFeatures,
+    call_features,
+    conditions_from_json,
+    conditions_to_json,
+    features_key,
+)
 from matching.reasons import Reason
 from matching.scoring import CallFacts, Matcher, MemberFacts, Tag
 
@@ -52,20 +59,45 @@ def effective_tags(call: Call) -> list[Tag]:
     return [Tag(t.code, t.score, tuple(t.evidence or ())) for t in chosen]
 
 
-def call_facts(call: Call, tags: list[Tag] | None = None) -> CallFacts:
-    conditions = conditions_of(
-        title=call.title,
-        description=call.description,
-        type_of_action=call.type_of_action,
-        programme=call.programme,
-        call_identifier=call.call_identifier,
-        source=call.source,
-        extra=call.extra,
-    )
-    text = f"{call.title}\n{call.description}"
+def call_facts(
+    call: Call, tags: list[Tag] | None = None, features: TextFeatures | None = None
+) -> CallFacts:
+    """What matching needs of ``call``; ``features`` when they were kept (else read now)."""
+    features = features or call_features(call)
     return CallFacts(
-        call.id, tuple(effective_tags(call) if tags is None else tags), text, conditions
+        call.id,
+        tuple(effective_tags(call) if tags is None else tags),
+        f"{call.title}\n{call.description}",
+        features.conditions,
+        features.stem_hashes,
     )
+
+
+def kept_features(session: Session, calls: Sequence[Call]) -> dict[int, TextFeatures]:
+    """Each call's features as kept, after computing and keeping those missing or outdated."""
+    stored = {
+        row.call_id: row
+        for row in session.scalars(
+            select(CallMatchFeatures).where(
+                CallMatchFeatures.call_id.in_([call.id for call in calls])
+            )
+        )
+    }
+    features: dict[int, TextFeatures] = {}
+    for call in calls:
+        key = features_key(call)
+        row = stored.get(call.id)
+        if row is not None and row.key == key:
+            features[call.id] = TextFeatures(conditions_from_json(row.conditions), row.stem_hashes)
+            continue
+        found = features[call.id] = call_features(call)
+        if row is None:
+            row = CallMatchFeatures(call_id=call.id)
+            session.add(row)
+        row.key = key
+        row.conditions = conditions_to_json(found.conditions)
+        row.stem_hashes = found.stem_hashes
+    return features
 
 
 def member_facts(member: Member) -> MemberFacts:
@@ -133,7 +165,7 @@ def match_calls(
     for start in range(0, len(calls), _CHUNK):
         chunk = calls[start : start + _CHUNK]
         due: list[tuple[Call, list[_Found]]] = []
-        to_score: list[tuple[int, CallFacts]] = []
+        opened: list[tuple[int, Call, list[Tag]]] = []
         for call in chunk:
             tags = effective_tags(call)
             open_ = is_open(call, today)
@@ -143,8 +175,12 @@ def match_calls(
                 continue
             call.matched_key = key
             if open_:
-                to_score.append((len(due), call_facts(call, tags)))
+                opened.append((len(due), call, tags))
             due.append((call, []))
+        features = kept_features(session, [call for _, call, _ in opened])
+        to_score = [
+            (position, call_facts(call, tags, features[call.id])) for position, call, tags in opened
+        ]
         # The chunk's open calls are scored together, much faster than one by one, and come
         # back as columns: no object is made per match before its row.
         positions = iter([position for position, _ in to_score])
