@@ -358,9 +358,14 @@ class Matcher:
             evidence = _extend(evidence, keyword_set.ravel())
         score = 1 - remaining
         keep = present & ~(score < self.min_score)
-        for c, call in enumerate(calls):
-            if call.conditions.restrictions:
-                keep[c] &= ~self._excluded_by(call.conditions)
+        # Calls share a few dozen distinct conditions: one mask each, applied all at once.
+        masks: dict[Conditions, int] = {Conditions(): 0}
+        which = np.fromiter(
+            (masks.setdefault(call.conditions, len(masks)) for call in calls), np.int64, n_calls
+        )
+        if len(masks) > 1:
+            excluded = np.stack([self._excluded_by(conditions) for conditions in masks])
+            keep &= ~excluded[which]
         ci, mi = np.nonzero(keep)
         rounded = _round3(score[ci, mi])
         order = np.lexsort((self._id_rank[mi], -rounded, ci))
