@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -249,46 +250,71 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
 _SENTENCE_REACH = 300
 
 
-# The last sentence end before a position: the greedy `.*` runs to the window's end and
-# backs off to the last place where a sentence end matches.
-_LAST_SENTENCE_END = re.compile(r".*(?:[.!?;](?=\s)|\n)", re.S)
+class Sentences:
+    """Sentence bounds in one text, from all its sentence ends found in one pass (a call's
+    evidence looks up a few sentences; two searches each cost more)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """Character bounds of the sentence around text[start:end]: from the last sentence
+        end in the `_SENTENCE_REACH` characters before it to the first in as many after,
+        as `_SENTENCE_END` finds them in those windows alone. A window's search cannot
+        see past its end, so a "." as its last character does not end a sentence there."""
+        text, ends = self.text, self._ends
+        left = max(0, start - _SENTENCE_REACH)
+        before = bisect_left(ends, start) - 1
+        if before >= 0 and ends[before] == start - 1 and text[start - 1] != "\n":
+            before -= 1
+        sentence_start = left
+        if before >= 0 and ends[before] >= left:
+            sentence_start = ends[before] + 1
+        reach = min(len(text), end + _SENTENCE_REACH)
+        after = bisect_left(ends, end)
+        if after < len(ends):
+            at = ends[after]
+            if text[at] == "\n":
+                if at < reach:
+                    return sentence_start, at
+            elif at + 1 < reach:
+                return sentence_start, at + 1
+        return sentence_start, reach
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Character bounds of the sentence around text[start:end]."""
-    left = max(0, start - _SENTENCE_REACH)
-    before = _LAST_SENTENCE_END.match(text, left, start)
-    sentence_start = before.end() if before is not None else left
-    after = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
-    if after is None:
-        sentence_end = min(len(text), end + _SENTENCE_REACH)
-    else:
-        sentence_end = after.end() if after.group() != "\n" else after.start()
-    return sentence_start, sentence_end
+def _normal(sentence: str) -> str:
+    return " ".join(sentence.split())
 
 
-def _evidence(text: str, spans: Iterable[RuleMatch], limit: int) -> list[str]:
+def _evidence(sentences: Sentences, spans: Iterable[RuleMatch], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...».
 
     `spans` are in text order (as `matches_by_label` gives them, not overlapping), so their
     sentences come in order too (a later match's sentence never starts or ends earlier):
-    the sentences after the first `limit` are never looked for, nor are the spans after
-    them taken from `spans` (the combiner locates each in the text only when taken).
+    once `limit` sentences are found the next new one ends the search, and the spans after
+    it are never taken from `spans` (the combiner locates each in the text only when
+    taken).
     """
+    text = sentences.text
     by_sentence: dict[tuple[int, int], list[RuleMatch]] = {}
     # A sentence a call repeats word for word (a summary, then the same in its scope) is
-    # evidence once: the reader learns nothing from its copy.
-    said: set[str] = set()
+    # evidence once: the reader learns nothing from its copy. The sentences said are
+    # written out only when a second one comes.
+    said: set[str] | None = None
     for span in spans:
-        bounds = _sentence(text, span.start_char, span.end_char)
+        bounds = sentences.around(span.start_char, span.end_char)
         matched = by_sentence.get(bounds)
         if matched is None:
-            sentence = " ".join(text[bounds[0] : bounds[1]].split())
-            if sentence in said:
-                continue
             if len(by_sentence) == limit:
                 break
-            said.add(sentence)
+            if by_sentence:
+                if said is None:
+                    said = {_normal(text[start:end]) for start, end in by_sentence}
+                sentence = _normal(text[bounds[0] : bounds[1]])
+                if sentence in said:
+                    continue
+                said.add(sentence)
             by_sentence[bounds] = matched = []
         matched.append(span)
     evidence: list[str] = []
@@ -301,7 +327,7 @@ def _evidence(text: str, spans: Iterable[RuleMatch], limit: int) -> list[str]:
             parts += [text[at : span.start_char], "«", text[span.start_char : span.end_char], "»"]
             at = span.end_char
         parts.append(text[at:end])
-        evidence.append(" ".join("".join(parts).split()))
+        evidence.append(_normal("".join(parts)))
     return evidence
 
 
@@ -502,6 +528,7 @@ class AreaCombiner:
             ids = doc.to_array(NORM)
         norms: list[int] = ids.ravel().tolist()
         cats = doc.cats
+        sentences: Sentences | None = None
         areas: list[AreaTag] = []
         for area in AREAS:
             spans = by_label.get(area.code)
@@ -509,7 +536,8 @@ class AreaCombiner:
                 continue
             score = self._score(doc, spans, norms, title_end, cats.get(area.code, 0.0))
             if score is not None and score >= self.threshold:
-                evidence = _evidence(text, _located(doc, spans), self.max_evidence)
+                sentences = sentences or Sentences(text)
+                evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
                 areas.append(AreaTag(area.code, round(score, 3), evidence))
         implied = {domain_of(a.code) for a in areas}
         whole: list[AreaTag] = []
@@ -519,7 +547,8 @@ class AreaCombiner:
                 continue
             score = self._score(doc, spans, norms, title_end, cats.get(domain.code, 0.0))
             if score is not None and score >= self.domain_threshold:
-                evidence = _evidence(text, _located(doc, spans), self.max_evidence)
+                sentences = sentences or Sentences(text)
+                evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
                 whole.append(AreaTag(domain.code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
         return areas, whole, [d.code for d in DOMAINS if d.code in domains]

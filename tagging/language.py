@@ -33,13 +33,25 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_WORDS.split()),
     "pl": frozenset(_PL_WORDS.split()),
 }
+# As UTF-8, to count the words of an ASCII text split as bytes (a non-ASCII word is never
+# one of them, so encoding changes no count).
+_FUNCTION_BYTES: dict[str, frozenset[bytes]] = {
+    lang: frozenset(word.encode() for word in words) for lang, words in _FUNCTION_WORDS.items()
+}
 _POLISH_LETTERS = frozenset("ąćęłńśźż")
-# Punctuation that may touch a word, turned into spaces before splitting (on ASCII text
-# cheaper than a regular expression for words).
+# Punctuation that may touch a word, turned into spaces before splitting.
 _PUNCTUATION_CHARS = ",.;:()[]{}\"'/\\-–—!?…«»„”“‘’*+=<>|&%$#@~`^_"
-_PUNCTUATION = str.maketrans(dict.fromkeys(_PUNCTUATION_CHARS, " "))
-# The same words found by a regular expression: str.translate is quick only on ASCII text
-# (a Polish sample took three times as long), a character class is quick on any.
+_ASCII_PUNCTUATION = _PUNCTUATION_CHARS.encode("ascii", "ignore")
+# ASCII text is split as bytes, lower-cased and its punctuation made spaces by one
+# bytes.translate (a 256-byte table; str.translate looks up each character in a dict).
+# str.split also splits at the separators \x1c-\x1f, bytes.split does not: they become
+# spaces too.
+_ASCII_WORDS = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x1c\x1d\x1e\x1f" + _ASCII_PUNCTUATION,
+    b"abcdefghijklmnopqrstuvwxyz" + b" " * (4 + len(_ASCII_PUNCTUATION)),
+)
+# Words of other text, found by a regular expression (translating a Polish sample
+# character by character took three times as long).
 _WORD = re.compile(f"[^\\s{re.escape(_PUNCTUATION_CHARS)}]+")
 _MIN_VOTES = 4
 _MARGIN = 3
@@ -54,17 +66,16 @@ class Detection:
 def quick_language(sample: str) -> str | None:
     """'en' or 'pl' when the function words of one language clearly outnumber the
     other's, else None (undecided)."""
-    lowered = sample.lower()
-    english, polish = _FUNCTION_WORDS["en"], _FUNCTION_WORDS["pl"]
-    if lowered.isascii():
-        words = lowered.translate(_PUNCTUATION).split()
-        pl = sum(map(polish.__contains__, words))
+    if sample.isascii():
+        ascii_words = sample.encode().translate(_ASCII_WORDS).split()
+        pl = sum(map(_FUNCTION_BYTES["pl"].__contains__, ascii_words))
+        en = sum(map(_FUNCTION_BYTES["en"].__contains__, ascii_words))
     else:
-        words = _WORD.findall(lowered)
+        words = _WORD.findall(sample.lower())
         # Plus one for each word with a Polish letter in it.
-        pl = sum(map(polish.__contains__, words))
+        pl = sum(map(_FUNCTION_WORDS["pl"].__contains__, words))
         pl += len(words) - sum(map(_POLISH_LETTERS.isdisjoint, words))
-    en = sum(map(english.__contains__, words))
+        en = sum(map(_FUNCTION_WORDS["en"].__contains__, words))
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
     if pl >= _MIN_VOTES and pl >= _MARGIN * en:

@@ -18,15 +18,21 @@ from tagging.components import (
     _SENTENCE_REACH,
     AreaCombiner,
     RuleMatch,
+    Sentences,
     _evidence,
     _longest_first,
-    _sentence,
     _title_end,
     extension_key,
     has_matches,
     matches_by_label,
 )
-from tagging.language import _PUNCTUATION, _PUNCTUATION_CHARS, _WORD
+from tagging.language import (
+    _FUNCTION_WORDS,
+    _POLISH_LETTERS,
+    _PUNCTUATION_CHARS,
+    _WORD,
+    quick_language,
+)
 from tagging.result import CallText
 from tagging.tagger import Tagger
 
@@ -87,18 +93,24 @@ def test_sentences_and_evidence_as_first_written(tagger: Tagger) -> None:
     nlp = tagger.pipelines["en"]
     rng = random.Random(5)
     pieces = ["laser", "photonic", "chip", ".", "!", ";", "\n", "\n\n", " ", "e.g.", "x" * 40,
-              "quantum sensing", "?", "MEMS"]
+              "quantum sensing", "?", "MEMS", ".\xa0", "\t", "\u2028", "x" * 290]
     for _ in range(200):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 400)))
         words = [m.span() for m in re.finditer(r"[a-zA-Z]+", text)]
+        sentences = Sentences(text)
         for start, end in rng.sample(words, min(len(words), 30)):
-            assert _sentence(text, start, end) == _scanned_sentence(text, start, end)
+            assert sentences.around(start, end) == _scanned_sentence(text, start, end)
+        for _ in range(30):  # any bounds: a "." or a space at either edge of a window
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, len(text))
+            assert sentences.around(start, end) == _scanned_sentence(text, start, end)
         chosen = sorted(rng.sample(words, min(len(words), rng.randint(1, 12))))
         spans = [RuleMatch(0, 1, s, e, "x", "core") for s, e in chosen]
         doc = nlp.make_doc(text)
         doc.user_data[extension_key("callradar_text")] = text
         for limit in (1, 3):
-            assert _evidence(text, spans, limit) == _all_sentences_evidence(text, spans, limit)
+            assert _evidence(sentences, spans, limit) == _all_sentences_evidence(
+                text, spans, limit)
 
 
 def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
@@ -149,6 +161,9 @@ def test_docs_without_the_text_given_still_give_evidence(tagger: Tagger) -> None
                for e in a.evidence)
 
 
+_PUNCTUATION = str.maketrans(dict.fromkeys(_PUNCTUATION_CHARS, " "))
+
+
 def test_words_found_by_the_expression_are_those_split_after_translation() -> None:
     rng = random.Random(6)
     alphabet = [*_PUNCTUATION_CHARS, *" \t\n\u00a0\u2009\u3000\x1c\x1f\x85", *"abcąęźżİß1"]
@@ -156,6 +171,44 @@ def test_words_found_by_the_expression_are_those_split_after_translation() -> No
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))).lower()
         assert _WORD.findall(text) == text.translate(_PUNCTUATION).split()
+
+
+def _former_quick_language(sample: str) -> str | None:
+    """quick_language as first written: the words of any text as str."""
+    lowered = sample.lower()
+    english, polish = _FUNCTION_WORDS["en"], _FUNCTION_WORDS["pl"]
+    if lowered.isascii():
+        words = lowered.translate(_PUNCTUATION).split()
+        pl = sum(map(polish.__contains__, words))
+    else:
+        words = _WORD.findall(lowered)
+        pl = sum(map(polish.__contains__, words))
+        pl += len(words) - sum(map(_POLISH_LETTERS.isdisjoint, words))
+    en = sum(map(english.__contains__, words))
+    if en >= 4 and en >= 3 * pl:
+        return "en"
+    if pl >= 4 and pl >= 3 * en:
+        return "pl"
+    return None
+
+
+def test_the_language_is_told_from_ascii_text_as_bytes_as_it_was_from_str() -> None:
+    from tagging.dataset import read_labelled
+    from tagging.paths import DEV_PATH, TRAIN_PATH
+
+    rng = random.Random(13)
+    texts = [c.text for c in read_labelled(DEV_PATH) + read_labelled(TRAIN_PATH)]
+    for text in texts:  # openings and windows of real calls, some upper-cased
+        at = rng.randrange(len(text))
+        for sample in (text[:300], text[at : at + 300], text[at : at + 300].upper()):
+            assert quick_language(sample) == _former_quick_language(sample)
+    words = [w for text in texts for w in text.split()]
+    words += [*_PUNCTUATION_CHARS, *"\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2009\u212a", "THE",
+              "And", "OF", "I", "W", "Na", "Oraz", "się"]
+    for _ in range(20000):
+        sample = "".join(rng.choice(words) + rng.choice(["", " ", " ", "\x1f", ","])
+                         for _ in range(rng.randint(0, 70)))
+        assert quick_language(sample) == _former_quick_language(sample)
 
 
 def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> None:
@@ -252,7 +305,7 @@ def _former_combination(combiner: AreaCombiner, doc: Doc) -> tuple[object, ...]:
             value = score(spans, doc.cats.get(code, 0.0)) if spans else None
             if value is not None and value >= threshold:
                 out.append((code, round(value, 3),
-                            _evidence(text, spans, combiner.max_evidence)))
+                            _evidence(Sentences(text), spans, combiner.max_evidence)))
         return out
 
     areas = tags([a.code for a in AREAS], combiner.threshold)
