@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -51,7 +52,18 @@ VERSIONED_FIELDS = (
 )
 SIGNIFICANT_FIELDS = frozenset({"deadlines", "status", "budget"})
 
-CleanLine = Annotated[str, BeforeValidator(lambda v: clean_line(v) if isinstance(v, str) else v)]
+
+def _clean_line(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    # Printable text has no control characters, line breaks or spaces other than ' ', so
+    # clean_line comes down to this; five fields an item of every crawl take this path.
+    if value.isprintable():
+        return " ".join(unicodedata.normalize("NFC", value).split())
+    return clean_line(value)
+
+
+CleanLine = Annotated[str, BeforeValidator(_clean_line)]
 
 
 class CallRecord(BaseModel):
@@ -139,6 +151,15 @@ class UpsertResult:
     changed_fields: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What ``store_calls`` did with a record: the outcome and the stored row's id."""
+
+    outcome: Outcome
+    call_id: int
+    changed_fields: tuple[str, ...] = ()
+
+
 def upsert_call(session: Session, record: CallRecord, now: datetime | None = None) -> UpsertResult:
     """Store a new call, version a changed one, or only mark an unchanged one as seen."""
     return upsert_calls(session, [record], now)[0]
@@ -147,70 +168,132 @@ def upsert_call(session: Session, record: CallRecord, now: datetime | None = Non
 def upsert_calls(
     session: Session, records: Sequence[CallRecord], now: datetime | None = None
 ) -> list[UpsertResult]:
-    """``upsert_call`` for many calls at once: a query per chunk of ids finds the stored
-    ones and the session is flushed once, so a source's whole crawl stores in seconds."""
+    """``upsert_call`` for many calls at once, each result with its stored call."""
+    stored = store_calls(session, records, now)
+    calls: dict[int, Call] = {}
+    ids = list({result.call_id for result in stored})
+    for start in range(0, len(ids), _CHUNK):
+        for call in session.scalars(select(Call).where(Call.id.in_(ids[start : start + _CHUNK]))):
+            calls[call.id] = call
+    return [UpsertResult(r.outcome, calls[r.call_id], r.changed_fields) for r in stored]
+
+
+def store_calls(
+    session: Session, records: Sequence[CallRecord], now: datetime | None = None
+) -> list[StoreResult]:
+    """``upsert_calls`` without loading the stored calls back: what a crawl needs.
+
+    Stored calls are compared by fingerprint alone (a query per chunk of ids, no ORM
+    objects); only changed calls are loaded to be versioned. New calls, their first
+    versions and deadlines go in as three bulk INSERTs and unchanged ones get their
+    last_seen_at by one UPDATE a chunk: the unit of work, and ORM objects made for rows
+    nobody reads, cost more than the SQL itself on a crawl of thousands of calls.
+    """
     now = now or utcnow()
     today = now.astimezone(UTC).date()
     for source in dict.fromkeys(r.source for r in records):
         _ensure_source(session, source)
-    stored = _stored_calls(session, records)
+    stored = _stored_fingerprints(session, records)
+    rows = [(record, record.snapshot(today)) for record in records]
+    digests = [fingerprint(snapshot) for _, snapshot in rows]
+    _load_changed(session, stored, records, digests)
     outcomes: list[tuple[Outcome, tuple[str, str], tuple[str, ...]]] = []
     new_rows: dict[tuple[str, str], tuple[CallRecord, dict[str, Any], str]] = {}
-    seen: list[Call] = []
-    for record in records:
+    seen: list[int] = []
+    inserted: list[int] = []
+    for (record, snapshot), digest in zip(rows, digests, strict=True):
         key = (record.source, record.id)
-        snapshot = record.snapshot(today)
-        digest = fingerprint(snapshot)
-        call = stored.get(key)
-        if call is None:
-            if key in new_rows:
-                # A repeated id within one batch: the later row is a change of the new call.
-                stored.update(_insert_new(session, new_rows, now))
-                new_rows.clear()
-                call = stored[key]
-            else:
+        if key not in stored:
+            if key not in new_rows:
                 new_rows[key] = (record, snapshot, digest)
                 outcomes.append((Outcome.NEW, key, ()))
                 continue
-        if call.fingerprint == digest:
-            seen.append(call)
+            # A repeated id within one batch: the later row is a change of the new call.
+            inserted += _insert_new(session, new_rows, stored, now)
+            new_rows.clear()
+        call_id, stored_digest = stored[key]
+        if stored_digest == digest:
+            seen.append(call_id)
             outcomes.append((Outcome.UNCHANGED, key, ()))
             continue
+        call = session.get_one(Call, call_id)
         previous = call.versions[-1].snapshot if call.versions else {}
         changed = tuple(f for f in VERSIONED_FIELDS if previous.get(f) != snapshot.get(f))
         call.version += 1
         call.changed_at = now
         _apply(call, record, snapshot, digest, now)
         call.versions.append(_version(call, digest, snapshot, changed))
+        stored[key] = (call_id, digest)
         outcomes.append((Outcome.CHANGED, key, changed))
-    new_calls = _insert_new(session, new_rows, now)
-    stored.update(new_calls)
+    inserted += _insert_new(session, new_rows, stored, now)
     _mark_seen(session, seen, now)
     session.flush()
-    if new_calls:
-        _link_same_calls(session, list(new_calls.values()))
-    return [UpsertResult(outcome, stored[key], changed) for outcome, key, changed in outcomes]
+    _link_same_calls(session, inserted)
+    return [StoreResult(outcome, stored[key][0], changed) for outcome, key, changed in outcomes]
+
+
+def _stored_fingerprints(
+    session: Session, records: Sequence[CallRecord]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """(source, id) → (row id, fingerprint) of the records' calls already stored."""
+    ids_by_source: dict[str, list[str]] = {}
+    for record in records:
+        ids_by_source.setdefault(record.source, []).append(record.id)
+    stored: dict[tuple[str, str], tuple[int, str]] = {}
+    for source, ids in ids_by_source.items():
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _CHUNK):
+            query = select(Call.external_id, Call.id, Call.fingerprint).where(
+                Call.source == source, Call.external_id.in_(unique[start : start + _CHUNK])
+            )
+            for external_id, call_id, digest in session.execute(query):
+                stored[(source, external_id)] = (call_id, digest)
+    return stored
+
+
+def _load_changed(
+    session: Session,
+    stored: dict[tuple[str, str], tuple[int, str]],
+    records: Sequence[CallRecord],
+    digests: list[str],
+) -> None:
+    """Load the calls about to be versioned in a query a chunk, not one a call."""
+    ids = [
+        stored[key][0]
+        for key, digest in zip(((r.source, r.id) for r in records), digests, strict=True)
+        if key in stored and stored[key][1] != digest
+    ]
+    for start in range(0, len(ids), _CHUNK):
+        session.scalars(
+            select(Call)
+            .where(Call.id.in_(ids[start : start + _CHUNK]))
+            .options(selectinload(Call.versions), selectinload(Call.deadlines))
+        ).all()
 
 
 def _insert_new(
     session: Session,
     rows: dict[tuple[str, str], tuple[CallRecord, dict[str, Any], str]],
+    stored: dict[tuple[str, str], tuple[int, str]],
     now: datetime,
-) -> dict[tuple[str, str], Call]:
-    """New calls with their first version and deadlines, as three bulk INSERTs: the
-    unit of work spent more than a second a thousand calls on objects it did not need."""
+) -> list[int]:
+    """New calls with their first version and deadlines, as three bulk INSERTs; their
+    ids and fingerprints go into ``stored``. Returns the new ids."""
     if not rows:
-        return {}
-    inserted = session.scalars(
-        insert(Call).returning(Call),
+        return []
+    # Core's INSERT: the ORM's bulk INSERT spent as much again sorting out each row's keys.
+    ids = session.scalars(
+        insert(_CALLS).returning(_CALLS.c.id, sort_by_parameter_order=True),
         [_new_row(record, snapshot, digest, now) for record, snapshot, digest in rows.values()],
     ).all()
-    calls = {(call.source, call.external_id): call for call in inserted}
+    new_ids = dict(zip(rows, ids, strict=True))
+    for key, (_, _, digest) in rows.items():
+        stored[key] = (new_ids[key], digest)
     session.execute(
         insert(CallVersion),
         [
             {
-                "call_id": calls[key].id,
+                "call_id": new_ids[key],
                 "version": 1,
                 "fingerprint": digest,
                 "snapshot": snapshot,
@@ -221,18 +304,17 @@ def _insert_new(
         ],
     )
     deadlines = [
-        {"call_id": calls[key].id, "value": d.value, "precision": d.precision, "latest": d.latest}
+        {"call_id": new_ids[key], "value": d.value, "precision": d.precision, "latest": d.latest}
         for key, (record, _, _) in rows.items()
         for d in record.parsed_deadlines()
     ]
     if deadlines:
         session.execute(insert(CallDeadline), deadlines)
-    return calls
+    return list(ids)
 
 
-def _mark_seen(session: Session, calls: list[Call], now: datetime) -> None:
+def _mark_seen(session: Session, ids: list[int], now: datetime) -> None:
     """Unchanged calls get their last_seen_at in one UPDATE a chunk, not one a call."""
-    ids = [call.id for call in calls]
     for start in range(0, len(ids), _CHUNK):
         session.execute(
             update(Call)
@@ -240,29 +322,20 @@ def _mark_seen(session: Session, calls: list[Call], now: datetime) -> None:
             .values(last_seen_at=now)
             .execution_options(synchronize_session=False)
         )
-    # The loaded objects are told directly: the ORM's own synchronising evaluated the
-    # WHERE clause against every object in the session, which cost more than the UPDATE.
-    for call in calls:
-        set_committed_value(call, "last_seen_at", now)
+    # The ORM's own synchronising evaluated the WHERE clause against every object in the
+    # session, which cost more than the UPDATE.
+    _tell_session(session, "last_seen_at", dict.fromkeys(ids, now))
+
+
+def _tell_session(session: Session, column: str, values: dict[int, Any]) -> None:
+    """Give the calls the session holds a value an UPDATE of their rows has stored."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Call) and obj.id in values:
+            set_committed_value(obj, column, values[obj.id])
 
 
 _CHUNK = 500
-
-
-def _stored_calls(session: Session, records: Sequence[CallRecord]) -> dict[tuple[str, str], Call]:
-    ids_by_source: dict[str, list[str]] = {}
-    for record in records:
-        ids_by_source.setdefault(record.source, []).append(record.id)
-    stored: dict[tuple[str, str], Call] = {}
-    for source, ids in ids_by_source.items():
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            for call in session.scalars(
-                select(Call).where(Call.source == source, Call.external_id.in_(chunk))
-            ):
-                stored[(source, call.external_id)] = call
-    return stored
+_CALLS = Call.metadata.tables["calls"]
 
 
 def _version(
@@ -277,9 +350,17 @@ def _version(
     )
 
 
-def _link_same_calls(session: Session, new_calls: list[Call]) -> None:
+def _link_same_calls(session: Session, new_ids: list[int]) -> None:
     """Point each new call at the first-stored call of another source with the same ref."""
-    refs = list({c.ref for c in new_calls})
+    if not new_ids:
+        return
+    new_calls: list[tuple[int, str, str]] = []
+    for start in range(0, len(new_ids), _CHUNK):
+        query = select(Call.id, Call.ref, Call.source).where(
+            Call.id.in_(new_ids[start : start + _CHUNK])
+        )
+        new_calls += [(call_id, ref, source) for call_id, ref, source in session.execute(query)]
+    refs = list({ref for _, ref, _ in new_calls})
     first_by_ref: dict[str, list[tuple[int, str]]] = {}
     for start in range(0, len(refs), _CHUNK):
         rows = session.execute(
@@ -289,12 +370,15 @@ def _link_same_calls(session: Session, new_calls: list[Call]) -> None:
         )
         for ref, call_id, source in rows:
             first_by_ref.setdefault(ref, []).append((call_id, source))
-    for call in new_calls:
-        for call_id, source in first_by_ref.get(call.ref, []):
-            if call_id < call.id and source != call.source:
-                call.same_as_id = call_id
+    links = []
+    for new_id, ref, new_source in new_calls:
+        for call_id, source in first_by_ref.get(ref, []):
+            if call_id < new_id and source != new_source:
+                links.append({"id": new_id, "same_as_id": call_id})
                 break
-    session.flush()
+    if links:
+        session.execute(update(Call), links)
+        _tell_session(session, "same_as_id", {link["id"]: link["same_as_id"] for link in links})
 
 
 def _ensure_source(session: Session, name: str) -> None:

@@ -4,9 +4,10 @@
 text, the language, the status checked against the dates, validation into
 ``callradar.calls.CallRecord``, and per-field counts in the crawl's stats.
 
-``StorePipeline`` keeps a crawl's records and writes them when the spider closes, in one
-session with ``upsert_calls``, only if the crawl succeeded: a source that failed part-way
-changes nothing stored (its earlier calls stay as they were), and its SourceRun says why.
+``StorePipeline`` keeps a crawl's records and writes them when the spider has closed, in
+one session with ``store_calls``, only if the crawl succeeded and ran to its end: a source
+that failed or was stopped part-way changes nothing stored (its earlier calls stay as they
+were), and its SourceRun says why.
 Holding the writes to the end also keeps concurrent spiders of one process from holding
 SQLite's write lock against each other.
 """
@@ -19,10 +20,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
-from callradar.calls import CallRecord, Outcome, upsert_calls
+from callradar.calls import CallRecord, Outcome, store_calls
 from callradar.db import current_revision, make_engine, session_scope, upgrade
 from callradar.deadlines import parse_deadline
 from callradar.models import SourceRun, utcnow
@@ -72,8 +74,6 @@ class NormalisePipeline:
             )
             spider.note(f"item {item.id!r} refused: {problem}")
             raise DropItem(f"invalid call {item.id!r}: {problem}") from None
-        for name in present_fields(record):
-            stats.inc_value(f"{STATS_PREFIX}/field/{name}")
         unparsed = [d for d in item.deadlines if normalise_date(d) is None]
         if unparsed:
             spider.note(f"item {item.id!r}: deadline text not understood: {unparsed[0]!r}")
@@ -157,7 +157,11 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         url = crawler.settings.get("CALLRADAR_DATABASE_URL") or get_settings().resolved_database_url
-        return cls(crawler, ready_engine(url))
+        pipeline = cls(crawler, ready_engine(url))
+        # Not close_spider: pipelines close before the engine says why the spider closed,
+        # and a crawl stopped early (a timeout, a shutdown) must not be stored as whole.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def process_item(self, record: CallRecord) -> dict[str, Any]:
         """Keep the record; pass on its JSON form (what ``scrapy crawl -O`` writes)."""
@@ -167,7 +171,7 @@ class StorePipeline:
             self.records[record.id] = record
         return record.model_dump(mode="json")
 
-    def close_spider(self) -> None:
+    def spider_closed(self, reason: str) -> None:
         spider: CallSpider = self.crawler.spider  # type: ignore[assignment]
         stats = self.crawler.stats
         assert stats is not None
@@ -175,12 +179,14 @@ class StorePipeline:
         if not self.records and not spider.unreachable and not spider.may_be_empty:
             # The source answered but held no call: first, so source health sees it.
             problems.insert(0, NO_CALLS)
-        reason = stats.get_value("finish_reason")
-        if reason not in (None, "finished"):
+        if reason != "finished":
             problems.append(f"the crawl stopped early ({reason})")
-        counts = {
-            name: stats.get_value(f"{STATS_PREFIX}/field/{name}", 0) for name in TRACKED_FIELDS
-        }
+        # Counted once over the kept records, not a stats call per field and item.
+        counts: Counter[str] = Counter()
+        for record in self.records.values():
+            counts.update(present_fields(record))
+        for name in TRACKED_FIELDS:
+            stats.set_value(f"{STATS_PREFIX}/field/{name}", counts[name])
         shares = field_shares(counts, len(self.records))
         outcomes: Counter[Outcome] = Counter()
         if not problems:
@@ -193,7 +199,7 @@ class StorePipeline:
     def _store(self, spider: CallSpider) -> Counter[Outcome]:
         with session_scope(self.engine) as session:
             ensure_source(session, spider.name, spider.title, spider.home_url)
-            results = upsert_calls(session, list(self.records.values()), now=utcnow())
+            results = store_calls(session, list(self.records.values()), now=utcnow())
         return Counter(result.outcome for result in results)
 
     def _finish_run(

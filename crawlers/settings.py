@@ -71,3 +71,5 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# No DEBUG record per scraped item unless DEBUG is shown (crawlers.logformatter).
+LOG_FORMATTER = "crawlers.logformatter.CallLogFormatter"

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from callradar.db import session_scope
-from callradar.models import Call
+from callradar.models import Call, SourceRun
 from crawlers.mirror_server import MirrorServer
 from tests.crawlers.recorded import FIXTURES
 
@@ -53,3 +53,31 @@ def test_scrapy_crawl_writes_its_items_and_stores_them(
     with session_scope(engine) as session:
         stored = session.scalar(select(func.count()).select_from(Call).where(Call.source == "ncn"))
     assert stored == len(items)
+
+
+def test_a_crawl_stopped_early_stores_nothing(tmp_path: Path, db_url: str, engine: Engine) -> None:
+    """CLOSESPIDER_* stops a crawl part-way: its run fails saying why, nothing is stored."""
+    server = MirrorServer(FIXTURES).start()
+    env = {
+        **os.environ,
+        "CALLRADAR_MIRROR": server.url,
+        "CALLRADAR_DATABASE_URL": db_url,
+        "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
+    }
+    try:
+        done = subprocess.run(
+            [SCRAPY, "crawl", "parp", "-s", "CLOSESPIDER_PAGECOUNT=3"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr[-2000:]
+    with session_scope(engine) as session:
+        run = session.scalars(select(SourceRun).where(SourceRun.source == "parp")).one()
+        stored = session.scalar(select(func.count()).select_from(Call))
+    assert not run.ok and run.message and "stopped early (closespider_pagecount)" in run.message
+    assert stored == 0
