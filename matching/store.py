@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeAlias
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.models import Call, CallMatchFeatures, Match, Member, utcnow
@@ -202,6 +204,8 @@ def match_calls(
     return summary
 
 
+# A stored match as ``_store`` reads it (the columns of its select, in order).
+_StoredMatch: TypeAlias = "Row[int, int, str, float, list[str], list[str] | None, int, str | None]"
 # A match as scored: member id, score, reasons.
 _Found = tuple[str, float, tuple[Reason, ...]]
 
@@ -209,15 +213,30 @@ _Found = tuple[str, float, tuple[Reason, ...]]
 def _store(
     session: Session, due: list[tuple[Call, list[_Found]]], summary: MatchSummary, now: datetime
 ) -> None:
-    existing: dict[tuple[int, str], Match] = {
-        (m.call_id, m.member_id): m
-        for m in session.scalars(select(Match).where(Match.call_id.in_([c.id for c, _ in due])))
-    }
+    # Stored matches are read and written as rows, not ORM objects: re-matching every call
+    # after a member changed goes over hundreds of thousands of them.
+    existing: dict[int, dict[str, _StoredMatch]] = defaultdict(dict)
+    for row in session.execute(
+        select(
+            Match.id,
+            Match.call_id,
+            Match.member_id,
+            Match.score,
+            Match.reasons,
+            Match.reasons_pl,
+            Match.call_version,
+            Match.feedback,
+        ).where(Match.call_id.in_([c.id for c, _ in due]))
+    ):
+        existing[row.call_id][row.member_id] = row
     new: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
+    gone: list[int] = []
     # Members with the same evidence share one tuple of reasons: its words are made once.
     texts: dict[int, tuple[list[str], list[str]]] = {}
     for call, scored in due:
         summary.calls += 1
+        stored = existing.get(call.id, {})
         kept: set[str] = set()
         for member_id, score, said_as in scored:
             kept.add(member_id)
@@ -227,17 +246,17 @@ def _store(
                     [r.text("en") for r in said_as],
                     [r.text("pl") for r in said_as],
                 )
-            # Each row gets its own lists, as before (the JSON columns hold them).
-            reasons, reasons_pl = list(said[0]), list(said[1])
-            match = existing.get((call.id, member_id))
+            reasons, reasons_pl = said
+            match = stored.get(member_id)
             if match is None:
+                # Each row gets its own lists (the JSON columns hold them).
                 new.append(
                     {
                         "call_id": call.id,
                         "member_id": member_id,
                         "score": score,
-                        "reasons": reasons,
-                        "reasons_pl": reasons_pl,
+                        "reasons": list(reasons),
+                        "reasons_pl": list(reasons_pl),
                         "call_version": call.version,
                         "created_at": now,
                         "updated_at": now,
@@ -249,19 +268,36 @@ def _store(
                 reasons_pl,
                 call.version,
             ):
-                match.score = score
-                match.reasons = reasons
-                match.reasons_pl = reasons_pl
-                match.call_version = call.version
-                summary.updated += 1
-        for (call_id, member_id), match in existing.items():
-            if call_id == call.id and member_id not in kept and match.feedback is None:
-                session.delete(match)
-                summary.removed += 1
+                changed.append(
+                    {
+                        "id": match.id,
+                        "score": score,
+                        "reasons": list(reasons),
+                        "reasons_pl": list(reasons_pl),
+                        "call_version": call.version,
+                        "updated_at": now,
+                    }
+                )
+        gone += [
+            match.id
+            for member_id, match in stored.items()
+            if member_id not in kept and match.feedback is None
+        ]
     if new:
-        # Core bulk insert: a first run stores hundreds of thousands of matches.
+        # Bulk statements: a first run stores hundreds of thousands of matches.
         session.execute(insert(Match), new)
         summary.created += len(new)
+    if changed:
+        session.execute(update(Match), changed)
+        summary.updated += len(changed)
+    for chunk in _chunks(gone):
+        session.execute(delete(Match).where(Match.id.in_(chunk)))
+    summary.removed += len(gone)
+    if changed or gone:
+        # Match objects this session loaded earlier must not keep their old values.
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Match):
+                session.expire(obj)
 
 
 def flag_calls(session: Session, *, threshold: float | None = None) -> FlagSummary:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from callradar import db
 from callradar.calls import CallRecord, upsert_call
-from callradar.models import Call, CallTag, Match
+from callradar.models import Call, CallTag, Match, Member
 from matching.conditions import Applicant
 from matching.feedback import mark_not_relevant
 from matching.review import dismiss_call
@@ -202,3 +202,23 @@ def test_cli_match_list_review_and_feedback(cli: CliRun) -> None:
     assert rows[0]["feedback"] == "not-relevant"
     missing = cli("review", "dismiss", "NO-SUCH-CALL")
     assert missing.exit_code == 2 and "no call with id 'NO-SUCH-CALL'" in missing.output
+
+
+def test_rematching_updates_and_removes_stored_matches_in_place(engine: Engine) -> None:
+    settings = settings_for(Path("/tmp"))
+    with db.session_scope(engine) as s:
+        lumen = add_member(s, "lumen", {"integrated-photonics": 1})
+        add_member(s, "optic", {"integrated-photonics": 3})
+        call = add_call(s, "A", {"integrated-photonics": 0.9}, now=NOW)
+        match_calls(s, settings=settings, today=TODAY)
+        loaded = s.scalars(select(Match).where(Match.member_id == "lumen")).one()
+        before = loaded.score
+        # The member's level rises: its match is updated; the other leaves: its match goes.
+        lumen.competences[0].level = 3
+        s.delete(s.get(Member, "optic"))
+        s.flush()
+        summary = match_calls(s, settings=settings, today=TODAY)
+        assert (summary.calls, summary.created, summary.updated) == (1, 0, 1)
+        assert loaded.score > before  # an object loaded earlier shows the stored value
+        rows = s.execute(select(Match.member_id, Match.score, Match.call_id)).all()
+    assert rows == [("lumen", loaded.score, call.id)]
