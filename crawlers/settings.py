@@ -55,6 +55,10 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.StorePipeline": 900,
 }
 ADDONS = {"crawlers.middlewares.MirrorMode": 0}
+EXTENSIONS = {"crawlers.extensions.CollectorTuning": 0}
+# New objects between two collections of the youngest generation while crawling (Python's
+# default is 700); 0 leaves the collector alone (crawlers.extensions).
+CALLRADAR_GC_THRESHOLD = 10_000
 
 CALLRADAR_MIRROR = get_settings().mirror
 # A mirror on loopback answers at once; waiting long for it only slows down the fault tests.
