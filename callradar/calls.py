@@ -63,6 +63,21 @@ def _clean_line(value: Any) -> Any:
     return clean_line(value)
 
 
+def _is_clean(text: str) -> bool:
+    """Whether clean_text would leave ``text`` as it is, checked at C speed line by line: a
+    crawled description arrives cleaned already, and cleaning it again scanned each of its
+    characters with three regular expressions."""
+    return (
+        text == text.strip()
+        and "\n\n\n" not in text
+        and unicodedata.is_normalized("NFC", text)
+        and all(
+            line.isprintable() and line == line.strip() and "  " not in line
+            for line in text.split("\n")
+        )
+    )
+
+
 CleanLine = Annotated[str, BeforeValidator(_clean_line)]
 
 
@@ -93,7 +108,9 @@ class CallRecord(BaseModel):
     @field_validator("description", mode="before")
     @classmethod
     def _clean_description(cls, value: Any) -> Any:
-        return clean_text(value) if isinstance(value, str) else value
+        if not isinstance(value, str) or _is_clean(value):
+            return value
+        return clean_text(value)
 
     @field_validator("deadlines")
     @classmethod

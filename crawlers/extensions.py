@@ -4,10 +4,11 @@ A crawl holds thousands of parsed rows and records while Scrapy makes and drops 
 coroutines, futures and deferreds per item: with the default threshold (700 new objects)
 the collector ran hundreds of times a crawl of 2,000 topics, and each full collection
 walked every object of the process (Scrapy, SQLAlchemy, pydantic and their modules):
-together a quarter to a third of the crawl's time in ``bench/crawl_bench.py``. While any crawler of the process runs, what exists at its
-start (modules, settings, the spider) is frozen out of the collector's walks, and the
-youngest generation is collected after ``CALLRADAR_GC_THRESHOLD`` new objects; both are
-undone when the last crawler of the process stops.
+together a quarter to a third of the crawl's time in ``bench/crawl_bench.py``. While any
+crawler of the process runs, what exists at its start (modules, settings, the spider) is
+frozen out of the collector's walks, and the youngest generation is collected after
+``CALLRADAR_GC_THRESHOLD`` new objects; both are undone when the last crawler of the
+process stops.
 """
 
 from __future__ import annotations

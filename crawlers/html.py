@@ -7,6 +7,8 @@ become "- " lines.
 
 from __future__ import annotations
 
+import unicodedata
+
 from lxml import etree, html
 
 from callradar.text import clean_text
@@ -68,7 +70,19 @@ def html_to_text(markup: str | None) -> str:
     parts: list[str] = []
     _walk(root, parts)
     # One line a block: blank lines between list items read as separate sections.
-    return "\n".join(line for line in clean_text("".join(parts)).split("\n") if line)
+    return "\n".join(filter(None, map(_clean_line, _lines("".join(parts)))))
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _clean_line(line: str) -> str:
+    """What clean_text makes of one line: printable lines (most) without its regexes,
+    which scanned every character of every description twice (once more in validation)."""
+    if line.isprintable():
+        return " ".join(unicodedata.normalize("NFC", line).split())
+    return clean_text(line)
 
 
 def _walk(element: html.HtmlElement, parts: list[str]) -> None:

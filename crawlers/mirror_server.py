@@ -103,7 +103,6 @@ class MirrorServer(ThreadingHTTPServer):
                 return 200, _content_type(target, body), body, 0.0
         return 404, "text/plain; charset=utf-8", b"not recorded", 0.0
 
-
     def _fault_applies(self, fault: Fault) -> bool:
         with self._lock:
             hits = self._fault_hits.get(id(fault), 0)

@@ -30,6 +30,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs Python sent to a local HTTP port (its token in a file
+# of the user's profile); an unattended crawl has no use for it, as for the telnet console.
+REMOTE_CONTROL_ENABLED = False
 
 # Retries with back-off on 5xx, 429, 408 and timeouts (crawlers.middlewares).
 RETRY_ENABLED = True

@@ -9,20 +9,28 @@ times. Mirror mode and the database come from callradar's settings (the environm
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
-
-from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
 
 
 def main(argv: list[str]) -> int:
     """Crawl each ``SOURCE=RUN_ID`` of ``argv``; the spiders record their own runs."""
+    # Importing Scrapy, SQLAlchemy, pydantic and the project makes hundreds of thousands of
+    # objects that live as long as the process: the garbage collector, which would walk
+    # them all again and again while they are made, is off until they exist, and they are
+    # then frozen out of its walks.
+    gc.disable()
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
     process = CrawlerProcess(get_project_settings())
     for pair in argv:
         name, _, run_id = pair.partition("=")
         process.crawl(name, run_id=int(run_id))
+    gc.freeze()
+    gc.enable()
     process.start()
     return 0
 
