@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tagging.dataset import LabelledCall
+from callradar.taxonomy import AREA_CODES
+from tagging.dataset import LabelledCall, read_labelled
+from tagging.paths import TRAIN_PATH
 from tagging.text import clean
 from tagging.train import joined
 
@@ -22,3 +24,17 @@ def test_cleaning_spaces_is_unchanged_by_the_fast_path() -> None:
     assert clean("a  b\tc\u00a0d e") == "a b c d e"
     assert clean("plain text, one space") == "plain text, one space"
     assert clean("x <b>y</b> &amp; z") == "x y & z"
+
+
+def test_training_examples_include_real_calls_in_both_languages_and_for_every_area() -> None:
+    """The classifier learns from condensed real calls (each with its origin URL), not only
+    from one-sentence examples: in both languages, with plenty that fund no area at all, and
+    for every area of the taxonomy."""
+    real = [c for c in read_labelled(TRAIN_PATH) if c.url]
+    for lang in ("en", "pl"):
+        in_lang = [c for c in real if c.language == lang]
+        assert len(in_lang) >= 100, lang
+        assert sum(not c.codes for c in in_lang) >= 50, lang
+    for code in AREA_CODES:
+        assert sum(code in c.areas for c in real) >= 5, code
+    assert len({c.url for c in real}) == len(real)
