@@ -72,8 +72,12 @@ _TIME_BEFORE = re.compile(
     r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
 )
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_WORD})\.?,?\s+(\d{{4}})\b", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_WORD})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
+# English ordinals ("16th June 2026", "June 1st, 2026") as the portal's English pages write.
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?({_WORD})\.?,?\s+(\d{{4}})\b", re.I
+)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_WORD})\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})\b", re.I)
 _QUARTER_WORD = r"(?:kw\.?|kwartał[a-z]*|kwartal[a-z]*|quarter)"
 _ROMAN_OR_DIGIT = r"(?:iv|iii|ii|i|[1-4])"
 _QUARTER = re.compile(
@@ -315,15 +319,27 @@ def period_in(text: str | None) -> tuple[str | None, str | None]:
 
 
 def _borrow_year(head: str, deadline: str) -> str | None:
-    match = re.search(rf"\b(\d{{1,2}})(?:\s+({_WORD})|\.(\d{{1,2}})\.?)\s*$", head.strip(), re.I)
-    if not match:
-        return None
-    month = _MONTH_WORDS.get((match[2] or "").lower()) or (int(match[3]) if match[3] else None)
-    if not month:
-        return None
+    """The opening of a window written without its year, or without its month and year:
+    "od 16 marca do 16 czerwca 2026", "od 1 do 30 września 2026 r.", "1–30.09.2026"."""
+    head = head.strip()
+    if day_only := re.fullmatch(rf"(\d{{1,2}}){_ORDINAL}\.?", head, re.I):
+        # Only a day: the deadline's month, when the deadline names a day.
+        if len(deadline) < 10 or "Q" in deadline:
+            return None
+        day, month = int(day_only[1]), int(deadline[5:7])
+    else:
+        match = re.search(
+            rf"\b(\d{{1,2}}){_ORDINAL}(?:\s+(?:of\s+)?({_WORD})|\.(\d{{1,2}})\.?)\s*$", head, re.I
+        )
+        if not match:
+            return None
+        day = int(match[1])
+        month = _MONTH_WORDS.get((match[2] or "").lower()) or (int(match[3]) if match[3] else 0)
+        if not month:
+            return None
     year = int(deadline[:4])
     try:
-        opening = date(year, month, int(match[1]))
+        opening = date(year, month, day)
     except ValueError:
         return None
     return opening.isoformat() if opening <= period_start(deadline) or "Q" in deadline else None

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from callradar.calls import Status
-from crawlers.dates import deadline_in, period_in
+from crawlers.dates import WARSAW, deadline_in, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -182,10 +183,10 @@ def competition_item(record: dict[str, Any]) -> RawCall:
     if number and name.startswith(number[0]):
         title = name[len(number[0]) :].lstrip(" -–—:") or name
     dates = _dates(record.get("dates"))
-    end = record.get("applicationsEndDate") or _dated(
+    end = _moment(record.get("applicationsEndDate")) or _dated(
         dates, "zakonczenie", "zamkniecie", "koniec", "termin skladania"
     )
-    start = record.get("applicationsStartDate") or _dated(
+    start = _moment(record.get("applicationsStartDate")) or _dated(
         dates, "rozpoczecie", "otwarcie", "start naboru", "poczatek"
     )
     raw_status = str(record.get("status") or "")
@@ -209,8 +210,8 @@ def competition_item(record: dict[str, Any]) -> RawCall:
             "types_of_applicant": _list(record.get("typesOfApplicant")),
             "sources_of_funding": _list(record.get("sourcesOfFunding")),
             "programme_types": _list(record.get("programmeTypes")),
-            "announcement_date": record.get("announcementDate"),
-            "results_date": record.get("resultsDate"),
+            "announcement_date": _moment(record.get("announcementDate")),
+            "results_date": _moment(record.get("resultsDate")),
             "dates": dates,
         },
     )
@@ -253,19 +254,55 @@ def _list(value: Any) -> list[str]:
 
 
 def _dates(value: Any) -> list[dict[str, Any]]:
-    """The ``dates`` field: [{"name": "Ogłoszenie konkursu", "value": "2026-07-01T00:00:00"}]."""
+    """The ``dates`` field: [{"name": "Ogłoszenie konkursu", "value": "2026-07-01T00:00:00"}].
+
+    Its keys are read by meaning ("label"/"title"/"type" name a date, "date"/"dateValue"
+    hold it) and a value may be epoch milliseconds, so a renamed key does not lose dates.
+    """
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
             return []
+    if isinstance(value, dict):
+        # {"Ogłoszenie konkursu": "2026-07-01", …}
+        value = [{"name": k, "value": v} for k, v in value.items()]
     if not isinstance(value, list):
         return []
-    return [
-        {"name": str(d.get("name") or ""), "value": d.get("value")}
-        for d in value
-        if isinstance(d, dict)
-    ]
+    dates = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            continue
+        name = str(next((entry[k] for k in _NAME_KEYS if entry.get(k)), ""))
+        if entry.get("startDate") and entry.get("endDate"):
+            # One entry for a window: its two ends named as the other entries name them.
+            dates.append({"name": f"Rozpoczęcie: {name}", "value": _moment(entry["startDate"])})
+            dates.append({"name": f"Zakończenie: {name}", "value": _moment(entry["endDate"])})
+            continue
+        when = next((entry[k] for k in _VALUE_KEYS if entry.get(k) not in (None, "")), None)
+        dates.append({"name": name, "value": _moment(when)})
+    return dates
+
+
+_NAME_KEYS = ("name", "label", "title", "type", "description")
+_VALUE_KEYS = ("value", "date", "dateValue", "dateTime", "startDate", "endDate")
+
+
+def _moment(value: Any) -> str | None:
+    """A date of the API as text: ISO as given; epoch milliseconds (or seconds) as Warsaw
+    time, as the API's other dates are written."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        number = float(value)
+        seconds = number / 1000 if number > 1e11 else number
+        try:
+            moment = datetime.fromtimestamp(seconds, WARSAW)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return moment.replace(tzinfo=None).isoformat()
+    text = str(value).strip()
+    return text or None
 
 
 def _dated(dates: list[dict[str, Any]], *words: str) -> str | None:

@@ -30,7 +30,16 @@ from crawlers.spiders.polish import clean, field, fold, labelled_fields, lines_o
 LISTING_URL = "https://ncn.gov.pl/finansowanie-nauki/konkursy/harmonogram"
 HOSTS = ("ncn.gov.pl", "www.ncn.gov.pl")
 # Headings of the block of open calls, folded.
-_OPEN_HEADINGS = ("otwarte konkursy", "open calls", "ongoing calls")
+_OPEN_HEADINGS = (
+    "otwarte konkursy",
+    "konkursy otwarte",
+    "aktualne konkursy",
+    "trwajace konkursy",
+    "open calls",
+    "ongoing calls",
+    "current calls",
+    "calls open",
+)
 _HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
 # Phrases that introduce the closing of applications.
 _DEADLINE_WORDS = re.compile(

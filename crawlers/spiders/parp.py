@@ -42,7 +42,6 @@ from crawlers.spiders.polish import (
 )
 
 SCHEDULE_URL = "https://www.parp.gov.pl/harmonogram-naborow"
-PARP_HOSTS = ("www.parp.gov.pl", "parp.gov.pl")
 PROGRAMMES = {"feng": "FENG", "fers": "FERS", "fepw": "FEPW", "kpo": "KPO"}
 _DATE_LIKE = re.compile(r"\b\d{1,2}\.\d{4}\b|\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}|\b\d{4}\b")
 _START_WORDS = ("rozpocz", "start", "otwarc", "poczatek")
@@ -78,7 +77,7 @@ class ParpSpider(CallSpider):
         shared = _shared_cards(calls)
         for (card, _), call in calls.items():
             call["id"] = _call_id(card, call["title"], card in shared)
-            if urlsplit(card).hostname in PARP_HOSTS:
+            if is_parp(card):
                 yield self.request(
                     card, self.parse_card, errback=self.card_failed, cb_kwargs={"tile": call}
                 )
@@ -146,7 +145,7 @@ class ParpSpider(CallSpider):
                 "max_funding": tile["max_funding"],
                 "rounds": [{"start": r["start"], "end": r["end"]} for r in rounds],
                 "call_end": tile.get("final_end"),
-                "operator_site": urlsplit(url).hostname not in PARP_HOSTS,
+                "operator_site": not is_parp(url),
             },
         )
 
@@ -158,6 +157,13 @@ class ParpSpider(CallSpider):
             if end is None or period_start(end) >= today:
                 return item["start"]
         return rounds[0]["start"] if rounds else None
+
+
+def is_parp(url: str) -> bool:
+    """PARP's own site: www.parp.gov.pl and its programme hosts (cards are also published
+    at feng.parp.gov.pl/component/grants/grants/<slug>); anything else is an operator's."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "parp.gov.pl" or host.endswith(".parp.gov.pl")
 
 
 def schedule_tiles(page: Response | Selector) -> list[Selector]:
@@ -262,7 +268,7 @@ def _shared_cards(calls: dict[tuple[str, str], dict[str, Any]]) -> set[str]:
 def _call_id(card: str, title: str, shared: bool) -> str:
     parts = urlsplit(card)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1] or slug(parts.hostname or "")
-    if parts.hostname not in PARP_HOSTS:
+    if not is_parp(card):
         last = slug(f"{parts.hostname}-{last}")
     return f"{last}-{slug(title, 40)}" if shared else last
 

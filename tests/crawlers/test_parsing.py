@@ -51,6 +51,10 @@ from crawlers.mirror_server import file_key
         # A day without a year, an impossible day, no date: nothing is invented.
         ("31 lip", None),
         ("30.02.2026", None),
+        # English ordinals.
+        ("16th June 2026", "2026-06-16"),
+        ("the 1st of July 2026", "2026-07-01"),
+        ("June 2nd, 2026", "2026-06-02"),
         ("nabór ciągły", None),
         ("", None),
         (None, None),
@@ -94,6 +98,16 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
         ("01.08–30.09.2026", ("2026-08-01", "2026-09-30")),
         ("trwa od 16.03.2026", ("2026-03-16", None)),
         ("16.06.2026", (None, "2026-06-16")),
+        # An opening of only a day takes the deadline's month and year.
+        ("nabór trwa od 1 do 30 września 2026 r.", ("2026-09-01", "2026-09-30")),
+        ("1–30.09.2026", ("2026-09-01", "2026-09-30")),
+        ("from 1st to 30th September 2026", ("2026-09-01", "2026-09-30")),
+        (
+            "is open from 16 March to 16 June 2026, at 2 p.m.",
+            ("2026-03-16", "2026-06-16T14:00:00+02:00"),
+        ),
+        # Not when the deadline is known only to a month or a quarter.
+        ("od 1 do IV kw. 2026", (None, "2026-Q4")),
     ],
 )
 def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:

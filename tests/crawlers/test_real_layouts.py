@@ -7,6 +7,7 @@ the real pages read (RadarGrantow, dgate), with the values their tests state.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,36 @@ def test_ncn_call_page_of_the_current_site() -> None:
     assert closed.status == "closed"
 
 
+def test_ncn_english_call_page_in_its_own_wording() -> None:
+    """English dates and amounts as NCN's English announcement writes them."""
+    spider = NcnSpider()
+    url = "https://www.ncn.gov.pl/en/ogloszenia/konkursy/opus31"
+    with freeze_time("2026-04-01"):
+        items = list(spider.parse_call(page("ncn-call-page-en-opus31.html", url)))
+        record = records(spider, items, "2026-04-01")["opus31"]
+    assert record.title == "OPUS 31"
+    # "open from 16 March to 16 June 2026, at 2 p.m." (Warsaw summer time)
+    assert record.deadlines == ["2026-06-16T14:00:00+02:00"]
+    assert record.opening_date == date(2026, 3, 16)
+    assert (record.budget, record.currency) == (550_000_000, "PLN")
+    assert record.status == "open"
+
+
+@pytest.mark.parametrize(
+    "heading", ["Aktualne konkursy", "Konkursy otwarte", "Trwające konkursy", "Current calls"]
+)
+def test_ncn_block_of_open_calls_under_other_headings(heading: str) -> None:
+    body = f"""<html><body><div class="region-sidebar"><section>
+      <h2 class="block-title">{heading}</h2>
+      <ul><li><a href="/ogloszenia/konkursy/opus32">OPUS 32</a></li></ul></section>
+      <section><h2>Planowane konkursy</h2>
+      <ul><li><a href="/ogloszenia/konkursy/maestro18">MAESTRO 18</a></li></ul></section>
+      </div></body></html>"""
+    response = HtmlResponse(LISTING_URL, body=body.encode(), encoding="utf-8")
+    urls = [r.url for r in NcnSpider().parse(response)]
+    assert urls == ["https://ncn.gov.pl/ogloszenia/konkursy/opus32"]
+
+
 def test_ncn_page_without_the_block_is_a_layout_change() -> None:
     response = HtmlResponse(LISTING_URL, body=b"<html><body><h2>Aktualnosci</h2></body></html>")
     with pytest.raises(LayoutChanged):
@@ -162,6 +193,25 @@ def test_parp_operator_sites_and_months(
     assert all(u.startswith("https://www.parp.gov.pl/") for u in fetched)
 
 
+def test_parp_cards_on_its_programme_host_are_read() -> None:
+    """PARP also publishes call cards at feng.parp.gov.pl/component/grants/grants/<slug>
+    (the address public material gives for Ścieżka SMART): PARP's own, not an operator's."""
+    body = """<html><body><div class="container">
+      <a href="https://feng.parp.gov.pl/component/grants/grants/sciezka-smart"
+         class="schedule-main schedule-feng">
+      <p class="text-mm-18 text-dark">Ścieżka SMART</p>
+      <p class="m-0 text-cr-18">03.02.2027</p><p class="mb-3 text-cr-13">rozpoczęcie naboru</p>
+      <p class="m-0 text-cr-18">30.06.2027</p><p class="mb-3 text-cr-13">zakończenie naboru</p>
+      </a></div></body></html>"""
+    response = HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8")
+    spider = ParpSpider()
+    with freeze_time("2027-01-10"):
+        (request,) = list(spider.parse(response))
+    assert isinstance(request, Request)
+    assert request.url == "https://feng.parp.gov.pl/component/grants/grants/sciezka-smart"
+    assert request.cb_kwargs["tile"]["id"] == "sciezka-smart"
+
+
 def test_parp_two_calls_sharing_a_card_stay_two() -> None:
     tile = (
         '<a href="/component/grants/grants/x" class="schedule-main schedule-feng">'
@@ -222,6 +272,47 @@ def test_ncbr_api_in_the_recorded_record_shape() -> None:
     assert eureka.deadlines == ["2026-11-19T14:00:00+01:00"]
     assert eureka.opening_date == date(2026, 3, 2)
     assert eureka.programme == "international"
+
+
+def test_ncbr_api_dates_under_other_keys_and_in_epoch_milliseconds() -> None:
+    """A record whose dates moved: epoch milliseconds, a window as one ``dates`` entry with
+    start and end, other key names, and status codes the spider has no entry for."""
+    content = [
+        {
+            "name": "FENG.01.01-IP.01-001/27 - Ścieżka SMART",
+            "path": "/web/ncbr/feng010101-ip01-00127",
+            "status": "APPLICATIONS_SUSPENDED",
+            "applicationsEndDate": 1800000000000,
+            "dates": json.dumps(
+                [
+                    {
+                        "label": "Nabór wniosków",
+                        "startDate": "2027-01-04T09:00:00",
+                        "endDate": "2027-01-15T10:40:00",
+                    }
+                ]
+            ),
+        },
+        {
+            "name": "Konkurs nr 2/2027 INFOSTRATEG",
+            "path": "/web/ncbr/infostrateg-2-2027",
+            "status": "COMING_SOON",
+            "dates": {"Rozpoczęcie naboru": "2027-03-01", "Zakończenie naboru": "2027-05-31"},
+        },
+    ]
+    body = json.dumps({"content": content, "totalElements": 2, "last": True}).encode()
+    response = TextResponse(API_URL.format(page=0, size=50), body=body, encoding="utf-8")
+    spider = NcbrSpider()
+    with freeze_time("2026-12-01"):
+        by_id = records(spider, list(spider.parse_api(response, page=0, size=50)), "2026-12-01")
+    smart = by_id["feng010101-ip01-00127"]
+    # 1800000000000 ms is 15 January 2027, 08:00 UTC: 09:00 in Warsaw.
+    assert smart.deadlines == ["2027-01-15T09:00:00+01:00"]
+    assert smart.opening_date == date(2027, 1, 4)
+    assert smart.status == "closed"  # suspended: no applications now
+    infostrateg = by_id["infostrateg-2-2027"]
+    assert infostrateg.deadlines == ["2027-05-31"] and infostrateg.status == "forthcoming"
+    assert infostrateg.opening_date == date(2027, 3, 1)
 
 
 def test_ncbr_schedule_in_the_real_structure() -> None:
@@ -306,6 +397,18 @@ def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
         ("Nabór zakończony", "closed"),
         ("planowany", "forthcoming"),
         ("Zaplanowany", "forthcoming"),
+        # Words real listings use for their badges, and their negations.
+        ("Aktualny", "open"),
+        ("Nabór w trakcie", "open"),
+        ("Nieaktualny", "closed"),
+        ("nieaktywny", "closed"),
+        ("Zawieszony", "closed"),
+        ("Archiwalny", "closed"),
+        ("Trwa ocena wniosków", "closed"),
+        ("Nadchodzący", "forthcoming"),
+        ("Status Status: Rozstrzygnięty", "closed"),
+        ("Open for submission", "open"),
+        ("Cancelled", "closed"),
         ("", None),
     ],
 )
