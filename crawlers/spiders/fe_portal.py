@@ -26,6 +26,7 @@ from crawlers.spiders.polish import (
     field,
     fold,
     labelled_fields,
+    link,
     programme_code,
     status_word,
 )
@@ -46,7 +47,7 @@ class FePortalSpider(CallSpider):
     def parse(self, response: Response, page: int = 1) -> Iterator[Request]:
         calls: list[str] = []
         for href in response.css("a[href*='/nabory/']::attr(href)").getall():
-            url = response.urljoin(href).split("#", 1)[0]
+            url = link(response, href).split("#", 1)[0]
             parts = urlsplit(url)
             if parts.hostname in HOSTS and _CALL_PATH.match(parts.path) and url not in calls:
                 calls.append(url)
@@ -106,9 +107,9 @@ def next_page_of(response: Response) -> str | None:
     """The listing's next page: ``rel="next"``, or a pager link saying "następna"."""
     href = response.css("a[rel='next']::attr(href), link[rel='next']::attr(href)").get()
     if href:
-        return response.urljoin(href)
+        return link(response, href)
     for anchor in response.css(".pagination a, nav a, .pager a"):
         words = fold(" ".join(anchor.css("::text").getall()) + " " + anchor.attrib.get("title", ""))
         if any(w in words for w in _NEXT_WORDS) and anchor.attrib.get("href"):
-            return response.urljoin(anchor.attrib["href"])
+            return link(response, anchor.attrib["href"])
     return None

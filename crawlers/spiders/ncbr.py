@@ -8,9 +8,11 @@ id 70403366002); dates are Warsaw time with no zone.
 
 The schedule page (``harmonogram-konkursow-<year>``) keeps its calls in ``<article>``:
 ``<h3>`` programme headings, each call a ``<details><summary>title</summary><ul><li>Label:
-value</li>…`` (RadarGrantow's parser, id 71629362257). Labels vary ("Zakończenie naboru",
-"Termin zakończenia naboru wniosków"), so they are matched by their words, in lists, tables
-or paragraphs alike; values are dates in words, quarters or months, "w trakcie ustalania".
+value</li>…`` (RadarGrantow's parser, id 71629362257). In a theme without ``<details>``
+(an accordion, plain headings), each heading followed by a call's labelled dates is one.
+Labels vary ("Zakończenie naboru", "Termin zakończenia naboru wniosków"), so they are
+matched by their words, in lists, tables or paragraphs alike; values are dates in words,
+quarters or months, "w trakcie ustalania".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
+from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -32,6 +35,7 @@ from crawlers.spiders.polish import (
     field,
     fold,
     labelled_fields,
+    link,
     programme_code,
     status_word,
 )
@@ -119,26 +123,22 @@ class NcbrSpider(CallSpider):
 
     def parse_schedule(self, response: Response) -> Iterator[RawCall]:
         region = response.css("article") or response.css("main") or response.css("body")
-        entries = region.css("details")
+        entries = _details_entries(region) or _heading_entries(region)
         if not entries:
-            raise LayoutChanged("schedule page has no <details> entries in <article>")
+            raise LayoutChanged(
+                "schedule page has no entries: no <details> in <article>, nor headings "
+                "followed by a call's dates"
+            )
         seen: dict[str, int] = {}
-        for entry in entries:
-            title = clean(" ".join(entry.css("summary ::text").getall()))
-            if not title:
-                continue
-            fields = labelled_fields(entry.xpath("./*[not(self::summary)]"))
-            heading = entry.xpath(
-                "preceding::*[self::h2 or self::h3 or self::h4][1]//text()"
-            ).getall()
-            programme = clean(" ".join(heading)) or None
+        for title, body, programme in entries:
+            fields = labelled_fields(body)
             number = CALL_NUMBER.search(title)
             opening, deadline = _schedule_dates(fields)
-            link = next(
+            own_page = next(
                 (
-                    response.urljoin(h)
-                    for h in entry.css("a::attr(href)").getall()
-                    if "/web/ncbr/" in response.urljoin(h)
+                    url
+                    for url in (link(response, h) for h in body.css("a::attr(href)").getall())
+                    if "/web/ncbr/" in url
                 ),
                 None,
             )
@@ -147,7 +147,7 @@ class NcbrSpider(CallSpider):
             yield RawCall(
                 id=key if seen[key] == 1 else f"{key}-{seen[key]}",
                 title=title,
-                url=link or response.url,
+                url=own_page or response.url,
                 programme=programme,
                 call_identifier=number[0] if number else None,
                 link_key=number[0] if number else None,
@@ -161,6 +161,61 @@ class NcbrSpider(CallSpider):
                     "from": "schedule",
                 },
             )
+
+
+_HEADINGS = "self::h2 or self::h3 or self::h4 or self::h5"
+
+
+def _details_entries(region: SelectorList[Selector]) -> list[tuple[str, Selector, str | None]]:
+    """(title, body, programme) of each ``<details>`` entry, as the schedule is written."""
+    entries = []
+    for entry in region.css("details"):
+        title = clean(" ".join(entry.css("summary ::text").getall()))
+        if not title:
+            continue
+        parts = entry.xpath("./*[not(self::summary)]").getall()
+        body = Selector(text="<div>" + "".join(parts) + "</div>")
+        heading = entry.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]//text()")
+        entries.append((title, body, clean(" ".join(heading.getall())) or None))
+    return entries
+
+
+def _heading_entries(region: SelectorList[Selector]) -> list[tuple[str, Selector, str | None]]:
+    """Entries of a schedule in another theme: each call a heading (or an accordion's
+    button) followed by its labelled dates, up to the next heading. Only headings whose
+    text states a call's opening or closing count, so section titles and prose do not."""
+    entries = []
+    # A button inside a heading (an accordion's) is that heading, not a second entry.
+    for heading in region.xpath(
+        f".//*[({_HEADINGS} or self::button) and not(ancestor::*[{_HEADINGS}])]"
+    ):
+        title = clean(" ".join(heading.xpath(".//text()").getall()))
+        if not title or title.endswith(":"):
+            continue
+        node = heading
+        for _ in range(3):
+            parts = []
+            for sibling in node.xpath("following-sibling::*"):
+                if sibling.xpath(f"self::*[{_HEADINGS}]") or sibling.xpath(f".//*[{_HEADINGS}]"):
+                    break
+                parts.append(sibling.get())
+            body = Selector(text="<div>" + "".join(parts) + "</div>")
+            if any(_schedule_dates(labelled_fields(body))):
+                level = heading.xpath("name()").get() or "h3"
+                higher = {
+                    "h2": "self::h1",
+                    "h3": "self::h2",
+                    "h4": "self::h2 or self::h3",
+                    "h5": "self::h2 or self::h3 or self::h4",
+                }.get(level, _HEADINGS)
+                above = heading.xpath(f"preceding::*[{higher}][1]//text()").getall()
+                entries.append((title, body, clean(" ".join(above)) or None))
+                break
+            parent = node.xpath("..")
+            if not parent or parent[0].xpath(f".//*[{_HEADINGS} or self::button]")[1:]:
+                break
+            node = parent[0]
+    return entries
 
 
 def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, str | None]:

@@ -25,7 +25,15 @@ from callradar.deadlines import parse_deadline
 from crawlers.dates import deadline_in, normalise_date, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CallSpider, LayoutChanged, slug
-from crawlers.spiders.polish import clean, field, fold, labelled_fields, lines_of, text_of
+from crawlers.spiders.polish import (
+    clean,
+    field,
+    fold,
+    labelled_fields,
+    lines_of,
+    link,
+    text_of,
+)
 
 LISTING_URL = "https://ncn.gov.pl/finansowanie-nauki/konkursy/harmonogram"
 HOSTS = ("ncn.gov.pl", "www.ncn.gov.pl")
@@ -78,7 +86,7 @@ class NcnSpider(CallSpider):
             raise LayoutChanged("no block of open calls ('Otwarte konkursy') on the page")
         links: dict[str, str] = {}
         for anchor in block.xpath(".//a[@href]"):
-            url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
+            url = link(response, anchor.attrib["href"]).split("#", 1)[0]
             label = clean(" ".join(anchor.xpath(".//text()").getall()))
             if urlsplit(url).hostname not in HOSTS:
                 self.note(f"open call {label or url!r} is on another site ({url}); not read")

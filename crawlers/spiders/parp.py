@@ -36,6 +36,7 @@ from crawlers.spiders.polish import (
     fold,
     labelled_fields,
     lines_of,
+    link,
     programme_code,
     status_word,
     text_of,
@@ -66,7 +67,7 @@ class ParpSpider(CallSpider):
             fields = read_tile(tile)
             if not href or not fields["title"]:
                 continue
-            card = response.urljoin(href)
+            card = link(response, href)
             call = calls.setdefault(
                 (card, fold(fields["title"])), {**fields, "card": card, "rounds": []}
             )

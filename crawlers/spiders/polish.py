@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector, SelectorList
+from scrapy.http import Response
 
 from callradar.calls import Status
 
@@ -31,6 +33,23 @@ def fold(text: str) -> str:
 
 def clean(text: str | None) -> str:
     return " ".join((text or "").split())
+
+
+def link(response: Response, href: str) -> str:
+    """The absolute address ``href`` points to, out of a mail filter's wrapper: pages pasted
+    from e-mail carry Outlook's safelinks (``…safelinks.protection.outlook.com/?url=…``),
+    and some Google's redirect (``google.com/url?q=…``)."""
+    url = response.urljoin(href.strip())
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    wrapped = None
+    if host.endswith("safelinks.protection.outlook.com"):
+        wrapped = parse_qs(parts.query).get("url")
+    elif host in ("www.google.com", "google.com") and parts.path == "/url":
+        wrapped = parse_qs(parts.query).get("q") or parse_qs(parts.query).get("url")
+    if wrapped and wrapped[0].startswith(("http://", "https://")):
+        return wrapped[0]
+    return url
 
 
 def lines_of(region: Selector | SelectorList[Selector] | None) -> list[str]:

@@ -345,6 +345,74 @@ def test_ncbr_schedule_in_the_real_structure() -> None:
     assert by_title["AGROSTRATEG I"].status == "closed"
 
 
+def test_ncbr_schedule_in_a_theme_without_details() -> None:
+    """The same schedule as an accordion of headings and panels (no <details>): each call is
+    a heading followed by its labelled dates; the headings above them are programmes."""
+    body = """<html><body><main><article>
+      <h2>Harmonogram konkursów 2027</h2><p>Terminy mogą ulec zmianie.</p>
+      <h3>Fundusze Europejskie dla Nowoczesnej Gospodarki</h3>
+      <div class="accordion">
+        <div class="accordion-item"><h4 class="accordion-header">
+          <button type="button">Ścieżka SMART – konsorcja</button></h4>
+          <div class="accordion-collapse"><table>
+            <tr><td>Alokacja</td><td>300 mln zł</td></tr>
+            <tr><td>Nabór wniosków</td><td>od 1 do 31 marca 2027 r.</td></tr></table></div></div>
+        <div class="accordion-item"><h4 class="accordion-header">
+          <button type="button">Innowacje w obronności</button></h4>
+          <div class="accordion-collapse"><p><strong>Zakończenie naboru:</strong> II kw. 2027</p>
+          </div></div>
+      </div>
+      <h3>Kontakt</h3><p>Infolinia: 22 39 07 401</p>
+    </article></main></body></html>"""
+    url = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-2027"
+    spider = NcbrSpider()
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    with freeze_time("2027-01-10"):
+        by_title = {
+            r.title: r
+            for r in records(spider, list(spider.parse_schedule(response)), "2027-01-10").values()
+        }
+    assert list(by_title) == ["Ścieżka SMART – konsorcja", "Innowacje w obronności"]
+    smart = by_title["Ścieżka SMART – konsorcja"]
+    assert smart.deadlines == ["2027-03-31"] and smart.opening_date == date(2027, 3, 1)
+    assert smart.budget == 300_000_000
+    assert smart.programme == "Fundusze Europejskie dla Nowoczesnej Gospodarki"
+    assert by_title["Innowacje w obronności"].deadlines == ["2027-Q2"]
+
+
+def test_links_wrapped_by_a_mail_filter_are_followed_to_their_target() -> None:
+    """Schedules pasted from e-mail keep Outlook's safelinks around their addresses (seen in
+    RadarGrantow's recorded fragments of these agencies' pages, id 71645193336)."""
+    wrapped = (
+        "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.gov.pl"
+        "%2Fweb%2Fncbr%2Finfostrateg-iii&amp;data=05%7C02&amp;reserved=0"
+    )
+    body = f"""<html><body><article><h3>Programy strategiczne</h3>
+      <details><summary>INFOSTRATEG III</summary><ul>
+      <li>Zakończenie naboru wniosków: 15 grudnia 2026 r.</li></ul>
+      <p><a href="{wrapped}">Szczegóły konkursu</a></p></details></article></body></html>"""
+    url = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-2026"
+    spider = NcbrSpider()
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    (item,) = list(spider.parse_schedule(response))
+    assert isinstance(item, RawCall)
+    assert item.url == "https://www.gov.pl/web/ncbr/infostrateg-iii"
+    tile = f"""<html><body><a href="{
+        wrapped.replace(
+            "gov.pl%2Fweb%2Fncbr%2Finfostrateg-iii",
+            "parp.gov.pl%2Fcomponent%2Fgrants%2Fgrants%2Fbony-na-innowacje",
+        )
+    }"
+        class="schedule-main schedule-feng"><p class="text-mm-18">Bony na innowacje</p>
+      <p class="m-0 text-cr-18">31.12.2026</p><p class="mb-3 text-cr-13">zakończenie naboru</p>
+      </a></body></html>"""
+    response = HtmlResponse(SCHEDULE_URL, body=tile.encode(), encoding="utf-8")
+    with freeze_time("2026-10-01"):
+        (request,) = list(ParpSpider().parse(response))
+    assert isinstance(request, Request)
+    assert request.url == "https://www.parp.gov.pl/component/grants/grants/bony-na-innowacje"
+
+
 # fe-portal ---------------------------------------------------------------------------------
 
 
