@@ -28,8 +28,8 @@ from tagging.text import call_document, has_words
 
 _BATCH = 256
 NUMPY_OPS = NumpyOps()
+_RULES = "area_rules"
 _CLASSIFIER = "textcat_multilabel"
-_COMBINER = "area_combiner"
 _NO_TEXT = "no text to tag once markup and control characters are removed"
 _TEXT = extension_key("callradar_text")
 _AREAS = extension_key("callradar_areas")
@@ -78,26 +78,40 @@ def _claimed_language(language: str | None) -> str | None:
     return code if code in SUPPORTED else None
 
 
-def _run(nlp: Language, texts: list[str]) -> list[Doc]:
+def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
     """The pipeline over `texts`, as `nlp.pipe` runs it but without its generator layers
-    per document and component, and with the classifier and the combiner run only on the
+    per document and component, and with the components after the rules run only on the
     texts where a rule matched: the combiner assigns nothing without a matched phrase, so
-    the classifier's probabilities for the other texts would never be read (a doc with no
-    match is left without the combiner's output; `_outcome` reads that as nothing found).
+    the classifier's probabilities for the other texts would never be read. The others
+    come back as None (`_outcome` reads that as nothing found).
+
+    Each doc goes through the components up to the rules as soon as it is made, while its
+    tokens are still in the processor's cache, and a doc without a match is let go at once,
+    so that the next one is made in the memory it used.
     """
-    docs = [nlp.make_doc(text) for text in texts]
-    for name, proc in nlp.pipeline:
-        if name == _CLASSIFIER:
-            matched = [doc for doc in docs if has_matches(doc)]
-            if matched:
-                _classify(proc, matched)
-        elif name == _COMBINER:
-            for doc, text in zip(docs, texts, strict=True):
-                if has_matches(doc):
-                    doc.user_data[_TEXT] = text
-                    proc(doc)
+    names = nlp.pipe_names
+    upto = names.index(_RULES) + 1 if _RULES in names else len(names)
+    first = [proc for _, proc in nlp.pipeline[:upto]]
+    make_doc = nlp.make_doc
+    docs: list[Doc | None] = []
+    matched: list[Doc] = []
+    for text in texts:
+        doc = make_doc(text)
+        for proc in first:
+            doc = proc(doc)
+        if has_matches(doc):
+            doc.user_data[_TEXT] = text
+            matched.append(doc)
+            docs.append(doc)
         else:
-            docs = [proc(doc) for doc in docs]
+            docs.append(None)
+    if not matched:
+        return docs
+    for name, proc in nlp.pipeline[upto:]:
+        if name == _CLASSIFIER:
+            _classify(proc, matched)
+        else:
+            matched = [proc(doc) for doc in matched]
     return docs
 
 
@@ -154,8 +168,10 @@ def _embed_each_word_once(embed: Any, ids: Any) -> Any:
     return as_items[where.ravel()].view(rows.dtype).reshape(-1, width)
 
 
-def _outcome(doc: Doc) -> tuple[list[AreaTag], list[str], list[AreaTag]]:
+def _outcome(doc: Doc | None) -> tuple[list[AreaTag], list[str], list[AreaTag]]:
     """The combiner's areas, domains and whole domains for a doc (none if it did not run)."""
+    if doc is None:
+        return [], [], []
     data = doc.user_data
     return data.get(_AREAS) or [], data.get(_DOMAINS) or [], data.get(_WHOLE) or []
 

@@ -50,7 +50,9 @@ def clean(raw: str) -> str:
         text = _CONTROL.sub(" ", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    if "\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def call_document(title: str, description: str) -> tuple[str, list[str]]:

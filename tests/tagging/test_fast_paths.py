@@ -14,7 +14,6 @@ from spacy.util import filter_spans
 
 from callradar.taxonomy import AREAS, DOMAINS, domain_of
 from tagging.components import (
-    _SENTENCE_END,
     _SENTENCE_REACH,
     AreaCombiner,
     RuleMatch,
@@ -56,12 +55,15 @@ def test_longest_first_is_filter_spans(tagger: Tagger) -> None:
         assert got == expected
 
 
+_FIRST_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+
+
 def _scanned_sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence bounds as first written: every sentence end before the match."""
     left = max(0, start - _SENTENCE_REACH)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
+    ends = [m.end() for m in _FIRST_SENTENCE_END.finditer(text, left, start)]
     sentence_start = ends[-1] if ends else left
-    after = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
+    after = _FIRST_SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
     if after is None:
         return sentence_start, min(len(text), end + _SENTENCE_REACH)
     return sentence_start, after.end() if after.group() != "\n" else after.start()
