@@ -26,6 +26,7 @@ from crawlers.spiders.polish import (
     field,
     fold,
     labelled_fields,
+    lines_of,
     link,
     programme_code,
     status_word,
@@ -60,11 +61,11 @@ class FePortalSpider(CallSpider):
             yield self.request(next_page, self.parse, cb_kwargs={"page": page + 1})
 
     def parse_call(self, response: Response) -> Iterator[RawCall]:
-        title = clean(" ".join(response.css("h1 ::text").getall()))
+        title = page_title(response)
         region = response.css("article") or response.css("main") or response.css("body")
         fields = labelled_fields(region)
         if not title or not fields:
-            raise LayoutChanged("call page without <h1> or a list of its details")
+            raise LayoutChanged("call page without a title or a list of its details")
         number = field(fields, "numer naboru", "nr naboru", "numer konkursu", "identyfikator")
         found = CALL_NUMBER.search(number or "") or CALL_NUMBER.search(title)
         programme = field(fields, "program", avoid=("priorytet", "dzialanie"))
@@ -73,8 +74,14 @@ class FePortalSpider(CallSpider):
             fields, "data zakonczenia", "zakonczenie naboru", "koniec naboru", "nabor trwa do"
         )
         window = field(
-            fields, "termin skladania", "termin naboru", "nabor wnioskow", "okres naboru"
-        )
+            fields,
+            "termin skladania",
+            "termin naboru",
+            "nabor wnioskow",
+            "okres naboru",
+            "czas trwania naboru",
+            "nabor trwa",
+        ) or _unlabelled_window(lines_of(region))
         opening, deadline = period_in(window) if window else (None, None)
         if start_text:
             opening = normalise_date(start_text) or opening
@@ -94,13 +101,39 @@ class FePortalSpider(CallSpider):
             deadlines=[deadline] if deadline else ([end_text] if end_text else []),
             opening=opening,
             budget=field(fields, "budzet", "kwota przeznaczona", "alokacja", avoid=("maksymaln",)),
-            status=status_word(field(fields, "status")),
+            status=status_word(field(fields, "status", "stan naboru"))
+            or status_word(" ".join(response.css(_BADGES).xpath(".//text()").getall())),
             extra={
                 "institution": field(fields, "instytucja"),
                 "applicants": field(fields, "dla kogo", "kto moze", "wnioskodawc"),
                 "programme_name": programme,
             },
         )
+
+
+# Elements a theme shows a call's state in without a label ("Trwa nabór", "Zakończony").
+_BADGES = "[class*='status'], [class*='badge'], [class*='label-nabor'], [class*='stan']"
+# "Nabór do 22.04.2024", "Nabór trwa do 30 września 2026 r." written without a colon.
+_UNTIL_LINE = re.compile(r"\bnab[oó]r\s+(?:trwa\s+|wniosk[oó]w\s+)?(?:od\b|do\b)", re.I)
+
+
+def _unlabelled_window(lines: list[str]) -> str | None:
+    return next((line for line in lines if _UNTIL_LINE.search(line) and len(line) <= 200), None)
+
+
+def page_title(response: Response) -> str:
+    """The call's heading; else the page's own title without the portal's name."""
+    title = clean(" ".join(response.css("h1 ::text").getall()))
+    if title:
+        return title
+    for value in (
+        response.css("meta[property='og:title']::attr(content)").get(),
+        response.css("title::text").get(),
+    ):
+        title = re.sub(r"\s*[|–-]\s*(?:Portal )?Fundusz[ey] Europejski\w*.*$", "", clean(value))
+        if title:
+            return title
+    return ""
 
 
 def next_page_of(response: Response) -> str | None:

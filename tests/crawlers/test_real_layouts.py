@@ -438,6 +438,30 @@ def test_fe_portal_call_details_in_a_table_and_in_label_lines() -> None:
     assert record.budget == 1_500_000 and record.status == "open"
 
 
+def test_fe_portal_call_page_in_a_new_theme() -> None:
+    """No <h1> (the title in og:title), the window in a sentence without a label ("Nabór
+    trwa od 1 do 30 września 2026 r.", as listings write "Nabór do 22.04.2024"), the state
+    in a badge, the details in a <dl>."""
+    body = """<html><head><meta property="og:title"
+      content="Ścieżka SMART – projekty w konsorcjach - Portal Funduszy Europejskich">
+      <title>Nabór | Portal Funduszy Europejskich</title></head><body><main>
+      <div class="call-header"><span class="badge badge-status">Trwa nabór</span>
+      <p class="call-dates">Nabór trwa od 1 do 30 września 2026 r.</p></div>
+      <dl><dt>Numer naboru</dt><dd>FENG.01.01-IP.02-002/26</dd>
+      <dt>Program</dt><dd>Fundusze Europejskie dla Nowoczesnej Gospodarki</dd>
+      <dt>Budżet naboru</dt><dd>200 000 000,00 zł</dd></dl></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/sciezka-smart-konsorcja-wrzesien/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    with freeze_time("2026-09-10"):
+        by_id = records(spider, list(spider.parse_call(response)), "2026-09-10")
+    record = by_id["sciezka-smart-konsorcja-wrzesien"]
+    assert record.title == "Ścieżka SMART – projekty w konsorcjach"
+    assert record.deadlines == ["2026-09-30"] and record.opening_date == date(2026, 9, 1)
+    assert record.link_key == "FENG.01.01-IP.02-002/26" and record.programme == "FENG"
+    assert record.budget == 200_000_000 and record.status == "open"
+
+
 def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
     body = """<html><body><a href="/nabory/">Nabory</a><a href="/nabory/a-1/">A</a>
       <a href="https://www.funduszeeuropejskie.gov.pl/nabory/b-2/">B</a>
