@@ -9,9 +9,10 @@ from tagging.evaluate import evaluate
 from tagging.paths import DEV_PATH
 from tagging.tagger import Tagger
 
-AREAS_FLOOR = 0.75  # measured 0.783
-DOMAINS_FLOOR = 0.86  # measured 0.898
-PRECISION_FLOOR = 0.8  # measured 0.900: a member is told of a call only where it fits
+AREAS_FLOOR = 0.75  # measured 0.762 (fifth round; 0.783 in the fourth)
+DOMAINS_FLOOR = 0.87  # measured 0.881 (fifth round; 0.898 in the fourth)
+# measured 0.812 (0.900 in the fourth): a member is told of a call only where it fits
+PRECISION_FLOOR = 0.8
 
 
 def test_the_shipped_pipelines_hold_their_quality_on_the_development_set() -> None:
