@@ -15,7 +15,6 @@ from spacy.language import Language
 from spacy.pipeline.textcat import TextCategorizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from thinc.api import NumpyOps
 from thinc.types import Ragged
 
 # Importing the components also registers what the pipelines' configs name.
@@ -27,7 +26,6 @@ from tagging.result import AreaTag, CallText, TagResult
 from tagging.text import call_document, has_words
 
 _BATCH = 256
-NUMPY_OPS = NumpyOps()
 _RULES = "area_rules"
 _CLASSIFIER = "textcat_multilabel"
 _NO_TEXT = "no text to tag once markup and control characters are removed"
@@ -146,26 +144,47 @@ def _classify(proc: Any, docs: list[Doc]) -> None:
     for at in range(0, len(docs), _CLASSIFIER_BATCH):
         batch = docs[at : at + _CLASSIFIER_BATCH]
         ids = features.predict(batch)
-        lengths = NUMPY_OPS.asarray1i([len(seq) for seq in ids])
-        vectors = _embed_each_word_once(embed, embed.ops.flatten(ids))
-        pooled = pool.predict(Ragged(vectors, pool.ops.asarray1i(lengths)))
+        pooled = _pool_each_word_once(embed, pool, ids)
         scores = model.ops.asarray(logistic.predict(linear.predict(pooled)))
         for doc, row, norms in zip(batch, scores.tolist(), ids, strict=True):
             doc.cats.update(zip(labels, row, strict=True))
             doc.user_data[_NORMS] = norms
 
 
-def _embed_each_word_once(embed: Any, ids: Any) -> Any:
-    """What `embed.predict(ids)` gives, with each distinct id embedded once: a text of a
-    thousand words has a few hundred distinct ones, and hashing an id four ways and adding
-    four table rows costs more than copying the finished vector. Each row is the same
-    computation on the same id, so the floats are the same."""
-    distinct, where = numpy.unique(ids[:, 0].view(numpy.int64), return_inverse=True)
+# Docs are averaged a few at a time, at most this many words (unless one doc has more):
+# their vectors (4 MB) then stay in the processor's cache from being copied to being
+# averaged, where a batch of 128 call-length docs has 36 MB of them (a third faster).
+_POOL_WORDS = 16384
+
+
+def _pool_each_word_once(embed: Any, pool: Any, ids: list[Any]) -> Any:
+    """What `pool.predict(Ragged(embed.predict(flattened ids), lengths))` gives.
+
+    Each distinct id is embedded once: a text of a thousand words has a few hundred
+    distinct ones, and hashing an id four ways and adding four table rows costs more than
+    copying the finished vector. Each row is the same computation on the same id, so the
+    floats are the same. The mean is taken a few docs at a time (`_POOL_WORDS`): thinc's
+    reduce_mean averages each doc's rows on their own, so the means are the same floats.
+    """
+    flat = embed.ops.flatten(ids)
+    distinct, where = numpy.unique(flat[:, 0].view(numpy.int64), return_inverse=True)
     rows = numpy.ascontiguousarray(embed.predict(distinct.view(numpy.uint64).reshape(-1, 1)))
     width = rows.shape[1]
     # Rows copied as single items of their byte width: quicker than numpy's row indexing.
     as_items = rows.view(numpy.dtype((numpy.void, width * rows.itemsize))).ravel()
-    return as_items[where.ravel()].view(rows.dtype).reshape(-1, width)
+    where = where.ravel()
+    lengths = [len(seq) for seq in ids]
+    means: list[Any] = []
+    first = start = 0
+    while first < len(lengths):
+        last, words = first, 0
+        while last < len(lengths) and (words == 0 or words + lengths[last] <= _POOL_WORDS):
+            words += lengths[last]
+            last += 1
+        vectors: Any = as_items[where[start : start + words]].view(rows.dtype).reshape(-1, width)
+        means.append(pool.predict(Ragged(vectors, pool.ops.asarray1i(lengths[first:last]))))
+        first, start = last, start + words
+    return numpy.concatenate(means)
 
 
 def _outcome(doc: Doc | None) -> tuple[list[AreaTag], list[str], list[AreaTag]]:

@@ -219,8 +219,13 @@ def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> 
     from tagging.tagger import _classify
 
     dev = read_labelled(DEV_PATH)
+    rng = random.Random(14)
     for lang, nlp in tagger.pipelines.items():
         texts = [c.text for c in dev if c.language == lang] * 4
+        # Call-length texts too, so that the docs are pooled a few at a time, and two longer
+        # than a pooling chunk on their own.
+        texts += [" ".join(rng.choices(texts, k=rng.choice([1, 5, 20, 90]))) for _ in range(150)]
+        texts += [" ".join(rng.choices(texts[:100], k=300)) for _ in range(2)]
         classifier = nlp.get_pipe("textcat_multilabel")
         ours = list(nlp.pipe(texts, disable=["textcat_multilabel", "area_combiner"]))
         _classify(classifier, ours)
