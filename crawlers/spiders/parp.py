@@ -59,8 +59,6 @@ class ParpSpider(CallSpider):
 
     def parse(self, response: Response) -> Iterator[Request | RawCall]:
         tiles = schedule_tiles(response)
-        if not tiles:
-            raise LayoutChanged("schedule page has no call tiles (a.schedule-main)")
         calls: dict[tuple[str, str], dict[str, Any]] = {}
         for tile in tiles:
             href = tile.attrib.get("href")
@@ -74,7 +72,14 @@ class ParpSpider(CallSpider):
             call["rounds"].append(fields["round"])
             call["final_end"] = call.get("final_end") or fields["final_end"]
         if not calls:
-            raise LayoutChanged("schedule tiles hold no call title")
+            # A theme that lists calls as plain links to their cards: the cards say the rest.
+            calls = card_links(response)
+            if calls:
+                self.note(f"no schedule tiles found; read the {len(calls)} call cards it links")
+        if not calls:
+            raise LayoutChanged(
+                "schedule page has no call tiles (a.schedule-main) nor links to call cards"
+            )
         shared = _shared_cards(calls)
         for (card, _), call in calls.items():
             call["id"] = _call_id(card, call["title"], card in shared)
@@ -121,6 +126,17 @@ class ParpSpider(CallSpider):
             if not ends and end:
                 ends = [end]
             opening = opening or start
+        card_start = field(fields, "rozpoczecie naboru", "data rozpoczecia", "poczatek naboru")
+        card_end = field(
+            fields,
+            "zakonczenie naboru",
+            "data zakonczenia",
+            "koniec naboru",
+            avoid=("ocen", "wynik", "rozstrzyg"),
+        )
+        if card_end and not ends:
+            ends = [deadline_in(card_end) or card_end]
+        opening = opening or card_start
         budget = field(
             fields,
             "budzet",
@@ -178,6 +194,29 @@ def schedule_tiles(page: Response | Selector) -> list[Selector]:
         if any(w in words for w in _END_WORDS) and _DATE_LIKE.search(words):
             found.append(anchor)
     return found
+
+
+def card_links(page: Response) -> dict[tuple[str, str], dict[str, Any]]:
+    """Calls of a schedule that only links their cards (``/component/grants/grants/<slug>``
+    on a PARP host), each as a tile with a title and no dates."""
+    calls: dict[tuple[str, str], dict[str, Any]] = {}
+    for anchor in page.xpath("//a[@href]"):
+        card = link(page, anchor.attrib["href"]).split("#", 1)[0]
+        if not (is_parp(card) and re.search(r"/component/grants/grants/[^/?]+/?$", card)):
+            continue
+        title = clean(" ".join(anchor.xpath(".//text()").getall()))
+        if not title or any(key[0] == card for key in calls):
+            continue
+        calls[(card, fold(title))] = {
+            "title": title,
+            "summary": "",
+            "programme": programme_code(title),
+            "max_funding": None,
+            "final_end": None,
+            "card": card,
+            "rounds": [],
+        }
+    return calls
 
 
 def read_tile(tile: Selector) -> dict[str, Any]:

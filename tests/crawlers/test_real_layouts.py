@@ -212,6 +212,42 @@ def test_parp_cards_on_its_programme_host_are_read() -> None:
     assert request.cb_kwargs["tile"]["id"] == "sciezka-smart"
 
 
+def test_parp_schedule_of_plain_links_is_read_through_the_cards() -> None:
+    """A theme with no tiles at all: the schedule only links the call cards, whose labels
+    ("Data rozpoczęcia/zakończenia naboru") give the dates."""
+    body = """<html><body><main><h1>Harmonogram naborów</h1><ul>
+      <li><a href="/component/grants/grants/sciezka-smart">Ścieżka SMART</a> – luty 2027</li>
+      <li><a href="https://feng.parp.gov.pl/component/grants/grants/wzornictwo-w-msp#opis">
+        Wzornictwo w MŚP</a></li>
+      <li><a href="/component/grants/grants">Wszystkie nabory</a></li>
+      <li><a href="https://example.org/nabor">Operator</a></li></ul></main></body></html>"""
+    spider = ParpSpider()
+    response = HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8")
+    requests = list(spider.parse(response))
+    assert [r.url for r in requests if isinstance(r, Request)] == [
+        "https://www.parp.gov.pl/component/grants/grants/sciezka-smart",
+        "https://feng.parp.gov.pl/component/grants/grants/wzornictwo-w-msp",
+    ]
+    assert spider.notes == ["no schedule tiles found; read the 2 call cards it links"]
+    card = """<html><head><title>PARP - Centrum Rozwoju MŚP</title></head><body>
+      <div id="content"><article><h1>Ścieżka SMART</h1>
+      <p>Nabór FENG.01.01-IP.02-001/27</p>
+      <p><strong>Data rozpoczęcia naboru:</strong> 3 lutego 2027 r.</p>
+      <p><strong>Data zakończenia naboru:</strong> 30 czerwca 2027 r., godz. 16:00</p>
+      <p><strong>Budżet:</strong> 1 mld zł</p></article></div></body></html>"""
+    request = requests[0]
+    assert isinstance(request, Request)
+    response = HtmlResponse(request.url, body=card.encode(), encoding="utf-8", request=request)
+    with freeze_time("2027-01-10"):
+        record = records(
+            spider, list(spider.parse_card(response, **request.cb_kwargs)), "2027-01-10"
+        )
+    smart = record["sciezka-smart"]
+    assert smart.deadlines == ["2027-06-30T16:00:00+02:00"]
+    assert smart.opening_date == date(2027, 2, 3) and smart.status == "forthcoming"
+    assert smart.link_key == "FENG.01.01-IP.02-001/27" and smart.budget == 1_000_000_000
+
+
 def test_parp_two_calls_sharing_a_card_stay_two() -> None:
     tile = (
         '<a href="/component/grants/grants/x" class="schedule-main schedule-feng">'
