@@ -17,7 +17,7 @@ is the start of the window, a deadline its end.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -72,6 +72,14 @@ _TIME_BEFORE = re.compile(
     r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
 )
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+# Months in Roman numerals, as formal Polish writes them: "16 VI 2026", "16.VI.2026 r."
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN_DATE = re.compile(
+    r"(?<![\d.])(\d{1,2})[.\s]\s*(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)[.\s]\s*(\d{4})\b"
+)
+# A zone written after the hour: UTC/GMT, possibly with an offset ("16:00 (UTC+1)"). CET and
+# "czasu lokalnego" are the Warsaw (and Brussels) time every date is read in anyway.
+_UTC_AFTER = re.compile(r"\b(?:GMT|UTC)(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?", re.I)
 # English ordinals ("16th June 2026", "June 1st, 2026") as the portal's English pages write.
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_MONTH_YEAR = re.compile(
@@ -114,7 +122,7 @@ def normalise_date(text: str | None, *, end: bool = False) -> str | None:
 def _normalise(text: str, end: bool) -> str | None:
     if _OWN_FORM.match(text):
         return text
-    for exact in (_iso, _java, _year_first, _dotted, _day_month_year):
+    for exact in (_iso, _java, _year_first, _dotted, _roman_date, _day_month_year):
         value = exact(text)
         if value is not None:
             return value
@@ -170,6 +178,14 @@ def _dotted(text: str) -> str | None:
     if not match:
         return None
     return _with_time(text, match, int(match[3]), int(match[2]), int(match[1]))
+
+
+def _roman_date(text: str) -> str | None:
+    match = _ROMAN_DATE.search(text)
+    if not match:
+        return None
+    month = _ROMAN_MONTHS.index(match[2]) + 1
+    return _with_time(text, match, int(match[3]), month, int(match[1]))
 
 
 def _day_month_year(text: str) -> str | None:
@@ -233,7 +249,16 @@ def _with_time(text: str, match: re.Match[str], year: int, month: int, day: int)
     clock = _clock(text[match.end() :]) or _clock_before(text[: match.start()])
     if clock is None:
         return on.isoformat()
-    return datetime.combine(on, clock, tzinfo=WARSAW).isoformat()
+    return datetime.combine(on, clock, tzinfo=_zone_after(text[match.end() :])).isoformat()
+
+
+def _zone_after(rest: str) -> tzinfo:
+    """Warsaw, unless the hour is followed by UTC/GMT (and an offset)."""
+    zone = _UTC_AFTER.search(rest[:40])
+    if zone is None:
+        return WARSAW
+    offset = timedelta(hours=int(zone[2] or 0), minutes=int(zone[3] or 0))
+    return timezone(-offset if zone[1] == "-" else offset)
 
 
 def _clock(rest: str) -> time | None:

@@ -51,6 +51,13 @@ from crawlers.mirror_server import file_key
         # A day without a year, an impossible day, no date: nothing is invented.
         ("31 lip", None),
         ("30.02.2026", None),
+        # Months in Roman numerals.
+        ("16 VI 2026", "2026-06-16"),
+        ("do 30.IX.2026 r. godz. 16:00", "2026-09-30T16:00:00+02:00"),
+        # A zone after the hour: UTC/GMT with or without an offset; CET is Warsaw's.
+        ("Tue, 16 Jun 2026 14:00:00 GMT", "2026-06-16T14:00:00+00:00"),
+        ("16.06.2026 godz. 16:00 (UTC+1)", "2026-06-16T16:00:00+01:00"),
+        ("16.06.2026 godz. 16:00 CET", "2026-06-16T16:00:00+02:00"),
         # English ordinals.
         ("16th June 2026", "2026-06-16"),
         ("the 1st of July 2026", "2026-07-01"),
