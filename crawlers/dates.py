@@ -9,9 +9,11 @@ Forms seen on the sources' pages (gov.pl, PARP, NCN, the European Funds portal a
 scrapers that read them): "16 czerwca 2026 r.", "16.06.2026 r. godz. 16:00", "2026.12.01",
 "05.2024", "listopad 2026 r.", "styczeń/luty 2027 r.", "I kw. 2027", "III/IV kwartał 2026",
 "I półrocze 2027", "do godz. 16:00 dnia 16 czerwca 2026", Java's "Tue Jun 30 11:00:00 CEST 2026",
-and ranges "od 1.02.2026 do 30.04.2026". Where a text gives alternatives ("III/IV kwartał"),
-``normalise_date`` takes the first and ``normalise_date(text, end=True)`` the last: an opening
-is the start of the window, a deadline its end.
+English ("open from 16 March to 16 June 2026, at 2 p.m.", "16th June 2026"), Roman months
+("16 VI 2026"), and ranges "od 1.02.2026 do 30.04.2026", "od 1 do 30 września 2026". Where a
+text gives alternatives ("III/IV kwartał"), ``normalise_date`` takes the first and
+``normalise_date(text, end=True)`` the last: an opening is the start of the window, a deadline
+its end.
 """
 
 from __future__ import annotations
