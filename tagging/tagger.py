@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -16,6 +15,8 @@ from spacy.pipeline.textcat import TextCategorizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from thinc.types import Ragged
+
+from callradar.gcpause import collector_paused
 
 # Importing the components also registers what the pipelines' configs name.
 from tagging.components import extension_key, has_matches
@@ -236,15 +237,9 @@ class Tagger:
 
     def _tag_batch(self, calls: list[CallText]) -> list[TagResult]:
         # A batch makes tens of thousands of short-lived objects (tokens' spans, matches,
-        # results) and no reference cycles; the cyclic garbage collector would otherwise
-        # stop to scan them many times a batch. Restored afterwards.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        # results) and no reference cycles.
+        with collector_paused():
             return self._tag_batch_uncollected(calls)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _tag_batch_uncollected(self, calls: list[CallText]) -> list[TagResult]:
         pending = [self._prepare(call) for call in calls]
