@@ -247,16 +247,7 @@ def bench_scoring(
 
     Wall-clock and CPU time (the machine is shared: CPU time is what other jobs change least).
     """
-    open_calls = [
-        c
-        for c in calls
-        if is_open(
-            SimpleNamespace(  # type: ignore[arg-type]
-                status=c["status"], deadlines=[SimpleNamespace(latest=d) for d in c["deadlines"]]
-            ),
-            TODAY,
-        )
-    ]
+    open_calls = _open(calls)
     kept: list[tuple[list[Any], bytes]] = []
     features_s = 0.0
     if mode != "read":
@@ -279,16 +270,7 @@ def bench_scoring(
     ]
     matcher = Matcher(facts, min_score=0.3)
     members_done, members_cpu = time.perf_counter(), time.process_time()
-    opened = [
-        c
-        for c in calls
-        if is_open(
-            SimpleNamespace(  # type: ignore[arg-type]
-                status=c["status"], deadlines=[SimpleNamespace(latest=d) for d in c["deadlines"]]
-            ),
-            TODAY,
-        )
-    ]
+    opened = _open(calls)
     if mode == "read":
         features = [_features(c) for c in opened]
     else:
@@ -327,6 +309,19 @@ def bench_scoring(
         "score_cpu_s": round(done_cpu - prepared_cpu, 3),
         "total_cpu_s": round(done_cpu - started_cpu, 3),
     }
+
+
+def _open(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        c
+        for c in calls
+        if is_open(
+            SimpleNamespace(  # type: ignore[arg-type]
+                status=c["status"], deadlines=[SimpleNamespace(latest=d) for d in c["deadlines"]]
+            ),
+            TODAY,
+        )
+    ]
 
 
 def _features(call: dict[str, Any]) -> TextFeatures:
