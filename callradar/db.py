@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from callradar import taxonomy
 from callradar.models import Source, TechnologyArea
 from callradar.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MANUAL_SOURCE = "manual"
 
@@ -70,6 +71,10 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    # Alembic is imported only when migrating: every crawl worker imports this module, and
+    # most never migrate.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -78,6 +83,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     """Migrate the database (empty or older) to ``revision`` and sync the taxonomy into it."""
+    from alembic import command
+
     engine = engine or get_engine()
     command.upgrade(alembic_config(engine), revision)
     if revision == "head":
