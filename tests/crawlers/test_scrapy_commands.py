@@ -25,11 +25,9 @@ def test_scrapy_list_names_every_source() -> None:
     assert listed.stdout.split() == ["eu-portal", "fe-portal", "ncbr", "ncn", "parp"]
 
 
-def test_scrapy_crawl_writes_its_items_and_stores_them(
-    tmp_path: Path, db_url: str, engine: Engine
-) -> None:
+def scrapy_crawl(args: list[str], tmp_path: Path, db_url: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl ARGS`` from the repository root against the recorded sites."""
     server = MirrorServer(FIXTURES).start()
-    out = tmp_path / "ncn.jsonl"
     env = {
         **os.environ,
         "CALLRADAR_MIRROR": server.url,
@@ -37,16 +35,18 @@ def test_scrapy_crawl_writes_its_items_and_stores_them(
         "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
     }
     try:
-        done = subprocess.run(
-            [SCRAPY, "crawl", "ncn", "-O", str(out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
+        return subprocess.run(
+            [SCRAPY, "crawl", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
         )
     finally:
         server.stop()
+
+
+def test_scrapy_crawl_writes_its_items_and_stores_them(
+    tmp_path: Path, db_url: str, engine: Engine
+) -> None:
+    out = tmp_path / "ncn.jsonl"
+    done = scrapy_crawl(["ncn", "-O", str(out)], tmp_path, db_url)
     assert done.returncode == 0, done.stderr[-2000:]
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert items and all(i["source"] == "ncn" and i["title"] and i["url"] for i in items)
@@ -57,24 +57,7 @@ def test_scrapy_crawl_writes_its_items_and_stores_them(
 
 def test_a_crawl_stopped_early_stores_nothing(tmp_path: Path, db_url: str, engine: Engine) -> None:
     """CLOSESPIDER_* stops a crawl part-way: its run fails saying why, nothing is stored."""
-    server = MirrorServer(FIXTURES).start()
-    env = {
-        **os.environ,
-        "CALLRADAR_MIRROR": server.url,
-        "CALLRADAR_DATABASE_URL": db_url,
-        "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
-    }
-    try:
-        done = subprocess.run(
-            [SCRAPY, "crawl", "parp", "-s", "CLOSESPIDER_PAGECOUNT=3"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    finally:
-        server.stop()
+    done = scrapy_crawl(["parp", "-s", "CLOSESPIDER_PAGECOUNT=3"], tmp_path, db_url)
     assert done.returncode == 0, done.stderr[-2000:]
     with session_scope(engine) as session:
         run = session.scalars(select(SourceRun).where(SourceRun.source == "parp")).one()
