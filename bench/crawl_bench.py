@@ -14,6 +14,11 @@ then the same pages unchanged):
   imports Scrapy and the project, crawls, parses, validates and stores;
 - the crawl itself: the same spider, pipelines and storing run by Scrapy in this process,
   timed from the crawl's start to its end, without the process start and imports.
+
+A third reference shows what Scrapy costs by itself: a spider with Scrapy's default
+settings that makes the same requests one after another and yields each topic's
+``json.loads`` row as its item, with no item pipeline (nothing cleaned, validated or
+stored), in the same process.
 """
 
 from __future__ import annotations
@@ -31,7 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from typing import Any  # noqa: E402
+
+from scrapy import Request, Spider  # noqa: E402
 from scrapy.crawler import Crawler, CrawlerProcess  # noqa: E402
+from scrapy.http import TextResponse  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 from twisted.internet.defer import Deferred  # noqa: E402
 
@@ -66,7 +75,10 @@ def main() -> None:
                 (summary,) = crawl(["eu-portal"], server.url, engine)
                 timings.append((time.perf_counter() - started, _cpu_with_children() - cpu))
                 assert summary.ok and summary.seen == args.topics, summary
-            in_process = _in_process(server.url, f"sqlite:///{tmp}/in-process.db", args.topics)
+            rows = sum(len(page["results"]) for page in pages)
+            in_process, bare = _in_process(
+                server.url, f"sqlite:///{tmp}/in-process.db", args.topics, len(pages), rows
+            )
         finally:
             server.stop()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -85,6 +97,12 @@ def main() -> None:
                 f"{seconds / floor_s:.1f}x the floor; CPU {cpu:.2f} s, "
                 f"{cpu / floor_cpu:.1f}x the floor's"
             )
+    seconds, cpu = bare
+    print(
+        f"Scrapy alone (same requests, each topic's row an item, no pipeline): {seconds:.2f} s, "
+        f"{args.topics / seconds:,.0f} topics/s, {seconds / floor_s:.1f}x the floor; "
+        f"CPU {cpu:.2f} s, {cpu / floor_cpu:.1f}x the floor's"
+    )
     print(f"peak memory of the crawl process: {peak_mb:.0f} MB")
     print(f"peak memory of this process (mirror, floor, in-process crawls): {own_mb:.0f} MB")
 
@@ -95,9 +113,53 @@ def _cpu_with_children() -> float:
     return time.thread_time() + children.ru_utime + children.ru_stime
 
 
-def _in_process(mirror: str, database_url: str, topics: int) -> list[tuple[float, float]]:
-    """Two crawls, one after the other, in this process's reactor: (seconds, CPU seconds of
-    the reactor's thread) each."""
+class BareSpider(Spider):
+    """Scrapy by itself: the eu-portal spider's requests, one page after another, each
+    topic's row yielded as it was parsed."""
+
+    name = "bare"
+    custom_settings = {
+        "ROBOTSTXT_OBEY": False,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "HTTPCACHE_ENABLED": False,
+        "DOWNLOADER_MIDDLEWARES": {},
+        "ITEM_PIPELINES": {},
+        "EXTENSIONS": {},
+        "ADDONS": {},
+        "LOG_FORMATTER": "scrapy.logformatter.LogFormatter",
+    }
+
+    def __init__(self, mirror: str, pages: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mirror, self.pages = mirror, pages
+        self.template = EuPortalSpider().page_request(1)
+
+    async def start(self) -> Any:
+        yield self.page(1)
+
+    def page(self, number: int) -> Request:
+        url = self.template.url.replace("pageNumber=1", f"pageNumber={number}")
+        return Request(
+            mirror_url(url, self.mirror),
+            self.parse,
+            method="POST",
+            body=self.template.body,
+            headers=self.template.headers,
+            cb_kwargs={"number": number},
+        )
+
+    def parse(self, response: TextResponse, number: int) -> Any:  # type: ignore[override]
+        yield from json.loads(response.body)["results"]
+        if number < self.pages:
+            yield self.page(number + 1)
+
+
+def _in_process(
+    mirror: str, database_url: str, topics: int, pages: int, rows: int
+) -> tuple[list[tuple[float, float]], tuple[float, float]]:
+    """Two crawls, one after the other, in this process's reactor, then Scrapy alone
+    (`BareSpider`): (seconds, CPU seconds of the reactor's thread) each."""
     os.environ["SCRAPY_SETTINGS_MODULE"] = "crawlers.settings"
     engine = make_engine(database_url)
     upgrade(engine)
@@ -109,8 +171,14 @@ def _in_process(mirror: str, database_url: str, topics: int) -> list[tuple[float
     timings: list[tuple[float, float]] = []
 
     def next_crawl(_: object = None) -> Deferred[None] | None:
-        if len(timings) == 2:
+        if len(timings) == 3:
             return None
+        if len(timings) == 2:
+            started = (time.perf_counter(), time.thread_time())
+            bare = process.create_crawler(BareSpider)
+            done = process.crawl(bare, mirror=mirror, pages=pages)
+            done.addCallback(lambda _: _bare_finished(bare, started))
+            return done
         with session_scope(engine) as session:
             ensure_source(session, "eu-portal", EuPortalSpider.title, EuPortalSpider.home_url)
             run_id = start_run(session, "eu-portal").id
@@ -127,9 +195,14 @@ def _in_process(mirror: str, database_url: str, topics: int) -> list[tuple[float
         items = crawler.stats.get_value("callradar/items")
         assert items == topics and not crawler.spider.problems, crawler.spider.problems  # type: ignore[union-attr]
 
+    def _bare_finished(crawler: Crawler, started: tuple[float, float]) -> None:
+        timings.append((time.perf_counter() - started[0], time.thread_time() - started[1]))
+        assert crawler.stats is not None
+        assert crawler.stats.get_value("item_scraped_count") == rows
+
     next_crawl()
     process.start()
-    return timings
+    return timings[:2], timings[2]
 
 
 def _floor(mirror: str, pages: int) -> tuple[float, float]:
