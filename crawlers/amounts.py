@@ -2,7 +2,9 @@
 
 Forms seen on the sources (gov.pl competition search, PARP tiles, NCN announcements):
 "350 000 000 zł", "120 000 000,00 zł", "536 912,50 zł", "1.000.000 zł", "66,000 PLN",
-"1,5 mln zł", "300 mln zł", "784 tys. euro", "1 950 000 euro", "296 982 000 PLN (70% …)".
+"1,5 mln zł", "300 mln zł", "784 tys. euro", "1 950 000 euro", "296 982 000 PLN (70% …)",
+"0,222 mld zł" (a decimal comma before a multiplier, not a thousands separator: PARP's
+"budżet: 0,222 mld zł" as the press quoted it), "50 tysięcy złotych" (NCN's prize).
 A figure with no currency next to it ("100% kosztów", "2 projekty", a year) is not money,
 and prose such as "nie ma określonej alokacji" or "w trakcie ustalania" gives nothing.
 """
@@ -15,6 +17,7 @@ _MULTIPLIERS = {
     "tys": 1e3,
     "tysięcy": 1e3,
     "tysiące": 1e3,
+    "tysiąc": 1e3,
     "thousand": 1e3,
     "k": 1e3,
     "mln": 1e6,
@@ -53,7 +56,7 @@ _NUMBER = (
 _AMOUNT = re.compile(
     r"(?P<pre>€|\beur\b|\bpln\b)?[\s\u00a0\u202f]*"
     rf"(?<![\d.,])(?P<number>{_NUMBER})(?![\d])"
-    r"[\s\u00a0\u202f]*(?P<mult>tys\.?|tysięcy|tysiące|thousand|mln\.?|milion[a-zó]*|million[s]?"
+    r"[\s\u00a0\u202f]*(?P<mult>tysięcy|tysiące|tysiąc|tys\.?|thousand|mln\.?|milion[a-zó]*|million[s]?"
     r"|mld\.?|miliard[a-zó]*|billion|bn|[km]\b)?"
     r"[\s\u00a0\u202f]*(?P<post>zł|zl\b|pln\b|złotych|zlotych|złote\b|eur\b|euro\b|€)?",
     re.IGNORECASE,
@@ -78,7 +81,7 @@ def parse_amount(text: str | None) -> tuple[float, str] | None:
         if multiplier in ("k", "m") and not match["pre"]:
             # "5 m zł" is not written; a lone k/m is only read after "EUR"/"€".
             multiplier = ""
-        value = _number(match["number"])
+        value = _number(match["number"], decimal_comma=bool(multiplier))
         if value is None:
             continue
         if multiplier:
@@ -90,9 +93,17 @@ def parse_amount(text: str | None) -> tuple[float, str] | None:
     return None
 
 
-def _number(raw: str) -> float | None:
+def _number(raw: str, *, decimal_comma: bool = False) -> float | None:
+    """The value of a figure: "350 000 000", "1.500.000,00", "66,000" (English grouping).
+
+    Before a multiplier ("0,222 mld", "2,125 mln") a comma is Polish's decimal comma, and
+    a figure starting with 0 is never grouped in thousands.
+    """
     digits = re.sub(r"[\s\u00a0\u202f]", "", raw)
-    if _ENGLISH_GROUPS.match(digits):
+    english = _ENGLISH_GROUPS.match(digits) and not digits.startswith("0")
+    if decimal_comma and re.fullmatch(r"\d+,\d+", digits):
+        english = None
+    if english:
         digits = digits.replace(",", "")
     elif _DOTTED_GROUPS.match(digits):
         digits = digits.replace(".", "").replace(",", ".")

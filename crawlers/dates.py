@@ -370,3 +370,20 @@ def _borrow_year(head: str, deadline: str) -> str | None:
     except ValueError:
         return None
     return opening.isoformat() if opening <= period_start(deadline) or "Q" in deadline else None
+
+
+# A call with no closing date: "nabór ciągły", "w trybie ciągłym", "do wyczerpania
+# alokacji/środków", "bez terminu", "open-ended", "continuous (call)".
+_ROLLING = re.compile(
+    r"nab[oó]r\w*\s+ci[aą]g[lł]\w*|ci[aą]g[lł]\w*\s+nab[oó]r|w\s+trybie\s+ci[aą]g[lł]\w*"
+    r"|do\s+(?:czasu\s+)?wyczerpania|bez\s+(?:okre[sś]lonego\s+)?terminu"
+    r"|open[-\s]ended|continuous(?:ly)?\s+open|rolling\s+(?:call|basis)|continuous\s+call",
+    re.I,
+)
+
+
+def rolling(text: str | None) -> bool:
+    """Whether ``text`` says the call has no closing date: "nabór ciągły", "nabór prowadzony
+    w trybie ciągłym", "do wyczerpania środków". Such a call has no deadline to store, and
+    its text is not a deadline the source failed to write."""
+    return bool(text) and _ROLLING.search(_SPACE.sub(" ", text or "")) is not None

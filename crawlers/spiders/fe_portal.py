@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from crawlers.dates import deadline_in, normalise_date, period_in
+from crawlers.dates import deadline_in, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged
 from crawlers.spiders.polish import (
@@ -87,6 +87,10 @@ class FePortalSpider(CallSpider):
             opening = normalise_date(start_text) or opening
         if end_text:
             deadline = deadline_in(end_text) or deadline
+        # "Nabór ciągły", "do wyczerpania alokacji": no closing date, and none is missing.
+        open_ended = deadline is None and (rolling(end_text) or rolling(window))
+        if open_ended:
+            end_text = None
         description = response.css(
             ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
         ).get()
@@ -107,6 +111,7 @@ class FePortalSpider(CallSpider):
                 "institution": field(fields, "instytucja"),
                 "applicants": field(fields, "dla kogo", "kto moze", "wnioskodawc"),
                 "programme_name": programme,
+                **({"rolling": True} if open_ended else {}),
             },
         )
 

@@ -18,6 +18,7 @@ quarters or months, "w trakcie ustalania".
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from callradar.calls import Status
-from crawlers.dates import WARSAW, deadline_in, period_in
+from crawlers.dates import WARSAW, deadline_in, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -227,7 +228,14 @@ def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, str | No
         window_start, window_end = period_in(window)
         start = start or window_start
         end = end or window_end
+    if end and deadline_in(end) is None and (rolling(end) or _UNDECIDED.search(fold(end))):
+        # "nabór ciągły", "w trakcie ustalania": no closing date to store.
+        end = None
     return start, (deadline_in(end) or end) if end else None
+
+
+# A date the schedule has not fixed yet ("w trakcie ustalania", "do ustalenia", "TBD").
+_UNDECIDED = re.compile(r"ustalan|do ustalenia|nie ustalon|zostanie okreslon|\btbd\b|\btba\b")
 
 
 def competition_item(record: dict[str, Any]) -> RawCall:

@@ -27,7 +27,7 @@ from parsel import Selector
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start
+from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -134,7 +134,8 @@ class ParpSpider(CallSpider):
             "koniec naboru",
             avoid=("ocen", "wynik", "rozstrzyg"),
         )
-        if card_end and not ends:
+        open_ended = not ends and (rolling(card_end) or rolling(card_period))
+        if card_end and not ends and not open_ended:
             ends = [deadline_in(card_end) or card_end]
         opening = opening or card_start
         budget = field(
@@ -163,6 +164,7 @@ class ParpSpider(CallSpider):
                 "rounds": [{"start": r["start"], "end": r["end"]} for r in rounds],
                 "call_end": tile.get("final_end"),
                 "operator_site": not is_parp(url),
+                **({"rolling": True} if open_ended else {}),
             },
         )
 

@@ -191,6 +191,8 @@ _STATUS_WORDS: list[tuple[Status, tuple[str, ...]]] = [
             "trwa",
             "w trakcie naboru",
             "nabor w trakcie",
+            # "Nabór ciągły": a rolling call, open.
+            "ciagl",
             "aktywn",
             "aktualn",
             "open",

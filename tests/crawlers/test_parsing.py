@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawlers.amounts import parse_amount
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start
+from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
 from crawlers.html import html_to_text
 from crawlers.middlewares import mirror_url
 from crawlers.mirror_server import file_key
@@ -62,6 +62,16 @@ from crawlers.mirror_server import file_key
         ("16th June 2026", "2026-06-16"),
         ("the 1st of July 2026", "2026-07-01"),
         ("June 2nd, 2026", "2026-06-02"),
+        # Real sentences of stored pages: NCN's OPUS 22 announcement, a university's
+        # summary of OPUS 23, NCN's node list ("wt., 16/09/2025 - 09:30").
+        (
+            "Nabór wniosków w systemie ZSUN/OSF trwa do 15 grudnia 2021 r. do godziny 16:00.",
+            "2021-12-15T16:00:00+01:00",
+        ),
+        ("Nabór wniosków w NCN: do 15 czerwca 2022 do godz. 16.00", "2022-06-15T16:00:00+02:00"),
+        ("wt., 16/09/2025 - 09:30", "2025-09-16"),
+        # An American date is not read as a Polish one.
+        ("Thu, 04/21/2022 - 14:36", None),
         ("nabór ciągły", None),
         ("", None),
         (None, None),
@@ -115,10 +125,34 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
         ),
         # Not when the deadline is known only to a month or a quarter.
         ("od 1 do IV kw. 2026", (None, "2026-Q4")),
+        ("od 2 marca do 30 kwietnia 2026", ("2026-03-02", "2026-04-30")),
+        # PARP's Ścieżka SMART as the press quoted it (rp.pl, 29.05.2024).
+        (
+            "Wnioski będzie można składać od 27 czerwca do 24 października 2024 r.",
+            ("2024-06-27", "2024-10-24"),
+        ),
     ],
 )
 def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:
     assert period_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nabór ciągły", True),
+        ("Nabór prowadzony jest w trybie ciągłym", True),
+        ("Ciągły nabór wniosków do wyczerpania alokacji", True),
+        ("do wyczerpania środków", True),
+        ("30.09.2026", False),
+        ("Nabór zamknięty", False),
+        (None, False),
+    ],
+)
+def test_rolling_calls_have_no_deadline(text: str | None, expected: bool) -> None:
+    assert rolling(text) is expected
+    if expected:
+        assert deadline_in(text) is None
 
 
 def test_period_start() -> None:
@@ -148,6 +182,16 @@ def test_period_start() -> None:
         ("Budżet na 2026 r.: 350 000 000 zł", (350_000_000, "PLN")),
         ("100% kosztów kwalifikowanych", None),
         ("w trakcie ustalania", None),
+        # As the sources and the press write them (PARP's Ścieżka SMART, rp.pl 29.05.2024:
+        # "budżet to 2,1 mld zł … budżet to 0,222 mld zł"; NCN: "50 tysięcy złotych").
+        ("nabór dla projektów na rzecz dostępności (budżet: 0,222 mld zł)", (222_000_000, "PLN")),
+        ("2,125 mld zł", (2_125_000_000, "PLN")),
+        ("nagrodę w wysokości 50 tysięcy złotych", (50_000, "PLN")),
+        ("1,5 mld zł", (1_500_000_000, "PLN")),
+        ("200 tys. zł", (200_000, "PLN")),
+        ("do 5 mln PLN", (5_000_000, "PLN")),
+        ("Do zdobycia jest 330 mln zł.", (330_000_000, "PLN")),
+        ("Budżet obu konkursów to 330 milionów złotych.", (330_000_000, "PLN")),
     ],
 )
 def test_amounts(text: str, expected: tuple[float, str] | None) -> None:
