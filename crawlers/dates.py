@@ -73,6 +73,11 @@ _ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\
 _TIME_BEFORE = re.compile(
     r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
 )
+# An English weekday before a slashed date is the American order, as NCN's English pages
+# date their news: "Thu, 04/21/2022 - 14:36" (month first).
+_US_DATE = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+(\d{1,2})/(\d{1,2})/(\d{4})\b"
+)
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
 # Months in Roman numerals, as formal Polish writes them: "16 VI 2026", "16.VI.2026 r."
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -124,7 +129,7 @@ def normalise_date(text: str | None, *, end: bool = False) -> str | None:
 def _normalise(text: str, end: bool) -> str | None:
     if _OWN_FORM.match(text):
         return text
-    for exact in (_iso, _java, _year_first, _dotted, _roman_date, _day_month_year):
+    for exact in (_iso, _java, _year_first, _us_date, _dotted, _roman_date, _day_month_year):
         value = exact(text)
         if value is not None:
             return value
@@ -173,6 +178,16 @@ def _year_first(text: str) -> str | None:
     if not match:
         return None
     return _with_time(text, match, int(match[1]), int(match[2]), int(match[3]))
+
+
+def _us_date(text: str) -> str | None:
+    match = _US_DATE.search(text)
+    if not match:
+        return None
+    try:
+        return date(int(match[3]), int(match[1]), int(match[2])).isoformat()
+    except ValueError:
+        return None
 
 
 def _dotted(text: str) -> str | None:

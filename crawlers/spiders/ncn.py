@@ -98,10 +98,11 @@ class NcnSpider(CallSpider):
             yield self.request(url, self.parse_call, cb_kwargs={"listed_as": label})
 
     def parse_call(self, response: Response, listed_as: str = "") -> Iterator[RawCall]:
-        body = next((found for css in _BODY if (found := response.css(css))), None)
+        found = next((found for css in _BODY if (found := response.css(css))), None)
         title = page_title(response) or listed_as
-        if not title or body is None:
+        if not title or found is None:
             raise LayoutChanged("call page without a title or a body")
+        body = call_text(found)
         text = text_of(body)
         fields = labelled_fields(body)
         deadlines = deadlines_in(text, fields)
@@ -111,7 +112,7 @@ class NcnSpider(CallSpider):
             id=call_id(response.url),
             title=title,
             url=response.url,
-            description=body[0].get(),
+            description=body.get(),
             programme="NCN",
             call_identifier=title,
             status="open",
@@ -149,6 +150,20 @@ def open_calls_block(page: Response | Selector) -> Selector | None:
                 break
             node = parent[0]
     return None
+
+
+# Not the call's text when the body is a wider region: the page's heading, a field's
+# visible label (NCN's stored pages read "Kod CSS i JS" before the announcement's date),
+# text meant for screen readers only.
+_NOT_TEXT = "h1, .field__label, .field-label, .element-invisible, .visually-hidden, nav"
+
+
+def call_text(region: SelectorList[Selector]) -> SelectorList[Selector]:
+    """A copy of the call's text region without its heading and fields' labels."""
+    copy = Selector(text=region[0].get())
+    for element in copy.css(_NOT_TEXT):
+        element.drop()
+    return copy.xpath("/html/body/*")
 
 
 def page_title(response: Response) -> str:
@@ -194,11 +209,12 @@ def published(response: Response, body: SelectorList[Selector], text: str) -> st
     ):
         if value and (day := normalise_date(value)):
             return day
-    # The first line of the text is the announcement's date on NCN's call pages
-    # ("16 czerwca 2025 r."), or a sentence "… trwa od 16 marca do …".
-    lines = [line for line in lines_of(body)[:3] if len(line) <= 30]
-    if lines and (day := normalise_date(lines[0])):
-        return day
+    # The announcement's date is the first short line of the text on NCN's call pages
+    # ("16 czerwca 2025 r."), after a field's label or two; or a sentence "… trwa od 16
+    # marca do …". Only a whole day counts: a line naming a month is not the date.
+    for line in lines_of(body)[:5]:
+        if len(line) <= 30 and (day := normalise_date(line)) and len(day) >= 10:
+            return day
     for line in text.split("\n"):
         if _DEADLINE_WORDS.search(line) and re.search(r"\bod\s+\d", line):
             start, _ = period_in(line)

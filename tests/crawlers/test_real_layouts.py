@@ -108,6 +108,26 @@ def test_ncn_english_call_page_in_its_own_wording() -> None:
     assert record.status == "open"
 
 
+def test_ncn_call_page_in_the_stored_pages_wording() -> None:
+    """OPUS 22 as NCN's stored page reads: a field's label "Kod CSS i JS" before the date
+    line, the deadline repeated for OPUS LAP, partner agencies after dashes, results "at
+    the latest in June 2022" — which is not a deadline."""
+    spider = NcnSpider()
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus22"
+    with freeze_time("2021-10-01"):
+        items = list(spider.parse_call(page("ncn-call-page-opus22.html", url)))
+        record = records(spider, items, "2021-10-01")["opus22"]
+    assert record.title == "OPUS 22"
+    assert record.deadlines == ["2021-12-15T16:00:00+01:00"]
+    assert record.opening_date == date(2021, 9, 15)
+    assert (record.budget, record.currency) == (500_000_000, "PLN")
+    assert record.status == "open"
+    # The heading and the field's label are not the call's text.
+    assert record.description.startswith("15 września 2021 r.")
+    assert "Kod CSS i JS" not in record.description
+    assert spider.notes == []
+
+
 @pytest.mark.parametrize(
     "heading", ["Aktualne konkursy", "Konkursy otwarte", "Trwające konkursy", "Current calls"]
 )
