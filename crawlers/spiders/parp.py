@@ -193,9 +193,20 @@ def schedule_tiles(page: Response | Selector) -> list[Selector]:
     found = []
     for anchor in page.xpath("//a[@href]"):
         words = fold(" ".join(anchor.xpath(".//text()").getall()))
-        if any(w in words for w in _END_WORDS) and _DATE_LIKE.search(words):
+        if (any(w in words for w in _END_WORDS) and _DATE_LIKE.search(words)) or any(
+            _window(line) for line in lines_of(anchor)
+        ):
             found.append(anchor)
     return found
+
+
+def _window(line: str) -> tuple[str, str] | None:
+    """(start, end) of a line that is only a window: "27.02.2018 - 26.07.2018" (PARP's
+    block of calls of 2018, each call a link holding its window and its name)."""
+    if len(line) > 60 or not _DATE_LIKE.search(line):
+        return None
+    start, end = period_in(line)
+    return (start, end) if start and end else None
 
 
 def card_links(page: Response) -> dict[tuple[str, str], dict[str, Any]]:
@@ -206,13 +217,18 @@ def card_links(page: Response) -> dict[tuple[str, str], dict[str, Any]]:
         card = link(page, anchor.attrib["href"]).split("#", 1)[0]
         if not (is_parp(card) and re.search(r"/component/grants/grants/[^/?]+/?$", card)):
             continue
-        title = clean(" ".join(anchor.xpath(".//text()").getall()))
+        # The catalogue's cards hold a heading and a short text (<a><div class="card">
+        # <h2 class="text-black">…</h2><p class="text-black">…</p>, as a scraper of
+        # parp.gov.pl/component/grants reads them): the heading is the title.
+        heading = anchor.xpath("(.//h2|.//h3|.//h4|.//h5|.//strong)[1]//text()").getall()
+        title = clean(" ".join(heading)) or clean(" ".join(anchor.xpath(".//text()").getall()))
         if not title or any(key[0] == card for key in calls):
             continue
+        summary = clean(" ".join(anchor.xpath("(.//p)[1]//text()").getall())) if heading else ""
         calls[(card, fold(title))] = {
             "title": title,
-            "summary": "",
-            "programme": programme_code(title),
+            "summary": summary,
+            "programme": programme_code(f"{title} {summary}"),
             "max_funding": None,
             "final_end": None,
             "card": card,
@@ -264,8 +280,14 @@ def _round(tile: Selector, lines: list[str]) -> dict[str, str | None]:
             pairs = [
                 (a, fold(b))
                 for a, b in zip(lines, lines[1:], strict=False)
-                if ":" not in a and _is_date(a)
+                if ":" not in a and _is_date(a) and not _window(a)
             ]
+        if not pairs:
+            # A line that is the whole window: "27.02.2018 - 26.07.2018".
+            window = next((w for w in map(_window, lines) if w), None)
+            if window:
+                found["start"], found["end"] = window
+                return found
     for value, label in pairs:
         if any(w in label for w in _START_WORDS) and found["start"] is None:
             found["start"] = value
@@ -296,7 +318,12 @@ def _programme(tile: Selector, lines: list[str]) -> str | None:
         code = PROGRAMMES.get(name.removeprefix("schedule-"))
         if code:
             return code
-    return programme_code(" ".join(lines))
+    # Else the tile's words, or the header of the group it is listed under
+    # ("PO Inteligentny Rozwój" above PARP's 2018 links; a month's heading says none).
+    above = tile.xpath(
+        "preceding::*[self::h2 or self::h3 or self::h4 or contains(@class, 'header')][1]//text()"
+    ).getall()
+    return programme_code(" ".join(lines)) or programme_code(clean(" ".join(above)))
 
 
 def _shared_cards(calls: dict[tuple[str, str], dict[str, Any]]) -> set[str]:
@@ -331,4 +358,11 @@ def _card_title(card: Response | None) -> str:
         title = clean(" ".join(card.css(f"{css} ::text").getall()))
         if title and fold(title) not in _GENERIC_TITLES:
             return title
-    return ""
+    # Cards name their call in <title> before the site's name ("Program Akceleracyjny:
+    # Startup Spark 2.0 - PARP - Centrum Rozwoju MŚP", as a scraper of the cards saw);
+    # some carry only the site's name.
+    title = _SITE_SUFFIX.sub("", clean(card.css("title::text").get()))
+    return title if title and fold(title) not in _GENERIC_TITLES else ""
+
+
+_SITE_SUFFIX = re.compile(r"(?:^|\s*[-|–]\s*)PARP\b.*$")

@@ -226,6 +226,13 @@ PROGRAMME_NAMES = {
     "rozwoju cyfrowego": "FERC",
     "pomoc techniczna": "POPT",
     "krajowy plan odbudowy": "KPO",
+    # The 2014-2020 programmes, as PARP's and the portal's older pages name them.
+    "inteligentny rozwoj": "POIR",
+    "po polska wschodnia": "POPW",
+    "operacyjny polska wschodnia": "POPW",
+    "wiedza edukacja rozwoj": "POWER",
+    "infrastruktura i srodowisko": "POIS",
+    "polska cyfrowa": "POPC",
 }
 
 
@@ -233,7 +240,10 @@ def programme_code(text: str | None) -> str | None:
     """FENG, FERS … from a programme's name or a text carrying its code."""
     if not text:
         return None
-    match = re.search(r"\b(FENG|FERS|FEPW|FENX|FENIKS|FERC|FEPT|KPO|FE[A-Z]{2,3})\b", text)
+    match = re.search(
+        r"\b(FENG|FERS|FEPW|FENX|FENIKS|FERC|FEPT|KPO|POIR|POPW|FE[A-Z]{2,3})\b",
+        text,
+    )
     if match:
         return "FENIKS" if match[1] == "FENX" else match[1]
     folded = fold(text)

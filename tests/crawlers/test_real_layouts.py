@@ -11,6 +11,7 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from freezegun import freeze_time
@@ -279,6 +280,66 @@ def test_parp_two_calls_sharing_a_card_stay_two() -> None:
     with freeze_time("2026-09-27"):
         requests = list(ParpSpider().parse(response))
     assert [r.cb_kwargs["tile"]["id"] for r in requests] == ["x-a", "x-b"]
+
+
+def test_parp_real_block_of_calls_of_2018() -> None:
+    """PARP's real front page of 2018 (verbatim): each call a link holding only its window
+    "27.02.2018 - 26.07.2018" and its name, grouped under programme headers; a call the
+    site commented out and a link without dates are not calls."""
+    spider = ParpSpider()
+    response = page("parp-front-page-2018-nabory.html", "https://www.parp.gov.pl/")
+    with freeze_time("2018-03-20"):
+        requests = [r for r in spider.parse(response) if isinstance(r, Request)]
+        items = [
+            spider.call_item(r.cb_kwargs["tile"]["card"], r.cb_kwargs["tile"], None)
+            for r in requests
+        ]
+        by_id = records(spider, items, "2018-03-20")
+    assert spider.problems == []
+    assert len(by_id) == 10
+    assert not any("crosseuwba" in r.url or "proinnowacyjne" in r.url for r in requests)
+    klastry = by_id["poddzialanie-2-3-3-umiedzynarodowienie-krajowych-klastrow-kluczowych"]
+    assert klastry.title == "Umiędzynarodowienie Krajowych Klastrów Kluczowych"
+    assert klastry.opening_date == date(2018, 2, 27) and klastry.deadlines == ["2018-07-26"]
+    assert klastry.programme == "POIR" and klastry.status == "open"
+    # The programme comes from the header the call is listed under.
+    assert by_id["dzialanie-1-4-wzor-na-konkurencje"].programme == "POPW"
+    assert by_id["akademia-menedzera-msp"].programme == "POWER"
+    assert by_id["akademia-menedzera-msp"].status == "forthcoming"
+    # Cards on PARP's programme hosts are PARP's own and are fetched.
+    assert all(urlsplit(r.url).hostname.endswith("parp.gov.pl") for r in requests)
+
+
+def test_parp_catalogue_cards_and_a_card_named_only_in_its_title() -> None:
+    """The catalogue /component/grants/grants lists cards as <a><div class="card"><h2
+    class="text-black">name</h2><p class="text-black">text</p> (markup a public scraper of
+    it reads); a card page without a heading names its call in <title> before "- PARP -
+    Centrum Rozwoju MŚP" (as that scraper saw). A rolling call has no deadline."""
+    body = """<html><body><div class="row">
+      <div class="col-xl-3 col-md-6 col-12 pb-3 wow pulse">
+      <a href="/component/grants/grants/program-akceleracyjny-startup-spark"><div class="card">
+        <h2 class="text-black">Program Akceleracyjny: Startup Spark</h2>
+        <p class="text-black">Wsparcie dla start-upów z Polski Wschodniej.</p></div></a></div>
+      </div></body></html>"""
+    spider = ParpSpider()
+    response = HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8")
+    (request,) = [r for r in spider.parse(response) if isinstance(r, Request)]
+    tile = request.cb_kwargs["tile"]
+    assert tile["title"] == "Program Akceleracyjny: Startup Spark"
+    assert tile["summary"] == "Wsparcie dla start-upów z Polski Wschodniej."
+    card = """<html><head>
+      <title>Program Akceleracyjny: Startup Spark 2.0 - PARP - Centrum Rozwoju MŚP</title>
+      </head><body><div id="content"><article>
+      <p><strong>Termin naboru:</strong> nabór ciągły</p>
+      <p><strong>Status:</strong> Nabór ciągły</p></article></div></body></html>"""
+    response = HtmlResponse(request.url, body=card.encode(), encoding="utf-8", request=request)
+    with freeze_time("2026-09-27"):
+        (item,) = list(spider.parse_card(response, **request.cb_kwargs))
+        record = records(spider, [item], "2026-09-27")["program-akceleracyjny-startup-spark"]
+    assert record.title == "Program Akceleracyjny: Startup Spark 2.0"
+    assert record.deadlines == [] and record.extra["rolling"] is True
+    assert record.status == "open" and record.programme == "FEPW"
+    assert spider.notes[1:] == []
 
 
 def test_parp_tiles_without_their_classes_are_found_by_their_labels() -> None:
