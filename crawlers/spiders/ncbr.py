@@ -28,7 +28,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from callradar.calls import Status
-from crawlers.dates import WARSAW, deadline_in, period_in, rolling
+from crawlers.dates import WARSAW, deadline_in, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -253,6 +253,11 @@ def competition_item(record: dict[str, Any]) -> RawCall:
         dates, "rozpoczecie", "otwarcie", "start naboru", "poczatek"
     )
     raw_status = str(record.get("status") or "")
+    status = STATUSES.get(raw_status) or status_word(raw_status.replace("_", " "))
+    if status == "forthcoming" and start and normalise_date(str(start)):
+        # "ANNOUNCED" lags behind the window it states: its opening date decides whether
+        # the call is still forthcoming or already open (dgate reads it by the dates too).
+        status = None
     return RawCall(
         id=str(record["path"]).rstrip("/").rsplit("/", 1)[-1],
         title=title,
@@ -263,7 +268,7 @@ def competition_item(record: dict[str, Any]) -> RawCall:
         or "NCBR",
         call_identifier=number[0] if number else None,
         link_key=number[0] if number else None,
-        status=STATUSES.get(raw_status) or status_word(raw_status.replace("_", " ")),
+        status=status,
         deadlines=[str(end)] if end else [],
         opening=str(start) if start else None,
         budget=record.get("budget"),

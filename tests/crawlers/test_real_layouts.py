@@ -391,6 +391,33 @@ def test_ncbr_api_in_the_recorded_record_shape() -> None:
     assert eureka.programme == "international"
 
 
+@pytest.mark.parametrize(
+    ("start", "today", "expected"),
+    [
+        ("2026-11-02T09:00:00", "2026-10-06", "forthcoming"),
+        # The API still says ANNOUNCED when the window it states has opened.
+        ("2026-10-01T09:00:00", "2026-10-06", "open"),
+        (None, "2026-10-06", "forthcoming"),
+    ],
+)
+def test_ncbr_announced_competition_is_judged_by_its_window(
+    start: str | None, today: str, expected: str
+) -> None:
+    from crawlers.spiders.ncbr import competition_item
+
+    record = {
+        "name": "FENG.01.01-IP.01-009/26 - Ścieżka SMART",
+        "path": "/web/ncbr/feng010101-ip01-00926",
+        "status": "ANNOUNCED",
+        "applicationsStartDate": start,
+        "applicationsEndDate": "2026-12-16T16:00:00",
+    }
+    spider = NcbrSpider()
+    with freeze_time(today):
+        call = records(spider, [competition_item(record)], today)["feng010101-ip01-00926"]
+    assert call.status == expected
+
+
 def test_ncbr_api_dates_under_other_keys_and_in_epoch_milliseconds() -> None:
     """A record whose dates moved: epoch milliseconds, a window as one ``dates`` entry with
     start and end, other key names, and status codes the spider has no entry for."""
