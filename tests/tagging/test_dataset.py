@@ -17,10 +17,14 @@ def _words(text: str) -> str:
 
 def test_development_set_is_big_real_and_covers_every_area() -> None:
     dev = read_labelled(DEV_PATH, require_url=True)
-    assert len(dev) >= 120
+    assert len(dev) >= 225
     assert {c.language for c in dev} == {"en", "pl"}
-    assert set().union(*(c.areas for c in dev)) == AREA_CODES
-    assert sum(not c.areas for c in dev) >= 40
+    assert sum(c.language == "pl" for c in dev) >= 80
+    # Every area has enough positives for its F1 to mean something, and plenty of calls fund
+    # no area at all.
+    for code in AREA_CODES:
+        assert sum(code in c.areas for c in dev) >= 8, code
+    assert sum(not c.areas for c in dev) >= 120
 
 
 def test_development_set_is_apart_from_training_examples() -> None:
