@@ -29,6 +29,7 @@ from crawlers.spiders.polish import (
     lines_of,
     link,
     programme_code,
+    section_fields,
     status_word,
 )
 
@@ -63,25 +64,38 @@ class FePortalSpider(CallSpider):
     def parse_call(self, response: Response) -> Iterator[RawCall]:
         title = page_title(response)
         region = response.css("article") or response.css("main") or response.css("body")
+        # "Label: value" details, then the sections a page answers its questions in (the
+        # portal's call pages say who, what, when, own contribution, how to apply).
         fields = labelled_fields(region)
-        if not title or not fields:
+        sections = section_fields(region)
+        if not title or not (fields or sections):
             raise LayoutChanged("call page without a title or a list of its details")
         number = field(fields, "numer naboru", "nr naboru", "numer konkursu", "identyfikator")
-        found = CALL_NUMBER.search(number or "") or CALL_NUMBER.search(title)
+        text = " ".join(lines_of(region))
+        # The call's number where it is labelled, in the title, or anywhere in the page.
+        found = (
+            CALL_NUMBER.search(number or "")
+            or CALL_NUMBER.search(title)
+            or CALL_NUMBER.search(text)
+        )
         programme = field(fields, "program", avoid=("priorytet", "dzialanie"))
         start_text = field(fields, "data rozpoczecia", "rozpoczecie naboru", "poczatek naboru")
         end_text = field(
             fields, "data zakonczenia", "zakonczenie naboru", "koniec naboru", "nabor trwa do"
         )
-        window = field(
-            fields,
-            "termin skladania",
-            "termin naboru",
-            "nabor wnioskow",
-            "okres naboru",
-            "czas trwania naboru",
-            "nabor trwa",
-        ) or _unlabelled_window(lines_of(region))
+        window = (
+            field(
+                fields,
+                "termin skladania",
+                "termin naboru",
+                "nabor wnioskow",
+                "okres naboru",
+                "czas trwania naboru",
+                "nabor trwa",
+            )
+            or _first_dated(field(sections, "kiedy", "termin"))
+            or _unlabelled_window(lines_of(region))
+        )
         opening, deadline = period_in(window) if window else (None, None)
         if start_text:
             opening = normalise_date(start_text) or opening
@@ -94,12 +108,17 @@ class FePortalSpider(CallSpider):
         description = response.css(
             ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
         ).get()
+        if not description and sections:
+            # A page of question sections: they are its text.
+            description = region[0].get()
         yield RawCall(
             id=urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1],
             title=title,
             url=response.url,
             description=description or "",
-            programme=programme_code(programme) or programme_code(number or title) or programme,
+            programme=programme_code(programme)
+            or programme_code(found[0] if found else title)
+            or programme,
             call_identifier=found[0] if found else (number or None),
             link_key=found[0] if found else None,
             deadlines=[deadline] if deadline else ([end_text] if end_text else []),
@@ -109,7 +128,9 @@ class FePortalSpider(CallSpider):
             or status_word(" ".join(response.css(_BADGES).xpath(".//text()").getall())),
             extra={
                 "institution": field(fields, "instytucja"),
-                "applicants": field(fields, "dla kogo", "kto moze", "wnioskodawc"),
+                "applicants": field(fields + sections, "dla kogo", "kto moze", "wnioskodawc"),
+                "purpose": field(fields + sections, "na co", "co mozna sfinansowac"),
+                "own_contribution": field(fields + sections, "wklad wlasny"),
                 "programme_name": programme,
                 **({"rolling": True} if open_ended else {}),
             },
@@ -120,6 +141,18 @@ class FePortalSpider(CallSpider):
 _BADGES = "[class*='status'], [class*='badge'], [class*='label-nabor'], [class*='stan']"
 # "Nabór do 22.04.2024", "Nabór trwa do 30 września 2026 r." written without a colon.
 _UNTIL_LINE = re.compile(r"\bnab[oó]r\s+(?:trwa\s+|wniosk[oó]w\s+)?(?:od\b|do\b)", re.I)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+
+
+def _first_dated(text: str | None) -> str | None:
+    """The first sentence of a section that states a date or an open-ended call: "Kiedy?"
+    may go on about results ("Wyniki poznasz w lipcu 2026 r."), which is no deadline."""
+    for sentence in _SENTENCE_END.split(text or ""):
+        if rolling(sentence) or normalise_date(sentence):
+            return sentence
+    return None
 
 
 def _unlabelled_window(lines: list[str]) -> str | None:

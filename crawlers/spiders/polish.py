@@ -104,6 +104,30 @@ def labelled_fields(region: Selector | SelectorList[Selector] | None) -> list[tu
     return pairs
 
 
+_SECTION_HEADINGS = "self::h2 or self::h3 or self::h4"
+_SECTION_MAX = 500
+
+
+def section_fields(region: Selector | SelectorList[Selector] | None) -> list[tuple[str, str]]:
+    """(folded heading, text) of each section a heading opens, up to the next heading: pages
+    that answer questions ("Dla kogo?", "Na co?", "Kiedy?", "Wkład własny") under headings
+    rather than as "Label: value" lines. The heading's "?" is dropped."""
+    if region is None:
+        return []
+    pairs: list[tuple[str, str]] = []
+    for heading in region.xpath(f".//*[{_SECTION_HEADINGS}]"):
+        label = clean(" ".join(heading.xpath(_VISIBLE).getall())).rstrip("?:").strip()
+        if not label or len(label) > _LABEL_MAX:
+            continue
+        parts: list[str] = []
+        for sibling in heading.xpath("following-sibling::*"):
+            if sibling.xpath(f"self::*[{_SECTION_HEADINGS}]"):
+                break
+            parts.append(clean(" ".join(sibling.xpath(_VISIBLE).getall())))
+        _add(pairs, label, " ".join(p for p in parts if p)[:_SECTION_MAX])
+    return pairs
+
+
 def _split(pairs: list[tuple[str, str]], text: str) -> None:
     label, sep, value = text.partition(":")
     # "https://…" and "godz. 16:00" are not labels.

@@ -606,6 +606,44 @@ def test_fe_portal_call_page_in_a_new_theme() -> None:
     assert record.budget == 200_000_000 and record.status == "open"
 
 
+def test_fe_portal_call_page_answering_questions_under_headings() -> None:
+    """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
+    a public survey of the redesigned portal describes them; the markup is assumed): the
+    details are sections under headings, not "Label: value" lines. A rolling call has no
+    deadline and is not a deadline the page failed to state."""
+    body = """<html><head><title>Bony na cyfryzację - Portal Funduszy Europejskich</title>
+      </head><body><main><article><h1>Bony na cyfryzację dla MŚP</h1>
+      <p>FEPW.01.04-IP.01-001/26</p>
+      <h2>Dla kogo?</h2><p>Mikro, małe i średnie przedsiębiorstwa z Polski Wschodniej.</p>
+      <h2>Na co?</h2><ul><li>Usługi doradcze</li><li>Wdrożenie rozwiązań cyfrowych</li></ul>
+      <h2>Kiedy?</h2><p>Nabór trwa od 2 marca do 30 kwietnia 2026 r.</p>
+      <p>Wyniki poznasz w lipcu 2026 r.</p>
+      <h2>Wkład własny</h2><p>Co najmniej 15% wydatków kwalifikowalnych.</p>
+      <h2>Jak złożyć wniosek?</h2><p>W systemie LSI PARP.</p></article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/bony-na-cyfryzacje-dla-msp/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    with freeze_time("2026-03-10"):
+        record = records(spider, list(spider.parse_call(response)), "2026-03-10")[
+            "bony-na-cyfryzacje-dla-msp"
+        ]
+    assert record.title == "Bony na cyfryzację dla MŚP"
+    assert record.opening_date == date(2026, 3, 2) and record.deadlines == ["2026-04-30"]
+    assert record.link_key == "FEPW.01.04-IP.01-001/26" and record.programme == "FEPW"
+    assert record.extra["applicants"].startswith("Mikro, małe i średnie")
+    assert record.extra["purpose"] == "Usługi doradcze Wdrożenie rozwiązań cyfrowych"
+    assert record.extra["own_contribution"] == "Co najmniej 15% wydatków kwalifikowalnych."
+    assert record.status == "open" and spider.notes == []
+
+    rolling_body = body.replace(
+        "Nabór trwa od 2 marca do 30 kwietnia 2026 r.", "Nabór ciągły, do wyczerpania alokacji."
+    )
+    response = HtmlResponse(url, body=rolling_body.encode(), encoding="utf-8")
+    with freeze_time("2026-03-10"):
+        (item,) = list(spider.parse_call(response))
+    assert item.deadlines == [] and item.extra["rolling"] is True
+
+
 def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
     body = """<html><body><a href="/nabory/">Nabory</a><a href="/nabory/a-1/">A</a>
       <a href="https://www.funduszeeuropejskie.gov.pl/nabory/b-2/">B</a>
