@@ -71,7 +71,7 @@ _TIME = re.compile(
 _ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
 # A time written before its day: "do godz. 16:00 dnia 16 czerwca 2026"
 _TIME_BEFORE = re.compile(
-    r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
+    r"godz(?:iny|ina|\.)?\s*(\d{1,2})[:.](\d{2})(?::\d{2})?\s*(?:w\s+dniu|dnia)?[\s,]*$", re.I
 )
 # An English weekday before a slashed date is the American order, as NCN's English pages
 # date their news: "Thu, 04/21/2022 - 14:36" (month first).

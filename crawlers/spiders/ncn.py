@@ -57,7 +57,12 @@ _DEADLINE_WORDS = re.compile(
     re.I,
 )
 _BUDGET_WORDS = re.compile(
-    r"bud[zż]et konkursu|[lł][aą]czny bud[zż]et|do podzia[lł]u|do zdobycia|pula|call budget", re.I
+    r"bud[zż]et konkursu|bud[zż]et obu konkurs[oó]w|[lł][aą]czny bud[zż]et|do podzia[lł]u"
+    r"|do zdobycia|pula|call budget|total budget"
+    # "Rada NCN ustala wysokość środków finansowych przeznaczonych na realizację projektów
+    # … w ramach konkursu PRELUDIUM 17 w kwocie 30 mln zł." (NCN's announcements of 2019)
+    r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych",
+    re.I,
 )
 # The end of a sentence: ". " before a capital letter ("…2019 r. Ogłoszenie wyników").
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
@@ -224,8 +229,13 @@ def published(response: Response, body: SelectorList[Selector], text: str) -> st
 
 
 def budget_in(text: str) -> str | None:
+    """The sentence stating the call's budget, from its words on (not a project's maximum:
+    "W konkursie można uzyskać środki w wysokości maksymalnie 210 000 zł")."""
     match = _BUDGET_WORDS.search(text)
-    return text[match.start() : match.start() + 120].split("\n")[0] if match else None
+    if not match:
+        return None
+    line = text[match.start() :].split("\n")[0]
+    return _SENTENCE_END.split(line, maxsplit=1)[0][:250]
 
 
 def call_id(url: str) -> str:

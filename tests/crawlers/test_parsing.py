@@ -70,6 +70,8 @@ from crawlers.mirror_server import file_key
         ),
         ("Nabór wniosków w NCN: do 15 czerwca 2022 do godz. 16.00", "2022-06-15T16:00:00+02:00"),
         ("wt., 16/09/2025 - 09:30", "2025-09-16"),
+        # NCN, 2012: the hour with seconds, before the day.
+        ("do godziny 23:59:59 w dniu 15 grudnia 2012 r.", "2012-12-15T23:59:00+01:00"),
         # NCN's English news: an English weekday, then the American order.
         ("Thu, 04/21/2022 - 14:36", "2022-04-21"),
         ("Wed, 03/04/2026 - 10:00", "2026-03-04"),

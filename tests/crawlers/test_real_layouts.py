@@ -129,6 +129,22 @@ def test_ncn_call_page_in_the_stored_pages_wording() -> None:
     assert spider.notes == []
 
 
+def test_ncn_call_page_of_2019_in_its_stored_wording() -> None:
+    """PRELUDIUM 17: the budget in the Council's sentence ("ustala wysokość środków
+    finansowych przeznaczonych … w kwocie 30 mln zł"), not the per-project maximum before
+    it; an update's date and a law's date in the questions are no deadline."""
+    spider = NcnSpider()
+    url = "https://www.ncn.gov.pl/ogloszenia/konkursy/preludium17"
+    with freeze_time("2019-04-10"):
+        items = list(spider.parse_call(page("ncn-call-page-preludium17.html", url)))
+        record = records(spider, items, "2019-04-10")["preludium17"]
+    assert record.title == "PRELUDIUM 17"
+    assert (record.budget, record.currency) == (30_000_000, "PLN")
+    assert record.deadlines == ["2019-06-17"]
+    assert record.opening_date == date(2019, 3, 15)
+    assert record.status == "open" and spider.notes == []
+
+
 @pytest.mark.parametrize(
     "heading", ["Aktualne konkursy", "Konkursy otwarte", "Trwające konkursy", "Current calls"]
 )
