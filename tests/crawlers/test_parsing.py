@@ -129,6 +129,25 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
         # Not when the deadline is known only to a month or a quarter.
         ("od 1 do IV kw. 2026", (None, "2026-Q4")),
         ("od 2 marca do 30 kwietnia 2026", ("2026-03-02", "2026-04-30")),
+        # NCBR's own news of 2019-2021 as stored (ncbr.gov.pl, dna.wat.edu.pl, sasadvisors.pl).
+        (
+            "Ogłoszenie konkursu planowane jest na 6 kwietnia 2020 roku, nabór wniosków o "
+            "dofinansowanie będzie trwał od 6 maja do 31 grudnia 2020 roku.",
+            ("2020-05-06", "2020-12-31"),
+        ),
+        (
+            "Nabór wniosków będzie trwał w terminie od 11 stycznia do 11 marca 2021 roku do "
+            "godz. 16:00.",
+            ("2021-01-11", "2021-03-11T16:00:00+01:00"),
+        ),
+        (
+            "Wnioski o dofinansowanie w tych konkursach będzie można składać od 14 listopada "
+            "2019 r. do 14 stycznia 2020 r.",
+            ("2019-11-14", "2020-01-14"),
+        ),
+        # "br." (this year) names no year: nothing is invented.
+        ("Nabór w konkursie zostanie przeprowadzony od 9 kwietnia do 14 maja br.", (None, None)),
+        ("nabór w dniach 1-31 lipca br.", (None, None)),
         # PARP's Ścieżka SMART as the press quoted it (rp.pl, 29.05.2024).
         (
             "Wnioski będzie można składać od 27 czerwca do 24 października 2024 r.",
