@@ -117,7 +117,7 @@ class NcnSpider(CallSpider):
             id=call_id(response.url),
             title=title,
             url=response.url,
-            description=body.get(),
+            description=body.get() or "",
             programme="NCN",
             call_identifier=title,
             status="open",
