@@ -31,6 +31,7 @@ from crawlers.spiders.polish import (
     programme_code,
     section_fields,
     status_word,
+    window_sentence,
 )
 
 LISTING_URL = "https://www.funduszeeuropejskie.gov.pl/nabory-wnioskow/"
@@ -95,6 +96,7 @@ class FePortalSpider(CallSpider):
             )
             or _first_dated(field(sections, "kiedy", "termin"))
             or _unlabelled_window(lines_of(region))
+            or window_sentence("\n".join(lines_of(region)))
         )
         opening, deadline = period_in(window) if window else (None, None)
         if start_text:

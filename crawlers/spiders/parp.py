@@ -40,6 +40,7 @@ from crawlers.spiders.polish import (
     programme_code,
     status_word,
     text_of,
+    window_sentence,
 )
 
 SCHEDULE_URL = "https://www.parp.gov.pl/harmonogram-naborow"
@@ -138,6 +139,11 @@ class ParpSpider(CallSpider):
         if card_end and not ends and not open_ended:
             ends = [deadline_in(card_end) or card_end]
         opening = opening or card_start
+        if not ends and not open_ended and (sentence := window_sentence(text)):
+            # A card stating its window in prose: "Wnioski będzie można składać od …".
+            start, end = period_in(sentence)
+            ends = [end] if end else []
+            opening = opening or start
         budget = field(
             fields,
             "budzet",

@@ -272,3 +272,30 @@ def programme_code(text: str | None) -> str | None:
         return "FENIKS" if match[1] == "FENX" else match[1]
     folded = fold(text)
     return next((code for name, code in PROGRAMME_NAMES.items() if name in folded), None)
+
+
+# A sentence stating the window of applications in prose: "Wnioski będzie można składać od
+# 27 czerwca do 24 października 2024 r." (PARP, as the press quoted it), "Nabór wniosków
+# będzie trwał od 6 maja do 31 grudnia 2020 roku" (NCBR), "Nabór trwa do 30.09.2026".
+_WINDOW_WORDS = re.compile(
+    r"nab[oó]r\w*|wnios\w+\s+(?:\w+\s+){0,3}sk[lł]ada[cć]|sk[lł]ada[cć]\s+wnios\w+"
+    r"|sk[lł]adani[ae]\s+wniosk[oó]w|proposals?\s+(?:\w+\s+){0,3}submitted",
+    re.I,
+)
+_WINDOW_DATES = re.compile(r"\b(?:od|do|from|until|to)\s+\d", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+
+
+def window_sentence(text: str) -> str | None:
+    """The first sentence of ``text`` that states when applications are taken ("… składać od
+    … do …", "Nabór trwa do …"), or None. Results, events and laws are not such sentences."""
+    for line in text.split("\n"):
+        for sentence in _SENTENCE_END.split(line):
+            if (
+                len(sentence) <= 300
+                and _WINDOW_WORDS.search(sentence)
+                and _WINDOW_DATES.search(sentence)
+                and not re.search(r"wynik|rozstrzygni|results", sentence, re.I)
+            ):
+                return sentence
+    return None

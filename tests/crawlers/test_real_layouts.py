@@ -285,6 +285,32 @@ def test_parp_schedule_of_plain_links_is_read_through_the_cards() -> None:
     assert smart.link_key == "FENG.01.01-IP.02-001/27" and smart.budget == 1_000_000_000
 
 
+def test_parp_card_stating_its_window_in_prose() -> None:
+    """A card that gives its window only in a sentence, in the words PARP announced Ścieżka
+    SMART with (as rp.pl quoted them, 29.05.2024); the results' date is not a deadline."""
+    body = """<html><body><main><ul>
+      <li><a href="/component/grants/grants/sciezka-smart">Ścieżka SMART</a></li>
+      </ul></main></body></html>"""
+    spider = ParpSpider()
+    (request,) = [
+        r
+        for r in spider.parse(HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8"))
+        if isinstance(r, Request)
+    ]
+    card = """<html><head><title>Ścieżka SMART - PARP - Centrum Rozwoju MŚP</title></head>
+      <body><div id="content"><article><h1>Ścieżka SMART</h1>
+      <p>Polska Agencja Rozwoju Przedsiębiorczości ogłosiła nabór wniosków do „Ścieżki SMART”.
+      Wnioski będzie można składać od 27 czerwca do 24 października 2024 r. W tym terminie
+      odbędą się dwa równoległe nabory.</p>
+      <p>Wyniki oceny zostaną ogłoszone do 28 lutego 2025 r.</p></article></div></body></html>"""
+    response = HtmlResponse(request.url, body=card.encode(), encoding="utf-8", request=request)
+    with freeze_time("2024-07-01"):
+        (item,) = list(spider.parse_card(response, **request.cb_kwargs))
+        record = records(spider, [item], "2024-07-01")["sciezka-smart"]
+    assert record.deadlines == ["2024-10-24"]
+    assert record.opening_date == date(2024, 6, 27) and record.status == "open"
+
+
 def test_parp_two_calls_sharing_a_card_stay_two() -> None:
     tile = (
         '<a href="/component/grants/grants/x" class="schedule-main schedule-feng">'
