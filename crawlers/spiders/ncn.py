@@ -53,7 +53,7 @@ _HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
 _DEADLINE_WORDS = re.compile(
     r"nab[oó]r wniosk[oó]w|sk[lł]adani[ae] wniosk[oó]w|nale[zż]y z[lł]o[zż]y[cć]"
     r"|trwa do|potrwa|up[lł]ywa|zako[nń]czenie naboru|zamkni[eę]cie naboru|deadline"
-    r"|call (?:for proposals )?closes|submission",
+    r"|call (?:for proposals )?closes|submission|(?:be|are) submitted",
     re.I,
 )
 _BUDGET_WORDS = re.compile(

@@ -145,6 +145,19 @@ def test_ncn_call_page_of_2019_in_its_stored_wording() -> None:
     assert record.status == "open" and spider.notes == []
 
 
+def test_ncn_english_deadline_in_its_stored_wording() -> None:
+    """NCN's English news of 21 April 2022 as stored: "Proposals may still be submitted
+    until 26 April 2022 (end of the day)." """
+    from crawlers.spiders.ncn import deadlines_in
+
+    text = (
+        "Proposals are evaluated on a weekly basis.\n"
+        "Proposals may still be submitted until 26 April 2022 (end of the day). "
+        "Proposals submitted after that date will not be reviewed."
+    )
+    assert deadlines_in(text, []) == ["2022-04-26"]
+
+
 @pytest.mark.parametrize(
     "heading", ["Aktualne konkursy", "Konkursy otwarte", "Trwające konkursy", "Current calls"]
 )
