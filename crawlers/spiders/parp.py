@@ -109,7 +109,9 @@ class ParpSpider(CallSpider):
         title = _card_title(card) or tile["title"]
         number = CALL_NUMBER.search(text) or CALL_NUMBER.search(tile["title"])
         rounds = [r for r in tile["rounds"] if r["start"] or r["end"]]
-        ends = [r["end"] for r in rounds if r["end"]]
+        # A round "closing" with "nabór ciągły" has no deadline to store.
+        rolling_round = any(rolling(r["end"]) for r in rounds)
+        ends = [r["end"] for r in rounds if r["end"] and not rolling(r["end"])]
         if tile.get("final_end") and tile["final_end"] not in ends:
             ends.append(tile["final_end"])
         opening = self.current_round_start(rounds)
@@ -135,7 +137,7 @@ class ParpSpider(CallSpider):
             "koniec naboru",
             avoid=("ocen", "wynik", "rozstrzyg"),
         )
-        open_ended = not ends and (rolling(card_end) or rolling(card_period))
+        open_ended = not ends and (rolling_round or rolling(card_end) or rolling(card_period))
         if card_end and not ends and not open_ended:
             ends = [deadline_in(card_end) or card_end]
         opening = opening or card_start

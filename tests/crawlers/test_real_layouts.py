@@ -324,6 +324,25 @@ def test_parp_card_stating_its_window_in_prose() -> None:
     assert record.opening_date == date(2024, 6, 27) and record.status == "open"
 
 
+def test_parp_tile_of_a_rolling_call() -> None:
+    """A tile whose closing slot says "nabór ciągły": no deadline, and no note that a date
+    was not understood."""
+    body = """<html><body><a href="https://www.parp.gov.pl/component/grants/grants/bony"
+      class="schedule-main schedule-fepw"><p class="text-mm-18 text-dark">Bony</p>
+      <p class="m-0 text-cr-18">01.03.2026</p><p class="mb-3 text-cr-13">rozpoczęcie naboru</p>
+      <p class="m-0 text-cr-18">nabór ciągły</p><p class="mb-3 text-cr-13">zakończenie naboru</p>
+      </a></body></html>"""
+    spider = ParpSpider()
+    response = HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8")
+    with freeze_time("2026-09-27"):
+        (request,) = list(spider.parse(response))
+        tile = request.cb_kwargs["tile"]
+        record = records(spider, [spider.call_item(tile["card"], tile, None)], "2026-09-27")["bony"]
+    assert record.deadlines == [] and record.extra["rolling"] is True
+    assert record.opening_date == date(2026, 3, 1) and record.status == "open"
+    assert record.programme == "FEPW"
+
+
 def test_parp_two_calls_sharing_a_card_stay_two() -> None:
     tile = (
         '<a href="/component/grants/grants/x" class="schedule-main schedule-feng">'
