@@ -64,6 +64,8 @@ _BUDGET_WORDS = re.compile(
     r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych",
     re.I,
 )
+# Words of a sentence about the results, whose dates are no deadline.
+_RESULTS = re.compile(r"wynik|rozstrzygni|results|funding decision", re.I)
 # The end of a sentence: ". " before a capital letter ("…2019 r. Ogłoszenie wyników").
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
 _BODY = (
@@ -194,9 +196,15 @@ def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
     if labelled and (value := deadline_in(labelled)):
         found.append(value)
     for line in text.split("\n"):
+        starts = [0] + [end.end() for end in _SENTENCE_END.finditer(line)]
         for match in _DEADLINE_WORDS.finditer(line):
             sentence = _SENTENCE_END.split(line[match.start() :], maxsplit=1)[0]
             if re.search(r"wewn[eę]trzn|internal", line[: match.start()][-40:], re.I):
+                continue
+            # "Wyniki: w terminie do 6 miesięcy od upływu terminu składania wniosków, nie
+            # później niż w grudniu 2022 r." dates the results, not the applications.
+            begin = max(start for start in starts if start <= match.start())
+            if _RESULTS.search(line[begin : match.start()]):
                 continue
             value = deadline_in(sentence[:200])
             if value is not None:

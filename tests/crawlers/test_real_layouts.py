@@ -145,6 +145,22 @@ def test_ncn_call_page_of_2019_in_its_stored_wording() -> None:
     assert record.status == "open" and spider.notes == []
 
 
+def test_ncn_results_sentences_are_no_deadline() -> None:
+    """A university's summary of PRELUDIUM 21 and NCN's own announcements date the results
+    "w terminie do 6 miesięcy od upływu terminu składania wniosków, nie później niż w grudniu
+    2022 r.": that month is not the call's (later) deadline."""
+    from crawlers.spiders.ncn import deadlines_in
+
+    text = (
+        "Nabór wniosków w NCN: do 15 czerwca 2022 do godz. 16.00\n"
+        "Wyniki: w terminie do 6 miesięcy od upływu terminu składania wniosków, nie później "
+        "niż w grudniu 2022 r.\n"
+        "Ogłoszenie wyników konkursu nastąpi w terminie do 6 miesięcy od upływu terminu "
+        "składania wniosków, najpóźniej w grudniu 2022 r."
+    )
+    assert deadlines_in(text, []) == ["2022-06-15T16:00:00+02:00"]
+
+
 def test_ncn_english_deadline_in_its_stored_wording() -> None:
     """NCN's English news of 21 April 2022 as stored: "Proposals may still be submitted
     until 26 April 2022 (end of the day)." """
