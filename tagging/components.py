@@ -382,18 +382,60 @@ def _filter_overlapping(found: list[RawMatch]) -> list[RawMatch]:
     return kept
 
 
-def _by_label(found: list[RawMatch]) -> dict[str, list[RawMatch]]:
-    """Raw matches by area or domain code, each code's in text order. A phrase names one
+# How the matches of different codes that overlap are counted: "longest" keeps only the
+# longest of a run of overlapping matches (then the first), whatever their codes;
+# "contained" keeps each code's own matches (the longest of its overlapping ones) and drops
+# only a match lying inside a longer match of another code, so "photonic sensors" is still
+# optical sensing and not also sensors and MEMS, while in "integrated photonic sensors" both
+# "integrated photonic" and "photonic sensors" count.
+OVERLAPS: tuple[str, ...] = ("longest", "contained")
+
+
+def _by_label(found: list[RawMatch], overlap: str = "longest") -> dict[str, list[RawMatch]]:
+    """Raw matches by area or domain code, each code's in text order, overlapping matches
+    of different codes counted as `overlap` says (see OVERLAPS). A phrase names one
     thing: "photonic sensors" is optical sensing, so the "sensors" inside it does not also
     count for sensors and MEMS."""
+    kept = _longest_first(found) if overlap == "longest" else _uncontained(found)
     by_label: dict[str, list[RawMatch]] = {}
-    for match in _longest_first(found):
+    for match in kept:
         spans = by_label.get(match[4])
         if spans is None:
             by_label[match[4]] = [match]
         else:
             spans.append(match)
     return by_label
+
+
+def _uncontained(found: list[RawMatch]) -> list[RawMatch]:
+    """Each code's matches with its own overlaps resolved as `_longest_first` does, less the
+    matches that lie inside a longer match of another code; in the order of `found`."""
+    per_label: dict[str, list[RawMatch]] = {}
+    for match in found:
+        per_label.setdefault(match[4], []).append(match)
+    if len(per_label) == 1:
+        return _longest_first(found)
+    own = sorted(
+        (m for spans in per_label.values() for m in _longest_first(spans)),
+        key=lambda m: (m[0], -m[1]),
+    )
+    # A match lies inside a longer one when another starts before it and ends no earlier,
+    # or starts with it and ends later (no code's own matches overlap any more).
+    kept: set[RawMatch] = set()
+    reach = -1  # the furthest end of the matches starting before the current start
+    at = 0
+    while at < len(own):
+        start = own[at][0]
+        group_end = at
+        while group_end < len(own) and own[group_end][0] == start:
+            group_end += 1
+        longest = own[at][1]
+        for match in own[at:group_end]:
+            if match[1] > reach and match[1] == longest:
+                kept.add(match)
+        reach = max(reach, longest)
+        at = group_end
+    return [m for m in found if m in kept]
 
 
 def _located(doc: Doc, found: list[RawMatch]) -> Iterator[RuleMatch]:
@@ -406,14 +448,15 @@ def _located(doc: Doc, found: list[RawMatch]) -> Iterator[RuleMatch]:
         yield RuleMatch(start, end, start_char, last.idx + len(last), label, strength)
 
 
-def matches_by_label(doc: Doc) -> dict[str, list[RuleMatch]]:
+def matches_by_label(doc: Doc, overlap: str = "longest") -> dict[str, list[RuleMatch]]:
     """The rule matches of a doc by area or domain code, each code's in text order, with
-    their character bounds (see `_by_label`)."""
+    their character bounds, overlaps between codes resolved as `overlap` says (see
+    `_by_label`)."""
     found = doc.user_data.get(_MATCHES)
     if not found:
         return defaultdict(list)
     by_label: dict[str, list[RuleMatch]] = defaultdict(list)
-    for label, spans in _by_label(found).items():
+    for label, spans in _by_label(found, overlap).items():
         by_label[label] = list(_located(doc, spans))
     return by_label
 
@@ -446,7 +489,8 @@ class AreaCombiner:
     phrase (one distinct phrase, not in the title) is vetoed when the classifier gives the
     code less than `lone_veto`: calls about something else mention a laser or a pilot line
     in passing. The weights, blend and thresholds are chosen by cross-validation on the
-    training examples (bench/tagging_cv.py).
+    training examples (bench/tagging_cv.py). Phrases of different codes that overlap count
+    as `overlap` says (OVERLAPS).
     """
 
     def __init__(
@@ -459,9 +503,12 @@ class AreaCombiner:
         max_evidence: int,
         repeat_weight: float | None = None,
         lone_veto: float = 0.0,
+        overlap: str = "longest",
     ) -> None:
         if set(weights) != set(STRENGTHS):
             raise ValueError(f"weights must give one weight for each of {STRENGTHS}")
+        if overlap not in OVERLAPS:
+            raise ValueError(f"overlap must be one of {OVERLAPS}, not {overlap!r}")
         self.weights = weights
         self.title_bonus = title_bonus
         self.rule_share = rule_share
@@ -472,9 +519,14 @@ class AreaCombiner:
         # pipelines trained before the distinction was made expect).
         self.repeat_weight = weights["core"] if repeat_weight is None else repeat_weight
         self.lone_veto = lone_veto
+        self.overlap = overlap
 
     def _score(
-        self, doc: Doc, spans: list[RawMatch], norms: list[int], title_end: int,
+        self,
+        doc: Doc,
+        spans: list[RawMatch],
+        norms: list[int],
+        title_end: int,
         probability: float,
     ) -> float | None:
         """The code's score, or None when a lone core phrase is vetoed. `spans` are in text
@@ -522,7 +574,7 @@ class AreaCombiner:
         self, doc: Doc, found: list[RawMatch]
     ) -> tuple[list[AreaTag], list[AreaTag], list[str]]:
         """Areas, whole domains and domains from a doc's rule matches and `doc.cats`."""
-        by_label = _by_label(found)
+        by_label = _by_label(found, self.overlap)
         text = doc_text(doc)
         title_end = _title_end(text)
         ids: Any = doc.user_data.get(_NORMS)
@@ -567,6 +619,7 @@ class AreaCombiner:
         "max_evidence": 3,
         "repeat_weight": None,
         "lone_veto": 0.0,
+        "overlap": "longest",
     },
 )
 def make_area_combiner(
@@ -580,6 +633,7 @@ def make_area_combiner(
     max_evidence: int,
     repeat_weight: float | None,
     lone_veto: float,
+    overlap: str,
 ) -> AreaCombiner:
     return AreaCombiner(
         weights,
@@ -590,4 +644,5 @@ def make_area_combiner(
         max_evidence,
         repeat_weight=repeat_weight,
         lone_veto=lone_veto,
+        overlap=overlap,
     )

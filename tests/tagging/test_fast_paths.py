@@ -290,7 +290,7 @@ def _former_combination(combiner: AreaCombiner, doc: Doc) -> tuple[object, ...]:
     of their tokens, the title checked on every core phrase."""
     text = doc.user_data.get(extension_key("callradar_text")) or doc.text
     title_end = _title_end(text)
-    by_label = matches_by_label(doc)
+    by_label = matches_by_label(doc, combiner.overlap)
 
     def score(spans: list[RuleMatch], probability: float) -> float | None:
         cores = [s for s in spans if s.id_ == "core"]
