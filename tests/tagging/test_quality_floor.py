@@ -12,10 +12,10 @@ from tagging.tagger import Tagger
 # The development set grew from 136 to 230 calls in the sixth round (another helper added
 # real calls); on it the fifth round's models measure 0.721 / 0.826, precision 0.774, so the
 # floors were lowered with the figures, not to make a change pass.
-AREAS_FLOOR = 0.68  # measured 0.702 (sixth round, 230 calls); 0.762 on the old 136
-DOMAINS_FLOOR = 0.80  # measured 0.825 (sixth round, 230 calls); 0.881 on the old 136
-# measured 0.761 (0.812 on the old 136): a member is told of a call only where it fits
-PRECISION_FLOOR = 0.74
+AREAS_FLOOR = 0.68  # measured 0.712 (sixth round, 230 calls); 0.762 on the old 136
+DOMAINS_FLOOR = 0.79  # measured 0.816 (sixth round, 230 calls); 0.881 on the old 136
+# measured 0.808 (0.812 on the old 136): a member is told of a call only where it fits
+PRECISION_FLOOR = 0.77
 
 
 def test_the_shipped_pipelines_hold_their_quality_on_the_development_set() -> None:
