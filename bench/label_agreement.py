@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callradar.taxonomy import AREAS, domain_of  # noqa: E402
 from tagging.dataset import LabelledCall, read_labelled  # noqa: E402
 from tagging.evaluate import Metrics, evaluate, score  # noqa: E402
-from tagging.paths import DATA_DIR, DEV_PATH  # noqa: E402
+from tagging.paths import DATA_DIR, DEV_PATH, MODELS_DIR  # noqa: E402
 from tagging.result import AreaTag, TagResult  # noqa: E402
 from tagging.tagger import Tagger  # noqa: E402
 
@@ -72,6 +72,7 @@ def line(name: str, metrics: Metrics) -> str:
 
 def main(
     second: Annotated[Path, typer.Option(help="The second labeller's codes.")] = SECOND,
+    models: Annotated[Path, typer.Option(help="Trained pipelines to load.")] = MODELS_DIR,
 ) -> None:
     dev = read_labelled(DEV_PATH)
     other = second_labels(second, dev)
@@ -82,7 +83,7 @@ def main(
     agreement = score(first, map(as_result, other))
     print(f"sample: {len(first)} of {len(dev)} development calls")
     print(line("second labeller against the development labels", agreement))
-    tagger = Tagger.load()
+    tagger = Tagger.load(models)
     print(line("tagger against the development labels", evaluate(tagger, first)))
     print(line("tagger against the second labeller", evaluate(tagger, other)))
     print("per area, second labeller against the development labels (support):")

@@ -153,7 +153,11 @@ def test_new_words_get_their_norm_once_the_vocabulary_is_complete(tagger: Tagger
     doc = nlp("Rozwój układów fotonicznymiXyz oraz nowosłowoqwe.")
     expected = normaliser.normalise
     assert [t.norm_ for t in doc] == [expected(t.text) for t in doc]
-    result = tagger.tag(CallText("n", "Fotonika", "Rozwój fotonicznych układów scalonych.", "pl"))
+    # Still tagged through the normalised words: an inflected phrase in the title assigns its
+    # area by itself, whatever the classifier of the day gives it.
+    result = tagger.tag(
+        CallText("n", "Rozwój fotonicznych układów scalonych", "Projekty badawcze.", "pl")
+    )
     assert "integrated-photonics" in {a.code for a in result.areas}
 
 
