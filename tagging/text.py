@@ -22,8 +22,25 @@ _CONTROL = re.compile(
 )
 # Runs of spaces, tabs and no-break spaces become one space (a lone space is left alone:
 # replacing every space with itself costs more than the rest of the cleaning).
+# Printable ASCII, tab and line feed: what is left of a text once they are deleted from it
+# (as UTF-8 bytes, one 256-byte table look-up a byte) holds every control character it
+# has, and little else: the regular expression then reads a few characters, not all.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def _has_control(text: str) -> bool:
+    """Whether `_CONTROL` finds a character in `text`.
+
+    ASCII text has one if anything is left after deleting printable ASCII, tab and line
+    feed (what is left is C0 controls and DEL, all in `_CONTROL`). Other text is looked at
+    without its ASCII characters: deleting whole ASCII characters from UTF-8 leaves valid
+    UTF-8 of the others (lone surrogates pass through as they are)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PLAIN_ASCII))
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
+    return _CONTROL.search(rest.decode("utf-8", "surrogatepass")) is not None
 
 
 def clean(raw: str) -> str:
@@ -37,7 +54,7 @@ def clean(raw: str) -> str:
     # a "&", and control characters are looked for once (again only if an entity was
     # decoded, as one may stand for such a character). A "&" in "R&D" no longer costs a
     # second pass over a long text.
-    control = _CONTROL.search(text) is not None
+    control = _has_control(text)
     if "<" in text:
         text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
         text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
@@ -45,7 +62,7 @@ def clean(raw: str) -> str:
         decoded = html.unescape(text)
         if decoded != text:
             text = decoded
-            control = control or _CONTROL.search(text) is not None
+            control = control or _has_control(text)
     if control:
         text = _CONTROL.sub(" ", text)
     if "  " in text or "\t" in text or "\u00a0" in text:

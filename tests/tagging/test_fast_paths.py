@@ -259,10 +259,27 @@ def test_cleaning_step_by_step_as_needed_gives_the_same_text() -> None:
     rng = random.Random(9)
     pieces = ["<p>", "</p>", "<br/>", "<script>x</script>", "<!-- c -->", "&amp;", "&lt;p&gt;",
               "&#7;", "&#x200b;", "&ZeroWidthSpace;", "&nbsp;", "&rlm;", "R&D", "word", " ",
-              "  ", "\t", "\n", "\n\n\n", "\x00", "\x85", "\u200b", "\ufeff", "<b>", "&", "<", "ą"]
+              "  ", "\t", "\n", "\n\n\n", "\x00", "\x85", "\u200b", "\ufeff", "<b>", "&", "<", "ą",
+              "\x7f", "\r", "\ud800", "&#xd800;", "\u2028", "\xad", "\U0001f600"]
     for _ in range(20000):
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert clean(raw) == _clean_every_step(raw)
+
+
+def test_control_characters_are_found_as_the_expression_finds_them() -> None:
+    from tagging.text import _CONTROL, _has_control
+
+    rng = random.Random(21)
+    # Every control character of the expression, its neighbours, ASCII, Polish letters,
+    # other scripts, lone surrogates, astral characters.
+    alphabet = [chr(c) for c in [*range(0x00, 0xA1), *range(0x200A, 0x2011),
+                                 *range(0x2029, 0x2030), *range(0x205F, 0x2066),
+                                 0xFEFE, 0xFEFF, 0xFF00, 0xFFFD, 0xFFFE, 0xFFFF,
+                                 0xD800, 0xDC00, 0xDFFF, 0x1F600, 0x10FFFF]]
+    alphabet += [*"ąęłśżźćńóĄŁ–’“„€", "word", " ", "\n", "\t"] * 20
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _has_control(text) == (_CONTROL.search(text) is not None), repr(text)
 
 
 def test_tokens_are_the_same_without_the_whitespace_special_cases(tagger: Tagger) -> None:
