@@ -145,7 +145,7 @@ def _classify(proc: Any, docs: list[Doc]) -> None:
     for at in range(0, len(docs), _CLASSIFIER_BATCH):
         batch = docs[at : at + _CLASSIFIER_BATCH]
         ids = features.predict(batch)
-        pooled = _pool_each_word_once(embed, pool, ids)
+        pooled = _pool_each_word_once(proc, embed, pool, ids)
         scores = model.ops.asarray(logistic.predict(linear.predict(pooled)))
         for doc, row, norms in zip(batch, scores.tolist(), ids, strict=True):
             doc.cats.update(zip(labels, row, strict=True))
@@ -158,22 +158,95 @@ def _classify(proc: Any, docs: list[Doc]) -> None:
 _POOL_WORDS = 16384
 
 
-def _pool_each_word_once(embed: Any, pool: Any, ids: list[Any]) -> Any:
+class _NormVectors:
+    """Each normalised word's embedded vector, kept from batch to batch.
+
+    A word's vector depends on its NORM alone (HashEmbed hashes the id four ways and adds
+    four table rows), so it is computed once and copied wherever the word comes again. The
+    vectors of a batch's words are found without sorting them (numpy.unique on a batch of
+    call-length texts cost half the classifier): a table of `1 << _SLOT_BITS` slots, each
+    word in the slot its hash's low bits name, holding the word and the row of its vector;
+    a word whose slot another word holds, or a new word, gets its vector computed for the
+    batch as before (`numpy.unique` over those words only) and takes its slot if it is
+    free. Rows kept are bounded (`_MAX_ROWS`, 16 MB); when full, all is forgotten. The
+    tagger never trains its classifier, so the vectors never go stale; they are kept for
+    one embedding layer and its table, and forgotten if the table is replaced.
+    """
+
+    _SLOT_BITS = 17
+    _MAX_ROWS = 1 << 16
+
+    def __init__(self, embed: Any, table: Any) -> None:
+        self.embed = embed
+        self.table = table
+        self._mask = (1 << self._SLOT_BITS) - 1
+        self._forget()
+
+    def _forget(self) -> None:
+        size = self._mask + 1
+        # An empty slot holds a value no word of that slot has (its low bits are not the
+        # slot's number).
+        self._slot_norm = numpy.arange(1, size + 1, dtype=numpy.int64)
+        self._slot_row = numpy.zeros(size, dtype=numpy.intp)
+        self._rows: Any = None
+        self._count = 0
+
+    def rows_of(self, norms: Any) -> tuple[Any, Any]:
+        """The vectors and, for each of `norms` (uint64), the row of its vector there."""
+        flat = norms.view(numpy.int64)
+        slots = flat & self._mask
+        where = self._slot_row[slots]
+        unknown = numpy.flatnonzero(self._slot_norm[slots] != flat)
+        if len(unknown):
+            distinct, inverse = numpy.unique(flat[unknown], return_inverse=True)
+            if self._count and self._count + len(distinct) > self._MAX_ROWS:
+                self._forget()
+                return self.rows_of(norms)
+            vectors = numpy.ascontiguousarray(
+                self.embed.predict(distinct.view(numpy.uint64).reshape(-1, 1))
+            )
+            first = self._count
+            if self._rows is None or len(self._rows) < first + len(distinct):
+                # (More rows than _MAX_ROWS only for a batch with more distinct words.)
+                size = max(self._MAX_ROWS, len(distinct))
+                self._rows = numpy.empty((size, vectors.shape[1]), vectors.dtype)
+            self._rows[first : first + len(distinct)] = vectors
+            self._count += len(distinct)
+            where[unknown] = first + inverse.ravel()
+            # New words take their slots where free (the first of those wanting one).
+            wanted = distinct & self._mask
+            free = self._slot_norm[wanted] == wanted + 1
+            wanted, at = numpy.unique(wanted[free], return_index=True)
+            self._slot_norm[wanted] = distinct[free][at]
+            self._slot_row[wanted] = first + numpy.flatnonzero(free)[at]
+        return self._rows, where
+
+
+def _norm_vectors(proc: Any, embed: Any) -> _NormVectors:
+    """The word vectors kept for a classifier (on the component, which goes with it)."""
+    table = embed.layers[-1].get_param("E")
+    known: _NormVectors | None = getattr(proc, "_callradar_norm_vectors", None)
+    if known is None or known.embed is not embed or known.table is not table:
+        known = _NormVectors(embed, table)
+        proc._callradar_norm_vectors = known
+    return known
+
+
+def _pool_each_word_once(proc: Any, embed: Any, pool: Any, ids: list[Any]) -> Any:
     """What `pool.predict(Ragged(embed.predict(flattened ids), lengths))` gives.
 
-    Each distinct id is embedded once: a text of a thousand words has a few hundred
-    distinct ones, and hashing an id four ways and adding four table rows costs more than
-    copying the finished vector. Each row is the same computation on the same id, so the
-    floats are the same. The mean is taken a few docs at a time (`_POOL_WORDS`): thinc's
-    reduce_mean averages each doc's rows on their own, so the means are the same floats.
+    Each word's vector is computed once (`_NormVectors`): a text of a thousand words has a
+    few hundred distinct ones, and hashing an id four ways and adding four table rows
+    costs more than copying the finished vector. Each row is the same computation on the
+    same id, so the floats are the same. The mean is taken a few docs at a time
+    (`_POOL_WORDS`): thinc's reduce_mean averages each doc's rows on their own, so the
+    means are the same floats.
     """
     flat = embed.ops.flatten(ids)
-    distinct, where = numpy.unique(flat[:, 0].view(numpy.int64), return_inverse=True)
-    rows = numpy.ascontiguousarray(embed.predict(distinct.view(numpy.uint64).reshape(-1, 1)))
+    rows, where = _norm_vectors(proc, embed).rows_of(flat[:, 0])
     width = rows.shape[1]
     # Rows copied as single items of their byte width: quicker than numpy's row indexing.
     as_items = rows.view(numpy.dtype((numpy.void, width * rows.itemsize))).ravel()
-    where = where.ravel()
     lengths = [len(seq) for seq in ids]
     means: list[Any] = []
     first = start = 0

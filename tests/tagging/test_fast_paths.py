@@ -9,6 +9,7 @@ import random
 import re
 from collections import defaultdict
 
+import pytest
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -237,6 +238,34 @@ def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> 
                                                                 "area_combiner"])))
         assert len(ours) > 128
         assert [d.cats for d in ours] == [d.cats for d in theirs]
+
+
+def test_word_vectors_kept_between_batches_give_the_same_floats(
+    tagger: Tagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The classifier's word vectors found in a table kept from batch to batch: words
+    sharing a slot, tables filled and forgotten, words in some batches only."""
+    from tagging.dataset import read_labelled
+    from tagging.paths import DEV_PATH, TRAIN_PATH
+    from tagging.tagger import _classify, _NormVectors
+
+    calls = read_labelled(DEV_PATH) + read_labelled(TRAIN_PATH)
+    rng = random.Random(15)
+    for slot_bits, max_rows in ((4, 400), (9, 2000), (17, 1 << 16)):
+        monkeypatch.setattr(_NormVectors, "_SLOT_BITS", slot_bits)
+        monkeypatch.setattr(_NormVectors, "_MAX_ROWS", max_rows)
+        for lang, nlp in tagger.pipelines.items():
+            classifier = nlp.get_pipe("textcat_multilabel")
+            monkeypatch.setattr(classifier, "_callradar_norm_vectors", None, raising=False)
+            texts = [c.text for c in calls if c.language == lang]
+            for _ in range(4):
+                batch = rng.sample(texts, 40) + [" ".join(rng.choices(texts, k=30))]
+                batch.append(" ".join(f"new{rng.randrange(10**9)}" for _ in range(50)))
+                ours = list(nlp.pipe(batch, disable=["textcat_multilabel", "area_combiner"]))
+                _classify(classifier, ours)
+                theirs = list(classifier.pipe(nlp.pipe(batch, disable=["textcat_multilabel",
+                                                                        "area_combiner"])))
+                assert [d.cats for d in ours] == [d.cats for d in theirs]
 
 
 def _clean_every_step(raw: str) -> str:
