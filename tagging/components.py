@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,6 +69,10 @@ _WHOLE = extension_key("callradar_whole_domains")
 # A rule match as PhraseRules stores it: token start and end, label and id hashes, label
 # and id.
 RawMatch = tuple[int, int, int, int, str, str]
+
+
+# The token bounds of a (key, start, end) match.
+_BOUNDS = itemgetter(1, 2)
 
 
 class RuleMatch(NamedTuple):
@@ -140,6 +145,9 @@ class PhraseRules(SpanRuler):
         matches = self.phrase_matcher(doc)
         if len(self.matcher):
             matches = [*matches, *self.matcher(doc)]
+        elif matches:
+            doc.user_data[_MATCHES] = self._phrase_matches(doc, matches)
+            return doc
         found: list[RawMatch] = []
         if matches:
             codes = self._codes
@@ -153,6 +161,23 @@ class PhraseRules(SpanRuler):
             found = sorted(unique)
         doc.user_data[_MATCHES] = found
         return doc
+
+    def _phrase_matches(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[RawMatch]:
+        """The phrase matcher's matches as `__call__` stores them, without a set or a sort:
+        the phrase matcher finds each (key, start, end) once, never an empty one, and in
+        order of start, then end; only matches with the same bounds (a phrase listed under
+        two codes) may need sorting by label and id."""
+        codes = self._codes
+        try:
+            found = [(start, end, *codes[key]) for key, start, end in matches]
+        except KeyError:
+            for key, _, _ in matches:
+                if key not in codes:
+                    codes[key] = self._code(doc, key)
+            found = [(start, end, *codes[key]) for key, start, end in matches]
+        if len(set(map(_BOUNDS, matches))) < len(matches):
+            found.sort()
+        return found
 
     def _code(self, doc: Doc, key: int) -> tuple[int, int, str, str]:
         info = self._match_label_id_map[key]

@@ -17,6 +17,7 @@ from callradar.taxonomy import AREAS, DOMAINS, domain_of
 from tagging.components import (
     _SENTENCE_REACH,
     AreaCombiner,
+    PhraseRules,
     RuleMatch,
     Sentences,
     _evidence,
@@ -114,6 +115,50 @@ def test_sentences_and_evidence_as_first_written(tagger: Tagger) -> None:
         for limit in (1, 3):
             assert _evidence(sentences, spans, limit) == _all_sentences_evidence(
                 text, spans, limit)
+
+
+def _former_rule_matches(rules: PhraseRules, doc: Doc) -> list[tuple[object, ...]]:
+    """PhraseRules' matches as first kept: a set of every match, sorted."""
+    unique = set()
+    for key, start, end in rules.phrase_matcher(doc):
+        info = rules._match_label_id_map[key]
+        label, span_id = info["label"], info["id"]
+        strings = doc.vocab.strings
+        unique.add((start, end, strings[label], strings[span_id], label, span_id))
+    return sorted(unique)
+
+
+def test_phrase_matches_are_kept_in_spans_order_without_a_set(tagger: Tagger) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    rules = nlp.add_pipe("callradar_phrase_rules", config={"phrase_matcher_attr": "ORTH"})
+    assert isinstance(rules, PhraseRules)
+    # The same phrase under several codes and strengths, phrases inside phrases.
+    phrases = ["a", "a b", "b", "a b c", "c d", "d", "b c d e", "e"]
+    codes = [a.code for a in AREAS[:4]]
+    rules.add_patterns([{"label": code, "pattern": phrase, "id": strength}
+                        for i, phrase in enumerate(phrases) for j, code in enumerate(codes)
+                        for k, strength in enumerate(("core", "term")) if (i + j + k) % 3])
+    rng = random.Random(16)
+    for _ in range(300):
+        doc = nlp(" ".join(rng.choice("abcdefg") for _ in range(rng.randint(0, 30))))
+        assert doc.user_data[extension_key("callradar_matches")] == _former_rule_matches(
+            rules, doc)
+    for lang, nlp in tagger.pipelines.items():
+        rules = nlp.get_pipe("area_rules")
+        for text in _texts(lang)[:200]:
+            doc = nlp(text)
+            assert doc.user_data[extension_key("callradar_matches")] == _former_rule_matches(
+                rules, doc)
+
+
+def _texts(lang: str) -> list[str]:
+    from tagging.dataset import read_labelled
+    from tagging.paths import DEV_PATH, TRAIN_PATH
+
+    return [c.text for c in read_labelled(DEV_PATH) + read_labelled(TRAIN_PATH)
+            if c.language == lang]
 
 
 def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
