@@ -277,13 +277,35 @@ _SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
 _SENTENCE_REACH = 300
 
 
+def _sentence_ends(text: str) -> list[int]:
+    """Where `_SENTENCE_END.finditer(text)` finds sentence ends, found by `str.find`: the
+    expression tries every character (about 10 ns each), `str.find` skips to the next
+    candidate a few times faster. A mark ends a sentence when whitespace follows
+    (`str.isspace` is what `\\s` matches in a str pattern)."""
+    found: list[int] = []
+    find = text.find
+    last = len(text) - 1
+    for mark in ".!?;":
+        at = find(mark)
+        while at >= 0:
+            if at < last and text[at + 1].isspace():
+                found.append(at)
+            at = find(mark, at + 1)
+    at = find("\n")
+    while at >= 0:
+        found.append(at)
+        at = find("\n", at + 1)
+    found.sort()
+    return found
+
+
 class Sentences:
     """Sentence bounds in one text, from all its sentence ends found in one pass (a call's
     evidence looks up a few sentences; two searches each cost more)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self._ends = _sentence_ends(text)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of the sentence around text[start:end]: from the last sentence

@@ -161,6 +161,20 @@ def _texts(lang: str) -> list[str]:
             if c.language == lang]
 
 
+def test_sentence_ends_are_found_as_the_expression_finds_them() -> None:
+    from tagging.components import _SENTENCE_END, _sentence_ends
+
+    rng = random.Random(17)
+    # Marks, every kind of whitespace the expression's \\s matches and some it does not.
+    alphabet = [*".!?;\n", *" \t\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2009\u200b",
+                *"\u2028\u2029\u202f\u205f\u3000\ufeff", "word", "e.g.", "3.5", "ą", "…"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _sentence_ends(text) == [m.start() for m in _SENTENCE_END.finditer(text)]
+    for text in _texts("en")[:100] + _texts("pl")[:100]:
+        assert _sentence_ends(text) == [m.start() for m in _SENTENCE_END.finditer(text)]
+
+
 def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
     nlp = tagger.pipelines["en"]
     doc = nlp("Silicon photonics and MEMS sensors.\n\nIndium phosphide photonic circuits.")
