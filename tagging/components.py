@@ -333,6 +333,12 @@ class Sentences:
 
 
 def _normal(sentence: str) -> str:
+    """The sentence's words joined by single spaces. A sentence of a cleaned text has no
+    whitespace but single spaces: if it is printable (ASCII space is the only printable
+    whitespace) and has no double space, stripping it gives the same string, without
+    making a string of each word."""
+    if sentence.isprintable() and "  " not in sentence:
+        return sentence.strip()
     return " ".join(sentence.split())
 
 

@@ -175,6 +175,17 @@ def test_sentence_ends_are_found_as_the_expression_finds_them() -> None:
         assert _sentence_ends(text) == [m.start() for m in _SENTENCE_END.finditer(text)]
 
 
+def test_sentences_are_normalised_as_by_splitting_them() -> None:
+    from tagging.components import _normal
+
+    rng = random.Random(18)
+    alphabet = [" ", "  ", *"\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2009\u200b\u2028\u2029",
+                *"\u202f\u3000\ufeff«»", "word", "ą", "x.", "\x00"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _normal(text) == " ".join(text.split()), repr(text)
+
+
 def test_matches_carry_the_spans_bounds(tagger: Tagger) -> None:
     nlp = tagger.pipelines["en"]
     doc = nlp("Silicon photonics and MEMS sensors.\n\nIndium phosphide photonic circuits.")
