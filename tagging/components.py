@@ -75,6 +75,11 @@ RawMatch = tuple[int, int, int, int, str, str]
 _BOUNDS = itemgetter(1, 2)
 
 
+# A located match: token start and end, character start and end, label and id (as
+# `RuleMatch`, which is one).
+Located = tuple[int, int, int, int, str, str]
+
+
 class RuleMatch(NamedTuple):
     """A matched phrase: token and character bounds, its area or domain code (`label_`)
     and its strength (`id_`, "core" or "term"), named as on a spaCy `Span`."""
@@ -342,7 +347,7 @@ def _normal(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
-def _evidence(sentences: Sentences, spans: Iterable[RuleMatch], limit: int) -> list[str]:
+def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...».
 
     `spans` are in text order (as `matches_by_label` gives them, not overlapping), so their
@@ -352,13 +357,14 @@ def _evidence(sentences: Sentences, spans: Iterable[RuleMatch], limit: int) -> l
     taken).
     """
     text = sentences.text
-    by_sentence: dict[tuple[int, int], list[RuleMatch]] = {}
+    around = sentences.around
+    by_sentence: dict[tuple[int, int], list[Located]] = {}
     # A sentence a call repeats word for word (a summary, then the same in its scope) is
     # evidence once: the reader learns nothing from its copy. The sentences said are
     # written out only when a second one comes.
     said: set[str] | None = None
     for span in spans:
-        bounds = sentences.around(span.start_char, span.end_char)
+        bounds = around(span[2], span[3])
         matched = by_sentence.get(bounds)
         if matched is None:
             if len(by_sentence) == limit:
@@ -377,10 +383,11 @@ def _evidence(sentences: Sentences, spans: Iterable[RuleMatch], limit: int) -> l
         parts: list[str] = []
         at = start
         for span in matched:
-            if span.start_char < at:
+            start_char, end_char = span[2], span[3]
+            if start_char < at:
                 continue
-            parts += [text[at : span.start_char], "«", text[span.start_char : span.end_char], "»"]
-            at = span.end_char
+            parts += [text[at:start_char], "«", text[start_char:end_char], "»"]
+            at = end_char
         parts.append(text[at:end])
         evidence.append(_normal("".join(parts)))
     return evidence
@@ -491,14 +498,15 @@ def _uncontained(found: list[RawMatch]) -> list[RawMatch]:
     return [m for m in found if m in kept]
 
 
-def _located(doc: Doc, found: list[RawMatch]) -> Iterator[RuleMatch]:
+def _located(doc: Doc, found: list[RawMatch]) -> Iterator[Located]:
     """Raw matches with their character bounds, taken from the tokens as each is asked for
     (doc.to_array([IDX, LENGTH]) for all tokens costs more than the few the combiner
-    needs)."""
+    needs), as plain tuples laid out as `RuleMatch` (making a named tuple costs a Python
+    call)."""
     for start, end, _, _, label, strength in found:
         last = doc[end - 1]
         start_char = doc[start].idx if end - start > 1 else last.idx
-        yield RuleMatch(start, end, start_char, last.idx + len(last), label, strength)
+        yield start, end, start_char, last.idx + len(last), label, strength
 
 
 def matches_by_label(doc: Doc, overlap: str = "longest") -> dict[str, list[RuleMatch]]:
@@ -510,7 +518,7 @@ def matches_by_label(doc: Doc, overlap: str = "longest") -> dict[str, list[RuleM
         return defaultdict(list)
     by_label: dict[str, list[RuleMatch]] = defaultdict(list)
     for label, spans in _by_label(found, overlap).items():
-        by_label[label] = list(_located(doc, spans))
+        by_label[label] = [RuleMatch._make(span) for span in _located(doc, spans)]
     return by_label
 
 
