@@ -28,6 +28,10 @@ _CONTROL = re.compile(
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Where `_BLANK_LINES` would change something: a run longer than "\n\n" (a third line
+# break, or whitespace after a line break before the next). Real texts' paragraphs are
+# separated by exactly "\n\n", which `_BLANK_LINES` would replace by itself, copying the text.
+_UNEVEN_BLANK_LINES = re.compile(r"\n(?:\n\s*\n|[^\S\n]\s*\n)")
 
 
 def _has_control(text: str) -> bool:
@@ -67,7 +71,7 @@ def clean(raw: str) -> str:
         text = _CONTROL.sub(" ", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)
-    if "\n" in text:
+    if "\n" in text and _UNEVEN_BLANK_LINES.search(text):
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 

@@ -359,10 +359,22 @@ def test_cleaning_step_by_step_as_needed_gives_the_same_text() -> None:
     pieces = ["<p>", "</p>", "<br/>", "<script>x</script>", "<!-- c -->", "&amp;", "&lt;p&gt;",
               "&#7;", "&#x200b;", "&ZeroWidthSpace;", "&nbsp;", "&rlm;", "R&D", "word", " ",
               "  ", "\t", "\n", "\n\n\n", "\x00", "\x85", "\u200b", "\ufeff", "<b>", "&", "<", "ą",
-              "\x7f", "\r", "\ud800", "&#xd800;", "\u2028", "\xad", "\U0001f600"]
+              "\x7f", "\r", "\ud800", "&#xd800;", "\u2028", "\xad", "\U0001f600", "\n \n",
+              " \n", "\n ", "\n\n", "\u3000", "\n\u2009\n", "\n\xa0\n"]
     for _ in range(20000):
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert clean(raw) == _clean_every_step(raw)
+
+
+def test_blank_lines_are_rewritten_only_where_that_changes_the_text() -> None:
+    from tagging.text import _BLANK_LINES, _UNEVEN_BLANK_LINES
+
+    rng = random.Random(22)
+    alphabet = [*"\n\n\n  \t\r\x0b\x0c\x1c\x85\xa0\u2009\u2028\u3000", "word", "ą", "."]
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        changes = _BLANK_LINES.sub("\n\n", text) != text
+        assert (_UNEVEN_BLANK_LINES.search(text) is not None) == changes, repr(text)
 
 
 def test_control_characters_are_found_as_the_expression_finds_them() -> None:
