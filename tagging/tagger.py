@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy
 import spacy
+from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.pipeline.textcat import TextCategorizer
 from spacy.tokenizer import Tokenizer
@@ -86,7 +87,9 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
 
     Each doc goes through the components up to the rules as soon as it is made, while its
     tokens are still in the processor's cache, and a doc without a match is let go at once,
-    so that the next one is made in the memory it used.
+    so that the next one is made in the memory it used. A matched doc's NORM array, which
+    the classifier and the combiner read, is taken then too: by the classifier's turn its
+    tokens' lexemes are out of the cache (reading them cost three times as much).
     """
     names = nlp.pipe_names
     upto = names.index(_RULES) + 1 if _RULES in names else len(names)
@@ -99,7 +102,9 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
         for proc in first:
             doc = proc(doc)
         if has_matches(doc):
-            doc.user_data[_TEXT] = text
+            data = doc.user_data
+            data[_TEXT] = text
+            data[_NORMS] = doc.to_array(NORM).reshape(-1, 1)
             matched.append(doc)
             docs.append(doc)
         else:
@@ -140,11 +145,16 @@ def _classify(proc: Any, docs: list[Doc]) -> None:
         return
     layers = {layer.name: layer for layer in model.walk()}
     features, embed = layers["extract_features"], layers["ints-getitem>>hashembed"]
+    # The features are each token's NORM, as a column of uint64: what `_run` kept.
+    norms_kept = features.attrs.get("columns") == [NORM]
     pool, linear, logistic = layers["reduce_mean"], layers["resizable(linear)"], layers["logistic"]
     labels = proc.labels
     for at in range(0, len(docs), _CLASSIFIER_BATCH):
         batch = docs[at : at + _CLASSIFIER_BATCH]
-        ids = features.predict(batch)
+        kept = [doc.user_data.get(_NORMS) for doc in batch] if norms_kept else []
+        if not norms_kept or any(norms is None for norms in kept):
+            kept = features.predict(batch)
+        ids = kept
         pooled = _pool_each_word_once(proc, embed, pool, ids)
         scores = model.ops.asarray(logistic.predict(linear.predict(pooled)))
         for doc, row, norms in zip(batch, scores.tolist(), ids, strict=True):

@@ -338,6 +338,24 @@ def test_word_vectors_kept_between_batches_give_the_same_floats(
                 assert [d.cats for d in ours] == [d.cats for d in theirs]
 
 
+def test_the_norms_kept_at_the_rules_give_the_classifiers_floats(tagger: Tagger) -> None:
+    """`_run` keeps each matched doc's NORM array for the classifier; its scores are those
+    of the classifier extracting its own features."""
+    from tagging.tagger import _run
+
+    rng = random.Random(19)
+    for lang, nlp in tagger.pipelines.items():
+        texts = _texts(lang)
+        texts += [" ".join(rng.choices(texts, k=rng.choice([1, 5, 20]))) for _ in range(150)]
+        classifier = nlp.get_pipe("textcat_multilabel")
+        ours = _run(nlp, texts)
+        theirs = list(classifier.pipe(nlp.pipe(texts, disable=["textcat_multilabel",
+                                                                "area_combiner"])))
+        compared = [(a.cats, b.cats) for a, b in zip(ours, theirs, strict=True) if a is not None]
+        assert len(compared) > 200
+        assert all(a == b for a, b in compared)
+
+
 def _clean_every_step(raw: str) -> str:
     """text.clean as first written: every markup, entity and control step in turn."""
     import html
