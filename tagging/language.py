@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,11 +34,18 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_WORDS.split()),
     "pl": frozenset(_PL_WORDS.split()),
 }
+# Both languages' votes looked up at once: a function word counts 1 for English and
+# 1 << _PL_SHIFT for Polish ("to" is both), so one sum of one look-up a word gives both
+# counts (a sample has fewer than 2**20 words).
+_PL_SHIFT = 20
+_EN_MASK = (1 << _PL_SHIFT) - 1
+_VOTES: dict[str, int] = {
+    word: (word in _FUNCTION_WORDS["en"]) + ((word in _FUNCTION_WORDS["pl"]) << _PL_SHIFT)
+    for word in _FUNCTION_WORDS["en"] | _FUNCTION_WORDS["pl"]
+}
 # As UTF-8, to count the words of an ASCII text split as bytes (a non-ASCII word is never
 # one of them, so encoding changes no count).
-_FUNCTION_BYTES: dict[str, frozenset[bytes]] = {
-    lang: frozenset(word.encode() for word in words) for lang, words in _FUNCTION_WORDS.items()
-}
+_VOTES_BYTES = {word.encode(): votes for word, votes in _VOTES.items()}
 _POLISH_LETTERS = frozenset("ąćęłńśźż")
 # Punctuation that may touch a word, turned into spaces before splitting.
 _PUNCTUATION_CHARS = ",.;:()[]{}\"'/\\-–—!?…«»„”“‘’*+=<>|&%$#@~`^_"
@@ -68,14 +76,14 @@ def quick_language(sample: str) -> str | None:
     other's, else None (undecided)."""
     if sample.isascii():
         ascii_words = sample.encode().translate(_ASCII_WORDS).split()
-        pl = sum(map(_FUNCTION_BYTES["pl"].__contains__, ascii_words))
-        en = sum(map(_FUNCTION_BYTES["en"].__contains__, ascii_words))
+        votes = sum(map(_VOTES_BYTES.get, ascii_words, repeat(0)))
+        pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
     else:
         words = _WORD.findall(sample.lower())
+        votes = sum(map(_VOTES.get, words, repeat(0)))
         # Plus one for each word with a Polish letter in it.
-        pl = sum(map(_FUNCTION_WORDS["pl"].__contains__, words))
-        pl += len(words) - sum(map(_POLISH_LETTERS.isdisjoint, words))
-        en = sum(map(_FUNCTION_WORDS["en"].__contains__, words))
+        pl = (votes >> _PL_SHIFT) + len(words) - sum(map(_POLISH_LETTERS.isdisjoint, words))
+        en = votes & _EN_MASK
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
     if pl >= _MIN_VOTES and pl >= _MARGIN * en:
