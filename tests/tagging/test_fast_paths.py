@@ -356,6 +356,37 @@ def test_the_norms_kept_at_the_rules_give_the_classifiers_floats(tagger: Tagger)
         assert all(a == b for a, b in compared)
 
 
+def test_texts_tokenized_in_groups_are_tagged_as_one_by_one(
+    tagger: Tagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_run` tokenizes a group of texts before the rules run over them: new words of a
+    whole group are in the vocabulary before the normaliser sees the group's first doc.
+    Each text must come out as the pipeline gives it on its own."""
+    from tagging import tagger as tagger_module
+
+    monkeypatch.setattr(tagger_module, "_GROUP_CHARS", 3000)
+    rng = random.Random(20)
+    for lang, nlp in tagger.pipelines.items():
+        texts = _texts(lang)[:60]
+        # Words no text had, some inflected like Polish words, next to phrases that match.
+        texts += [" ".join(rng.choices(texts, k=3)) + " " + " ".join(
+            f"{rng.choice(['foto', 'lase', 'mikro'])}{rng.randrange(10**6)}"
+            f"{rng.choice(['', 'ami', 'owych', 'nicznych'])}" for _ in range(20))
+                  for _ in range(30)]
+        ours = tagger_module._run(nlp, texts)
+        groups = list(tagger_module._groups(texts))
+        assert [t for group in groups for t in group] == texts and len(groups) > 10
+        normalise = nlp.get_pipe("normaliser").normalise
+        for doc in ours:
+            if doc is not None:
+                assert all(nlp.vocab[t.orth].norm_ == normalise(t.text) for t in doc)
+        for text, doc in zip(texts, ours, strict=True):
+            alone = nlp(text)
+            got = tagger_module._outcome(doc)
+            expected = tagger_module._outcome(alone if has_matches(alone) else None)
+            assert got == expected
+
+
 def _clean_every_step(raw: str) -> str:
     """text.clean as first written: every markup, entity and control step in turn."""
     import html
