@@ -43,6 +43,17 @@ _ROUNDS = 7
 _UNSEEN_ROUNDS = 5
 
 
+def _timed(run: Callable[[], None]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run, with the cyclic collector off during it."""
+    gc.collect()
+    gc.disable()
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        return time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        gc.enable()
+
 def _same_text_calls(calls: list[CallText]) -> list[tuple[CallText, str]]:
     """Each call with its text already as the tagger makes it (cleaned title, blank line,
     cleaned description), so that the tagger tags exactly the string the bare tokenizer
@@ -110,14 +121,7 @@ def _throughput(
     rates: dict[str, list[float]] = {f"{n}_{c}": [] for n in runs for c in ("wall", "cpu")}
     for _ in range(_ROUNDS):
         for name, run in runs.items():
-            gc.collect()
-            gc.disable()
-            try:
-                wall, cpu = time.perf_counter(), time.process_time()
-                run()
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            finally:
-                gc.enable()
+            wall, cpu = _timed(run)
             rates[f"{name}_wall"].append(words / wall)
             rates[f"{name}_cpu"].append(words / cpu)
     result: dict[str, object] = {
@@ -176,14 +180,7 @@ def _unseen_throughput(dev: list[LabelledCall], train: list[LabelledCall]) -> di
 
         runs: list[tuple[str, Callable[[], None]]] = [("tokenizer", tokenize), ("tagger", tag)]
         for name, run in runs if round_ % 2 == 0 else runs[::-1]:
-            gc.collect()
-            gc.disable()
-            try:
-                wall, cpu = time.perf_counter(), time.process_time()
-                run()
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            finally:
-                gc.enable()
+            wall, cpu = _timed(run)
             rates[f"{name}_wall"].append(words / wall)
             rates[f"{name}_cpu"].append(words / cpu)
     result: dict[str, object] = {"docs": len(calls), "words": words, "rounds": _UNSEEN_ROUNDS}
