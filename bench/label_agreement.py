@@ -25,11 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callradar.taxonomy import AREAS, domain_of  # noqa: E402
 from tagging.dataset import LabelledCall, read_labelled  # noqa: E402
 from tagging.evaluate import Metrics, evaluate, score  # noqa: E402
-from tagging.paths import DATA_DIR, DEV_PATH, MODELS_DIR  # noqa: E402
+from tagging.paths import DEV_PATH, MODELS_DIR, SECOND_LABELS_PATH  # noqa: E402
 from tagging.result import AreaTag, TagResult  # noqa: E402
 from tagging.tagger import Tagger  # noqa: E402
-
-SECOND = DATA_DIR / "dev_second_labels.jsonl"
 
 
 def second_labels(path: Path, dev: list[LabelledCall]) -> list[LabelledCall]:
@@ -71,7 +69,7 @@ def line(name: str, metrics: Metrics) -> str:
 
 
 def main(
-    second: Annotated[Path, typer.Option(help="The second labeller's codes.")] = SECOND,
+    second: Annotated[Path, typer.Option(help="The second labeller's codes.")] = SECOND_LABELS_PATH,
     models: Annotated[Path, typer.Option(help="Trained pipelines to load.")] = MODELS_DIR,
 ) -> None:
     dev = read_labelled(DEV_PATH)

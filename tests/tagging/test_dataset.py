@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from callradar.errors import InputFileError
-from callradar.taxonomy import AREA_CODES
+from callradar.taxonomy import ALL_CODES, AREA_CODES
 from tagging.dataset import export_corrections, read_labelled, training_calls
-from tagging.paths import DEV_PATH, TRAIN_PATH
+from tagging.paths import DEV_PATH, SECOND_LABELS_PATH, TRAIN_PATH
 
 
 def _words(text: str) -> str:
@@ -25,6 +25,17 @@ def test_development_set_is_big_real_and_covers_every_area() -> None:
     for code in AREA_CODES:
         assert sum(code in c.areas for c in dev) >= 8, code
     assert sum(not c.areas for c in dev) >= 120
+
+
+def test_second_labelling_covers_development_calls_with_taxonomy_codes() -> None:
+    """bench/label_agreement.py scores a blind second labelling of development calls."""
+    dev = {c.id for c in read_labelled(DEV_PATH)}
+    lines = SECOND_LABELS_PATH.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) >= 100
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert {row["id"] for row in rows} <= dev
+    assert all(set(row["codes"]) <= ALL_CODES for row in rows)
 
 
 def test_development_set_is_apart_from_training_examples() -> None:
