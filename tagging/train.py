@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import tempfile
@@ -15,14 +16,20 @@ from tagging.dataset import LabelledCall, to_docbin, training_calls
 from tagging.language import SUPPORTED
 from tagging.paths import CONFIG_PATH, DATA_DIR, MODELS_DIR
 
-# spaCy picks the best checkpoint on a held-out corpus; every n-th training example is held
-# out for that, so the development set stays unseen.
+# spaCy picks the best checkpoint on a held-out corpus; about one training example in n is
+# held out for that, so the development set stays unseen. Which one is decided by a hash of
+# its id, not its position: adding examples leaves the others where they were.
 _HOLD_OUT_EVERY = 7
 
 
+def _held_out(call: LabelledCall) -> bool:
+    digest = hashlib.sha1(call.id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % _HOLD_OUT_EVERY == 0
+
+
 def split(calls: list[LabelledCall]) -> tuple[list[LabelledCall], list[LabelledCall]]:
-    held_out = [c for i, c in enumerate(calls) if i % _HOLD_OUT_EVERY == 0]
-    kept = [c for i, c in enumerate(calls) if i % _HOLD_OUT_EVERY != 0]
+    held_out = [c for c in calls if _held_out(c)]
+    kept = [c for c in calls if not _held_out(c)]
     return kept, held_out
 
 

@@ -4,7 +4,7 @@ from callradar.taxonomy import AREA_CODES
 from tagging.dataset import LabelledCall, read_labelled
 from tagging.paths import TRAIN_PATH
 from tagging.text import clean
-from tagging.train import joined
+from tagging.train import joined, split
 
 
 def test_joined_documents_carry_the_union_of_their_codes() -> None:
@@ -15,9 +15,20 @@ def test_joined_documents_carry_the_union_of_their_codes() -> None:
     out = joined(calls, seed=3)
     assert out[: len(calls)] == calls and len(out) == 3 * len(calls)
     assert joined(calls, seed=3) == out
-    for doc in out[len(calls):]:
+    for doc in out[len(calls) :]:
         parts = [c for c in calls if f"text {c.id}" in doc.description]
         assert len(parts) >= 2 and doc.codes == frozenset().union(*(c.codes for c in parts))
+
+
+def test_checkpoint_hold_out_stays_put_when_examples_are_added() -> None:
+    def calls(ids: range) -> list[LabelledCall]:
+        return [LabelledCall(f"ex-{i}", "t", "d", frozenset()) for i in ids]
+
+    kept, held = split(calls(range(700)))
+    assert 60 <= len(held) <= 140 and len(kept) + len(held) == 700
+    more_kept, more_held = split(calls(range(700, 900)) + calls(range(700)))
+    assert {c.id for c in held} <= {c.id for c in more_held}
+    assert {c.id for c in kept} <= {c.id for c in more_kept}
 
 
 def test_cleaning_spaces_is_unchanged_by_the_fast_path() -> None:
