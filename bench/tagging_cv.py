@@ -23,6 +23,7 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,6 +61,9 @@ GRID: dict[str, list[Any]] = {
 # Settings whose held-out condensed real calls (plain view) fall under this precision are not
 # chosen: a member is told of a call only where it fits.
 PRECISION_FLOOR = 0.8
+
+# The id prefix of training examples gathered and labelled blind.
+BLIND_PREFIX = "real-blind-"
 
 # Areas F1 (pooled over the views) within this of the best count as a tie; ties are broken
 # by the domains' F1.
@@ -225,12 +229,27 @@ def _cross_validate(
     return {"plain": _stack(plain), "joined": _stack(long)}
 
 
-def _real(views: dict[str, Features], calls: list[LabelledCall], folds: int) -> Features:
-    """The held-out examples that are condensed real calls (those with a source URL), in the
-    order the folds stacked them."""
+def _subset(
+    views: dict[str, Features],
+    calls: list[LabelledCall],
+    folds: int,
+    keep: Callable[[LabelledCall], bool],
+) -> Features:
+    """The held-out plain examples `keep` selects, in the order the folds stacked them."""
     order = [i for k in range(folds) for i in range(len(calls)) if i % folds == k]
-    real = np.array([calls[i].url is not None for i in order])
-    return Features(*(getattr(views["plain"], k)[real] for k in KEYS))
+    chosen = np.array([keep(calls[i]) for i in order])
+    return Features(*(getattr(views["plain"], k)[chosen] for k in KEYS))
+
+
+def _real(call: LabelledCall) -> bool:
+    """A condensed real call: one with a source URL."""
+    return call.url is not None
+
+
+def _blind(call: LabelledCall) -> bool:
+    """A real call gathered and labelled by someone who did not see the patterns or the
+    models (their ids say so): the examples closest to the development set's."""
+    return call.id.startswith(BLIND_PREFIX)
 
 
 def _choose(
@@ -240,7 +259,8 @@ def _choose(
     started: float,
     json_path: Path | None,
 ) -> None:
-    real = _real(views, calls, folds)
+    real = _subset(views, calls, folds, _real)
+    blind = _subset(views, calls, folds, _blind)
     scored: list[tuple[float, dict[str, Any]]] = []
     rejected = 0
     keys = [k for k in GRID if k != "threshold"]
@@ -277,7 +297,9 @@ def _choose(
         "settings_under_the_floor": rejected,
         "settings_scored": len(scored),
     }
-    report.update(_figures(views, real, settings, domain_best))
+    report.update(
+        _figures(views, {"real_calls": real, "blind_calls": blind}, settings, domain_best)
+    )
     # The same choice without each of this round's options, for comparison.
     for key, old in (("overlap", "longest"),):
         rest = [(f1, c) for f1, c in scored if c[key] == old]
@@ -285,7 +307,7 @@ def _choose(
             other, other_domain = _pick(views, rest)
             report[f"with_{key}_{old}"] = {
                 "settings": {**other, "domain_threshold": other_domain},
-                **_figures(views, real, other, other_domain),
+                **_figures(views, {"real_calls": real, "blind_calls": blind}, other, other_domain),
             }
     report["seconds"] = round(time.perf_counter() - started)
     print(json.dumps(report, indent=2))
@@ -319,10 +341,13 @@ def _pick(
 
 
 def _figures(
-    views: dict[str, Features], real: Features, settings: dict[str, Any], domain_best: float
+    views: dict[str, Features],
+    subsets: dict[str, Features],
+    settings: dict[str, Any],
+    domain_best: float,
 ) -> dict[str, object]:
-    out: dict[str, object] = {"real_calls_count": len(real.gold)}
-    for name, f in {**views, "real_calls": real}.items():
+    out: dict[str, object] = {f"{name}_count": len(f.gold) for name, f in subsets.items()}
+    for name, f in {**views, **subsets}.items():
         pred = _predict(f, settings, settings["threshold"])
         tp, fp, fn = _area_counts(f, pred)
         out[name] = {
