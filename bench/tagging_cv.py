@@ -14,6 +14,7 @@ areas counted the old way (the longest only).
     .venv/bin/python bench/tagging_cv.py [--folds 5] [--json bench/tagging_cv.json]
         [--features held_out.npz]  (saved on the first run, reused on the next)
         [--config other.cfg]       (cross-validate another training config)
+        [--data DIR]               (another folder of training examples)
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from callradar.taxonomy import AREA_CODES, DOMAINS, domain_of
 from tagging.components import STRENGTHS, _by_label, _title_end, extension_key
 from tagging.dataset import LABELS, LabelledCall, training_calls
 from tagging.language import SUPPORTED
-from tagging.paths import CONFIG_PATH
+from tagging.paths import CONFIG_PATH, DATA_DIR
 from tagging.train import joined, train
 
 AREA_LIST = sorted(AREA_CODES)
@@ -195,8 +196,11 @@ def main(
     config: Annotated[Path, typer.Option(help="the training config to cross-validate")] = (
         CONFIG_PATH
     ),
+    data: Annotated[
+        Path, typer.Option(help="the folder of the training examples (train.jsonl, corrections)")
+    ] = DATA_DIR,
 ) -> None:
-    calls = training_calls()
+    calls = training_calls(data)
     started = time.perf_counter()
     if features is not None and features.exists():
         saved = np.load(features)
