@@ -19,6 +19,7 @@ areas counted the old way (the longest only).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -65,6 +66,9 @@ PRECISION_FLOOR = 0.8
 
 # The id prefix of training examples gathered and labelled blind.
 BLIND_PREFIX = "real-blind-"
+
+# The id prefix of a training example translated from another (its id follows the prefix).
+TRANSLATED_PREFIX = "translated-"
 
 # Areas F1 (pooled over the views) within this of the best count as a tie; ties are broken
 # by the domains' F1.
@@ -213,6 +217,14 @@ def main(
     _choose(views, calls, folds, started, json_path)
 
 
+def _fold(call: LabelledCall, folds: int) -> int:
+    """The fold of an example, by a hash of its id, so that adding examples leaves the others
+    in their folds; a translation (id TRANSLATED_PREFIX + the original's id) goes with its
+    original, or the original would be scored by a model that learnt it in other words."""
+    group = call.id.removeprefix(TRANSLATED_PREFIX)
+    return int.from_bytes(hashlib.sha1(group.encode("utf-8")).digest()[:4], "big") % folds
+
+
 def _cross_validate(
     calls: list[LabelledCall],
     folds: int,
@@ -223,8 +235,8 @@ def _cross_validate(
     plain: list[Features] = []
     long: list[Features] = []
     for k in range(folds):
-        held = [c for i, c in enumerate(calls) if i % folds == k]
-        rest = [c for i, c in enumerate(calls) if i % folds != k]
+        held = [c for c in calls if _fold(c, folds) == k]
+        rest = [c for c in calls if _fold(c, folds) != k]
         with tempfile.TemporaryDirectory(prefix="callradar-cv-") as tmp:
             train(Path(tmp), calls=rest, max_steps=max_steps, config_path=config)
             plain.append(_features(Path(tmp), held))
@@ -240,7 +252,7 @@ def _subset(
     keep: Callable[[LabelledCall], bool],
 ) -> Features:
     """The held-out plain examples `keep` selects, in the order the folds stacked them."""
-    order = [i for k in range(folds) for i in range(len(calls)) if i % folds == k]
+    order = [i for k in range(folds) for i, c in enumerate(calls) if _fold(c, folds) == k]
     chosen = np.array([keep(calls[i]) for i in order])
     return Features(*(getattr(views["plain"], k)[chosen] for k in KEYS))
 
