@@ -3,6 +3,11 @@
 A labelled call is one JSON line: `id`, `title`, `description`, optional `language` and
 `url` (required in the development set: where the text comes from), and `codes`, the
 areas the call funds work in plus any domain it concerns as a whole.
+
+Two id conventions among the training examples: `real-blind-…` for real calls gathered and
+labelled by someone who saw neither the patterns nor the models (bench/tagging_cv.py scores
+them apart), and `translated-<original id>` for a translation of another example, with the
+original's URL and codes (Polish funders publish few calls in our areas).
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ def test_training_examples_include_real_calls_in_both_languages_and_for_every_ar
     """The classifier learns from condensed real calls (each with its origin URL), not only
     from one-sentence examples: in both languages, with plenty that fund no area at all, and
     for every area of the taxonomy."""
-    real = [c for c in read_labelled(TRAIN_PATH) if c.url]
+    examples = read_labelled(TRAIN_PATH)
+    real = [c for c in examples if c.url and not c.id.startswith("translated-")]
     for lang in ("en", "pl"):
         in_lang = [c for c in real if c.language == lang]
         assert len(in_lang) >= 100, lang
@@ -49,3 +50,13 @@ def test_training_examples_include_real_calls_in_both_languages_and_for_every_ar
     for code in AREA_CODES:
         assert sum(code in c.areas for c in real) >= 5, code
     assert len({c.url for c in real}) == len(real)
+
+
+def test_a_translated_example_keeps_its_originals_source_and_codes() -> None:
+    examples = {c.id: c for c in read_labelled(TRAIN_PATH)}
+    translated = [c for c in examples.values() if c.id.startswith("translated-")]
+    assert translated
+    for call in translated:
+        original = examples[call.id.removeprefix("translated-")]
+        assert (call.url, call.codes) == (original.url, original.codes)
+        assert call.language != original.language and call.description != original.description
