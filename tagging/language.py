@@ -62,18 +62,16 @@ _ASCII_WORDS = bytes.maketrans(
 # last is U+3000), each replaced only if the sample has it (the regular expression that
 # found the words took a few times as long). UTF-8 is self-synchronising: a character's
 # bytes are found only where that character is.
-_OTHER_SEPARATORS: dict[str, bytes] = {
-    char: char.encode()
-    for char in [
+_OTHER_SEPARATORS = frozenset(
+    [
         *(ch for ch in _PUNCTUATION_CHARS if not ch.isascii()),
         *(chr(code) for code in range(0x80, 0x3001) if chr(code).isspace()),
     ]
-}
+)
 _ASCII = bytes(range(0x80))
 # Words with a Polish letter are counted by making each such letter a marker byte (one no
 # UTF-8 has), deleting all but markers and whitespace, and counting what splitting leaves.
 _MARK = b"\xff"
-_POLISH_LETTER_BYTES: dict[str, bytes] = {letter: letter.encode() for letter in _POLISH_LETTERS}
 _ALL_BUT_MARKS_AND_SPACES = bytes(
     byte for byte in range(256) if byte != _MARK[0] and not bytes([byte]).isspace()
 )
@@ -100,15 +98,15 @@ def quick_language(sample: str) -> str | None:
         data = lowered.encode("utf-8", "surrogatepass")
         # The sample's characters outside ASCII.
         others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
-        for char in others.intersection(_OTHER_SEPARATORS):
-            data = data.replace(_OTHER_SEPARATORS[char], b" ")
+        for char in others & _OTHER_SEPARATORS:
+            data = data.replace(char.encode(), b" ")
         data = data.translate(_ASCII_WORDS)
         votes = sum(map(_VOTES_BYTES.get, data.split(), repeat(0)))
         pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
-        letters = others.intersection(_POLISH_LETTER_BYTES)
+        letters = others & _POLISH_LETTERS
         if letters:
             for letter in letters:
-                data = data.replace(_POLISH_LETTER_BYTES[letter], _MARK)
+                data = data.replace(letter.encode(), _MARK)
             pl += len(data.translate(None, _ALL_BUT_MARKS_AND_SPACES).split())
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
