@@ -582,6 +582,11 @@ def rule_evidence(doc: Doc) -> dict[str, tuple[int, int, int]]:
     return counts
 
 
+# The codes in the taxonomy's order, the order of a call's areas and domains.
+_AREA_ORDER: tuple[str, ...] = tuple(area.code for area in AREAS)
+_DOMAIN_ORDER: tuple[str, ...] = tuple(domain.code for domain in DOMAINS)
+
+
 class AreaCombiner:
     """Turns rule matches and classifier scores into areas and domains.
 
@@ -693,29 +698,28 @@ class AreaCombiner:
         cats = doc.cats
         sentences: Sentences | None = None
         areas: list[AreaTag] = []
-        for area in AREAS:
-            spans = by_label.get(area.code)
+        for code in _AREA_ORDER:
+            spans = by_label.get(code)
             if not spans:
                 continue
-            score = self._score(doc, spans, norms, width, title_end, cats.get(area.code, 0.0))
+            score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
             if score is not None and score >= self.threshold:
                 sentences = sentences or Sentences(text)
                 evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
-                areas.append(AreaTag(area.code, round(score, 3), evidence))
+                areas.append(AreaTag(code, round(score, 3), evidence))
         implied = {domain_of(a.code) for a in areas}
         whole: list[AreaTag] = []
-        for domain in DOMAINS:
-            spans = by_label.get(domain.code)
-            if not spans or domain.code in implied:
+        for code in _DOMAIN_ORDER:
+            spans = by_label.get(code)
+            if not spans or code in implied:
                 continue
-            probability = cats.get(domain.code, 0.0)
-            score = self._score(doc, spans, norms, width, title_end, probability)
+            score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
             if score is not None and score >= self.domain_threshold:
                 sentences = sentences or Sentences(text)
                 evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
-                whole.append(AreaTag(domain.code, round(score, 3), evidence))
+                whole.append(AreaTag(code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
-        return areas, whole, [d.code for d in DOMAINS if d.code in domains]
+        return areas, whole, [code for code in _DOMAIN_ORDER if code in domains]
 
 
 @Language.factory(
