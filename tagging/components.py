@@ -347,6 +347,15 @@ def _normal(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
+def _normal_noted(text: str, bounds: tuple[int, int], plain: dict[tuple[int, int], bool]) -> str:
+    """`_normal` of the sentence at `bounds`, noting in `plain` whether it took the short
+    way (printable, no double space): the same sentence with its matches marked then does
+    too, as the marks are printable and no spaces, so it need not be looked at again."""
+    sentence = text[bounds[0] : bounds[1]]
+    plain[bounds] = is_plain = sentence.isprintable() and "  " not in sentence
+    return sentence.strip() if is_plain else " ".join(sentence.split())
+
+
 def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...».
 
@@ -364,6 +373,7 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     # evidence once: the reader learns nothing from its copy. The sentences said are
     # written out only when a second one comes.
     said: set[str] | None = None
+    plain: dict[tuple[int, int], bool] = {}
     for span in spans:
         # sentences.around(start, end) written out: a call a match cost a third of this.
         start, end = span[2], span[3]
@@ -388,8 +398,8 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
                 break
             if by_sentence:
                 if said is None:
-                    said = {_normal(text[start:end]) for start, end in by_sentence}
-                sentence = _normal(text[bounds[0] : bounds[1]])
+                    said = {_normal_noted(text, known, plain) for known in by_sentence}
+                sentence = _normal_noted(text, bounds, plain)
                 if sentence in said:
                     continue
                 said.add(sentence)
@@ -406,7 +416,12 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
             parts += [text[at:start_char], "«", text[start_char:end_char], "»"]
             at = end_char
         parts.append(text[at:end])
-        evidence.append(_normal("".join(parts)))
+        marked = "".join(parts)
+        is_plain = plain.get((start, end))
+        if is_plain is None:
+            evidence.append(_normal(marked))
+        else:
+            evidence.append(marked.strip() if is_plain else " ".join(marked.split()))
     return evidence
 
 
