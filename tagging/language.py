@@ -42,8 +42,8 @@ _VOTES: dict[str, int] = {
     word: (word in _FUNCTION_WORDS["en"]) + ((word in _FUNCTION_WORDS["pl"]) << _PL_SHIFT)
     for word in _FUNCTION_WORDS["en"] | _FUNCTION_WORDS["pl"]
 }
-# As UTF-8, to count the words of an ASCII text split as bytes (a non-ASCII word is never
-# one of them, so encoding changes no count).
+# As UTF-8, to count the words of a sample split as bytes (encoding tells no two words
+# apart that were not already different, so it changes no count).
 _VOTES_BYTES = {word.encode(): votes for word, votes in _VOTES.items()}
 _POLISH_LETTERS = frozenset("ąćęłńśźż")
 # Punctuation that may touch a word, turned into spaces before splitting.
