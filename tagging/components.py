@@ -347,6 +347,15 @@ def _normal(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
+def _normal_noted(text: str, bounds: tuple[int, int], plain: dict[tuple[int, int], bool]) -> str:
+    """`_normal` of the sentence at `bounds`, noting in `plain` whether it took the short
+    way (printable, no double space): the same sentence with its matches marked then does
+    too, as the marks are printable and no spaces, so it need not be looked at again."""
+    sentence = text[bounds[0] : bounds[1]]
+    plain[bounds] = is_plain = sentence.isprintable() and "  " not in sentence
+    return sentence.strip() if is_plain else " ".join(sentence.split())
+
+
 def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> list[str]:
     """The first `limit` sentences holding matches, each with its matches marked «...».
 
@@ -364,6 +373,7 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     # evidence once: the reader learns nothing from its copy. The sentences said are
     # written out only when a second one comes.
     said: set[str] | None = None
+    plain: dict[tuple[int, int], bool] = {}
     for span in spans:
         # sentences.around(start, end) written out: a call a match cost a third of this.
         start, end = span[2], span[3]
@@ -388,8 +398,8 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
                 break
             if by_sentence:
                 if said is None:
-                    said = {_normal(text[start:end]) for start, end in by_sentence}
-                sentence = _normal(text[bounds[0] : bounds[1]])
+                    said = {_normal_noted(text, known, plain) for known in by_sentence}
+                sentence = _normal_noted(text, bounds, plain)
                 if sentence in said:
                     continue
                 said.add(sentence)
@@ -406,7 +416,12 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
             parts += [text[at:start_char], "«", text[start_char:end_char], "»"]
             at = end_char
         parts.append(text[at:end])
-        evidence.append(_normal("".join(parts)))
+        marked = "".join(parts)
+        is_plain = plain.get((start, end))
+        if is_plain is None:
+            evidence.append(_normal(marked))
+        else:
+            evidence.append(marked.strip() if is_plain else " ".join(marked.split()))
     return evidence
 
 
@@ -416,15 +431,14 @@ def _title_end(text: str) -> int:
     return end if end >= 0 else 0
 
 
-def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
-    """spaCy's `filter_spans` on raw matches: where matches overlap, the longest (then the
-    first) wins; the rest in text order. `found` is in the order spaCy sorts spans, which
-    decides between equal matches of different codes.
-
-    Matches that overlap nothing are kept as they are; only each run of overlapping ones
-    goes through `filter_spans`'s steps (no token is in two runs, so the runs do not
-    affect each other, and the result is the same).
-    """
+def _resolved_runs(
+    found: list[RawMatch], resolve: Callable[[list[RawMatch]], list[RawMatch]]
+) -> list[RawMatch]:
+    """`found` (in text order) with each run of overlapping matches replaced by what
+    `resolve` keeps of it; a match that overlaps nothing is kept as it is. Whether a match
+    wins over another depends only on matches that overlap it, all in its run (no token is
+    in two runs), so resolving each run on its own gives what resolving all of `found` at
+    once gives, without looking at the many matches that overlap nothing."""
     kept: list[RawMatch] = []
     at, count = 0, len(found)
     while at < count:
@@ -435,15 +449,26 @@ def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
             after += 1
         if after == at + 1:
             kept.append(found[at])
-        elif after == at + 2:
-            # Two overlapping matches: the longer wins, the first if they are as long.
-            first, second = found[at], found[at + 1]
-            longer = first[1] - first[0] >= second[1] - second[0]
-            kept.append(first if longer else second)
         else:
-            kept += _filter_overlapping(found[at:after])
+            kept += resolve(found[at:after])
         at = after
     return kept
+
+
+def _longest_first(found: list[RawMatch]) -> list[RawMatch]:
+    """spaCy's `filter_spans` on raw matches: where matches overlap, the longest (then the
+    first) wins; the rest in text order. `found` is in the order spaCy sorts spans, which
+    decides between equal matches of different codes."""
+    return _resolved_runs(found, _longest_of_run)
+
+
+def _longest_of_run(run: list[RawMatch]) -> list[RawMatch]:
+    """`filter_spans` on one run of overlapping matches."""
+    if len(run) == 2:
+        # The longer wins, the first if they are as long.
+        first, second = run
+        return [first if first[1] - first[0] >= second[1] - second[0] else second]
+    return _filter_overlapping(run)
 
 
 def _filter_overlapping(found: list[RawMatch]) -> list[RawMatch]:
@@ -487,6 +512,22 @@ def _by_label(found: list[RawMatch], overlap: str = "longest") -> dict[str, list
 def _uncontained(found: list[RawMatch]) -> list[RawMatch]:
     """Each code's matches with its own overlaps resolved as `_longest_first` does, less the
     matches that lie inside a longer match of another code; in the order of `found`."""
+    return _resolved_runs(found, _uncontained_of_run)
+
+
+def _uncontained_of_run(found: list[RawMatch]) -> list[RawMatch]:
+    """`_uncontained` on one run of overlapping matches."""
+    if len(found) == 2:
+        # The commonest run, decided directly. `first` starts no later than `second`, and
+        # ends no later if they start together.
+        first, second = found
+        if first[4] == second[4]:
+            return _longest_of_run(found)
+        if second[1] <= first[1] and first[1] - first[0] > second[1] - second[0]:
+            return [first]
+        if first[0] == second[0] and first[1] < second[1]:
+            return [second]
+        return found
     per_label: dict[str, list[RawMatch]] = {}
     for match in found:
         per_label.setdefault(match[4], []).append(match)
@@ -556,6 +597,11 @@ def rule_evidence(doc: Doc) -> dict[str, tuple[int, int, int]]:
     return counts
 
 
+# The codes in the taxonomy's order, the order of a call's areas and domains.
+_AREA_ORDER: tuple[str, ...] = tuple(area.code for area in AREAS)
+_DOMAIN_ORDER: tuple[str, ...] = tuple(domain.code for domain in DOMAINS)
+
+
 class AreaCombiner:
     """Turns rule matches and classifier scores into areas and domains.
 
@@ -603,14 +649,17 @@ class AreaCombiner:
         self,
         doc: Doc,
         spans: list[RawMatch],
-        norms: list[int],
+        norms: bytes,
+        width: int,
         title_end: int,
         probability: float,
     ) -> float | None:
-        """The code's score, or None when a lone core phrase is vetoed. `spans` are in text
-        order and do not overlap, so the first core phrase ends first: a core phrase is in
-        the title if and only if the first one is."""
-        phrases: set[tuple[int, ...]] = set()
+        """The code's score, or None when a lone core phrase is vetoed. `norms` are the
+        doc's tokens' NORMs as bytes, `width` bytes each: a phrase's slice of them tells
+        it apart from other phrases. `spans` are in text order and do not overlap, so the
+        first core phrase ends first: a core phrase is in the title if and only if the
+        first one is."""
+        phrases: set[bytes] = set()
         first_core: RawMatch | None = None
         cores = 0
         for span in spans:
@@ -618,7 +667,7 @@ class AreaCombiner:
                 cores += 1
                 if first_core is None:
                     first_core = span
-                phrases.add(tuple(norms[span[0] : span[1]]))
+                phrases.add(norms[span[0] * width : span[1] * width])
         in_title = False
         if first_core is not None and title_end:
             last = doc[first_core[1] - 1]
@@ -658,32 +707,34 @@ class AreaCombiner:
         ids: Any = doc.user_data.get(_NORMS)
         if ids is None:
             ids = doc.to_array(NORM)
-        norms: list[int] = ids.ravel().tolist()
+        # As bytes, not a list of ints (a Python int a token cost more than the scoring).
+        norms: bytes = ids.tobytes()
+        width: int = ids.itemsize
         cats = doc.cats
         sentences: Sentences | None = None
         areas: list[AreaTag] = []
-        for area in AREAS:
-            spans = by_label.get(area.code)
+        for code in _AREA_ORDER:
+            spans = by_label.get(code)
             if not spans:
                 continue
-            score = self._score(doc, spans, norms, title_end, cats.get(area.code, 0.0))
+            score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
             if score is not None and score >= self.threshold:
                 sentences = sentences or Sentences(text)
                 evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
-                areas.append(AreaTag(area.code, round(score, 3), evidence))
+                areas.append(AreaTag(code, round(score, 3), evidence))
         implied = {domain_of(a.code) for a in areas}
         whole: list[AreaTag] = []
-        for domain in DOMAINS:
-            spans = by_label.get(domain.code)
-            if not spans or domain.code in implied:
+        for code in _DOMAIN_ORDER:
+            spans = by_label.get(code)
+            if not spans or code in implied:
                 continue
-            score = self._score(doc, spans, norms, title_end, cats.get(domain.code, 0.0))
+            score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
             if score is not None and score >= self.domain_threshold:
                 sentences = sentences or Sentences(text)
                 evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
-                whole.append(AreaTag(domain.code, round(score, 3), evidence))
+                whole.append(AreaTag(code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
-        return areas, whole, [d.code for d in DOMAINS if d.code in domains]
+        return areas, whole, [code for code in _DOMAIN_ORDER if code in domains]
 
 
 @Language.factory(

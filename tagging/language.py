@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -43,8 +42,8 @@ _VOTES: dict[str, int] = {
     word: (word in _FUNCTION_WORDS["en"]) + ((word in _FUNCTION_WORDS["pl"]) << _PL_SHIFT)
     for word in _FUNCTION_WORDS["en"] | _FUNCTION_WORDS["pl"]
 }
-# As UTF-8, to count the words of an ASCII text split as bytes (a non-ASCII word is never
-# one of them, so encoding changes no count).
+# As UTF-8, to count the words of a sample split as bytes (encoding tells no two words
+# apart that were not already different, so it changes no count).
 _VOTES_BYTES = {word.encode(): votes for word, votes in _VOTES.items()}
 _POLISH_LETTERS = frozenset("ąćęłńśźż")
 # Punctuation that may touch a word, turned into spaces before splitting.
@@ -58,9 +57,24 @@ _ASCII_WORDS = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x1c\x1d\x1e\x1f" + _ASCII_PUNCTUATION,
     b"abcdefghijklmnopqrstuvwxyz" + b" " * (4 + len(_ASCII_PUNCTUATION)),
 )
-# Words of other text, found by a regular expression (translating a Polish sample
-# character by character took three times as long).
-_WORD = re.compile(f"[^\\s{re.escape(_PUNCTUATION_CHARS)}]+")
+# Other text is split as bytes too, once its other separators are spaces: the punctuation
+# above and the whitespace outside ASCII (what `\s` and `str.split` take as whitespace; the
+# last is U+3000), each replaced only if the sample has it (the regular expression that
+# found the words took a few times as long). UTF-8 is self-synchronising: a character's
+# bytes are found only where that character is.
+_OTHER_SEPARATORS = frozenset(
+    [
+        *(ch for ch in _PUNCTUATION_CHARS if not ch.isascii()),
+        *(chr(code) for code in range(0x80, 0x3001) if chr(code).isspace()),
+    ]
+)
+_ASCII = bytes(range(0x80))
+# Words with a Polish letter are counted by making each such letter a marker byte (one no
+# UTF-8 has), deleting all but markers and whitespace, and counting what splitting leaves.
+_MARK = b"\xff"
+_ALL_BUT_MARKS_AND_SPACES = bytes(
+    byte for byte in range(256) if byte != _MARK[0] and not bytes([byte]).isspace()
+)
 _MIN_VOTES = 4
 _MARGIN = 3
 
@@ -79,11 +93,21 @@ def quick_language(sample: str) -> str | None:
         votes = sum(map(_VOTES_BYTES.get, ascii_words, repeat(0)))
         pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
     else:
-        words = _WORD.findall(sample.lower())
-        votes = sum(map(_VOTES.get, words, repeat(0)))
-        # Plus one for each word with a Polish letter in it.
-        pl = (votes >> _PL_SHIFT) + len(words) - sum(map(_POLISH_LETTERS.isdisjoint, words))
-        en = votes & _EN_MASK
+        lowered = sample.lower()
+        # (Lone surrogates pass as bytes that are no separator: word characters, as before.)
+        data = lowered.encode("utf-8", "surrogatepass")
+        # The sample's characters outside ASCII.
+        others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        for char in others & _OTHER_SEPARATORS:
+            data = data.replace(char.encode(), b" ")
+        data = data.translate(_ASCII_WORDS)
+        votes = sum(map(_VOTES_BYTES.get, data.split(), repeat(0)))
+        pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
+        letters = others & _POLISH_LETTERS
+        if letters:
+            for letter in letters:
+                data = data.replace(letter.encode(), _MARK)
+            pl += len(data.translate(None, _ALL_BUT_MARKS_AND_SPACES).split())
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
     if pl >= _MIN_VOTES and pl >= _MARGIN * en:

@@ -31,7 +31,6 @@ from tagging.language import (
     _FUNCTION_WORDS,
     _POLISH_LETTERS,
     _PUNCTUATION_CHARS,
-    _WORD,
     quick_language,
 )
 from tagging.result import CallText
@@ -239,6 +238,8 @@ def test_docs_without_the_text_given_still_give_evidence(tagger: Tagger) -> None
 
 
 _PUNCTUATION = str.maketrans(dict.fromkeys(_PUNCTUATION_CHARS, " "))
+# How quick_language first found the words of a text with characters outside ASCII.
+_WORD = re.compile(f"[^\\s{re.escape(_PUNCTUATION_CHARS)}]+")
 
 
 def test_words_found_by_the_expression_are_those_split_after_translation() -> None:
@@ -285,6 +286,16 @@ def test_the_language_is_told_from_ascii_text_as_bytes_as_it_was_from_str() -> N
     for _ in range(20000):
         sample = "".join(rng.choice(words) + rng.choice(["", " ", " ", "\x1f", ","])
                          for _ in range(rng.randint(0, 70)))
+        assert quick_language(sample) == _former_quick_language(sample)
+
+
+def test_the_language_is_told_from_other_text_as_bytes_as_it_was_by_the_expression() -> None:
+    rng = random.Random(15)
+    whitespace = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    alphabet = [*_PUNCTUATION_CHARS, *whitespace, *"ąćęłńśźżĄĆĘŁŃŚŹŻóÓ", *"abcİßK\ud800é"]
+    alphabet += ["the", "and", "of", "się", "są", "że", "które", "oraz", "będzie", "W", "I"]
+    for _ in range(20000):
+        sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         assert quick_language(sample) == _former_quick_language(sample)
 
 
