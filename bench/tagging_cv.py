@@ -62,7 +62,7 @@ GRID: dict[str, list[Any]] = {
 
 # Settings whose held-out condensed real calls (plain view) fall under this precision are not
 # chosen: a member is told of a call only where it fits.
-PRECISION_FLOOR = 0.8
+PRECISION_FLOOR = 0.7
 
 # The id prefix of training examples gathered and labelled blind.
 BLIND_PREFIX = "real-blind-"

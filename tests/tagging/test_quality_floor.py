@@ -9,13 +9,15 @@ from tagging.evaluate import evaluate
 from tagging.paths import DEV_PATH
 from tagging.tagger import Tagger
 
-# The development set grew from 136 to 230 calls in the sixth round (another helper added
-# real calls); on it the fifth round's models measure 0.721 / 0.826, precision 0.774, so the
-# floors were lowered with the figures, not to make a change pass.
-AREAS_FLOOR = 0.68  # measured 0.712 (sixth round, 230 calls); 0.762 on the old 136
-DOMAINS_FLOOR = 0.79  # measured 0.816 (sixth round, 230 calls); 0.881 on the old 136
-# measured 0.808 (0.812 on the old 136): a member is told of a call only where it fits
-PRECISION_FLOOR = 0.77
+# Measured on the 230 development calls (session 5: 1,323 training examples, the classifier
+# trained to the end of its schedule). The precision floor came down from 0.77 with a
+# decision, not to make a change pass: the combiner's settings are now chosen under a
+# real-call precision of 0.7 instead of 0.8 (bench/tagging_cv.py), trading precision
+# 0.828 -> 0.744 for recall 0.621 -> 0.727, as the figure is F1.
+AREAS_FLOOR = 0.70  # measured 0.736 (0.710 before)
+DOMAINS_FLOOR = 0.80  # measured 0.837 (0.803 before)
+PRECISION_FLOOR = 0.70  # measured 0.744
+RECALL_FLOOR = 0.69  # measured 0.727
 
 
 def test_the_shipped_pipelines_hold_their_quality_on_the_development_set() -> None:
@@ -23,3 +25,4 @@ def test_the_shipped_pipelines_hold_their_quality_on_the_development_set() -> No
     assert metrics.areas.f1 >= AREAS_FLOOR, metrics.as_dict()["areas_micro"]
     assert metrics.domains.f1 >= DOMAINS_FLOOR, metrics.as_dict()["domains_micro"]
     assert metrics.areas.precision >= PRECISION_FLOOR, metrics.as_dict()["areas_micro"]
+    assert metrics.areas.recall >= RECALL_FLOOR, metrics.as_dict()["areas_micro"]
