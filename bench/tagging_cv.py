@@ -19,7 +19,6 @@ areas counted the old way (the longest only).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import math
@@ -36,7 +35,7 @@ import typer
 
 from callradar.taxonomy import AREA_CODES, DOMAINS, domain_of
 from tagging.components import STRENGTHS, _by_label, _title_end, extension_key
-from tagging.dataset import LABELS, LabelledCall, training_calls
+from tagging.dataset import LABELS, LabelledCall, id_bucket, training_calls
 from tagging.language import SUPPORTED
 from tagging.paths import CONFIG_PATH, DATA_DIR
 from tagging.train import joined, train
@@ -221,8 +220,7 @@ def _fold(call: LabelledCall, folds: int) -> int:
     """The fold of an example, by a hash of its id, so that adding examples leaves the others
     in their folds; a translation (id TRANSLATED_PREFIX + the original's id) goes with its
     original, or the original would be scored by a model that learnt it in other words."""
-    group = call.id.removeprefix(TRANSLATED_PREFIX)
-    return int.from_bytes(hashlib.sha1(group.encode("utf-8")).digest()[:4], "big") % folds
+    return id_bucket(call.id.removeprefix(TRANSLATED_PREFIX), folds)
 
 
 def _cross_validate(

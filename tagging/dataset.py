@@ -53,6 +53,11 @@ class LabelledCall:
         return call_document(self.title, self.description)[0]
 
 
+def id_bucket(call_id: str, buckets: int) -> int:
+    """A stable bucket in [0, buckets) for an example's id, whatever else is in the data."""
+    return int.from_bytes(hashlib.sha1(call_id.encode("utf-8")).digest()[:4], "big") % buckets
+
+
 def read_labelled(path: Path, *, require_url: bool = False) -> list[LabelledCall]:
     """Read labelled calls; InputFileError names the line and field of each bad one."""
     rows, problems = json_lines(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import shutil
 import tempfile
@@ -12,7 +11,7 @@ import spacy
 from spacy.cli.train import train as spacy_train
 
 import tagging.components  # noqa: F401  (registers the config's functions and factories)
-from tagging.dataset import LabelledCall, to_docbin, training_calls
+from tagging.dataset import LabelledCall, id_bucket, to_docbin, training_calls
 from tagging.language import SUPPORTED
 from tagging.paths import CONFIG_PATH, DATA_DIR, MODELS_DIR
 
@@ -23,8 +22,7 @@ _HOLD_OUT_EVERY = 7
 
 
 def _held_out(call: LabelledCall) -> bool:
-    digest = hashlib.sha1(call.id.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % _HOLD_OUT_EVERY == 0
+    return id_bucket(call.id, _HOLD_OUT_EVERY) == 0
 
 
 def split(calls: list[LabelledCall]) -> tuple[list[LabelledCall], list[LabelledCall]]:
