@@ -35,7 +35,14 @@ import typer
 
 from callradar.taxonomy import AREA_CODES, DOMAINS, domain_of
 from tagging.components import STRENGTHS, _by_label, _title_end, extension_key
-from tagging.dataset import LABELS, LabelledCall, id_bucket, training_calls
+from tagging.dataset import (
+    BLIND_PREFIX,
+    LABELS,
+    TRANSLATED_PREFIX,
+    LabelledCall,
+    id_bucket,
+    training_calls,
+)
 from tagging.language import SUPPORTED
 from tagging.paths import CONFIG_PATH, DATA_DIR
 from tagging.train import joined, train
@@ -63,11 +70,6 @@ GRID: dict[str, list[Any]] = {
 # chosen: a member is told of a call only where it fits.
 PRECISION_FLOOR = 0.7
 
-# The id prefix of training examples gathered and labelled blind.
-BLIND_PREFIX = "real-blind-"
-
-# The id prefix of a training example translated from another (its id follows the prefix).
-TRANSLATED_PREFIX = "translated-"
 
 # Areas F1 (pooled over the views) within this of the best count as a tie; ties are broken
 # by the domains' F1.

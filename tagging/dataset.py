@@ -27,6 +27,10 @@ from callradar.taxonomy import ALL_CODES, AREA_CODES, DOMAINS, domain_of
 from tagging.paths import CORRECTIONS_GLOB, DATA_DIR, TRAIN_PATH
 from tagging.text import call_document
 
+# The id prefixes of the two conventions above.
+BLIND_PREFIX = "real-blind-"
+TRANSLATED_PREFIX = "translated-"
+
 # The classifier scores each area and each domain.
 LABELS: tuple[str, ...] = tuple(sorted(AREA_CODES)) + tuple(d.code for d in DOMAINS)
 

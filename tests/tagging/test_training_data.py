@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from callradar.taxonomy import AREA_CODES
-from tagging.dataset import LabelledCall, read_labelled
+from tagging.dataset import TRANSLATED_PREFIX, LabelledCall, read_labelled
 from tagging.paths import TRAIN_PATH
 from tagging.text import clean
 from tagging.train import joined, split
@@ -42,7 +42,7 @@ def test_training_examples_include_real_calls_in_both_languages_and_for_every_ar
     from one-sentence examples: in both languages, with plenty that fund no area at all, and
     for every area of the taxonomy."""
     examples = read_labelled(TRAIN_PATH)
-    real = [c for c in examples if c.url and not c.id.startswith("translated-")]
+    real = [c for c in examples if c.url and not c.id.startswith(TRANSLATED_PREFIX)]
     for lang in ("en", "pl"):
         in_lang = [c for c in real if c.language == lang]
         assert len(in_lang) >= 100, lang
@@ -54,9 +54,9 @@ def test_training_examples_include_real_calls_in_both_languages_and_for_every_ar
 
 def test_a_translated_example_keeps_its_originals_source_and_codes() -> None:
     examples = {c.id: c for c in read_labelled(TRAIN_PATH)}
-    translated = [c for c in examples.values() if c.id.startswith("translated-")]
+    translated = [c for c in examples.values() if c.id.startswith(TRANSLATED_PREFIX)]
     assert translated
     for call in translated:
-        original = examples[call.id.removeprefix("translated-")]
+        original = examples[call.id.removeprefix(TRANSLATED_PREFIX)]
         assert (call.url, call.codes) == (original.url, original.codes)
         assert call.language != original.language and call.description != original.description
