@@ -4,7 +4,6 @@ normaliser, the classifier's embedding of normalised words, and the combiner."""
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -272,21 +271,17 @@ def build_norm_embed(width: int, rows: int, seed: int = 7) -> Model[list[Doc], l
     return model
 
 
-# A sentence ends at . ! ? ; followed by a space, or at a line break; a blank pipeline has
-# no sentence splitter, and only the sentences holding matches are needed.
-# Written to start with a character class, which lets the regular expression engine skip
-# to the next candidate character (`[.!?;](?=\s)|\n` tries every position: 3x as slow).
-_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
+# A sentence ends at . ! ? ; followed by whitespace, or at a line break (`_sentence_ends`); a
+# blank pipeline has no sentence splitter, and only the sentences holding matches are needed.
 # How far (in characters) evidence reaches either side of a match in a sentence that does
 # not end (a list of terms, a text with no punctuation).
 _SENTENCE_REACH = 300
 
 
 def _sentence_ends(text: str) -> list[int]:
-    """Where `_SENTENCE_END.finditer(text)` finds sentence ends, found by `str.find`: the
-    expression tries every character (about 10 ns each), `str.find` skips to the next
-    candidate a few times faster. A mark ends a sentence when whitespace follows
-    (`str.isspace` is what `\\s` matches in a str pattern)."""
+    """Where sentences end: each . ! ? ; followed by whitespace (`str.isspace`, what `\\s`
+    matches in a str pattern) and each line break, found by `str.find`, which skips to the
+    next candidate a few times faster than a regular expression trying every character."""
     found: list[int] = []
     find = text.find
     last = len(text) - 1
@@ -315,7 +310,7 @@ class Sentences:
     def around(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of the sentence around text[start:end]: from the last sentence
         end in the `_SENTENCE_REACH` characters before it to the first in as many after,
-        as `_SENTENCE_END` finds them in those windows alone. A window's search cannot
+        as `_sentence_ends` finds them in those windows alone. A window's search cannot
         see past its end, so a "." as its last character does not end a sentence there."""
         text, ends = self.text, self._ends
         left = max(0, start - _SENTENCE_REACH)
@@ -366,8 +361,6 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     taken).
     """
     text = sentences.text
-    ends = sentences._ends
-    count, length = len(ends), len(text)
     by_sentence: dict[tuple[int, int], list[Located]] = {}
     # A sentence a call repeats word for word (a summary, then the same in its scope) is
     # evidence once: the reader learns nothing from its copy. The sentences said are
@@ -375,23 +368,7 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     said: set[str] | None = None
     plain: dict[tuple[int, int], bool] = {}
     for span in spans:
-        # sentences.around(start, end) written out: a call a match cost a third of this.
-        start, end = span[2], span[3]
-        left = start - _SENTENCE_REACH if start > _SENTENCE_REACH else 0
-        before = bisect_left(ends, start) - 1
-        if before >= 0 and ends[before] == start - 1 and text[start - 1] != "\n":
-            before -= 1
-        first = ends[before] + 1 if before >= 0 and ends[before] >= left else left
-        last = end + _SENTENCE_REACH if end + _SENTENCE_REACH < length else length
-        after = bisect_left(ends, end)
-        if after < count:
-            at = ends[after]
-            if text[at] == "\n":
-                if at < last:
-                    last = at
-            elif at + 1 < last:
-                last = at + 1
-        bounds = (first, last)
+        bounds = sentences.around(span[2], span[3])
         matched = by_sentence.get(bounds)
         if matched is None:
             if len(by_sentence) == limit:
