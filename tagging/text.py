@@ -20,12 +20,12 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
 )
-# Runs of spaces, tabs and no-break spaces become one space (a lone space is left alone:
-# replacing every space with itself costs more than the rest of the cleaning).
 # Printable ASCII, tab and line feed: what is left of a text once they are deleted from it
 # (as UTF-8 bytes, one 256-byte table look-up a byte) holds every control character it
 # has, and little else: the regular expression then reads a few characters, not all.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+# Runs of spaces, tabs and no-break spaces become one space (a lone space is left alone:
+# replacing every space with itself costs more than the rest of the cleaning).
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Where `_BLANK_LINES` would change something: a run longer than "\n\n" (a third line
