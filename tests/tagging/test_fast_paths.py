@@ -388,7 +388,7 @@ def test_texts_tokenized_in_groups_are_tagged_as_one_by_one(
             f"{rng.choice(['', 'ami', 'owych', 'nicznych'])}" for _ in range(20))
                   for _ in range(30)]
         ours = tagger_module._run(nlp, texts)
-        groups = list(tagger_module._groups(texts))
+        groups = list(tagger_module._chunked(texts, len, 3000))
         assert [t for group in groups for t in group] == texts and len(groups) > 10
         normalise = nlp.get_pipe("normaliser").normalise
         for doc in ours:
