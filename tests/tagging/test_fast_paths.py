@@ -29,6 +29,7 @@ from tagging.components import (
 )
 from tagging.language import (
     _FUNCTION_WORDS,
+    _PLACEHOLDER,
     _POLISH_LETTERS,
     _PUNCTUATION_CHARS,
     quick_language,
@@ -299,6 +300,19 @@ def test_the_language_is_told_from_other_text_as_bytes_as_it_was_by_the_expressi
     alphabet += ["the", "and", "of", "się", "są", "że", "które", "oraz", "będzie", "W", "I"]
     for _ in range(20000):
         sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        assert quick_language(sample) == _former_quick_language(sample)
+
+
+def test_characters_windows_1250_lacks_count_as_before() -> None:
+    """Text outside ASCII is split in Windows-1250: a character it lacks becomes a space or
+    a placeholder letter, next to and inside function words."""
+    assert not any(_PLACEHOLDER in word for words in _FUNCTION_WORDS.values() for word in words)
+    rng = random.Random(21)
+    lacking = [*"èñøåæ中ЖΩİ≥\u0307\u2009\u3000\u2028\U0001f600\ud800", *map(chr, range(0x80, 0xA0))]
+    assert not any(ch.encode("cp1250", "ignore") for ch in lacking)
+    alphabet = [*lacking, *"ąćęłńśźżó –„”«,", "the", "się", "że", "oraz", "i", "w", "to", "q"]
+    for _ in range(20000):
+        sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         assert quick_language(sample) == _former_quick_language(sample)
 
 
