@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -42,38 +43,54 @@ _VOTES: dict[str, int] = {
     word: (word in _FUNCTION_WORDS["en"]) + ((word in _FUNCTION_WORDS["pl"]) << _PL_SHIFT)
     for word in _FUNCTION_WORDS["en"] | _FUNCTION_WORDS["pl"]
 }
-# As UTF-8, to count the words of a sample split as bytes (encoding tells no two words
-# apart that were not already different, so it changes no count).
-_VOTES_BYTES = {word.encode(): votes for word, votes in _VOTES.items()}
 _POLISH_LETTERS = frozenset("ąćęłńśźż")
 # Punctuation that may touch a word, turned into spaces before splitting.
 _PUNCTUATION_CHARS = ",.;:()[]{}\"'/\\-–—!?…«»„”“‘’*+=<>|&%$#@~`^_"
 _ASCII_PUNCTUATION = _PUNCTUATION_CHARS.encode("ascii", "ignore")
-# ASCII text is split as bytes, lower-cased and its punctuation made spaces by one
-# bytes.translate (a 256-byte table; str.translate looks up each character in a dict).
-# str.split also splits at the separators \x1c-\x1f, bytes.split does not: they become
-# spaces too.
-_ASCII_WORDS = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x1c\x1d\x1e\x1f" + _ASCII_PUNCTUATION,
-    b"abcdefghijklmnopqrstuvwxyz" + b" " * (4 + len(_ASCII_PUNCTUATION)),
-)
-# Other text is split as bytes too, once its other separators are spaces: the punctuation
-# above and the whitespace outside ASCII (what `\s` and `str.split` take as whitespace; the
-# last is U+3000), each replaced only if the sample has it (the regular expression that
-# found the words took a few times as long). UTF-8 is self-synchronising: a character's
-# bytes are found only where that character is.
+# The separators outside ASCII: the punctuation above and the whitespace outside ASCII
+# (what `\s` and `str.split` take as whitespace; the last is U+3000).
 _OTHER_SEPARATORS = frozenset(
     [
         *(ch for ch in _PUNCTUATION_CHARS if not ch.isascii()),
         *(chr(code) for code in range(0x80, 0x3001) if chr(code).isspace()),
     ]
 )
-_ASCII = bytes(range(0x80))
-# Words with a Polish letter are counted by making each such letter a marker byte (one no
-# UTF-8 has), deleting all but markers and whitespace, and counting what splitting leaves.
-_MARK = b"\xff"
-_ALL_BUT_MARKS_AND_SPACES = bytes(
-    byte for byte in range(256) if byte != _MARK[0] and not bytes([byte]).isspace()
+# A sample is split as bytes: one bytes.translate (a 256-byte table; str.translate looks up
+# each character in a dict) lower-cases ASCII letters and makes separators spaces (also
+# \x1c-\x1f, where `str.split` splits and `bytes.split` does not), and bytes.split finds
+# the words. Text outside ASCII is encoded as Windows-1250 first, which has a byte for each
+# Polish letter and each separator above but the rarer whitespace (ASCII is the same in
+# it); a third of the time UTF-8 took, whose separators and Polish letters had to be
+# replaced one by one.
+_ENCODING = "cp1250"
+_FALLBACK = "callradar-function-words"
+# A letter in no function word.
+_PLACEHOLDER = "q"
+
+
+def _lacking_as_separator_or_letter(error: UnicodeError) -> tuple[str, int]:
+    """The encoding error handler `_FALLBACK`: a character Windows-1250 lacks becomes a
+    space if it is a separator, else `_PLACEHOLDER` (a word holding such a character was no
+    function word and stays none; lone surrogates are word characters, as before)."""
+    assert isinstance(error, UnicodeEncodeError)
+    lacking = error.object[error.start : error.end]
+    return "".join(" " if ch in _OTHER_SEPARATORS else _PLACEHOLDER for ch in lacking), error.end
+
+
+codecs.register_error(_FALLBACK, _lacking_as_separator_or_letter)
+_OTHER_SEPARATOR_BYTES = "".join(sorted(_OTHER_SEPARATORS)).encode(_ENCODING, "ignore")
+_WORDS = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x1c\x1d\x1e\x1f" + _ASCII_PUNCTUATION + _OTHER_SEPARATOR_BYTES,
+    b"abcdefghijklmnopqrstuvwxyz"
+    + b" " * (4 + len(_ASCII_PUNCTUATION) + len(_OTHER_SEPARATOR_BYTES)),
+)
+_VOTES_BYTES = {word.encode(_ENCODING): votes for word, votes in _VOTES.items()}
+# Words with a Polish letter are counted by deleting all but those letters and whitespace
+# and counting what splitting leaves.
+_ALL_BUT_POLISH_AND_SPACES = bytes(
+    byte
+    for byte in range(256)
+    if byte not in "".join(_POLISH_LETTERS).encode(_ENCODING) and not bytes([byte]).isspace()
 )
 _MIN_VOTES = 4
 _MARGIN = 3
@@ -89,25 +106,13 @@ def quick_language(sample: str) -> str | None:
     """'en' or 'pl' when the function words of one language clearly outnumber the
     other's, else None (undecided)."""
     if sample.isascii():
-        ascii_words = sample.encode().translate(_ASCII_WORDS).split()
-        votes = sum(map(_VOTES_BYTES.get, ascii_words, repeat(0)))
-        pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
+        data = sample.encode().translate(_WORDS)
+        polish_words = 0
     else:
-        lowered = sample.lower()
-        # (Lone surrogates pass as bytes that are no separator: word characters, as before.)
-        data = lowered.encode("utf-8", "surrogatepass")
-        # The sample's characters outside ASCII.
-        others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
-        for char in others & _OTHER_SEPARATORS:
-            data = data.replace(char.encode(), b" ")
-        data = data.translate(_ASCII_WORDS)
-        votes = sum(map(_VOTES_BYTES.get, data.split(), repeat(0)))
-        pl, en = votes >> _PL_SHIFT, votes & _EN_MASK
-        letters = others & _POLISH_LETTERS
-        if letters:
-            for letter in letters:
-                data = data.replace(letter.encode(), _MARK)
-            pl += len(data.translate(None, _ALL_BUT_MARKS_AND_SPACES).split())
+        data = sample.lower().encode(_ENCODING, _FALLBACK).translate(_WORDS)
+        polish_words = len(data.translate(None, _ALL_BUT_POLISH_AND_SPACES).split())
+    votes = sum(map(_VOTES_BYTES.get, data.split(), repeat(0)))
+    pl, en = (votes >> _PL_SHIFT) + polish_words, votes & _EN_MASK
     if en >= _MIN_VOTES and en >= _MARGIN * pl:
         return "en"
     if pl >= _MIN_VOTES and pl >= _MARGIN * en:

@@ -29,6 +29,7 @@ from tagging.components import (
 )
 from tagging.language import (
     _FUNCTION_WORDS,
+    _PLACEHOLDER,
     _POLISH_LETTERS,
     _PUNCTUATION_CHARS,
     quick_language,
@@ -302,6 +303,19 @@ def test_the_language_is_told_from_other_text_as_bytes_as_it_was_by_the_expressi
         assert quick_language(sample) == _former_quick_language(sample)
 
 
+def test_characters_windows_1250_lacks_count_as_before() -> None:
+    """Text outside ASCII is split in Windows-1250: a character it lacks becomes a space or
+    a placeholder letter, next to and inside function words."""
+    assert not any(_PLACEHOLDER in word for words in _FUNCTION_WORDS.values() for word in words)
+    rng = random.Random(21)
+    lacking = [*"èñøåæ中ЖΩİ≥\u0307\u2009\u3000\u2028\U0001f600\ud800", *map(chr, range(0x80, 0xA0))]
+    assert not any(ch.encode("cp1250", "ignore") for ch in lacking)
+    alphabet = [*lacking, *"ąćęłńśźżó –„”«,", "the", "się", "że", "oraz", "i", "w", "to", "q"]
+    for _ in range(20000):
+        sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert quick_language(sample) == _former_quick_language(sample)
+
+
 def test_the_classifier_layer_by_layer_gives_the_same_floats(tagger: Tagger) -> None:
     from tagging.dataset import read_labelled
     from tagging.paths import DEV_PATH
@@ -388,7 +402,7 @@ def test_texts_tokenized_in_groups_are_tagged_as_one_by_one(
             f"{rng.choice(['', 'ami', 'owych', 'nicznych'])}" for _ in range(20))
                   for _ in range(30)]
         ours = tagger_module._run(nlp, texts)
-        groups = list(tagger_module._groups(texts))
+        groups = list(tagger_module._chunked(texts, len, 3000))
         assert [t for group in groups for t in group] == texts and len(groups) > 10
         normalise = nlp.get_pipe("normaliser").normalise
         for doc in ours:
