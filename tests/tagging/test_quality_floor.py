@@ -9,15 +9,15 @@ from tagging.evaluate import evaluate
 from tagging.paths import DEV_PATH
 from tagging.tagger import Tagger
 
-# Measured on the 230 development calls (session 5: 1,323 training examples, the classifier
-# trained to the end of its schedule). The precision floor came down from 0.77 with a
-# decision, not to make a change pass: the combiner's settings are now chosen under a
-# real-call precision of 0.7 instead of 0.8 (bench/tagging_cv.py), trading precision
-# 0.828 -> 0.744 for recall 0.621 -> 0.727, as the figure is F1.
-AREAS_FLOOR = 0.70  # measured 0.736 (0.710 before)
-DOMAINS_FLOOR = 0.80  # measured 0.837 (0.803 before)
-PRECISION_FLOOR = 0.70  # measured 0.744
-RECALL_FLOOR = 0.69  # measured 0.727
+# Measured on the 230 development calls (session 6: 2,012 training examples, the combiner
+# re-chosen by cross-validation). The precision floor came down from 0.77 in session 5 with
+# a decision, not to make a change pass: the combiner's settings are chosen under a
+# real-call precision of 0.7 instead of 0.8 (bench/tagging_cv.py), trading precision for
+# recall, as the figure is F1.
+AREAS_FLOOR = 0.70  # measured 0.733 (0.736 in session 5)
+DOMAINS_FLOOR = 0.83  # measured 0.860 (0.837 in session 5)
+PRECISION_FLOOR = 0.70  # measured 0.709 (0.744 in session 5)
+RECALL_FLOOR = 0.72  # measured 0.758 (0.727 in session 5)
 
 
 def test_the_shipped_pipelines_hold_their_quality_on_the_development_set() -> None:
