@@ -7,7 +7,6 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,10 +67,6 @@ _WHOLE = extension_key("callradar_whole_domains")
 # A rule match as PhraseRules stores it: token start and end, label and id hashes, label
 # and id.
 RawMatch = tuple[int, int, int, int, str, str]
-
-
-# The token bounds of a (key, start, end) match.
-_BOUNDS = itemgetter(1, 2)
 
 
 # A located match: token start and end, character start and end, label and id (as
@@ -167,10 +162,12 @@ class PhraseRules(SpanRuler):
         return doc
 
     def _phrase_matches(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[RawMatch]:
-        """The phrase matcher's matches as `__call__` stores them, without a set or a sort:
-        the phrase matcher finds each (key, start, end) once, never an empty one, and in
-        order of start, then end; only matches with the same bounds (a phrase listed under
-        two codes) may need sorting by label and id."""
+        """The phrase matcher's matches as `__call__` stores them, without a set: the phrase
+        matcher finds each (key, start, end) once, never an empty one, and in order of
+        start, then end; only matches with the same bounds (a phrase listed under two codes)
+        may need sorting by label and id. Sorting an already sorted list compares each
+        neighbour once, which costs less than looking for equal bounds first did (the rules
+        took 104 million instructions on 2,000 short calls instead of 113)."""
         codes = self._codes
         try:
             found = [(start, end, *codes[key]) for key, start, end in matches]
@@ -179,8 +176,7 @@ class PhraseRules(SpanRuler):
                 if key not in codes:
                     codes[key] = self._code(doc, key)
             found = [(start, end, *codes[key]) for key, start, end in matches]
-        if len(set(map(_BOUNDS, matches))) < len(matches):
-            found.sort()
+        found.sort()
         return found
 
     def _code(self, doc: Doc, key: int) -> tuple[int, int, str, str]:
@@ -306,23 +302,34 @@ class Sentences:
     def __init__(self, text: str) -> None:
         self.text = text
         self._ends = _sentence_ends(text)
+        self._length = len(text)
+        self._count = len(self._ends)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of the sentence around text[start:end]: from the last sentence
         end in the `_SENTENCE_REACH` characters before it to the first in as many after,
         as `_sentence_ends` finds them in those windows alone. A window's search cannot
-        see past its end, so a "." as its last character does not end a sentence there."""
+        see past its end, so a "." as its last character does not end a sentence there.
+
+        The windows are clipped by comparisons, not `max` and `min`, whose calls took about a
+        third of a look-up (0.5 of 1.4 microseconds; with the one-match marking in
+        `_evidence`, the evidence of 2,000 short calls took 84 million instructions instead
+        of 99)."""
         text, ends = self.text, self._ends
-        left = max(0, start - _SENTENCE_REACH)
+        left = start - _SENTENCE_REACH
+        if left < 0:
+            left = 0
         before = bisect_left(ends, start) - 1
         if before >= 0 and ends[before] == start - 1 and text[start - 1] != "\n":
             before -= 1
         sentence_start = left
         if before >= 0 and ends[before] >= left:
             sentence_start = ends[before] + 1
-        reach = min(len(text), end + _SENTENCE_REACH)
+        reach = end + _SENTENCE_REACH
+        if reach > self._length:
+            reach = self._length
         after = bisect_left(ends, end)
-        if after < len(ends):
+        if after < self._count:
             at = ends[after]
             if text[at] == "\n":
                 if at < reach:
@@ -367,8 +374,9 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     # written out only when a second one comes.
     said: set[str] | None = None
     plain: dict[tuple[int, int], bool] = {}
+    around = sentences.around
     for span in spans:
-        bounds = sentences.around(span[2], span[3])
+        bounds = around(span[2], span[3])
         matched = by_sentence.get(bounds)
         if matched is None:
             if len(by_sentence) == limit:
@@ -380,20 +388,26 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
                 if sentence in said:
                     continue
                 said.add(sentence)
-            by_sentence[bounds] = matched = []
-        matched.append(span)
+            by_sentence[bounds] = [span]
+        else:
+            matched.append(span)
     evidence: list[str] = []
     for (start, end), matched in by_sentence.items():
-        parts: list[str] = []
-        at = start
-        for span in matched:
-            start_char, end_char = span[2], span[3]
-            if start_char < at:
-                continue
-            parts += [text[at:start_char], "«", text[start_char:end_char], "»"]
-            at = end_char
-        parts.append(text[at:end])
-        marked = "".join(parts)
+        if len(matched) == 1:
+            # Most sentences hold one match, which lies inside its sentence.
+            start_char, end_char = matched[0][2], matched[0][3]
+            marked = f"{text[start:start_char]}«{text[start_char:end_char]}»{text[end_char:end]}"
+        else:
+            parts: list[str] = []
+            at = start
+            for span in matched:
+                start_char, end_char = span[2], span[3]
+                if start_char < at:
+                    continue
+                parts += [text[at:start_char], "«", text[start_char:end_char], "»"]
+                at = end_char
+            parts.append(text[at:end])
+            marked = "".join(parts)
         is_plain = plain.get((start, end))
         if is_plain is None:
             evidence.append(_normal(marked))
@@ -422,7 +436,9 @@ def _resolved_runs(
         reach = found[at][1]
         after = at + 1
         while after < count and found[after][0] < reach:
-            reach = max(reach, found[after][1])
+            # A comparison, not `max`: see `Sentences.around`.
+            if found[after][1] > reach:
+                reach = found[after][1]
             after += 1
         if after == at + 1:
             kept.append(found[at])
@@ -577,6 +593,9 @@ def rule_evidence(doc: Doc) -> dict[str, tuple[int, int, int]]:
 # The codes in the taxonomy's order, the order of a call's areas and domains.
 _AREA_ORDER: tuple[str, ...] = tuple(area.code for area in AREAS)
 _DOMAIN_ORDER: tuple[str, ...] = tuple(domain.code for domain in DOMAINS)
+# Each code's place when a call's tags are listed: the areas, then the domains.
+_CODE_RANK: dict[str, int] = {code: rank for rank, code in enumerate(_AREA_ORDER + _DOMAIN_ORDER)}
+_AREA_COUNT = len(_AREA_ORDER)
 
 
 class AreaCombiner:
@@ -677,7 +696,12 @@ class AreaCombiner:
     def _combine(
         self, doc: Doc, found: list[RawMatch]
     ) -> tuple[list[AreaTag], list[AreaTag], list[str]]:
-        """Areas, whole domains and domains from a doc's rule matches and `doc.cats`."""
+        """Areas, whole domains and domains from a doc's rule matches and `doc.cats`.
+
+        Only the codes that matched are looked at, areas first, each in the taxonomy's
+        order (`_CODE_RANK`): a doc matches two or three of the eighteen codes (going
+        through all of them took about 4 of the combiner's 254 million instructions on
+        2,000 short calls)."""
         by_label = _by_label(found, self.overlap)
         text = doc_text(doc)
         title_end = _title_end(text)
@@ -690,25 +714,24 @@ class AreaCombiner:
         cats = doc.cats
         sentences: Sentences | None = None
         areas: list[AreaTag] = []
-        for code in _AREA_ORDER:
-            spans = by_label.get(code)
-            if not spans:
-                continue
-            score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
-            if score is not None and score >= self.threshold:
-                sentences = sentences or Sentences(text)
-                evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
-                areas.append(AreaTag(code, round(score, 3), evidence))
-        implied = {domain_of(a.code) for a in areas}
         whole: list[AreaTag] = []
-        for code in _DOMAIN_ORDER:
-            spans = by_label.get(code)
-            if not spans or code in implied:
+        implied: set[str] = set()
+        ranked = sorted((_CODE_RANK[code], code) for code in by_label if code in _CODE_RANK)
+        for rank, code in ranked:
+            is_area = rank < _AREA_COUNT
+            # A domain an area of it implies is not a whole domain (areas come first).
+            if not is_area and code in implied:
                 continue
+            spans = by_label[code]
             score = self._score(doc, spans, norms, width, title_end, cats.get(code, 0.0))
-            if score is not None and score >= self.domain_threshold:
-                sentences = sentences or Sentences(text)
-                evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
+            if score is None or score < (self.threshold if is_area else self.domain_threshold):
+                continue
+            sentences = sentences or Sentences(text)
+            evidence = _evidence(sentences, _located(doc, spans), self.max_evidence)
+            if is_area:
+                areas.append(AreaTag(code, round(score, 3), evidence))
+                implied.add(domain_of(code))
+            else:
                 whole.append(AreaTag(code, round(score, 3), evidence))
         domains = implied | {tag.code for tag in whole}
         return areas, whole, [code for code in _DOMAIN_ORDER if code in domains]
