@@ -36,7 +36,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked slow (a minute or more each) first, the rest in their order after them:
+    """Tests marked slow (half a minute to two each) first, the rest in their order after them:
     pytest-xdist's workers then start on the long tests and even out their ends with the
     short ones, instead of one worker finishing a long test alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
