@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The suite on two pytest-xdist workers, as many as CI's machine has cores (not `-n auto`:
+# in a container with a CPU quota it counts the host's cores). Each test is its own unit,
+# handed to whichever worker is free; `make test PYTEST_ARGS="-n 0"` runs in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint clean
 
@@ -21,7 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	CALLRADAR_TEST_POSTGRES_URL="$${CALLRADAR_TEST_POSTGRES_URL:-$$(scripts/test-services.sh)}" \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

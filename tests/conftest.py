@@ -12,9 +12,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-# Before anything imports Prefect: this test run's own Prefect home (its temporary server's
-# database and settings), never the developer's or the repository's data folder.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="callradar-prefect-"))
+# Before anything imports Prefect: this test process's own Prefect home (its temporary
+# server's database, settings and result storage), never the developer's or the repository's
+# data folder. Set, not defaulted: pytest-xdist's workers inherit the controller's
+# environment, and two workers' flows writing one home would share its files.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="callradar-prefect-")
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
@@ -31,6 +33,13 @@ if os.environ.get("CALLRADAR_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
     raise RuntimeError("CALLRADAR_REQUIRE_POSTGRES=1 but CALLRADAR_TEST_POSTGRES_URL is unset")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow (half a minute to two each) first, the rest in their order after them:
+    pytest-xdist's workers then start on the long tests and even out their ends with the
+    short ones, instead of one worker finishing a long test alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def eml_files(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "outbox").glob("*.eml"))
 
 
+@pytest.mark.slow
 def test_daily_end_to_end_then_nothing_to_do(
     mirror: MirrorServer, cluster: Path, engine: Engine
 ) -> None:
@@ -92,6 +93,7 @@ def test_run_exits_non_zero_when_a_source_failed_after_the_rest_is_done(
     assert all(c.tagged_fingerprint == c.fingerprint and c.matched_key for c in calls)
 
 
+@pytest.mark.slow
 def test_a_source_down_for_a_week_keeps_its_calls_then_alerts(
     mirror: MirrorServer, site: Path, cluster: Path, engine: Engine, webhook: Webhook,
     monkeypatch: pytest.MonkeyPatch,

@@ -20,6 +20,7 @@ def count(engine: Engine, model: type) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@pytest.mark.slow
 def test_demo_runs_the_pipeline_then_finds_nothing_new(
     cli: CliRun, settings_env: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -114,6 +114,7 @@ def run_and_kill(mirror: MirrorServer, api_url: str, until: Callable[[], bool]) 
             process.stderr.close()
 
 
+@pytest.mark.slow
 def test_killed_while_crawling_tagging_and_sending_then_run_again(
     mirror: MirrorServer, cluster: Path, engine: Engine, smtp: HoldingInbox, prefect: str
 ) -> None:

@@ -60,6 +60,7 @@ def cron_of(deployment: RunnerDeployment) -> CronSchedule:
     return entry.schedule
 
 
+@pytest.mark.slow
 @pytest.mark.prefect_server
 def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
     mirror: MirrorServer, tmp_path: Path
@@ -135,6 +136,7 @@ def test_daily_deployment_runs_on_a_server_and_worker_one_at_a_time(
     engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.prefect_server
 def test_schedule_serves_on_a_prefect_server_of_its_own(tmp_path: Path) -> None:
     """With no Prefect server configured, serving starts one and registers the deployments

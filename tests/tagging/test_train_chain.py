@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tagging.cli import app
@@ -12,6 +13,7 @@ from tagging.dataset import export_corrections
 from tagging.paths import TRAIN_PATH
 
 
+@pytest.mark.slow
 def test_train_then_evaluate(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
