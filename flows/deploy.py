@@ -140,8 +140,22 @@ def prefect_server(port: int = 4200) -> Iterator[str]:
             yield url
     finally:
         os.environ.pop("PREFECT_API_URL", None)
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
+
+
+# How long the server is given to finish its requests and close its database once told to
+# stop, before it is killed: an orphaned server would keep its port and its CPU.
+_STOP_SECONDS = 30
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its uvicorn child (its process group), killing them if slow."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def wait_for(url: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:

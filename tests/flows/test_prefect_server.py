@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -25,11 +26,16 @@ from callradar import db
 from callradar.models import Call
 from callradar.settings import get_settings
 from crawlers.mirror_server import MirrorServer
+from flows import deploy
 from flows.deploy import ONE_AT_A_TIME, deployments, wait_for
 from tests.loopback import free_port
 
 ROOT = Path(__file__).parents[2]
 SERVE = "import sys; from flows.deploy import serve_schedules; serve_schedules(int(sys.argv[1]))"
+DEAF_TO_SIGTERM = (
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "print('ready', flush=True); time.sleep(600)"
+)
 
 
 def test_deployments_are_scheduled_in_warsaw_one_at_a_time(
@@ -154,25 +160,44 @@ def test_schedule_serves_on_a_prefect_server_of_its_own(tmp_path: Path) -> None:
     with (tmp_path / "serve.log").open("wb") as log:
         serving = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=ROOT,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    servers: dict[int, str] = {}
     try:
         runs = _scheduled_runs(api, "daily", timeout=240)
         assert runs, (tmp_path / "serve.log").read_text()[-3000:]
         # Served through the server it started, not a temporary one of its own beside it
         # (two servers writing one SQLite file).
-        servers = [c for c in _descendants(serving.pid)
-                   if "server start" in c or "prefect.server.api.server:create_app" in c]
-        assert servers and all(f"--port {port}" in c for c in servers), servers
+        servers = {pid: c for pid, c in _descendants(serving.pid).items()
+                   if "server start" in c or "prefect.server.api.server:create_app" in c}
+        assert servers and all(f"--port {port}" in c for c in servers.values()), servers
     finally:
         # Ctrl-C, as a person stops `callradar schedule`: the server it started goes too.
+        # (Its shutdown, then the server's, can take a minute on a loaded machine.)
         serving.send_signal(signal.SIGINT)
-        _wait_or_kill(serving, group=True)
+        _wait_or_kill(serving, group=True, timeout=150)
+        # The server runs in a process group of its own, which killing serving's misses.
+        outlived = {pid: c for pid, c in servers.items() if _running(pid)}
+        for pid in outlived:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert serving.returncode == 0, (tmp_path / "serve.log").read_text()[-3000:]
+    assert not outlived, f"left running after `callradar schedule` stopped: {outlived}"
     warsaw = ZoneInfo("Europe/Warsaw")
     starts = [datetime.fromisoformat(r["expected_start_time"]).astimezone(warsaw) for r in runs]
     assert {(t.hour, t.minute) for t in starts} == {(6, 0)}, starts  # 0 6 * * *, local time
 
 
-def _descendants(pid: int) -> list[str]:
-    """The command lines of every process below ``pid`` (Linux /proc)."""
+def test_a_server_that_does_not_stop_when_told_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deploy, "_STOP_SECONDS", 1)
+    deaf = subprocess.Popen(
+        [sys.executable, "-c", DEAF_TO_SIGTERM], stdout=subprocess.PIPE, start_new_session=True
+    )
+    assert deaf.stdout is not None and deaf.stdout.readline() == b"ready\n"
+    deploy._stop(deaf)
+    assert deaf.returncode == -signal.SIGKILL
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """The command line of every process below ``pid``, by process id (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -180,23 +205,33 @@ def _descendants(pid: int) -> list[str]:
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
         children.setdefault(parent, []).append(int(stat.parent.name))
-    found: list[str] = []
+    found: dict[int, str] = {}
     todo = [pid]
     while todo:
         for child in children.get(todo.pop(), []):
             try:
-                found.append(Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
-                             .decode())
+                found[child] = (Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+                                .decode())
             except OSError:
                 continue
             todo.append(child)
     return found
 
 
-def _wait_or_kill(process: subprocess.Popen[bytes], *, group: bool = False) -> None:
-    """Wait a minute for a process told to stop, then kill it (and its group)."""
+def _running(pid: int) -> bool:
+    """Whether a process is still running (a zombie, ended but not yet reaped, is not)."""
     try:
-        process.wait(timeout=60)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _wait_or_kill(
+    process: subprocess.Popen[bytes], *, group: bool = False, timeout: float = 60
+) -> None:
+    """Wait for a process told to stop, then kill it (and its group)."""
+    try:
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         if group:
             os.killpg(process.pid, signal.SIGKILL)
