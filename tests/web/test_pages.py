@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
-from callradar.models import Call, CallTag, Consortium, Member, Notification, SourceRun
-from tests.web.conftest import HOSTILE, World, login, post
+from callradar.models import Call, CallTag, Consortium, Match, Member, Notification, SourceRun
+from tests.web.conftest import HOSTILE, World, _call, login, post
 from web import i18n
 from web.highlight import highlight
 from web.render import TEMPLATES_DIR
@@ -55,6 +55,27 @@ def test_scraped_text_is_escaped_on_every_page(
         assert "<script>alert" not in page.text and "<img src=x" not in page.text, path
     assert "&lt;script&gt;" in client.get("/my/calls").text
     assert 'href="javascript:' not in client.get("/my/calls").text
+
+
+def test_my_calls_lists_open_calls_by_nearest_deadline_then_the_closed(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    today = datetime.now(UTC).date()
+    # (title, days to its deadline, match score): the closed call scores highest, and is
+    # still listed, after every open one.
+    extra = [("Later call", 60, 0.6), ("Sooner call", 5, 0.5), ("Closed call", -3, 0.99)]
+    with session_scope(engine) as session:
+        for title, days, score in extra:
+            call = _call(f"EXTRA-{days}", title, "Photonics.", today + timedelta(days=days))
+            session.add(call)
+            session.flush()
+            session.add(Match(call_id=call.id, member_id="lumen", score=score, reasons=["x"]))
+    login(client, world.member_a)
+    page = client.get("/my/calls")
+    assert page.status_code == 200
+    order = ["Sooner call", "Photonic integrated circuits pilot line", "Later call", "Closed call"]
+    places = [page.text.index(title) for title in order]
+    assert places == sorted(places), order
 
 
 def test_the_call_page_shows_evidence_areas_versions_and_matches(

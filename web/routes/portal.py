@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
@@ -43,7 +43,7 @@ def my_calls(request: Request, session: DB, user: MemberUser) -> Response:
         for match, call in member_matches(session, user.member_id)
     ]
     # Calls still open to apply come first, the nearest deadline on top.
-    rows.sort(key=lambda r: (r[2] is None, r[2] or today, -r[0].score))
+    rows.sort(key=lambda r: (r[2] is None, r[2].latest if r[2] else date.max, -r[0].score))
     member = session.get(Member, user.member_id)
     return render(request, "my_calls.html", {"rows": rows, "member": member})
 
