@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-import simplemma
+from tagging.lemmas import lemmatizer
 
 Mode = Literal["lower", "lemma", "lemma+stem"]
 MODES: tuple[Mode, ...] = ("lower", "lemma", "lemma+stem")
@@ -62,6 +62,7 @@ def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:
         return str.lower
     languages = _SIMPLEMMA_LANGUAGES.get(lang, (lang,))
     stem = lang == "pl" and mode == "lemma+stem"
+    lemmatize = lemmatizer().lemmatize
 
     def normalise(word: str) -> str:
         lowered = word.lower()
@@ -71,7 +72,7 @@ def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:
             # "LED", "LEDs", "GaN": an acronym is not an inflected word ("LED" is not
             # "lead"); a plural's "s" goes so that "PICs" and "PIC" share a norm.
             return lowered[:-1] if word[-1] == "s" and word[-2].isupper() else lowered
-        lemma = simplemma.lemmatize(lowered, lang=languages).lower()
+        lemma = lemmatize(lowered, lang=languages).lower()
         return stem_pl(lemma) if stem else lemma
 
     return normalise
