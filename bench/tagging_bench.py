@@ -27,6 +27,7 @@ from tagging.cli import print_metrics
 from tagging.dataset import LabelledCall, read_labelled
 from tagging.evaluate import evaluate
 from tagging.language import quick_language
+from tagging.lemmas import TRIES_DIR
 from tagging.normalise import MODES
 from tagging.paths import DEV_PATH, MODELS_DIR, TRAIN_PATH
 from tagging.result import CallText
@@ -259,6 +260,8 @@ def main(
         f"{os.cpu_count()} cores, spaCy {spacy_version}"
     }
 
+    # The first load on a machine also builds the lemma tries (tagging/lemmas.py).
+    report["lemma_tries_built_before_load"] = (TRIES_DIR / "pl.dic").is_file()
     started = time.perf_counter()
     tagger = Tagger.load()
     report["load_s"] = round(time.perf_counter() - started, 2)
