@@ -25,3 +25,34 @@ def test_malformed_ids_and_missing_fields_get_an_error_page(
     response = post(client, "/my/calls/x/not-relevant")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
+
+
+HUGE = str(10**25)  # beyond the database's 64-bit integers
+
+
+def test_ids_too_large_for_the_database_are_no_such_page(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.coordinator)
+    for path in (f"/calls/{HUGE}", f"/packs/{HUGE}/download", f"/not-relevant/x/{HUGE}"):
+        assert client.get(path).status_code == 404, path
+    for path in (
+        *(f"/calls/{HUGE}/{action}" for action in ("confirm", "dismiss", "areas")),
+        f"/consortia/{HUGE}/pack",
+        f"/users/{HUGE}/resend",
+        f"/not-relevant/x/{HUGE}",
+    ):
+        assert post(client, path).status_code == 404, path
+    data = {"lead": "lumen", "status": "funded", "active": "false"}
+    assert post(client, f"/calls/{HUGE}/consortium", data).status_code == 404
+    assert post(client, f"/consortia/{HUGE}/status", data).status_code == 404
+    assert post(client, f"/users/{HUGE}/active", data).status_code == 404
+    # The consortium to change, named in a form field: a number too large, or a digit
+    # that is no decimal digit (str.isdigit admits "²").
+    for consortium in (HUGE, "²"):
+        response = post(
+            client, f"/calls/{world.call_id}/consortium", {**data, "consortium": consortium}
+        )
+        assert response.status_code == 400, consortium
+    login(client, world.member_a)
+    assert post(client, f"/my/calls/{HUGE}/not-relevant").status_code == 404

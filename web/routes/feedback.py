@@ -11,14 +11,14 @@ from starlette.responses import Response
 
 from callradar.models import Call
 from matching.feedback import contact_for_token, not_relevant_by_token, unsubscribe
-from web.deps import DB
+from web.deps import DB, RowId
 from web.render import render
 
 router = APIRouter()
 
 
 @router.get("/not-relevant/{token}/{call_id}")
-def not_relevant_page(request: Request, session: DB, token: str, call_id: int) -> Response:
+def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId) -> Response:
     contact = contact_for_token(session, token)
     call = session.get(Call, call_id)
     if contact is None or call is None:
@@ -27,7 +27,7 @@ def not_relevant_page(request: Request, session: DB, token: str, call_id: int) -
 
 
 @router.post("/not-relevant/{token}/{call_id}")
-def not_relevant(request: Request, session: DB, token: str, call_id: int) -> Response:
+def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> Response:
     match = not_relevant_by_token(session, token, call_id)
     if match is None:
         raise HTTPException(404)

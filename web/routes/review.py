@@ -18,7 +18,7 @@ from proposals.errors import ProposalError
 from proposals.facts import member_facts
 from proposals.pack import being_formed
 from proposals.rules import check_rules
-from web.deps import DB, AnyUser, Coordinator
+from web.deps import DB, AnyUser, Coordinator, RowId
 from web.render import language, render
 from web.review_queue import Filters, choices, flagged_calls, next_deadline
 
@@ -115,7 +115,7 @@ def consortium_builder(
 
 
 @router.get("/calls/{call_id}")
-def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Response:
+def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> Response:
     call = session.scalar(
         select(Call)
         .where(Call.id == call_id)
