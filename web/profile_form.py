@@ -44,7 +44,9 @@ def apply_form(member: Member, form: FormData) -> dict[str, Any]:
     }
     data["keywords"] = _split(_field(form, "keywords"))
     low, high = _field(form, "trl_min"), _field(form, "trl_max")
-    data["trl"] = [int(low), int(high)] if low.isdigit() and high.isdigit() else None
+    # Validated as the map's TRL, so half a range or a value that is no number is refused
+    # with the field's name rather than dropped (or failing in int()).
+    data["trl"] = [low, high] if low or high else None
     contacts = []
     index = 0
     while f"contact-{index}-email" in form:

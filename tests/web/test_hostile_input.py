@@ -56,3 +56,11 @@ def test_ids_too_large_for_the_database_are_no_such_page(
         assert response.status_code == 400, consortium
     login(client, world.member_a)
     assert post(client, f"/my/calls/{HUGE}/not-relevant").status_code == 404
+
+
+def test_review_desk_ignores_a_window_that_is_no_number(client: TestClient, world: World) -> None:
+    login(client, world.coordinator)
+    for within in ("²", "9" * 5000, "-7", "7.0"):
+        response = client.get("/review", params={"within": within})
+        assert response.status_code == 200, within[:10]
+        assert "Photonic integrated circuits pilot line" in response.text

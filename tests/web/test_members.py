@@ -145,6 +145,22 @@ def test_a_bad_profile_is_refused_with_reasons(
     assert emails == ["anna@lumen.example"]
 
 
+def test_a_readiness_range_that_is_no_range_is_refused(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    # "²" passes str.isdigit but not int(); half a range used to be dropped silently.
+    for low, high in (("²", "5"), ("3", "")):
+        form.update({"description": "Changed", "trl_min": low, "trl_max": high})
+        response = client.post("/my/profile", data=form)
+        assert response.status_code == 400, (low, high)
+        assert "trl[" in response.text
+    with session_scope(engine) as session:
+        member = session.get(Member, "lumen")
+        assert member and member.description == "Lumen Photonics does photonics."
+
+
 def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
     login(client, world.member_a)
     form = _profile_form(client)

@@ -27,6 +27,8 @@ router = APIRouter()
 REVIEW_CHOICES = ("pending", "confirmed", "dismissed", "all")
 STATUS_CHOICES = ("open", "forthcoming", "closed")
 WINDOW_CHOICES = (7, 14, 30, 60, 90)
+# Looked up as text: int() refuses some digits str.isdigit admits ("²").
+WINDOWS = {str(days): days for days in WINDOW_CHOICES}
 
 
 def _filters(params: dict[str, str]) -> Filters:
@@ -40,7 +42,7 @@ def _filters(params: dict[str, str]) -> Filters:
         programme=params.get("programme") or None,
         area=area if area in taxonomy.ALL_CODES else None,
         status=params.get("status") if params.get("status") in STATUS_CHOICES else None,
-        within_days=int(within) if within.isdigit() and int(within) in WINDOW_CHOICES else None,
+        within_days=WINDOWS.get(within),
         q=(params.get("q") or "").strip()[:200] or None,
         sort="newest" if params.get("sort") == "newest" else "deadline",
     )
