@@ -117,6 +117,25 @@ def test_review_desk_filters_and_search(client: TestClient, engine: Engine, worl
     assert titles("within=nonsense&area=nonsense") == both
 
 
+def test_review_search_folds_polish_case_and_takes_wildcards_literally(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.other_call_id)
+        assert call
+        call.title = "Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"
+    login(client, world.coordinator)
+
+    def titles(q: str) -> list[str]:
+        html = client.get("/review", params={"q": q}).text
+        return re.findall(r'<a href="/calls/\d+">([^<]+)</a>', html)
+
+    for q in ("łódź", "ŁÓDŹ", "GDAŃSK", "przekształtniki"):
+        assert titles(q) == ["Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"], q
+    for q in ("_", "%", "kolei_"):
+        assert titles(q) == [], q
+
+
 def test_pages_follow_the_users_language(client: TestClient, world: World) -> None:
     assert "Logowanie" in client.get("/login").text
     login(client, world.member_a)  # this user reads English
