@@ -6,7 +6,7 @@ YAML or from an XLSX workbook (see ``competence_map_io``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from callradar.taxonomy import ALL_CODES
+from callradar.text import clean_text
 
 MemberKind = Literal["sme", "large", "research", "university", "other"]
 Role = Literal["coordinator", "partner"]
@@ -49,6 +50,17 @@ _url = TypeAdapter(AnyUrl)
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        # Text typed into a profile or pasted into the map may carry control characters;
+        # stored, they made the XLSX export fail (its XML refuses them).
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 class ContactIn(Strict):

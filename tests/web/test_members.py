@@ -161,6 +161,27 @@ def test_a_readiness_range_that_is_no_range_is_refused(
         assert member and member.description == "Lumen Photonics does photonics."
 
 
+def test_control_characters_typed_into_a_profile_do_not_break_the_export(
+    client: TestClient, engine: Engine, world: World, tmp_path: Path
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    # As pasted from a PDF or a terminal: a vertical tab, a bell, an escape sequence.
+    form.update({"description": "Lasers\x0b and\x07 \x1b[31mLiDAR", "keywords": "lidar\x00"})
+    assert client.post("/my/profile", data=form, follow_redirects=False).status_code == 303
+    with session_scope(engine) as session:
+        member = session.get(Member, "lumen")
+        assert member
+        assert (member.description, member.keywords) == ("Lasers and [31mLiDAR", ["lidar"])
+    login(client, world.coordinator)
+    response = client.get("/members/export?format=xlsx")
+    assert response.status_code == 200
+    path = tmp_path / "map.xlsx"
+    path.write_bytes(response.content)
+    [lumen] = [m for m in competence_map_io.load(path).members if m.id == "lumen"]
+    assert lumen.description == "Lasers and [31mLiDAR"
+
+
 def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
     login(client, world.member_a)
     form = _profile_form(client)
