@@ -70,8 +70,11 @@ def _mentions(call: Call, q: str) -> bool:
     return any(needle in (text or "").casefold() for text in fields)
 
 
-def flagged_calls(session: Session, filters: Filters, today: date | None = None) -> list[Call]:
-    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``."""
+def flagged_calls(
+    session: Session, filters: Filters, today: date | None = None
+) -> tuple[list[Call], int]:
+    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``,
+    with how many calls the filters found in all."""
     today = today or datetime.now(UTC).date()
     calls = [
         call
@@ -89,7 +92,7 @@ def flagged_calls(session: Session, filters: Filters, today: date | None = None)
         return (deadline is None, deadline.latest if deadline else date.max, newest(call))
 
     calls.sort(key=by_deadline if filters.sort == "deadline" else newest)
-    return calls[:LIMIT]
+    return calls[:LIMIT], len(calls)
 
 
 def choices(session: Session) -> dict[str, list[str]]:

@@ -6,13 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
 from callradar.models import Call, CallTag, Consortium, Match, Member, Notification, SourceRun
 from tests.web.conftest import HOSTILE, World, _call, login, post
-from web import i18n
+from web import i18n, review_queue
 from web.highlight import highlight
 from web.render import TEMPLATES_DIR
 
@@ -134,6 +135,19 @@ def test_review_search_folds_polish_case_and_takes_wildcards_literally(
         assert titles(q) == ["Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"], q
     for q in ("_", "%", "kolei_"):
         assert titles(q) == [], q
+
+
+def test_review_desk_says_when_its_list_is_cut(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A year of crawling flags more calls than the desk lists (LIMIT); here, two and one.
+    monkeypatch.setattr(review_queue, "LIMIT", 1)
+    login(client, world.coordinator)
+    client.post("/language", data={"lang": "en", "csrf_token": _token(client, "/review")})
+    html = client.get("/review").text
+    assert "Calls: 2; the first 1 are shown" in html
+    assert len(re.findall(r'<a href="/calls/\d+">', html)) == 1
+    assert "Calls: 1<" in client.get("/review", params={"q": "converters"}).text
 
 
 def test_pages_follow_the_users_language(client: TestClient, world: World) -> None:

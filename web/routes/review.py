@@ -52,9 +52,11 @@ def _filters(params: dict[str, str]) -> Filters:
 def review_desk(request: Request, session: DB, _user: Coordinator) -> Response:
     filters = _filters(dict(request.query_params))
     today = datetime.now(UTC).date()
-    calls = flagged_calls(session, filters, today)
+    calls, total = flagged_calls(session, filters, today)
     context = {
         "calls": [(call, next_deadline(call, today)) for call in calls],
+        # The list is cut at LIMIT calls; the page must not claim that is all there is.
+        "total": total,
         "filters": filters,
         "choices": choices(session),
         "review_choices": REVIEW_CHOICES,
