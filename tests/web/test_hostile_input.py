@@ -64,3 +64,14 @@ def test_review_desk_ignores_a_window_that_is_no_number(client: TestClient, worl
         response = client.get("/review", params={"within": within})
         assert response.status_code == 200, within[:10]
         assert "Photonic integrated circuits pilot line" in response.text
+
+
+def test_a_message_about_a_long_input_still_fits_the_session_cookie(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.coordinator)
+    response = post(client, "/users/invite", {"email": "x" * 5000, "role": "coordinator"})
+    # Browsers drop a cookie over 4096 bytes silently, and the message with it.
+    assert len(response.headers["set-cookie"]) < 4096
+    page = client.get("/users").text
+    assert "x" * 150 in page and "x" * 300 not in page
