@@ -53,6 +53,9 @@ def log_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session["uid"] = user.id
     request.session["pv"] = session_version(user)
+    # Pages answered before the user is looked up (no such page, an expired form) are in the
+    # session's language: the user's own from the start.
+    request.session["lang"] = user.language
 
 
 def session_version(user: User) -> str:

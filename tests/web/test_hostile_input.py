@@ -75,3 +75,9 @@ def test_a_message_about_a_long_input_still_fits_the_session_cookie(
     assert len(response.headers["set-cookie"]) < 4096
     page = client.get("/users").text
     assert "x" * 150 in page and "x" * 300 not in page
+
+
+def test_error_pages_are_in_the_users_language(client: TestClient, world: World) -> None:
+    login(client, world.member_a)  # reads English; the app's default is Polish
+    assert "No such page." in client.get("/no/such/page").text
+    assert "The form expired" in client.post("/my/calendar/renew").text
