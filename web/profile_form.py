@@ -16,6 +16,17 @@ from callradar.members import to_competence_map
 from callradar.models import Member
 
 CONTACT_FIELDS = ("name", "email", "language", "notify", "digest")
+# What the profile page always sends (its contacts end with an empty row to add one). A post
+# lacking any of them is not that page's: read as it is, it would save them emptied and
+# delete all the member's areas and contacts (with their "stop these messages").
+PAGE_FIELDS = (
+    "description",
+    "keywords",
+    "trl_min",
+    "trl_max",
+    "contact-0-email",
+    *(f"area-{code}" for code in sorted(taxonomy.ALL_CODES)),
+)
 
 
 def _split(text: str) -> list[str]:
@@ -30,6 +41,10 @@ def _field(form: FormData, name: str) -> str:
 def current(member: Member) -> dict[str, Any]:
     """The member as the competence map holds it, JSON-ready."""
     return to_competence_map([member]).members[0].model_dump(mode="json")
+
+
+def is_complete(form: FormData) -> bool:
+    return all(name in form for name in PAGE_FIELDS)
 
 
 def apply_form(member: Member, form: FormData) -> dict[str, Any]:

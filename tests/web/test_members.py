@@ -182,6 +182,21 @@ def test_control_characters_typed_into_a_profile_do_not_break_the_export(
     assert lumen.description == "Lasers and [31mLiDAR"
 
 
+def test_a_profile_post_missing_the_pages_fields_changes_nothing(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    without_contacts = {k: v for k, v in form.items() if not k.startswith("contact-")}
+    for data in ({}, without_contacts):
+        assert post(client, "/my/profile", data).status_code == 400
+    with session_scope(engine) as session:
+        [member] = load_members(session, ["lumen"])
+        assert [c.email for c in member.contacts] == ["anna@lumen.example"]
+        assert {c.code for c in member.competences} == {"integrated-photonics"}
+        assert member.description == "Lumen Photonics does photonics."
+
+
 def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
     login(client, world.member_a)
     form = _profile_form(client)

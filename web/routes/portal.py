@@ -107,8 +107,11 @@ def my_profile(request: Request, session: DB, user: MemberUser) -> Response:
 
 @router.post("/my/profile")
 async def save_profile(request: Request, session: DB, user: MemberUser) -> Response:
+    form = await request.form()
+    if not profile_form.is_complete(form):
+        raise HTTPException(400)
     member = load_members(session, [user.member_id or ""])[0]
-    data = profile_form.apply_form(member, await request.form())
+    data = profile_form.apply_form(member, form)
     validated, problems = profile_form.validate(data)
     if validated is None:
         context = {"member": member, "data": data, "problems": problems}
