@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    UrlConstraints,
     field_validator,
     model_validator,
 )
@@ -34,6 +35,12 @@ MemberId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _column(width: int) -> StringConstraints:
+    # At most the width of the database column the value goes to: PostgreSQL refuses a
+    # longer value with an error naming no field (SQLite stores it anyway).
+    return StringConstraints(max_length=width)
 
 
 def _check_code(code: str) -> str:
@@ -64,7 +71,7 @@ class Strict(BaseModel):
 
 
 class ContactIn(Strict):
-    name: Text
+    name: Annotated[Text, _column(200)]
     email: EmailStr
     language: Language = "pl"
     notify: list[str] = ["email"]
@@ -87,9 +94,9 @@ class ContactIn(Strict):
 
 
 class ProjectIn(Strict):
-    programme: Text
-    call: str | None = None
-    acronym: str | None = None
+    programme: Annotated[Text, _column(200)]
+    call: Annotated[str, _column(200)] | None = None
+    acronym: Annotated[str, _column(100)] | None = None
     title: Text
     role: ProjectRole
     year: int = Field(ge=1984, le=2100)
@@ -100,11 +107,11 @@ class ProjectIn(Strict):
 
 class MemberIn(Strict):
     id: MemberId
-    name: Text
+    name: Annotated[Text, _column(300)]
     kind: MemberKind
-    city: str | None = None
+    city: Annotated[str, _column(100)] | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "PL"
-    website: AnyUrl | None = None
+    website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
     keywords: list[Text] = Field(default_factory=list)

@@ -197,6 +197,21 @@ def test_a_profile_post_missing_the_pages_fields_changes_nothing(
         assert member.description == "Lumen Photonics does photonics."
 
 
+def test_text_wider_than_its_database_column_is_refused_naming_the_field(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    # PostgreSQL refuses a contact name over its column's 200 characters (SQLite stores it):
+    # the member must hear which field, not get a failure.
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form["contact-0-name"] = "Anna " + "N" * 200
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    assert "contacts[0].name" in response.text and "at most 200 characters" in response.text
+    with session_scope(engine) as session:
+        assert session.scalars(select(Contact.name)).all() == ["Anna Nowak", "Anna Nowak"]
+
+
 def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
     login(client, world.member_a)
     form = _profile_form(client)
