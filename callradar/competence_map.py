@@ -6,7 +6,7 @@ YAML or from an XLSX workbook (see ``competence_map_io``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -17,11 +17,13 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    UrlConstraints,
     field_validator,
     model_validator,
 )
 
 from callradar.taxonomy import ALL_CODES
+from callradar.text import clean_text
 
 MemberKind = Literal["sme", "large", "research", "university", "other"]
 Role = Literal["coordinator", "partner"]
@@ -33,6 +35,12 @@ MemberId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _column(width: int) -> StringConstraints:
+    # At most the width of the database column the value goes to: PostgreSQL refuses a
+    # longer value with an error naming no field (SQLite stores it anyway).
+    return StringConstraints(max_length=width)
 
 
 def _check_code(code: str) -> str:
@@ -50,9 +58,20 @@ _url = TypeAdapter(AnyUrl)
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        # Text typed into a profile or pasted into the map may carry control characters;
+        # stored, they made the XLSX export fail (its XML refuses them).
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
+
 
 class ContactIn(Strict):
-    name: Text
+    name: Annotated[Text, _column(200)]
     email: EmailStr
     language: Language = "pl"
     notify: list[str] = ["email"]
@@ -75,9 +94,9 @@ class ContactIn(Strict):
 
 
 class ProjectIn(Strict):
-    programme: Text
-    call: str | None = None
-    acronym: str | None = None
+    programme: Annotated[Text, _column(200)]
+    call: Annotated[str, _column(200)] | None = None
+    acronym: Annotated[str, _column(100)] | None = None
     title: Text
     role: ProjectRole
     year: int = Field(ge=1984, le=2100)
@@ -88,11 +107,11 @@ class ProjectIn(Strict):
 
 class MemberIn(Strict):
     id: MemberId
-    name: Text
+    name: Annotated[Text, _column(300)]
     kind: MemberKind
-    city: str | None = None
+    city: Annotated[str, _column(100)] | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "PL"
-    website: AnyUrl | None = None
+    website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
     keywords: list[Text] = Field(default_factory=list)

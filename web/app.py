@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -74,6 +75,16 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"message_key": key, "status": status}, status)
 
 
+def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # FastAPI would answer with its JSON list of problems. An address whose id is no number
+    # names no page; a form with a field missing or malformed was not sent by our pages.
+    in_path = all(error["loc"][0] == "path" for error in exc.errors())
+    status = 404 if in_path else 400
+    context = {"message_key": f"error.http_{status}", "status": status}
+    return render(request, "error.html", context, status)
+
+
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     """The web app over ``engine`` (default: the configured database), already migrated."""
     settings = settings or get_settings()
@@ -99,6 +110,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         auth,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from callradar.models import User
@@ -28,6 +28,18 @@ def db_session(request: Request) -> Iterator[Session]:
 
 DB = Annotated[Session, Depends(db_session)]
 
+# The database keeps ids as signed 64-bit integers. A larger number names no row, and the
+# SQLite driver fails on it (OverflowError) instead of finding nothing; the app's error
+# handler answers such an address like one with no number: no such page.
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def row_id(text: str) -> int | None:
+    """A form field's id, or None if it cannot be one (str.isdigit admits "²", which int
+    refuses)."""
+    return int(text) if text.isdecimal() and len(text) <= 19 and int(text) <= MAX_ID else None
+
 
 def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
@@ -41,6 +53,9 @@ def log_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session["uid"] = user.id
     request.session["pv"] = session_version(user)
+    # Pages answered before the user is looked up (no such page, an expired form) are in the
+    # session's language: the user's own from the start.
+    request.session["lang"] = user.language
 
 
 def session_version(user: User) -> str:

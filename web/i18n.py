@@ -145,6 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.sort.deadline": ("najbliższy termin", "nearest deadline"),
     "review.sort.newest": ("najnowsze", "newest"),
     "review.count": ("Naborów: {n}", "Calls: {n}"),
+    "review.count_cut": (
+        "Naborów: {n}; widać pierwsze {shown} — zawęź filtry, by zobaczyć resztę.",
+        "Calls: {n}; the first {shown} are shown — narrow the filters to see the others.",
+    ),
     "review.empty": (
         "Brak oznaczonych naborów dla tych filtrów.",
         "No flagged calls for these filters.",

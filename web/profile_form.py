@@ -16,6 +16,17 @@ from callradar.members import to_competence_map
 from callradar.models import Member
 
 CONTACT_FIELDS = ("name", "email", "language", "notify", "digest")
+# What the profile page always sends (its contacts end with an empty row to add one). A post
+# lacking any of them is not that page's: read as it is, it would save them emptied and
+# delete all the member's areas and contacts (with their "stop these messages").
+PAGE_FIELDS = (
+    "description",
+    "keywords",
+    "trl_min",
+    "trl_max",
+    "contact-0-email",
+    *(f"area-{code}" for code in sorted(taxonomy.ALL_CODES)),
+)
 
 
 def _split(text: str) -> list[str]:
@@ -32,6 +43,10 @@ def current(member: Member) -> dict[str, Any]:
     return to_competence_map([member]).members[0].model_dump(mode="json")
 
 
+def is_complete(form: FormData) -> bool:
+    return all(name in form for name in PAGE_FIELDS)
+
+
 def apply_form(member: Member, form: FormData) -> dict[str, Any]:
     """The member's data with the form's changes; the fields the form does not show (name,
     kind, projects, ...) stay as they are."""
@@ -44,7 +59,9 @@ def apply_form(member: Member, form: FormData) -> dict[str, Any]:
     }
     data["keywords"] = _split(_field(form, "keywords"))
     low, high = _field(form, "trl_min"), _field(form, "trl_max")
-    data["trl"] = [int(low), int(high)] if low.isdigit() and high.isdigit() else None
+    # Validated as the map's TRL, so half a range or a value that is no number is refused
+    # with the field's name rather than dropped (or failing in int()).
+    data["trl"] = [low, high] if low or high else None
     contacts = []
     index = 0
     while f"contact-{index}-email" in form:

@@ -78,9 +78,19 @@ def language(request: Request) -> str:
     return chosen if chosen in LANGUAGES else "pl"
 
 
+# Flashes travel in the session cookie, and browsers drop a cookie over 4 KB without a word
+# (the message is lost): what a user typed is shown clipped.
+MAX_FLASH_PARAM = 200
+
+
+def _clipped(value: str) -> str:
+    return value if len(value) <= MAX_FLASH_PARAM else value[: MAX_FLASH_PARAM - 1] + "…"
+
+
 def flash(request: Request, key: str, kind: str = "ok", **params: str) -> None:
     """A message shown once, on the next page rendered (usually after a redirect)."""
-    request.session.setdefault("flash", []).append([kind, key, params])
+    clipped = {name: _clipped(value) for name, value in params.items()}
+    request.session.setdefault("flash", []).append([kind, key, clipped])
     # The list was changed in place; the session notices assignments only.
     request.session["flash"] = request.session["flash"]
 

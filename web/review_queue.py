@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from callradar import taxonomy
@@ -59,27 +59,30 @@ def _query(filters: Filters, today: date) -> Select[Call]:
                 CallDeadline.latest <= today + timedelta(days=filters.within_days),
             )
         )
-    if filters.q:
-        like = f"%{filters.q.strip()}%"
-        query = query.where(
-            or_(
-                Call.title.ilike(like),
-                Call.description.ilike(like),
-                Call.external_id.ilike(like),
-                Call.call_identifier.ilike(like),
-            )
-        )
     return query
 
 
-def flagged_calls(session: Session, filters: Filters, today: date | None = None) -> list[Call]:
-    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``."""
+def _mentions(call: Call, q: str) -> bool:
+    # Searched here, not with SQL LIKE: SQLite folds the case of ASCII letters only, so
+    # "BADAŃ" missed "Badań", and "_" or "%" in the search matched any text.
+    needle = q.casefold()
+    fields = (call.title, call.description, call.external_id, call.call_identifier)
+    return any(needle in (text or "").casefold() for text in fields)
+
+
+def flagged_calls(
+    session: Session, filters: Filters, today: date | None = None
+) -> tuple[list[Call], int]:
+    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``,
+    with how many calls the filters found in all."""
     today = today or datetime.now(UTC).date()
-    calls = list(
-        session.scalars(
+    calls = [
+        call
+        for call in session.scalars(
             _query(filters, today).options(selectinload(Call.deadlines), selectinload(Call.tags))
         )
-    )
+        if not filters.q or _mentions(call, filters.q)
+    ]
 
     def newest(call: Call) -> float:
         return -call.first_seen_at.replace(tzinfo=call.first_seen_at.tzinfo or UTC).timestamp()
@@ -89,7 +92,7 @@ def flagged_calls(session: Session, filters: Filters, today: date | None = None)
         return (deadline is None, deadline.latest if deadline else date.max, newest(call))
 
     calls.sort(key=by_deadline if filters.sort == "deadline" else newest)
-    return calls[:LIMIT]
+    return calls[:LIMIT], len(calls)
 
 
 def choices(session: Session) -> dict[str, list[str]]:

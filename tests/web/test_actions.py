@@ -115,6 +115,8 @@ def test_the_links_of_messages_work_without_logging_in(
             select(Contact.unsubscribe_token).where(Contact.member_id == "volta")
         )
     assert client.get(f"/not-relevant/{token}/{world.other_call_id}").status_code == 200
+    # Member A's call, through member B's token: not shown (nor done, below).
+    assert client.get(f"/not-relevant/{token}/{world.call_id}").status_code == 404
     assert client.post(f"/not-relevant/{token}/{world.call_id}").status_code == 404
     assert client.post(f"/not-relevant/{token}/{world.other_call_id}").status_code == 200
     assert client.get("/unsubscribe/not-a-token").status_code == 404

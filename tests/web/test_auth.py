@@ -225,6 +225,28 @@ def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, wo
     assert old_session.get("/my/calls", follow_redirects=False).status_code == 303
 
 
+def test_switching_language_keeps_the_address_with_its_query(
+    client: TestClient, engine: Engine, web_settings: Settings, world: World
+) -> None:
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == world.member_b))  # reads Polish
+        assert user
+        token = tokens.LinkTokens(web_settings.resolved_secret_key()).make(
+            user, tokens.Purpose.INVITE
+        )
+    page = client.get(f"/password?token={token}").text
+    assert '<html lang="pl">' in page
+    found = re.search(r'name="next" value="([^"]+)"', page)
+    assert found and found[1] == f"/password?token={token}"
+    switched = client.post(
+        "/language",
+        data={"lang": "en", "next": found[1], "csrf_token": csrf_of(client, found[1])},
+    )
+    # Still the password page of the link (not "the link is invalid"), now in English.
+    assert switched.status_code == 200
+    assert '<html lang="en">' in switched.text and 'name="token"' in switched.text
+
+
 def test_expired_and_foreign_tokens_are_refused(
     client: TestClient,
     engine: Engine,

@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Engine, select
 
+from callradar.db import session_scope
+from callradar.models import Contact, Member
 from tests.web.conftest import PASSWORD, World
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -131,3 +134,23 @@ def test_coordinator_and_members_in_the_browser(
     expect(other.locator("main")).not_to_contain_text("Pobierz pakiet")
     response = other.goto(f"{server}{pack_url}")
     assert response is not None and response.status == 404
+
+
+def test_a_profile_with_an_international_address_can_be_saved(
+    server: str, browser: object, engine: Engine, world: World
+) -> None:
+    # The competence map accepts a contact address with letters beyond ASCII before the @;
+    # a type="email" field refuses it, and the browser then would not send the profile.
+    with session_scope(engine) as session:
+        contact = session.scalar(select(Contact).where(Contact.member_id == "lumen"))
+        assert contact
+        contact.email = "józef@lumen.example"
+    page = log_in(browser, server, world.member_a)
+    page.goto(f"{server}/my/profile")
+    page.fill("textarea[name=description]", "Lasers for lidar.")
+    page.click("form.profile button[type=submit]")
+    sync_api.expect(page.locator(".flash.ok")).to_contain_text("Profile saved")
+    with session_scope(engine) as session:
+        member = session.get(Member, "lumen")
+        assert member and member.description == "Lasers for lidar."
+        assert [c.email for c in member.contacts] == ["józef@lumen.example"]

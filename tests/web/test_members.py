@@ -145,6 +145,73 @@ def test_a_bad_profile_is_refused_with_reasons(
     assert emails == ["anna@lumen.example"]
 
 
+def test_a_readiness_range_that_is_no_range_is_refused(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    # "²" passes str.isdigit but not int(); half a range used to be dropped silently.
+    for low, high in (("²", "5"), ("3", "")):
+        form.update({"description": "Changed", "trl_min": low, "trl_max": high})
+        response = client.post("/my/profile", data=form)
+        assert response.status_code == 400, (low, high)
+        assert "trl[" in response.text
+    with session_scope(engine) as session:
+        member = session.get(Member, "lumen")
+        assert member and member.description == "Lumen Photonics does photonics."
+
+
+def test_control_characters_typed_into_a_profile_do_not_break_the_export(
+    client: TestClient, engine: Engine, world: World, tmp_path: Path
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    # As pasted from a PDF or a terminal: a vertical tab, a bell, an escape sequence.
+    form.update({"description": "Lasers\x0b and\x07 \x1b[31mLiDAR", "keywords": "lidar\x00"})
+    assert client.post("/my/profile", data=form, follow_redirects=False).status_code == 303
+    with session_scope(engine) as session:
+        member = session.get(Member, "lumen")
+        assert member
+        assert (member.description, member.keywords) == ("Lasers and [31mLiDAR", ["lidar"])
+    login(client, world.coordinator)
+    response = client.get("/members/export?format=xlsx")
+    assert response.status_code == 200
+    path = tmp_path / "map.xlsx"
+    path.write_bytes(response.content)
+    [lumen] = [m for m in competence_map_io.load(path).members if m.id == "lumen"]
+    assert lumen.description == "Lasers and [31mLiDAR"
+
+
+def test_a_profile_post_missing_the_pages_fields_changes_nothing(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    without_contacts = {k: v for k, v in form.items() if not k.startswith("contact-")}
+    for data in ({}, without_contacts):
+        assert post(client, "/my/profile", data).status_code == 400
+    with session_scope(engine) as session:
+        [member] = load_members(session, ["lumen"])
+        assert [c.email for c in member.contacts] == ["anna@lumen.example"]
+        assert {c.code for c in member.competences} == {"integrated-photonics"}
+        assert member.description == "Lumen Photonics does photonics."
+
+
+def test_text_wider_than_its_database_column_is_refused_naming_the_field(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    # PostgreSQL refuses a contact name over its column's 200 characters (SQLite stores it):
+    # the member must hear which field, not get a failure.
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form["contact-0-name"] = "Anna " + "N" * 200
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    assert "contacts[0].name" in response.text and "at most 200 characters" in response.text
+    with session_scope(engine) as session:
+        assert session.scalars(select(Contact.name)).all() == ["Anna Nowak", "Anna Nowak"]
+
+
 def test_removing_a_contact(client: TestClient, engine: Engine, world: World) -> None:
     login(client, world.member_a)
     form = _profile_form(client)

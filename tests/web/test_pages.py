@@ -6,13 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
 from callradar.models import Call, CallTag, Consortium, Match, Member, Notification, SourceRun
 from tests.web.conftest import HOSTILE, World, _call, login, post
-from web import i18n
+from web import i18n, review_queue
 from web.highlight import highlight
 from web.render import TEMPLATES_DIR
 
@@ -115,6 +116,38 @@ def test_review_desk_filters_and_search(client: TestClient, engine: Engine, worl
     assert titles("review=confirmed") == []
     assert titles("sort=newest") == list(reversed(both))
     assert titles("within=nonsense&area=nonsense") == both
+
+
+def test_review_search_folds_polish_case_and_takes_wildcards_literally(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.other_call_id)
+        assert call
+        call.title = "Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"
+    login(client, world.coordinator)
+
+    def titles(q: str) -> list[str]:
+        html = client.get("/review", params={"q": q}).text
+        return re.findall(r'<a href="/calls/\d+">([^<]+)</a>', html)
+
+    for q in ("łódź", "ŁÓDŹ", "GDAŃSK", "przekształtniki"):
+        assert titles(q) == ["Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"], q
+    for q in ("_", "%", "kolei_"):
+        assert titles(q) == [], q
+
+
+def test_review_desk_says_when_its_list_is_cut(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A year of crawling flags more calls than the desk lists (LIMIT); here, two and one.
+    monkeypatch.setattr(review_queue, "LIMIT", 1)
+    login(client, world.coordinator)
+    client.post("/language", data={"lang": "en", "csrf_token": _token(client, "/review")})
+    html = client.get("/review").text
+    assert "Calls: 2; the first 1 are shown" in html
+    assert len(re.findall(r'<a href="/calls/\d+">', html)) == 1
+    assert "Calls: 1<" in client.get("/review", params={"q": "converters"}).text
 
 
 def test_pages_follow_the_users_language(client: TestClient, world: World) -> None:

@@ -138,8 +138,9 @@ def password_page(
             request, "error.html", {"message_key": "password.link_invalid", "status": 400}, 400
         )
     user, purpose = found
-    # The person following the link reads the app in the language chosen for their account.
-    request.session["lang"] = user.language
+    # The person following the link reads the app in the language chosen for their account,
+    # unless they have just chosen the other one on this page.
+    request.session.setdefault("lang", user.language)
     context = {"token": token, "email": user.email, "purpose": str(purpose), "error": None}
     return render(request, "password.html", context)
 

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from callradar.models import Call, Consortium
 from proposals.errors import ProposalError
 from proposals.pack import build_pack
-from web.deps import DB, Coordinator
+from web.deps import DB, Coordinator, RowId, row_id
 from web.render import flash, language
 
 router = APIRouter()
@@ -60,7 +60,7 @@ def build_consortium(
     request: Request,
     session: DB,
     _user: Coordinator,
-    call_id: int,
+    call_id: RowId,
     lead: Annotated[str, Form()],
     partners: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
     mentor: Annotated[str, Form()] = "",
@@ -74,7 +74,8 @@ def build_consortium(
         raise HTTPException(404)
     target = None
     if consortium:
-        target = session.get(Consortium, int(consortium)) if consortium.isdigit() else None
+        number = row_id(consortium)
+        target = session.get(Consortium, number) if number is not None else None
         if target is None or target.call_id != call.id:
             raise HTTPException(400)
     return _generate(request, session, call, lead, partners, mentor or None, target)
@@ -91,7 +92,7 @@ def _consortium(session: Session, consortium_id: int) -> tuple[Consortium, Call]
 
 @router.post("/consortia/{consortium_id}/pack")
 def regenerate_pack(
-    request: Request, session: DB, _user: Coordinator, consortium_id: int
+    request: Request, session: DB, _user: Coordinator, consortium_id: RowId
 ) -> Response:
     consortium, call = _consortium(session, consortium_id)
     partners = [p.member_id for p in consortium.partners]
@@ -105,7 +106,7 @@ def set_status(
     request: Request,
     session: DB,
     _user: Coordinator,
-    consortium_id: int,
+    consortium_id: RowId,
     status: Annotated[str, Form()],
 ) -> Response:
     consortium, call = _consortium(session, consortium_id)

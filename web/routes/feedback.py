@@ -7,27 +7,37 @@ member. A GET only asks (mail scanners open links); the POST does it.
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
-from callradar.models import Call
+from callradar.models import Call, Match
 from matching.feedback import contact_for_token, not_relevant_by_token, unsubscribe
-from web.deps import DB
+from web.deps import DB, RowId
 from web.render import render
 
 router = APIRouter()
 
 
 @router.get("/not-relevant/{token}/{call_id}")
-def not_relevant_page(request: Request, session: DB, token: str, call_id: int) -> Response:
+def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId) -> Response:
     contact = contact_for_token(session, token)
-    call = session.get(Call, call_id)
-    if contact is None or call is None:
+    # Only a call that matched the contact's member: the page shows its title, and a token
+    # must not reveal the calls of other members.
+    match = (
+        session.scalar(
+            select(Match).where(Match.member_id == contact.member_id, Match.call_id == call_id)
+        )
+        if contact is not None
+        else None
+    )
+    call = session.get(Call, call_id) if match is not None else None
+    if call is None:
         raise HTTPException(404)
     return render(request, "feedback.html", {"kind": "not_relevant", "call": call, "done": False})
 
 
 @router.post("/not-relevant/{token}/{call_id}")
-def not_relevant(request: Request, session: DB, token: str, call_id: int) -> Response:
+def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> Response:
     match = not_relevant_by_token(session, token, call_id)
     if match is None:
         raise HTTPException(404)

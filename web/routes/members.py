@@ -17,7 +17,7 @@ from callradar.errors import InputFileError
 from callradar.models import Member, User
 from matching.channels import DeliveryError
 from web.accounts import ROLES, AccountError, create_user, send_link
-from web.deps import DB, AppSettings, Coordinator
+from web.deps import DB, AppSettings, Coordinator, RowId
 from web.render import flash, render
 from web.tokens import Purpose
 
@@ -158,7 +158,7 @@ def _user_or_404(session: DB, user_id: int) -> User:
 
 @router.post("/users/{user_id}/resend")
 def resend(
-    request: Request, session: DB, settings: AppSettings, _user: Coordinator, user_id: int
+    request: Request, session: DB, settings: AppSettings, _user: Coordinator, user_id: RowId
 ) -> Response:
     user = _user_or_404(session, user_id)
     purpose = Purpose.INVITE if user.password_hash is None else Purpose.RESET
@@ -176,7 +176,7 @@ def set_active(
     request: Request,
     session: DB,
     me: Coordinator,
-    user_id: int,
+    user_id: RowId,
     active: Annotated[bool, Form()],
 ) -> Response:
     user = _user_or_404(session, user_id)

@@ -16,7 +16,7 @@ from callradar.members import import_members, load_members
 from callradar.models import Call, Match, Member, User
 from matching.feedback import MatchNotFound, mark_not_relevant
 from web import calendar_feed, profile_form
-from web.deps import DB, AnyUser, AppSettings, MemberUser
+from web.deps import DB, AnyUser, AppSettings, MemberUser, RowId
 from web.packs import consortia_of, pack_file, visible_pack
 from web.render import flash, render
 from web.review_queue import next_deadline
@@ -49,7 +49,7 @@ def my_calls(request: Request, session: DB, user: MemberUser) -> Response:
 
 
 @router.post("/my/calls/{call_id}/not-relevant")
-def not_relevant(request: Request, session: DB, user: MemberUser, call_id: int) -> Response:
+def not_relevant(request: Request, session: DB, user: MemberUser, call_id: RowId) -> Response:
     assert user.member_id is not None
     try:
         mark_not_relevant(session, user.member_id, call_id)
@@ -107,8 +107,11 @@ def my_profile(request: Request, session: DB, user: MemberUser) -> Response:
 
 @router.post("/my/profile")
 async def save_profile(request: Request, session: DB, user: MemberUser) -> Response:
+    form = await request.form()
+    if not profile_form.is_complete(form):
+        raise HTTPException(400)
     member = load_members(session, [user.member_id or ""])[0]
-    data = profile_form.apply_form(member, await request.form())
+    data = profile_form.apply_form(member, form)
     validated, problems = profile_form.validate(data)
     if validated is None:
         context = {"member": member, "data": data, "problems": problems}
@@ -132,7 +135,7 @@ def my_packs(request: Request, session: DB, user: MemberUser) -> Response:
 
 
 @router.get("/packs/{pack_id}/download")
-def download_pack(session: DB, settings: AppSettings, user: AnyUser, pack_id: int) -> Response:
+def download_pack(session: DB, settings: AppSettings, user: AnyUser, pack_id: RowId) -> Response:
     pack = visible_pack(session, user, pack_id)
     if pack is None:
         raise HTTPException(404)

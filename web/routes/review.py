@@ -18,7 +18,7 @@ from proposals.errors import ProposalError
 from proposals.facts import member_facts
 from proposals.pack import being_formed
 from proposals.rules import check_rules
-from web.deps import DB, AnyUser, Coordinator
+from web.deps import DB, AnyUser, Coordinator, RowId
 from web.render import language, render
 from web.review_queue import Filters, choices, flagged_calls, next_deadline
 
@@ -27,6 +27,8 @@ router = APIRouter()
 REVIEW_CHOICES = ("pending", "confirmed", "dismissed", "all")
 STATUS_CHOICES = ("open", "forthcoming", "closed")
 WINDOW_CHOICES = (7, 14, 30, 60, 90)
+# Looked up as text: int() refuses some digits str.isdigit admits ("²").
+WINDOWS = {str(days): days for days in WINDOW_CHOICES}
 
 
 def _filters(params: dict[str, str]) -> Filters:
@@ -40,7 +42,7 @@ def _filters(params: dict[str, str]) -> Filters:
         programme=params.get("programme") or None,
         area=area if area in taxonomy.ALL_CODES else None,
         status=params.get("status") if params.get("status") in STATUS_CHOICES else None,
-        within_days=int(within) if within.isdigit() and int(within) in WINDOW_CHOICES else None,
+        within_days=WINDOWS.get(within),
         q=(params.get("q") or "").strip()[:200] or None,
         sort="newest" if params.get("sort") == "newest" else "deadline",
     )
@@ -50,9 +52,11 @@ def _filters(params: dict[str, str]) -> Filters:
 def review_desk(request: Request, session: DB, _user: Coordinator) -> Response:
     filters = _filters(dict(request.query_params))
     today = datetime.now(UTC).date()
-    calls = flagged_calls(session, filters, today)
+    calls, total = flagged_calls(session, filters, today)
     context = {
         "calls": [(call, next_deadline(call, today)) for call in calls],
+        # The list is cut at LIMIT calls; the page must not claim that is all there is.
+        "total": total,
         "filters": filters,
         "choices": choices(session),
         "review_choices": REVIEW_CHOICES,
@@ -115,7 +119,7 @@ def consortium_builder(
 
 
 @router.get("/calls/{call_id}")
-def call_page(request: Request, session: DB, user: AnyUser, call_id: int) -> Response:
+def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> Response:
     call = session.scalar(
         select(Call)
         .where(Call.id == call_id)

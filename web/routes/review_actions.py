@@ -13,7 +13,7 @@ from callradar import taxonomy
 from callradar.models import Call
 from matching.review import confirm_call, dismiss_call
 from tagging.store import correct_tags
-from web.deps import DB, Coordinator
+from web.deps import DB, Coordinator, RowId
 from web.render import flash
 
 router = APIRouter()
@@ -32,7 +32,7 @@ def confirm(
     request: Request,
     session: DB,
     _user: Coordinator,
-    call_id: int,
+    call_id: RowId,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     confirm_call(session, _call(session, call_id), reason.strip()[:MAX_REASON] or None)
@@ -46,7 +46,7 @@ def dismiss(
     request: Request,
     session: DB,
     _user: Coordinator,
-    call_id: int,
+    call_id: RowId,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     call = _call(session, call_id)
@@ -64,7 +64,7 @@ def correct_areas(
     request: Request,
     session: DB,
     _user: Coordinator,
-    call_id: int,
+    call_id: RowId,
     codes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> Response:
     call = _call(session, call_id)
