@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
@@ -89,8 +90,55 @@ def test_build_a_consortium_and_generate_packs(
         assert client.get(f"/packs/{pack_id}/download").status_code == 200
 
 
+def _consortia_and_packs(engine: Engine, call_id: int) -> tuple[int, int]:
+    with session_scope(engine) as session:
+        consortia = session.scalars(select(Consortium).where(Consortium.call_id == call_id)).all()
+        return len(consortia), sum(len(c.packs) for c in consortia)
+
+
+def test_no_consortium_for_a_call_not_confirmed(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    before = _consortia_and_packs(engine, world.call_id)
+    login(client, world.coordinator)
+    # A page left open while the call was still pending (or dismissed since).
+    for change in ({"lead": "volta"}, {"consortium": str(world.consortium_id), "lead": "lumen"}):
+        response = post(client, f"/calls/{world.call_id}/consortium", change)
+        assert response.status_code == 303
+        page = client.get(response.headers["location"]).text
+        assert '<p class="flash error" role="status">Najpierw potwierdź nabór' in page
+    assert _consortia_and_packs(engine, world.call_id) == before
+
+
+def _what_a_member_sees(client: TestClient, call_id: int) -> tuple[int, bool, bool]:
+    """The call page's status, and whether My calls and the calendar feed show the call."""
+    title = "Photonic integrated circuits pilot line"
+    page = client.get("/my/calendar").text
+    feed = re.search(r'value="http://testserver(/calendar/[^"]+\.ics)"', page)
+    assert feed
+    return (
+        client.get(f"/calls/{call_id}").status_code,
+        title in client.get("/my/calls").text,
+        title in client.get(feed[1]).text,
+    )
+
+
+def test_members_do_not_see_a_dismissed_call(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    assert _what_a_member_sees(client, world.call_id) == (200, True, True)
+    post(client, "/logout")
+    login(client, world.coordinator)
+    post(client, f"/calls/{world.call_id}/dismiss", {"reason": "Not for the cluster"})
+    post(client, "/logout")
+    login(client, world.member_a)
+    assert _what_a_member_sees(client, world.call_id) == (404, False, False)
+
+
 def test_a_bad_consortium_is_refused_with_the_reason(client: TestClient, world: World) -> None:
     login(client, world.coordinator)
+    post(client, f"/calls/{world.call_id}/confirm")
     post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
     # The coordinator reads Polish: the reason too (tests/web/test_consortium_language.py).
     assert "nieznany identyfikator członka" in client.get(f"/calls/{world.call_id}").text

@@ -94,6 +94,7 @@ def test_a_pack_refusal_is_said_in_the_users_language(
     client: TestClient, engine: Engine, world: World
 ) -> None:
     login(client, world.coordinator)
+    post(client, f"/calls/{world.call_id}/confirm")
     post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
     page = html.unescape(client.get(f"/calls/{world.call_id}").text)
     assert "Nie wygenerowano pakietu: nieznany identyfikator członka: 'nobody'" in page

@@ -84,6 +84,7 @@ def test_changing_the_consortium_makes_its_next_pack_version(
     assert _consortia(engine, world.call_id) == consortia
 
     # A consortium of another call cannot be changed from this one.
+    _confirm(engine, world.other_call_id)
     other = {"consortium": str(world.consortium_id), "lead": "lumen"}
     assert post(client, f"/calls/{world.other_call_id}/consortium", other).status_code == 400
 

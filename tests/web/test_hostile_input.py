@@ -49,6 +49,7 @@ def test_ids_too_large_for_the_database_are_no_such_page(
     assert post(client, f"/users/{HUGE}/active", data).status_code == 404
     # The consortium to change, named in a form field: a number too large, or a digit
     # that is no decimal digit (str.isdigit admits "²").
+    post(client, f"/calls/{world.call_id}/confirm")
     for consortium in (HUGE, "²"):
         response = post(
             client, f"/calls/{world.call_id}/consortium", {**data, "consortium": consortium}

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from callradar.models import Call, Consortium
+from matching.review import CONFIRMED
 from proposals.errors import ProposalError
 from proposals.pack import build_pack
 from web.deps import DB, Coordinator, RowId, row_id
@@ -72,6 +73,11 @@ def build_consortium(
     call = session.get(Call, call_id)
     if call is None:
         raise HTTPException(404)
+    if call.review_status != CONFIRMED:
+        # The page offers no form then; a page left open while the call was dismissed (or
+        # a hand-made post) still sends one.
+        flash(request, "consortium.confirm_first", "error")
+        return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
     target = None
     if consortium:
         number = row_id(consortium)

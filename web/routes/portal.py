@@ -15,6 +15,7 @@ from callradar.competence_map import CompetenceMap
 from callradar.members import import_members, load_members
 from callradar.models import Call, Match, Member, User
 from matching.feedback import MatchNotFound, mark_not_relevant
+from matching.review import DISMISSED
 from web import calendar_feed, profile_form
 from web.deps import DB, AnyUser, AppSettings, MemberUser, RowId
 from web.packs import consortia_of, pack_file, visible_pack
@@ -25,10 +26,12 @@ router = APIRouter()
 
 
 def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
+    """The member's matched calls, less those the coordinator dismissed (never sent to
+    members either)."""
     rows = session.execute(
         select(Match, Call)
         .join(Call, Call.id == Match.call_id)
-        .where(Match.member_id == member_id)
+        .where(Match.member_id == member_id, Call.review_status != DISMISSED)
         .options(selectinload(Call.deadlines))
     ).all()
     return [(match, call) for match, call in rows]

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from callradar import taxonomy
 from callradar.members import load_members
 from callradar.models import Call, CallVersion, Consortium, Match, Member
+from matching.review import DISMISSED
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
 from proposals.facts import member_facts
@@ -134,7 +135,10 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> R
         .where(Match.call_id == call.id)
     )
     if not coordinator:
-        # A member sees a call only through its own match, and only its own reasons.
+        # A member sees a call only through its own match, and only its own reasons; not a
+        # call the coordinator dismissed.
+        if call.review_status == DISMISSED:
+            raise HTTPException(404)
         query = query.where(Match.member_id == user.member_id)
     matches = session.execute(query.order_by(Match.score.desc())).all()
     if not coordinator and not matches:
