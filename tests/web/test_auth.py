@@ -204,6 +204,27 @@ def test_invitation_link_sets_the_password_once(
     assert client.get(path).status_code == 400
 
 
+def test_a_deactivated_users_invitation_link_no_longer_works(
+    client: TestClient, engine: Engine, web_settings: Settings, world: World
+) -> None:
+    login(client, world.coordinator)
+    invitation = {"email": "ewa@volta.example", "role": "member", "member_id": "volta"}
+    post(client, "/users/invite", invitation)
+    [link] = outbox_links(web_settings)
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == "ewa@volta.example"))
+        assert user
+        user.active = False
+    client.cookies.clear()
+    path = link.split("testserver", 1)[1]
+    assert client.get(path).status_code == 400
+    new = "a brand new password"
+    token = path.split("token=", 1)[1]
+    answer = post(client, "/password", {"token": token, "password": new, "confirm": new})
+    assert answer.status_code == 400
+    assert login(client, "ewa@volta.example", new).status_code == 401
+
+
 def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, world: World) -> None:
     old_session = TestClient(client.app)
     login(old_session, world.member_a)
