@@ -74,6 +74,12 @@ class NormalisePipeline:
             )
             spider.note(f"item {item.id!r} refused: {problem}")
             raise DropItem(f"invalid call {item.id!r}: {problem}") from None
+        except Exception as exc:  # noqa: BLE001 - a value of a type no parser expects
+            # Scrapy would log it and lose the item unseen by the run; this costs the item only.
+            stats.inc_value(f"{STATS_PREFIX}/invalid")
+            problem = f"{type(exc).__name__}: {exc}"
+            spider.note(f"item {item.id!r} refused: {problem}")
+            raise DropItem(f"unreadable call {item.id!r}: {problem}") from None
         unparsed = [d for d in item.deadlines if normalise_date(d) is None]
         if unparsed:
             spider.note(f"item {item.id!r}: deadline text not understood: {unparsed[0]!r}")

@@ -1,0 +1,100 @@
+"""Records and answers in shapes our recorded pages do not have: each bad record costs
+itself only, and odd but readable values are read (synthesised variants under
+``tests/fixtures/variants/``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.http import Request, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawlers.items import RawCall
+from crawlers.pipelines import NormalisePipeline, normalise
+from crawlers.spiders import eu_portal
+from crawlers.spiders.eu_portal import EuPortalSpider
+from tests.crawlers.recorded import FIXTURES
+
+TODAY = date(2026, 11, 20)
+VARIANTS = FIXTURES / "variants"
+EU_SEARCH = (
+    "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+    "?apiKey=SEDIA&text=***&pageSize=50&pageNumber=1"
+)
+
+
+def _eu_items(name: str) -> tuple[EuPortalSpider, dict[str, RawCall]]:
+    spider = EuPortalSpider()
+    body = (VARIANTS / name).read_bytes()
+    response = TextResponse(EU_SEARCH, body=body, encoding="utf-8", request=Request(EU_SEARCH))
+    results: list[Any] = list(spider.parse_page(response, number=1))
+    assert all(isinstance(r, RawCall) for r in results), "a short page is the last"
+    return spider, {r.id: r for r in results}
+
+
+def test_eu_portal_rows_in_other_shapes_are_read_not_lost() -> None:
+    spider, items = _eu_items("eu-portal-search-odd-records.json")
+    assert sorted(items) == [
+        "DIGITAL-2027-SEMICON-10-004",
+        "DIGITAL-2027-SEMICON-10-010",
+        "DIGITAL-2027-SEMICON-10-016",
+        "DIGITAL-2027-SEMICON-10-022",
+    ]
+    records = {i: normalise(item, "eu-portal", "en", TODAY) for i, item in items.items()}
+    # A budget figure that is not a number gives no budget, not a crash nor 0 EUR.
+    odd_budget = records["DIGITAL-2027-SEMICON-10-010"]
+    assert odd_budget.budget is None and odd_budget.currency is None
+    assert records["DIGITAL-2027-SEMICON-10-004"].budget == 8_000_000
+    # Values sent bare, not as one-element lists: the whole title, the whole deadline.
+    bare = records["DIGITAL-2027-SEMICON-10-016"]
+    assert bare.title.startswith("Chips") and len(bare.title) > 20
+    assert bare.deadlines and bare.deadlines[0].startswith("2027-")
+    assert bare.status == "forthcoming"
+    # The actions blob as one object, its status by name, its deadline in epoch ms.
+    action = records["DIGITAL-2027-SEMICON-10-022"]
+    assert action.status == "open"
+    assert action.deadlines == ["2027-04-17T16:00:00+00:00"]
+    assert any("not an object" in n for n in spider.notes)
+
+
+def test_eu_portal_a_row_that_cannot_be_read_costs_that_topic_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = eu_portal.topic_item
+
+    def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
+        if identifier == "DIGITAL-2027-SEMICON-10-010":
+            raise KeyError("a shape no parser foresaw")
+        return real(identifier, row)
+
+    monkeypatch.setattr(eu_portal, "topic_item", topic_item)
+    spider, items = _eu_items("eu-portal-search-odd-records.json")
+    assert len(items) == 3 and "DIGITAL-2027-SEMICON-10-010" not in items
+    assert not spider.problems
+    assert any("'DIGITAL-2027-SEMICON-10-010' skipped: KeyError" in note for note in spider.notes)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"description": [["<p>Scope</p>"]]},
+        {"deadlines": [1807977600000]},
+        {"budget": {"value": 1_000_000}},
+        {"opening": ["2026-10-01"]},
+    ],
+)
+def test_an_item_with_a_value_of_another_type_is_dropped_and_counted(odd: dict[str, Any]) -> None:
+    crawler = get_crawler(EuPortalSpider)
+    crawler.spider = crawler._create_spider()
+    crawler.stats.open_spider()
+    pipeline = NormalisePipeline.from_crawler(crawler)
+    good = RawCall(id="T-1", title="A topic", url="https://example.eu/t-1")
+    bad = RawCall(id="T-2", title="Another", url="https://example.eu/t-2", **odd)
+    assert pipeline.process_item(good).id == "T-1"
+    with pytest.raises(DropItem, match="T-2"):
+        pipeline.process_item(bad)
+    assert crawler.stats.get_value("callradar/invalid") == 1
+    assert any("'T-2' refused" in note for note in crawler.spider.notes)
