@@ -271,7 +271,9 @@ def competition_item(record: dict[str, Any]) -> RawCall:
         status=status,
         deadlines=[str(end)] if end else [],
         opening=str(start) if start else None,
-        budget=record.get("budget"),
+        budget=_budget(record.get("budget")),
+        # NCBR states its allocations in złoty: a bare figure is PLN, not the default EUR.
+        currency="PLN",
         extra={
             "ncbr_status": record.get("status"),
             "thematic_areas": _list(record.get("thematicAreas")),
@@ -283,6 +285,17 @@ def competition_item(record: dict[str, Any]) -> RawCall:
             "dates": dates,
         },
     )
+
+
+def _budget(value: Any) -> float | str | None:
+    """The ``budget`` field: free text ("350 000 000 zł"), or a bare figure as a number or
+    as text ("350000000"), which is złoty."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    return f"{text} zł" if re.fullmatch(r"\d[\d\s\u00a0.,]*", text) else text
 
 
 def _page_of(data: Any) -> tuple[list[Any] | None, int | None, bool | None]:

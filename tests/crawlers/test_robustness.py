@@ -12,10 +12,12 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Request, TextResponse
 from scrapy.utils.test import get_crawler
 
+from crawlers.amounts import parse_amount
 from crawlers.items import RawCall
 from crawlers.pipelines import NormalisePipeline, normalise
 from crawlers.spiders import eu_portal
 from crawlers.spiders.eu_portal import EuPortalSpider
+from crawlers.spiders.ncbr import NcbrSpider
 from tests.crawlers.recorded import FIXTURES
 
 TODAY = date(2026, 11, 20)
@@ -98,3 +100,31 @@ def test_an_item_with_a_value_of_another_type_is_dropped_and_counted(odd: dict[s
         pipeline.process_item(bad)
     assert crawler.stats.get_value("callradar/invalid") == 1
     assert any("'T-2' refused" in note for note in crawler.spider.notes)
+
+
+NCBR_API = "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page=0&size=50"
+
+
+def test_ncbr_budgets_escaped_or_bare_are_read_in_zloty() -> None:
+    spider = NcbrSpider()
+    body = (VARIANTS / "ncbr-competition-search-budgets.json").read_bytes()
+    response = TextResponse(NCBR_API, body=body, encoding="utf-8", request=Request(NCBR_API))
+    items = [i for i in spider.parse_api(response, page=0, size=50) if isinstance(i, RawCall)]
+    budgets = {
+        item.id: (record.budget, record.currency)
+        for item in items
+        for record in [normalise(item, "ncbr", "pl", TODAY)]
+    }
+    assert budgets == {
+        # HTML-escaped spaces: no amount (and "…&nbsp;000 zł" was 0 PLN, below).
+        "wariant-budzetu-1": (350_000_000, "PLN"),
+        # A JSON number took the default currency, EUR.
+        "wariant-budzetu-2": (120_000_000, "PLN"),
+        # A figure in a string, with no currency word, was no amount.
+        "wariant-budzetu-3": (80_000_000, "PLN"),
+    }
+
+
+def test_amount_with_html_escaped_spaces() -> None:
+    assert parse_amount("350&nbsp;000&nbsp;000 zł") == (350_000_000, "PLN")
+    assert parse_amount("EUR&#160;2&#160;000&#160;000") == (2_000_000, "EUR")
