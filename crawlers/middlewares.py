@@ -9,7 +9,7 @@ links join, ids and stored URLs are the real ones.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
@@ -38,6 +38,7 @@ class MirrorMiddleware:
 
     def __init__(self, mirror: str) -> None:
         self.mirror = mirror
+        self.prefix = mirror.rstrip("/") + "/"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -47,7 +48,9 @@ class MirrorMiddleware:
         return cls(mirror)
 
     def process_request(self, request: Request) -> Request | None:
-        if ORIGINAL_URL in request.meta:
+        # Judged by the URL, not by the meta: a redirect's request copies the meta of the
+        # mirrored one it follows, yet its URL is the site's and must be mirrored too.
+        if request.url.startswith(self.prefix):
             return None
         # The request already passed the duplicate filter and robots.txt under its real URL;
         # its mirrored copy must pass neither again.
@@ -61,7 +64,15 @@ class MirrorMiddleware:
         original = request.meta.get(ORIGINAL_URL)
         if original is None:
             return response
-        return response.replace(url=original)
+        location = response.headers.get("Location")
+        if location is None:
+            return response.replace(url=original)
+        # Scrapy joins a redirect's Location to the request's URL, the mirror's: a relative
+        # one ("/nowy-adres") would lose the site's host. Made absolute on the site, it is
+        # followed, and mirrored, as any request to the site.
+        headers = response.headers.copy()
+        headers["Location"] = urljoin(original, location.decode("latin-1"))
+        return response.replace(url=original, headers=headers)
 
 
 class MirrorMode:

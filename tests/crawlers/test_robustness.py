@@ -8,16 +8,19 @@ from datetime import date
 from typing import Any
 
 import pytest
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import DropItem
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawlers.amounts import parse_amount
 from crawlers.items import RawCall
+from crawlers.middlewares import MirrorMiddleware
 from crawlers.pipelines import NormalisePipeline, normalise
 from crawlers.spiders import eu_portal
 from crawlers.spiders.eu_portal import EuPortalSpider
 from crawlers.spiders.ncbr import NcbrSpider
+from crawlers.spiders.parp import ParpSpider
 from tests.crawlers.recorded import FIXTURES
 
 TODAY = date(2026, 11, 20)
@@ -128,3 +131,30 @@ def test_ncbr_budgets_escaped_or_bare_are_read_in_zloty() -> None:
 def test_amount_with_html_escaped_spaces() -> None:
     assert parse_amount("350&nbsp;000&nbsp;000 zł") == (350_000_000, "PLN")
     assert parse_amount("EUR&#160;2&#160;000&#160;000") == (2_000_000, "EUR")
+
+
+@pytest.mark.parametrize(
+    "location", ["/harmonogram-naborow-2027", "https://www.parp.gov.pl/harmonogram-naborow-2027"]
+)
+def test_mirror_mode_follows_a_redirect_to_the_mirror(location: str) -> None:
+    mirror = MirrorMiddleware("http://127.0.0.1:8765")
+    redirects = RedirectMiddleware.from_crawler(get_crawler(ParpSpider))
+    sent = mirror.process_request(Request("https://www.parp.gov.pl/harmonogram-naborow"))
+    assert sent is not None
+    answer = mirror.process_response(
+        sent, Response(sent.url, status=301, headers={"Location": location}, request=sent)
+    )
+    follow = redirects.process_response(sent, answer)
+    assert isinstance(follow, Request)
+    # The redirect's target goes to the mirror too, never to the site itself, and its
+    # answer comes back under the target's real URL.
+    mirrored = mirror.process_request(follow)
+    assert mirrored is not None
+    assert mirrored.url == "http://127.0.0.1:8765/www.parp.gov.pl/harmonogram-naborow-2027"
+    page = Response(mirrored.url, body=b"<html></html>", request=mirrored)
+    assert (
+        mirror.process_response(mirrored, page).url
+        == "https://www.parp.gov.pl/harmonogram-naborow-2027"
+    )
+    # A retry of a mirrored request is not mirrored twice.
+    assert mirror.process_request(mirrored.replace(dont_filter=True)) is None
