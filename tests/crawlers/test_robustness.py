@@ -10,16 +10,17 @@ from typing import Any
 import pytest
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import DropItem
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawlers.amounts import parse_amount
 from crawlers.items import RawCall
-from crawlers.middlewares import MirrorMiddleware
+from crawlers.middlewares import MirrorMiddleware, PolishCharsetMiddleware
 from crawlers.pipelines import NormalisePipeline, normalise
 from crawlers.spiders import eu_portal
 from crawlers.spiders.eu_portal import EuPortalSpider
 from crawlers.spiders.ncbr import NcbrSpider
+from crawlers.spiders.ncn import NcnSpider
 from crawlers.spiders.parp import ParpSpider
 from tests.crawlers.recorded import FIXTURES
 
@@ -158,3 +159,43 @@ def test_mirror_mode_follows_a_redirect_to_the_mirror(location: str) -> None:
     )
     # A retry of a mirrored request is not mirrored twice.
     assert mirror.process_request(mirrored.replace(dont_filter=True)) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("ncn-opus32-windows-1250.html", "text/html"),
+        ("ncn-opus32-windows-1250.html", "text/html; charset=utf-8"),
+        ("ncn-opus32-iso-8859-2.html", "text/html"),
+    ],
+)
+def test_polish_page_in_an_8bit_charset_it_does_not_declare(name: str, content_type: str) -> None:
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus32"
+    raw = HtmlResponse(
+        url,
+        body=(VARIANTS / name).read_bytes(),
+        headers={"Content-Type": content_type},
+        request=Request(url),
+    )
+    response = PolishCharsetMiddleware().process_response(raw.request, raw)
+    assert isinstance(response, HtmlResponse)
+    (item,) = NcnSpider().parse_call(response, listed_as="OPUS 32")
+    record = normalise(item, "ncn", "pl", TODAY)
+    assert "ogłasza konkurs OPUS 32" in record.description
+    # Read with a wrong charset, "zł" and the month's name were lost with them.
+    assert record.budget == 550_000_000 and record.currency == "PLN"
+    assert record.deadlines == ["2027-06-16T16:00:00+02:00"]
+
+
+def test_a_page_in_utf8_or_in_the_charset_it_declares_is_left_alone() -> None:
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus32"
+    middleware = PolishCharsetMiddleware()
+    page = (FIXTURES / "ncn.gov.pl/ogloszenia/konkursy/opus32").read_bytes()
+    utf8 = HtmlResponse(url, body=page, headers={"Content-Type": "text/html"})
+    assert middleware.process_response(Request(url), utf8) is utf8
+    latin2 = HtmlResponse(
+        url,
+        body=(VARIANTS / "ncn-opus32-iso-8859-2.html").read_bytes(),
+        headers={"Content-Type": "text/html; charset=iso-8859-2"},
+    )
+    assert middleware.process_response(Request(url), latin2) is latin2
