@@ -61,6 +61,7 @@ class EuPortalSpider(CallSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
+        self.received = 0
 
     async def start(self) -> AsyncIterator[Request]:
         yield self.page_request(1)
@@ -91,6 +92,7 @@ class EuPortalSpider(CallSpider):
             raise LayoutChanged("search API answer has no 'results' list")
         total = _int(data.get("totalResults"))
         results = data["results"]
+        self.received += len(results)
         for row in results:
             if not isinstance(row, dict):
                 self.note(f"page {number}: a result that is not an object ({str(row)[:60]!r})")
@@ -107,6 +109,13 @@ class EuPortalSpider(CallSpider):
         if more and (self.args.max_pages is None or number < self.args.max_pages):
             yield self.page_request(number + 1)
             return
+        if self.args.max_pages is None and total is not None and self.received < total:
+            # The listing ended on a short or empty page before its stated total: what was
+            # read is stored, and the coordinator told that some topics may be missing.
+            self.note(
+                f"the search API stated {total} results, {self.received} were received "
+                f"(page {number} ended the listing with {len(results)})"
+            )
         for identifier in sorted(self.rows):
             try:
                 item = topic_item(identifier, self.rows[identifier])

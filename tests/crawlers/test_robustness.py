@@ -22,7 +22,7 @@ from crawlers.spiders.eu_portal import EuPortalSpider
 from crawlers.spiders.ncbr import NcbrSpider
 from crawlers.spiders.ncn import NcnSpider
 from crawlers.spiders.parp import ParpSpider
-from tests.crawlers.recorded import FIXTURES
+from tests.crawlers.recorded import FIXTURES, file_response
 
 TODAY = date(2026, 11, 20)
 VARIANTS = FIXTURES / "variants"
@@ -199,3 +199,17 @@ def test_a_page_in_utf8_or_in_the_charset_it_declares_is_left_alone() -> None:
         headers={"Content-Type": "text/html; charset=iso-8859-2"},
     )
     assert middleware.process_response(Request(url), latin2) is latin2
+
+
+def test_eu_portal_listing_ending_before_its_total_is_noted() -> None:
+    spider = EuPortalSpider()
+    first = EU_SEARCH
+    (page_2,) = spider.parse_page(file_response(first, Request(first)), number=1)
+    assert isinstance(page_2, Request) and page_2.cb_kwargs == {"number": 2}
+    body = (VARIANTS / "eu-portal-search-empty-page-2.json").read_bytes()
+    empty = TextResponse(page_2.url, body=body, encoding="utf-8", request=page_2)
+    items = list(spider.parse_page(empty, number=2))
+    # What was read is kept; the shortfall is told, not passed over.
+    assert items and all(isinstance(i, RawCall) for i in items)
+    assert not spider.problems
+    assert "the search API stated 122 results, 50 were received" in " ".join(spider.notes)
