@@ -14,6 +14,7 @@ from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawlers.amounts import parse_amount
+from crawlers.dates import period_in
 from crawlers.items import RawCall
 from crawlers.middlewares import MirrorMiddleware, PolishCharsetMiddleware
 from crawlers.pipelines import NormalisePipeline, normalise
@@ -213,3 +214,28 @@ def test_eu_portal_listing_ending_before_its_total_is_noted() -> None:
     assert items and all(isinstance(i, RawCall) for i in items)
     assert not spider.problems
     assert "the search API stated 122 results, 50 were received" in " ".join(spider.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        # The dashes of an ISO date are no range: its year-month was taken as the opening
+        # (so a call open now was "forthcoming"), and "od 2026-10-01" lost its opening.
+        ("2026-12-31", (None, "2026-12-31")),
+        ("2027-03-15T16:00:00", (None, "2027-03-15T16:00:00+01:00")),
+        ("od 2026-10-01", ("2026-10-01", None)),
+        ("2026-10-01 - 2026-12-31", ("2026-10-01", "2026-12-31")),
+        ("2026-10-01-2026-12-31", ("2026-10-01", "2026-12-31")),
+        # "r." typed without its space.
+        ("15.03.2027r.", (None, "2027-03-15")),
+        (
+            "od 1.02.2027r. do 15 marca 2027r. do godz. 16:00",
+            ("2027-02-01", "2027-03-15T16:00:00+01:00"),
+        ),
+        # A quarter with a slash before its year was read as a month ("4/2026": April).
+        ("Q4/2026", (None, "2026-Q4")),
+        ("Q3/Q4 2026", (None, "2026-Q4")),
+    ],
+)
+def test_dates_written_in_other_ways(text: str, window: tuple[str | None, str | None]) -> None:
+    assert period_in(text) == window
