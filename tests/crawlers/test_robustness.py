@@ -239,3 +239,17 @@ def test_eu_portal_listing_ending_before_its_total_is_noted() -> None:
 )
 def test_dates_written_in_other_ways(text: str, window: tuple[str | None, str | None]) -> None:
     assert period_in(text) == window
+
+
+def test_ncbr_paths_written_as_urls_or_without_their_slash() -> None:
+    spider = NcbrSpider()
+    body = (VARIANTS / "ncbr-competition-search-paths.json").read_bytes()
+    response = TextResponse(NCBR_API, body=body, encoding="utf-8", request=Request(NCBR_API))
+    items = [i for i in spider.parse_api(response, page=0, size=50) if isinstance(i, RawCall)]
+    # Was "https://www.gov.plhttps//www.gov.pl/web/ncbr/…" and "https://www.gov.plweb/ncbr/…";
+    # one competition under a URL and under its path is one call.
+    assert {i.id: i.url for i in items} == {
+        "wariant-sciezki-1": "https://www.gov.pl/web/ncbr/wariant-sciezki-1",
+        "wariant-sciezki-2": "https://www.gov.pl/web/ncbr/wariant-sciezki-2",
+    }
+    assert not spider.notes
