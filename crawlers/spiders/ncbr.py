@@ -94,8 +94,12 @@ class NcbrSpider(CallSpider):
             if isinstance(record, dict) and record.get("path"):
                 self.records.setdefault(page_url(record["path"]), record)
         pages_read = page + 1
-        if last is None:
-            last = not content or (total is not None and pages_read * size >= total)
+        if not content:
+            # An empty page ends the listing even if it says it is not the last: paging on
+            # would ask for empty page after empty page.
+            last = True
+        elif last is None:
+            last = total is not None and pages_read * size >= total
         if (
             not last
             and pages_read < MAX_PAGES

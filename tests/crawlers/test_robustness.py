@@ -253,3 +253,16 @@ def test_ncbr_paths_written_as_urls_or_without_their_slash() -> None:
         "wariant-sciezki-2": "https://www.gov.pl/web/ncbr/wariant-sciezki-2",
     }
     assert not spider.notes
+
+
+def test_ncbr_an_empty_page_ends_the_listing_whatever_its_last_says() -> None:
+    spider = NcbrSpider()
+    first = NCBR_API
+    (page_1,) = spider.parse_api(file_response(first, Request(first)), page=0, size=50)
+    assert isinstance(page_1, Request) and page_1.cb_kwargs == {"page": 1, "size": 50}
+    body = (VARIANTS / "ncbr-competition-search-empty-page-not-last.json").read_bytes()
+    empty = TextResponse(page_1.url, body=body, encoding="utf-8", request=page_1)
+    (after,) = spider.parse_api(empty, page=1, size=50)
+    # Paging on would ask for page after empty page, a hundred of them; the listing is
+    # short of its total, so it is read once more at the other page size.
+    assert isinstance(after, Request) and after.cb_kwargs == {"page": 0, "size": 100}
