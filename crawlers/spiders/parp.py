@@ -86,7 +86,13 @@ class ParpSpider(CallSpider):
             call["id"] = _call_id(card, call["title"], card in shared)
             if is_parp(card):
                 yield self.request(
-                    card, self.parse_card, errback=self.card_failed, cb_kwargs={"tile": call}
+                    card,
+                    self.parse_card,
+                    errback=self.card_failed,
+                    cb_kwargs={"tile": call},
+                    # Scrapy's duplicate filter drops a second request of a URL unseen: the
+                    # second call of a shared card would be lost.
+                    dont_filter=card in shared,
                 )
             else:
                 # Run by an operator on its own site: the schedule says all PARP knows.

@@ -4,7 +4,9 @@ itself only, and odd but readable values are read (synthesised variants under
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +14,17 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
+from sqlalchemy import Engine, select
 
+from callradar.db import session_scope
+from callradar.models import Call
 from crawlers.amounts import parse_amount
 from crawlers.dates import period_in
 from crawlers.items import RawCall
 from crawlers.middlewares import MirrorMiddleware, PolishCharsetMiddleware
+from crawlers.mirror_server import MirrorServer
 from crawlers.pipelines import NormalisePipeline, normalise
+from crawlers.run import crawl
 from crawlers.spiders import eu_portal
 from crawlers.spiders.eu_portal import EuPortalSpider
 from crawlers.spiders.ncbr import NcbrSpider
@@ -266,3 +273,25 @@ def test_ncbr_an_empty_page_ends_the_listing_whatever_its_last_says() -> None:
     # Paging on would ask for page after empty page, a hundred of them; the listing is
     # short of its total, so it is read once more at the other page size.
     assert isinstance(after, Request) and after.cb_kwargs == {"page": 0, "size": 100}
+
+
+def test_parp_calls_sharing_a_card_are_both_stored(tmp_path: Path, engine: Engine) -> None:
+    """Through Scrapy's scheduler, whose duplicate filter dropped the second request of a
+    card silently: its call was never stored, and the run said nothing."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "www.parp.gov.pl", site / "www.parp.gov.pl")
+    shutil.copy(
+        VARIANTS / "parp-harmonogram-shared-card.html", site / "www.parp.gov.pl/harmonogram-naborow"
+    )
+    server = MirrorServer(site).start()
+    try:
+        (summary,) = crawl(["parp"], server.url, engine)
+    finally:
+        server.stop()
+    assert summary.ok and summary.new == 4, summary.message
+    with session_scope(engine) as session:
+        ids = set(session.scalars(select(Call.external_id).where(Call.source == "parp")))
+    assert {i for i in ids if i.startswith("sciezka-smart")} == {
+        "sciezka-smart-sciezka-smart",
+        "sciezka-smart-sciezka-smart-modul-internacjonalizacja",
+    }
