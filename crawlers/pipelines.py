@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -108,7 +109,8 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
         {
             "id": item.id,
             "source": source,
-            "title": item.title,
+            # A JSON source's title may come escaped ("&ndash;", "&quot;"); a page's is decoded.
+            "title": unescape(item.title),
             "description": html_to_text(item.description),
             "url": item.url,
             "programme": item.programme,

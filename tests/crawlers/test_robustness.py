@@ -295,3 +295,15 @@ def test_parp_calls_sharing_a_card_are_both_stored(tmp_path: Path, engine: Engin
         "sciezka-smart-sciezka-smart",
         "sciezka-smart-sciezka-smart-modul-internacjonalizacja",
     }
+
+
+def test_entities_in_a_json_sources_title_and_plain_description_are_decoded() -> None:
+    item = RawCall(
+        id="feng-x",
+        title="FENG &ndash; &quot;Ścieżka SMART&quot; &amp; Konsorcja",
+        url="https://www.gov.pl/web/ncbr/feng-x",
+        description="Konkurs &bdquo;Ścieżka SMART&rdquo; dla MŚP &amp; konsorcjów.",
+    )
+    record = normalise(item, "ncbr", "pl", TODAY)
+    assert record.title == 'FENG – "Ścieżka SMART" & Konsorcja'
+    assert record.description == "Konkurs „Ścieżka SMART” dla MŚP & konsorcjów."
