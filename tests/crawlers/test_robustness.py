@@ -27,6 +27,7 @@ from crawlers.pipelines import NormalisePipeline, normalise
 from crawlers.run import crawl
 from crawlers.spiders import eu_portal
 from crawlers.spiders.eu_portal import EuPortalSpider
+from crawlers.spiders.fe_portal import FePortalSpider
 from crawlers.spiders.ncbr import NcbrSpider
 from crawlers.spiders.ncn import NcnSpider
 from crawlers.spiders.parp import ParpSpider
@@ -307,3 +308,20 @@ def test_entities_in_a_json_sources_title_and_plain_description_are_decoded() ->
     record = normalise(item, "ncbr", "pl", TODAY)
     assert record.title == 'FENG – "Ścieżka SMART" & Konsorcja'
     assert record.description == "Konkurs „Ścieżka SMART” dla MŚP & konsorcjów."
+
+
+@pytest.mark.parametrize(
+    "name", ["fe-portal-listing-page-2-empty.html", "fe-portal-listing-page-2-repeating.html"]
+)
+def test_fe_portal_paging_ends_on_a_page_with_no_new_call(name: str) -> None:
+    spider = FePortalSpider()
+    first = "https://www.funduszeeuropejskie.gov.pl/nabory-wnioskow/"
+    requests = list(spider.parse(file_response(first, Request(first))))
+    (page_2,) = [r for r in requests if r.cb_kwargs.get("page") == 2]
+    body = (VARIANTS / name).read_bytes()
+    response = HtmlResponse(page_2.url, body=body, encoding="utf-8", request=page_2)
+    # An empty page was a layout change that failed the source; a page repeating calls
+    # already listed led on to page 3, 4 … as long as the site answered.
+    assert list(spider.parse(response, page=2)) == []
+    assert not spider.problems
+    assert any("listing page 2 lists no call not already read" in n for n in spider.notes)
