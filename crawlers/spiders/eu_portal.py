@@ -93,6 +93,7 @@ class EuPortalSpider(CallSpider):
         total = _int(data.get("totalResults"))
         results = data["results"]
         self.received += len(results)
+        known = len(self.rows)
         for row in results:
             if not isinstance(row, dict):
                 self.note(f"page {number}: a result that is not an object ({str(row)[:60]!r})")
@@ -104,8 +105,13 @@ class EuPortalSpider(CallSpider):
             kept = self.rows.get(identifier)
             if kept is None or _richness(row) > _richness(kept):
                 self.rows[identifier] = row
-        # Without a readable total, only a short page ends the listing.
-        more = len(results) == PAGE_SIZE and (total is None or number * PAGE_SIZE < total)
+        # Without a readable total, a short page ends the listing, or a full one adding no
+        # topic (an API answering the same page for any number would be paged for ever).
+        more = (
+            len(results) == PAGE_SIZE
+            and len(self.rows) > known
+            and (total is None or number * PAGE_SIZE < total)
+        )
         if more and (self.args.max_pages is None or number < self.args.max_pages):
             yield self.page_request(number + 1)
             return

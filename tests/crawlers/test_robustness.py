@@ -325,3 +325,15 @@ def test_fe_portal_paging_ends_on_a_page_with_no_new_call(name: str) -> None:
     assert list(spider.parse(response, page=2)) == []
     assert not spider.problems
     assert any("listing page 2 lists no call not already read" in n for n in spider.notes)
+
+
+def test_eu_portal_without_a_total_pages_while_pages_bring_new_topics() -> None:
+    spider = EuPortalSpider()
+    body = (VARIANTS / "eu-portal-search-no-total.json").read_bytes()
+    first = TextResponse(EU_SEARCH, body=body, encoding="utf-8", request=Request(EU_SEARCH))
+    (page_2,) = spider.parse_page(first, number=1)
+    assert isinstance(page_2, Request), "a full page and no total: the next page is read"
+    # The same full page again, as an API ignoring the page number would answer.
+    again = TextResponse(page_2.url, body=body, encoding="utf-8", request=page_2)
+    items = list(spider.parse_page(again, number=2))
+    assert items and all(isinstance(i, RawCall) for i in items)
