@@ -337,3 +337,16 @@ def test_eu_portal_without_a_total_pages_while_pages_bring_new_topics() -> None:
     again = TextResponse(page_2.url, body=body, encoding="utf-8", request=page_2)
     items = list(spider.parse_page(again, number=2))
     assert items and all(isinstance(i, RawCall) for i in items)
+
+
+def test_ncn_open_call_linked_as_a_document_is_noted_not_a_failure() -> None:
+    url = "https://ncn.gov.pl/sites/default/files/pliki/ogloszenia/ogloszenie_opus32.pdf"
+    document = Response(
+        url, body=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", headers={"Content-Type": "application/pdf"}
+    )
+    spider = NcnSpider()
+    assert list(spider.parse_call(document, listed_as="OPUS 32")) == []
+    assert not spider.problems
+    assert any(
+        "'OPUS 32' links to a document, not a page (application/pdf: " in n for n in spider.notes
+    )
