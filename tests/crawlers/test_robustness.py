@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from freezegun import freeze_time
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
@@ -350,3 +351,20 @@ def test_ncn_open_call_linked_as_a_document_is_noted_not_a_failure() -> None:
     assert any(
         "'OPUS 32' links to a document, not a page (application/pdf: " in n for n in spider.notes
     )
+
+
+def test_parp_tile_linking_a_document_keeps_the_tile() -> None:
+    schedule = "https://www.parp.gov.pl/harmonogram-naborow"
+    spider = ParpSpider()
+    cards = [r for r in spider.parse(file_response(schedule)) if isinstance(r, Request)]
+    request = cards[0]
+    url = "https://www.parp.gov.pl/images/regulamin.pdf"
+    document = Response(
+        url, body=b"%PDF-1.4\n", headers={"Content-Type": "application/pdf"}, request=request
+    )
+    with freeze_time("2026-11-20"):
+        (item,) = spider.parse_card(document, **request.cb_kwargs)
+    record = normalise(item, "parp", "pl", TODAY)
+    assert record.title == request.cb_kwargs["tile"]["title"] and record.deadlines
+    assert not spider.problems
+    assert any("call card is a document (application/pdf: " in n for n in spider.notes)
