@@ -11,6 +11,7 @@ and prose such as "nie ma określonej alokacji" or "w trakcie ustalania" gives n
 
 from __future__ import annotations
 
+import html
 import re
 
 _MULTIPLIERS = {
@@ -73,7 +74,9 @@ def parse_amount(text: str | None) -> tuple[float, str] | None:
     """
     if not text:
         return None
-    for match in _AMOUNT.finditer(text):
+    # JSON sources send their CMS's text as written: "350&nbsp;000&nbsp;000 zł" would
+    # otherwise be read as "000 zł".
+    for match in _AMOUNT.finditer(html.unescape(text)):
         currency_word = (match["pre"] or match["post"] or "").lower()
         if not currency_word:
             continue

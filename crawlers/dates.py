@@ -97,7 +97,8 @@ _QUARTER_WORD = r"(?:kw\.?|kwartał[a-z]*|kwartal[a-z]*|quarter)"
 _ROMAN_OR_DIGIT = r"(?:iv|iii|ii|i|[1-4])"
 _QUARTER = re.compile(
     rf"\b({_ROMAN_OR_DIGIT}(?:\s*[/–-]\s*{_ROMAN_OR_DIGIT})*)\s*{_QUARTER_WORD}\s*(?:of\s+)?(\d{{4}})\b"
-    r"|\bq([1-4])(?:\s*[/–-]\s*q?([1-4]))?\s*(\d{4})\b",
+    # "Q4/2026" as well as "Q4 2026", "Q3/Q4 2026": the slash before a year is no range.
+    r"|\bq([1-4])(?:\s*[/–-]\s*q?([1-4])(?!\d))?\s*(?:/\s*)?(\d{4})\b",
     re.I,
 )
 _HALF = re.compile(
@@ -122,7 +123,12 @@ def normalise_date(text: str | None, *, end: bool = False) -> str | None:
     """
     if not text:
         return None
-    return _normalise(_SPACE.sub(" ", text).strip(), end)
+    return _normalise(_YEAR_SUFFIX.sub(r"\1 ", _SPACE.sub(" ", text)).strip(), end)
+
+
+# "2027r.", "2027roku": the year's abbreviation typed without its space, which would keep
+# the year from ending a word.
+_YEAR_SUFFIX = re.compile(r"(\d{4})(?=r\.|r\b|roku\b)")
 
 
 @lru_cache(maxsize=8192)
@@ -318,7 +324,12 @@ def period_start(value: str) -> date:
     return deadline.latest
 
 
-_UNTIL = re.compile(r"(?:\b(?:do|to|until)\s+|[–—-]\s*)(?=\d|[ivx]+\s*(?:kw|kwarta))", re.I)
+# A dash is a range's, not one inside an ISO date ("2026-10-01"), which would cut off its
+# year and month as if they were the opening.
+_UNTIL = re.compile(
+    r"(?:\b(?:do|to|until)\s+|(?<!\d{4})(?<!\d{4}-\d\d)[–—-]\s*)(?=\d|[ivx]+\s*(?:kw|kwarta))",
+    re.I,
+)
 _FROM = re.compile(r"\b(?:od|from)\s+(?=\d)", re.I)
 
 

@@ -8,6 +8,7 @@ become "- " lines.
 from __future__ import annotations
 
 import unicodedata
+from html import unescape
 
 from lxml import etree, html
 
@@ -62,7 +63,9 @@ def html_to_text(markup: str | None) -> str:
     if not markup or not markup.strip():
         return ""
     if "<" not in markup:
-        return clean_text(markup)
+        # Text without a tag may still be escaped ("Konkurs &quot;SMART&quot;"), as JSON
+        # sources send their CMS's text; lxml decodes entities only of markup it parses.
+        return clean_text(unescape(markup))
     try:
         root = html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -1,4 +1,5 @@
-"""Downloader middlewares and the add-on of mirror mode; retries with back-off.
+"""Downloader middlewares and the add-on of mirror mode; retries with back-off; the charset
+of Polish pages that do not say theirs.
 
 Mirror mode (DESIGN.md): with ``CALLRADAR_MIRROR=http://127.0.0.1:PORT`` every request to
 ``https://HOST/PATH?QUERY`` goes to ``http://127.0.0.1:PORT/HOST/PATH?QUERY`` instead, same
@@ -8,14 +9,16 @@ links join, ids and stored URLs are the real ones.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 if TYPE_CHECKING:
     from typing import Self
@@ -38,6 +41,7 @@ class MirrorMiddleware:
 
     def __init__(self, mirror: str) -> None:
         self.mirror = mirror
+        self.prefix = mirror.rstrip("/") + "/"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -47,7 +51,9 @@ class MirrorMiddleware:
         return cls(mirror)
 
     def process_request(self, request: Request) -> Request | None:
-        if ORIGINAL_URL in request.meta:
+        # Judged by the URL, not by the meta: a redirect's request copies the meta of the
+        # mirrored one it follows, yet its URL is the site's and must be mirrored too.
+        if request.url.startswith(self.prefix):
             return None
         # The request already passed the duplicate filter and robots.txt under its real URL;
         # its mirrored copy must pass neither again.
@@ -61,7 +67,15 @@ class MirrorMiddleware:
         original = request.meta.get(ORIGINAL_URL)
         if original is None:
             return response
-        return response.replace(url=original)
+        location = response.headers.get("Location")
+        if location is None:
+            return response.replace(url=original)
+        # Scrapy joins a redirect's Location to the request's URL, the mirror's: a relative
+        # one ("/nowy-adres") would lose the site's host. Made absolute on the site, it is
+        # followed, and mirrored, as any request to the site.
+        headers = response.headers.copy()
+        headers["Location"] = urljoin(original, location.decode("latin-1"))
+        return response.replace(url=original, headers=headers)
 
 
 class MirrorMode:
@@ -114,3 +128,43 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def _pause(self, request: Request) -> None:
         attempt = request.meta.get("retry_times", 0)
         await sleep(min(self.cap, self.base * 2**attempt))
+
+
+# Bytes ISO-8859-2 keeps for control characters and Windows-1250 for "ś", "ź", "Ś", "Ź", "Š"…,
+# and ISO-8859-2's "ą", "ś", "ź" (Windows-1250's "±", "¶", "Ľ").
+_WINDOWS_1250_ONLY = re.compile(rb"[\x80-\x9f]")
+_ISO_8859_2_LETTERS = re.compile(rb"[\xb1\xb6\xbc]")
+
+
+class PolishCharsetMiddleware:
+    """A page that is not UTF-8 and declares no other charset is read as the Polish
+    8-bit charset its bytes fit, Windows-1250 or ISO-8859-2.
+
+    Scrapy's guess for such a page is any 8-bit charset (Windows-1257 for a Polish one),
+    and a page wrongly declared UTF-8 loses every Polish letter: "zł", month names and
+    "ogłasza" no longer match, so budgets and deadlines go unread.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, TextResponse):
+            return response
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return response
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(
+            response.body
+        )
+        if declared not in (None, "utf-8"):
+            return response
+        return response.replace(encoding=polish_encoding(response.body))
+
+
+def polish_encoding(body: bytes) -> str:
+    """Windows-1250 or ISO-8859-2, whichever the bytes of a Polish text fit."""
+    if _WINDOWS_1250_ONLY.search(body) is None and _ISO_8859_2_LETTERS.search(body):
+        return "iso8859-2"
+    return "cp1250"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -74,6 +75,12 @@ class NormalisePipeline:
             )
             spider.note(f"item {item.id!r} refused: {problem}")
             raise DropItem(f"invalid call {item.id!r}: {problem}") from None
+        except Exception as exc:  # noqa: BLE001 - a value of a type no parser expects
+            # Scrapy would log it and lose the item unseen by the run; this costs the item only.
+            stats.inc_value(f"{STATS_PREFIX}/invalid")
+            problem = f"{type(exc).__name__}: {exc}"
+            spider.note(f"item {item.id!r} refused: {problem}")
+            raise DropItem(f"unreadable call {item.id!r}: {problem}") from None
         unparsed = [d for d in item.deadlines if normalise_date(d) is None]
         if unparsed:
             spider.note(f"item {item.id!r}: deadline text not understood: {unparsed[0]!r}")
@@ -102,7 +109,8 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
         {
             "id": item.id,
             "source": source,
-            "title": item.title,
+            # A JSON source's title may come escaped ("&ndash;", "&quot;"); a page's is decoded.
+            "title": unescape(item.title),
             "description": html_to_text(item.description),
             "url": item.url,
             "programme": item.programme,

@@ -42,6 +42,8 @@ RETRY_BACKOFF_MAX = 30.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # On the decompressed body (590), before anything reads its text.
+    "crawlers.middlewares.PolishCharsetMiddleware": 585,
     # After robots.txt and the cache (lower numbers), so that both see the real URL.
     "crawlers.middlewares.MirrorMiddleware": 950,
 }

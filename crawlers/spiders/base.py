@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from crawlers.dates import WARSAW
 from crawlers.middlewares import ORIGINAL_URL
+from crawlers.pipelines import STATS_PREFIX
 
 
 class SpiderArgs(BaseModel):
@@ -91,6 +92,13 @@ class CallSpider(scrapy.Spider):
     def note(self, message: str) -> None:
         self.notes.append(message)
         self.logger.warning(message)
+
+    def skip(self, record: str, reason: str) -> None:
+        """A record that could not be read: left out, the others of the crawl kept."""
+        self.note(f"record {record!r} skipped: {reason}")
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None:
+            stats.inc_value(f"{STATS_PREFIX}/invalid")
 
     def today(self) -> date:
         return datetime.now(WARSAW).date()

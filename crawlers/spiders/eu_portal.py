@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ PROSPECT_PAGE = PORTAL + "/prospect-details/{}PROSPECTSEN"
 
 FORTHCOMING, OPEN, CLOSED = "31094501", "31094502", "31094503"
 STATUSES: dict[str, Status] = {FORTHCOMING: "forthcoming", OPEN: "open", CLOSED: "closed"}
+STATUS_NAMES: dict[str, Status] = {"forthcoming": "forthcoming", "open": "open", "closed": "closed"}
 PROGRAMMES = {"43108390": "Horizon Europe", "43152860": "Digital Europe Programme"}
 # Narrower labels the tagger and the matcher can use, read off the topic identifier.
 PARTS_OF_HORIZON = {
@@ -59,6 +61,7 @@ class EuPortalSpider(CallSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
+        self.received = 0
 
     async def start(self) -> AsyncIterator[Request]:
         yield self.page_request(1)
@@ -87,9 +90,14 @@ class EuPortalSpider(CallSpider):
         data = response.json()
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise LayoutChanged("search API answer has no 'results' list")
-        total = int(data.get("totalResults", 0))
+        total = _int(data.get("totalResults"))
         results = data["results"]
+        self.received += len(results)
+        known = len(self.rows)
         for row in results:
+            if not isinstance(row, dict):
+                self.note(f"page {number}: a result that is not an object ({str(row)[:60]!r})")
+                continue
             identifier = _identifier(row)
             if identifier is None:
                 self.note(f"page {number}: a result without identifier ({row.get('reference')})")
@@ -97,21 +105,45 @@ class EuPortalSpider(CallSpider):
             kept = self.rows.get(identifier)
             if kept is None or _richness(row) > _richness(kept):
                 self.rows[identifier] = row
-        more = len(results) == PAGE_SIZE and number * PAGE_SIZE < total
+        # Without a readable total, a short page ends the listing, or a full one adding no
+        # topic (an API answering the same page for any number would be paged for ever).
+        more = (
+            len(results) == PAGE_SIZE
+            and len(self.rows) > known
+            and (total is None or number * PAGE_SIZE < total)
+        )
         if more and (self.args.max_pages is None or number < self.args.max_pages):
             yield self.page_request(number + 1)
             return
+        if self.args.max_pages is None and total is not None and self.received < total:
+            # The listing ended on a short or empty page before its stated total: what was
+            # read is stored, and the coordinator told that some topics may be missing.
+            self.note(
+                f"the search API stated {total} results, {self.received} were received "
+                f"(page {number} ended the listing with {len(results)})"
+            )
         for identifier in sorted(self.rows):
-            yield topic_item(identifier, self.rows[identifier])
+            try:
+                item = topic_item(identifier, self.rows[identifier])
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                # A row in a shape not foreseen costs that topic only, not the crawl's others.
+                self.skip(identifier, f"{type(exc).__name__}: {exc}")
+                continue
+            yield item
 
 
 def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
     """The call item of one search result row."""
-    meta: dict[str, list[Any]] = row.get("metadata") or {}
+    meta = _metadata(row)
     actions = _json(_first(meta, "actions")) or []
-    action = actions[0] if actions and isinstance(actions[0], dict) else {}
-    kind = _first(meta, "type") or "1"
+    if isinstance(actions, dict):
+        actions = [actions]
+    action = actions[0] if isinstance(actions, list) and actions else {}
+    if not isinstance(action, dict):
+        action = {}
+    kind = str(_first(meta, "type") or "1")
     budget = _topic_budget(meta, identifier)
+    total = budget["total"] if budget else None
     return RawCall(
         id=identifier,
         title=_first(meta, "title") or row.get("summary") or row.get("content") or identifier,
@@ -121,10 +153,16 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
         call_identifier=_first(meta, "callIdentifier"),
         type_of_action=_first(meta, "typesOfAction"),
         status=_status(meta, action),
-        deadlines=list(meta.get("deadlineDate") or action.get("deadlineDates") or []),
-        opening=_first(meta, "startDate") or action.get("plannedOpeningDate"),
-        budget=budget["total"] if budget else None,
-        currency="EUR" if budget else None,
+        deadlines=[
+            text
+            for text in map(
+                _date_text, _values(meta, "deadlineDate") or _values(action, "deadlineDates")
+            )
+            if text
+        ],
+        opening=_date_text(_first(meta, "startDate") or action.get("plannedOpeningDate")),
+        budget=total,
+        currency="EUR" if total is not None else None,
         language=_first(meta, "language") or "en",
         extra={
             "reference": row.get("reference"),
@@ -136,27 +174,61 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
             "deadline_model": _first(meta, "deadlineModel"),
             "keywords": _strings(meta.get("keywords")),
             "tags": _strings(meta.get("tags")),
-            "cross_cutting_priorities": list(meta.get("crossCuttingPriorities") or []),
+            "cross_cutting_priorities": _values(meta, "crossCuttingPriorities"),
             "destination": _first(meta, "destinationDescription"),
             **({"expected_grants": budget["expected_grants"]} if budget else {}),
         },
     )
 
 
-def _first(meta: dict[str, list[Any]], key: str) -> Any:
-    values = meta.get(key) or []
+def _metadata(row: dict[str, Any]) -> dict[str, Any]:
+    meta = row.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _values(meta: dict[str, Any], key: str) -> list[Any]:
+    """A metadata field's values: a list, though a scalar sent bare is one value (read as a
+    list, a title would give its first letter and a deadline its characters)."""
+    values = meta.get(key)
+    if values is None or values == "":
+        return []
+    return values if isinstance(values, list) else [values]
+
+
+def _first(meta: dict[str, Any], key: str) -> Any:
+    values = _values(meta, key)
     return values[0] if values else None
 
 
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_text(value: Any) -> str | None:
+    """A date of the API as text: ISO as given, epoch milliseconds (as topicDetails and
+    older records write deadlines) as a UTC moment."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        try:
+            return datetime.fromtimestamp(float(value) / 1000, UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    return str(value).strip() or None
+
+
 def _identifier(row: dict[str, Any]) -> str | None:
-    meta = row.get("metadata") or {}
+    meta = _metadata(row)
     value = _first(meta, "identifier") or _first(meta, "topicIdentifier")
     return str(value).strip() if value else None
 
 
 def _richness(row: dict[str, Any]) -> tuple[bool, bool, int]:
     """Index stubs share identifiers with full rows; a status and a text make a row richer."""
-    meta = row.get("metadata") or {}
+    meta = _metadata(row)
     return (
         bool(meta.get("status")),
         bool(meta.get("descriptionByte")),
@@ -184,9 +256,13 @@ def _strings(values: list[Any] | None) -> list[str]:
     return [str(v) for v in values]
 
 
-def _status(meta: dict[str, list[Any]], action: dict[str, Any]) -> Status | None:
-    code = _first(meta, "status") or str((action.get("status") or {}).get("id") or "")
-    return STATUSES.get(str(code))
+def _status(meta: dict[str, Any], action: dict[str, Any]) -> Status | None:
+    given = action.get("status")
+    # The action's status is {"id": 31094502, "abbreviation": "Open"}, or either alone.
+    if isinstance(given, dict):
+        given = given.get("id") or given.get("abbreviation")
+    code = str(_first(meta, "status") or given or "")
+    return STATUSES.get(code) or STATUS_NAMES.get(code.strip().lower())
 
 
 def _programme(identifier: str, framework: str | None) -> str | None:
@@ -196,7 +272,7 @@ def _programme(identifier: str, framework: str | None) -> str | None:
     return PROGRAMMES.get(str(framework)) if framework else None
 
 
-def _public_url(kind: str, identifier: str, meta: dict[str, list[Any]]) -> str:
+def _public_url(kind: str, identifier: str, meta: dict[str, Any]) -> str:
     # The row's own url is sometimes the topicDetails JSON; the public page is built instead.
     if kind == "8" and _first(meta, "callccm2Id"):
         return CASCADE_PAGE.format(_first(meta, "callccm2Id"))
@@ -205,7 +281,7 @@ def _public_url(kind: str, identifier: str, meta: dict[str, list[Any]]) -> str:
     return TOPIC_PAGE.format(identifier)
 
 
-def _topic_budget(meta: dict[str, list[Any]], identifier: str) -> dict[str, Any] | None:
+def _topic_budget(meta: dict[str, Any], identifier: str) -> dict[str, Any] | None:
     """This topic's budget: budgetOverview lists every topic of the call, keyed by action."""
     overview = _first(meta, "budgetOverview")
     if isinstance(overview, str):
@@ -221,16 +297,32 @@ def _budgets_of_call(overview: str) -> dict[str, dict[str, Any]]:
 
 
 def _budgets(overview: Any) -> dict[str, dict[str, Any]]:
-    """Each topic's total budget and expected grants, summed over its actions and years."""
+    """Each topic's total budget and expected grants, summed over its actions and years.
+
+    A figure that is not a number ("24 000 000", "n/a") is left out of the sum, and a topic
+    with no figure at all has no total (None, not 0 EUR)."""
     if not isinstance(overview, dict):
         return {}
+    actions = overview.get("budgetTopicActionMap")
+    if not isinstance(actions, dict):
+        return {}
     budgets: dict[str, dict[str, Any]] = {}
-    for entries in (overview.get("budgetTopicActionMap") or {}).values():
-        for entry in entries or []:
+    for entries in actions.values():
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
             topic = str(entry.get("action", "")).split(" - ")[0].strip()
-            budget = budgets.setdefault(topic, {"total": 0.0, "expected_grants": 0})
-            budget["total"] += sum(
-                float(v) for v in (entry.get("budgetYearMap") or {}).values() if v
-            )
-            budget["expected_grants"] += int(entry.get("expectedGrants") or 0)
+            budget = budgets.setdefault(topic, {"total": None, "expected_grants": 0})
+            years = entry.get("budgetYearMap")
+            for figure in map(_figure, years.values() if isinstance(years, dict) else []):
+                if figure is not None:
+                    budget["total"] = (budget["total"] or 0.0) + figure
+            budget["expected_grants"] += _int(entry.get("expectedGrants")) or 0
     return budgets
+
+
+def _figure(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

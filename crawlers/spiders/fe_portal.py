@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
@@ -45,7 +46,12 @@ class FePortalSpider(CallSpider):
     title = "Portal Funduszy Europejskich (nabory)"
     home_url = LISTING_URL
     language = "pl"
+
     start_urls = [LISTING_URL]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listed: set[str] = set()
 
     def parse(self, response: Response, page: int = 1) -> Iterator[Request]:
         calls: list[str] = []
@@ -54,9 +60,16 @@ class FePortalSpider(CallSpider):
             parts = urlsplit(url)
             if parts.hostname in HOSTS and _CALL_PATH.match(parts.path) and url not in calls:
                 calls.append(url)
-        if not calls:
+        if not calls and page == 1:
             raise LayoutChanged(f"listing page {page} links to no call (/nabory/<slug>/)")
-        for url in calls:
+        new = [url for url in calls if url not in self.listed]
+        if not new and page > 1:
+            # A page past the end: empty, or the last page again (as a site may render for
+            # any number past it) still linking a next one. The listing ended before it.
+            self.note(f"listing page {page} lists no call not already read; paging ended")
+            return
+        self.listed.update(new)
+        for url in new:
             yield self.request(url, self.parse_call)
         next_page = next_page_of(response)
         if next_page and (self.args.max_pages is None or page < self.args.max_pages):

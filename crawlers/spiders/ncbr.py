@@ -22,6 +22,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
@@ -91,10 +92,14 @@ class NcbrSpider(CallSpider):
             return
         for record in content:
             if isinstance(record, dict) and record.get("path"):
-                self.records.setdefault(str(record["path"]), record)
+                self.records.setdefault(page_url(record["path"]), record)
         pages_read = page + 1
-        if last is None:
-            last = not content or (total is not None and pages_read * size >= total)
+        if not content:
+            # An empty page ends the listing even if it says it is not the last: paging on
+            # would ask for empty page after empty page.
+            last = True
+        elif last is None:
+            last = total is not None and pages_read * size >= total
         if (
             not last
             and pages_read < MAX_PAGES
@@ -240,6 +245,7 @@ _UNDECIDED = re.compile(r"ustalan|do ustalenia|nie ustalon|zostanie okreslon|\bt
 
 def competition_item(record: dict[str, Any]) -> RawCall:
     """The call item of one competition of the API."""
+    url = page_url(record["path"])
     name = clean(str(record.get("name") or ""))
     number = CALL_NUMBER.search(name)
     title = name
@@ -259,9 +265,9 @@ def competition_item(record: dict[str, Any]) -> RawCall:
         # the call is still forthcoming or already open (dgate reads it by the dates too).
         status = None
     return RawCall(
-        id=str(record["path"]).rstrip("/").rsplit("/", 1)[-1],
+        id=urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1],
         title=title,
-        url=SITE + str(record["path"]),
+        url=url,
         description=str(record.get("description") or ""),
         programme=(number[0].split(".")[0] if number else None)
         or _first_of(_list(record.get("programmeTypes")))
@@ -271,7 +277,9 @@ def competition_item(record: dict[str, Any]) -> RawCall:
         status=status,
         deadlines=[str(end)] if end else [],
         opening=str(start) if start else None,
-        budget=record.get("budget"),
+        budget=_budget(record.get("budget")),
+        # NCBR states its allocations in złoty: a bare figure is PLN, not the default EUR.
+        currency="PLN",
         extra={
             "ncbr_status": record.get("status"),
             "thematic_areas": _list(record.get("thematicAreas")),
@@ -283,6 +291,24 @@ def competition_item(record: dict[str, Any]) -> RawCall:
             "dates": dates,
         },
     )
+
+
+def _budget(value: Any) -> float | str | None:
+    """The ``budget`` field: free text ("350 000 000 zł"), or a bare figure as a number or
+    as text ("350000000"), which is złoty."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    return f"{text} zł" if re.fullmatch(r"\d[\d\s\u00a0.,]*", text) else text
+
+
+def page_url(path: Any) -> str:
+    """A competition's page: ``path`` is "/web/ncbr/<slug>", though a full URL or a path
+    without its leading slash must not give "https://www.gov.plhttps//…" or a host
+    "www.gov.plweb"."""
+    return urljoin(SITE + "/", str(path).strip())
 
 
 def _page_of(data: Any) -> tuple[list[Any] | None, int | None, bool | None]:

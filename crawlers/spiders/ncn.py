@@ -19,7 +19,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from parsel import Selector, SelectorList
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from callradar.deadlines import parse_deadline
 from crawlers.dates import deadline_in, normalise_date, period_in
@@ -105,6 +105,15 @@ class NcnSpider(CallSpider):
             yield self.request(url, self.parse_call, cb_kwargs={"listed_as": label})
 
     def parse_call(self, response: Response, listed_as: str = "") -> Iterator[RawCall]:
+        if not isinstance(response, TextResponse):
+            # The block may link a call's announcement as a document (a PDF): there is no
+            # page to read, and reading it as one failed the whole source.
+            kind = (response.headers.get("Content-Type") or b"?").decode("latin-1")
+            self.note(
+                f"open call {listed_as or response.url!r} links to a document, not a page "
+                f"({kind}: {response.url}); not read"
+            )
+            return
         found = next((found for css in _BODY if (found := response.css(css))), None)
         title = page_title(response) or listed_as
         if not title or found is None:

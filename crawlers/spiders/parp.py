@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
@@ -86,13 +86,26 @@ class ParpSpider(CallSpider):
             call["id"] = _call_id(card, call["title"], card in shared)
             if is_parp(card):
                 yield self.request(
-                    card, self.parse_card, errback=self.card_failed, cb_kwargs={"tile": call}
+                    card,
+                    self.parse_card,
+                    errback=self.card_failed,
+                    cb_kwargs={"tile": call},
+                    # Scrapy's duplicate filter drops a second request of a URL unseen: the
+                    # second call of a shared card would be lost.
+                    dont_filter=card in shared,
                 )
             else:
                 # Run by an operator on its own site: the schedule says all PARP knows.
                 yield self.call_item(card, call, None)
 
     def parse_card(self, response: Response, tile: dict[str, Any]) -> Iterator[RawCall]:
+        if not isinstance(response, TextResponse):
+            # A tile linking a document (the call's rules as a PDF) has no card to read;
+            # read as a page, it failed the whole source.
+            kind = (response.headers.get("Content-Type") or b"?").decode("latin-1")
+            self.note(f"call card is a document ({kind}: {response.url}); kept the schedule tile")
+            yield self.call_item(response.url, tile, None)
+            return
         yield self.call_item(response.url, tile, response)
 
     def card_failed(self, failure: Failure) -> Iterator[RawCall]:
