@@ -249,3 +249,15 @@ def test_calendar_feed(client: TestClient, world: World) -> None:
     login(client, world.member_a)
     client.post("/my/calendar/renew", data={"csrf_token": _token(client, "/my/calendar")})
     assert client.get(url[1].removeprefix("http://testserver")).status_code == 404
+
+
+def test_head_is_answered_as_get_without_the_body(client: TestClient, world: World) -> None:
+    page = client.head("/login")
+    assert page.status_code == 200 and page.content == b""
+    assert page.headers["content-type"].startswith("text/html")
+    assert int(page.headers["content-length"]) == len(client.get("/login").content)
+    # Who may see what is decided as for GET.
+    assert client.head("/review", follow_redirects=False).status_code == 303
+    login(client, world.coordinator)
+    assert client.head("/review").status_code == 200
+    assert client.head("/no-such-page").status_code == 404
