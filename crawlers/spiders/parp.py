@@ -83,7 +83,8 @@ class ParpSpider(CallSpider):
             )
         shared = _shared_cards(calls)
         for (card, _), call in calls.items():
-            call["id"] = _call_id(card, call["title"], card in shared)
+            call["shared"] = card in shared
+            call["id"] = _call_id(card, call["title"], call["shared"])
             if is_parp(card):
                 yield self.request(
                     card,
@@ -119,7 +120,8 @@ class ParpSpider(CallSpider):
         region = _card_region(card) if card is not None else None
         text = text_of(region) if region is not None else ""
         fields = labelled_fields(region) if region is not None else []
-        title = _card_title(card) or tile["title"]
+        # A card two calls share names what they have in common; each tile names its call.
+        title = tile["title"] if tile.get("shared") else _card_title(card) or tile["title"]
         number = CALL_NUMBER.search(text) or CALL_NUMBER.search(tile["title"])
         rounds = [r for r in tile["rounds"] if r["start"] or r["end"]]
         # A round "closing" with "nabór ciągły" has no deadline to store.

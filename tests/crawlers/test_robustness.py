@@ -292,11 +292,18 @@ def test_parp_calls_sharing_a_card_are_both_stored(tmp_path: Path, engine: Engin
         server.stop()
     assert summary.ok and summary.new == 4, summary.message
     with session_scope(engine) as session:
-        ids = set(session.scalars(select(Call.external_id).where(Call.source == "parp")))
-    assert {i for i in ids if i.startswith("sciezka-smart")} == {
+        rows = session.execute(
+            select(Call.external_id, Call.title).where(
+                Call.source == "parp", Call.external_id.startswith("sciezka-smart")
+            )
+        )
+        titles = {external_id: title for external_id, title in rows}
+    assert set(titles) == {
         "sciezka-smart-sciezka-smart",
         "sciezka-smart-sciezka-smart-modul-internacjonalizacja",
     }
+    # Each under its own tile's title, not both under the card's.
+    assert len(set(titles.values())) == 2, titles
 
 
 def test_entities_in_a_json_sources_title_and_plain_description_are_decoded() -> None:
