@@ -80,6 +80,15 @@ class CallSpider(scrapy.Spider):
         self.unreachable = True
         self.fail(describe_failure(failure))
 
+    def call_page_failed(self, failure: Failure) -> None:
+        """A listed call's own page that failed: gone (404, 410), it is a call withdrawn
+        while the listing still links it, noted and left out, the other calls read; any
+        other failure is the source's problem, as for any request."""
+        if failure.check(HttpError) and failure.value.response.status in _GONE:
+            self.note(f"call page gone ({describe_failure(failure)}); call left out")
+            return
+        self.on_request_failed(failure)
+
     def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         if spider is self:
             error = failure.value
@@ -102,6 +111,10 @@ class CallSpider(scrapy.Spider):
 
     def today(self) -> date:
         return datetime.now(WARSAW).date()
+
+
+# HTTP statuses of a page that no longer exists.
+_GONE = frozenset({404, 410})
 
 
 def describe_failure(failure: Failure) -> str:

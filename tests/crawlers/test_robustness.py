@@ -375,3 +375,32 @@ def test_parp_tile_linking_a_document_keeps_the_tile() -> None:
     assert record.title == request.cb_kwargs["tile"]["title"] and record.deadlines
     assert not spider.problems
     assert any("call card is a document (application/pdf: " in n for n in spider.notes)
+
+
+@pytest.mark.parametrize(
+    ("source", "folder", "gone"),
+    [
+        ("ncn", "ncn.gov.pl", "ogloszenia/konkursy/sonata-bis17"),
+        (
+            "fe-portal",
+            "www.funduszeeuropejskie.gov.pl",
+            "nabory/bony-na-innowacje-dla-msp-2027/index.html",
+        ),
+    ],
+)
+def test_a_listed_call_whose_page_is_gone_is_left_out_not_a_failure(
+    tmp_path: Path, engine: Engine, source: str, folder: str, gone: str
+) -> None:
+    """A call withdrawn while the listing still links it: its page answers 404. It failed
+    the whole source, every day until the listing dropped it."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / folder, site / folder)
+    (site / folder / gone).unlink()
+    server = MirrorServer(site).start()
+    try:
+        (summary,) = crawl([source], server.url, engine)
+    finally:
+        server.stop()
+    assert summary.ok, summary.message
+    assert summary.new >= 2
+    assert "call page gone" in (summary.message or "") and "HTTP 404" in (summary.message or "")
