@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def crawl_command(
     try:
         summaries = crawl(sources or None, mirror)
     except UnknownSourceError as exc:
-        err_console.print(f"[bold red]{exc}[/]")
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
     console.print(summary_table(summaries))
     for summary in summaries:

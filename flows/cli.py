@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.report import DailyReport
@@ -53,7 +54,7 @@ def print_report(report: DailyReport) -> None:
         )
     for source, why in report.crashed.items():
         table.add_row(source, "[red]crashed[/]", "", "", "", "", "")
-        console.print(f"[red]{source}:[/] {why}", markup=False)
+        console.print(f"[red]{escape(source)}:[/] {escape(why)}")
     console.print(table)
     for s in report.sources:
         if s.message and not s.ok:

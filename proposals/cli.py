@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from callradar import db
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
@@ -221,16 +222,22 @@ def packs_list(
     for column in (*columns, "file"):
         table.add_column(column, overflow="fold")
     for p in packs:
+        # Text, not markup: a call id entered by hand may hold brackets.
         table.add_row(
-            p.call_id,
-            str(p.consortium_id),
-            str(p.version),
-            p.lead_id,
-            ", ".join(p.partner_ids),
-            p.mentor_id or "",
-            p.template,
-            f"{p.created_at:%Y-%m-%d %H:%M}",
-            p.path.name,
+            *map(
+                Text,
+                (
+                    p.call_id,
+                    str(p.consortium_id),
+                    str(p.version),
+                    p.lead_id,
+                    ", ".join(p.partner_ids),
+                    p.mentor_id or "",
+                    p.template,
+                    f"{p.created_at:%Y-%m-%d %H:%M}",
+                    p.path.name,
+                ),
+            )
         )
     console.print(table)
 

@@ -183,3 +183,13 @@ def test_bad_deadlines_are_refused(value: str) -> None:
 
 def test_clean_text_removes_what_breaks_documents() -> None:
     assert clean_text("A\x00B\x0bC\x07\ufffe  D\r\n\r\n\r\nE") == "ABC D\n\nE"
+
+
+def test_list_prints_brackets_in_titles_as_text(cli: CliRun, tmp_path: Path) -> None:
+    # Scraped and hand-entered titles hold brackets; Rich must not read them as style tags
+    # (a stray "[/]" crashed the listing, "[x]" vanished from it).
+    path = write_jsonl(tmp_path / "calls.jsonl", [{"id": "B-1", "title": "[/] [x]"}])
+    assert cli("calls", "import", path).exit_code == 0
+    result = cli("calls", "list")
+    assert result.exit_code == 0, result.output
+    assert "[/] [x]" in result.stdout

@@ -50,6 +50,15 @@ def test_import_and_list(cli: CliRun) -> None:
     }
 
 
+def test_list_prints_brackets_in_names_as_text(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "members.yaml"
+    path.write_text("members:\n  - {id: ab, name: '[/] Lab', kind: sme}\n", encoding="utf-8")
+    assert cli("members", "import", path).exit_code == 0
+    result = cli("members", "list")
+    assert result.exit_code == 0, result.output
+    assert "[/] Lab" in result.stdout
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"

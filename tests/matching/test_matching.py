@@ -200,6 +200,9 @@ def test_cli_match_list_review_and_feedback(cli: CliRun) -> None:
     assert result.exit_code == 0
     rows = json.loads(cli("matches", "list", "--json", "--member", "fotonlab").output)
     assert rows[0]["feedback"] == "not-relevant"
+    # The table shows the feedback in brackets, as text rather than a Rich style tag.
+    table = cli("matches", "list", "--member", "fotonlab")
+    assert table.exit_code == 0 and "[not-relevant]" in table.stdout
     missing = cli("review", "dismiss", "NO-SUCH-CALL")
     assert missing.exit_code == 2 and "no call with id 'NO-SUCH-CALL'" in missing.output
 
