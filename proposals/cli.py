@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callradar import db
+from callradar.models import MAX_ROW_ID
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
 from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
@@ -158,7 +159,11 @@ def pack_command(
     ] = None,
     consortium: Annotated[
         int | None,
-        typer.Option(help="The call's consortium to change (default: the newest still forming)"),
+        typer.Option(
+            help="The call's consortium to change (default: the newest still forming)",
+            min=1,
+            max=MAX_ROW_ID,
+        ),
     ] = None,
     new_consortium: Annotated[
         bool,
