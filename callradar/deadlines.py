@@ -49,13 +49,14 @@ def _parse_text(text: str) -> Deadline:
         year, quarter = int(match[1]), int(match[2])
         last_month = quarter * 3
         last_day = calendar.monthrange(year, last_month)[1]
-        return Deadline(date(year, last_month, last_day), f"{year}-Q{quarter}", "quarter")
+        # Four digits, as given: "1-Q1" for 0001-Q1 would not parse again when stored.
+        return Deadline(date(year, last_month, last_day), f"{year:04d}-Q{quarter}", "quarter")
     if match := _MONTH.match(text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a valid month")
         last_day = calendar.monthrange(year, month)[1]
-        return Deadline(date(year, month, last_day), f"{year}-{month:02d}", "month")
+        return Deadline(date(year, month, last_day), f"{year:04d}-{month:02d}", "month")
     if len(text) == 10:
         try:
             day = date.fromisoformat(text)

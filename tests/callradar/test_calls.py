@@ -193,3 +193,12 @@ def test_list_prints_brackets_in_titles_as_text(cli: CliRun, tmp_path: Path) -> 
     result = cli("calls", "list")
     assert result.exit_code == 0, result.output
     assert "[/] [x]" in result.stdout
+
+
+def test_a_deadline_of_an_early_year_is_stored_not_a_traceback(cli: CliRun, tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [{"id": "E-1", "title": "T", "deadlines": ["0999-05"]}]
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(cli("calls", "list", "--json").stdout)[0]["deadlines"] == ["0999-05"]

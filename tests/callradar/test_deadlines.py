@@ -23,3 +23,11 @@ def test_deadlines_are_shown_no_more_precise_than_known(value: str, language: st
                                                          shown: str) -> None:
     deadline = parse_deadline(value)
     assert describe(deadline.value, deadline.precision, WARSAW, language) == shown
+
+
+@pytest.mark.parametrize("value", ["0999-05", "0001-Q1", "2027-06", "2027-Q3"])
+def test_a_month_or_quarter_parses_again_from_its_own_value(value: str) -> None:
+    # Stored values are parsed again (status, storing); "999-05" would not be.
+    deadline = parse_deadline(value)
+    assert deadline.value == value
+    assert parse_deadline(deadline.value) == deadline
