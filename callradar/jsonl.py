@@ -16,7 +16,8 @@ def json_lines(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Probl
     if not path.is_file():
         raise InputFileError(path, [Problem("no such file")])
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: Notepad and Excel start a UTF-8 file with a byte-order mark.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
         raise InputFileError(
             path, [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})")]

@@ -202,3 +202,12 @@ def test_a_deadline_of_an_early_year_is_stored_not_a_traceback(cli: CliRun, tmp_
     result = cli("calls", "import", path)
     assert result.exit_code == 0, result.output
     assert json.loads(cli("calls", "list", "--json").stdout)[0]["deadlines"] == ["0999-05"]
+
+
+def test_a_file_saved_by_windows_notepad_is_read(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    rows = [json.dumps({"id": f"W-{n}", "title": "Zażółć"}, ensure_ascii=False) for n in (1, 2)]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.stdout
