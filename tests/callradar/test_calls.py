@@ -211,3 +211,13 @@ def test_a_file_saved_by_windows_notepad_is_read(cli: CliRun, tmp_path: Path) ->
     result = cli("calls", "import", path)
     assert result.exit_code == 0, result.output
     assert "2 new" in result.stdout
+
+
+def test_lone_surrogates_from_json_escapes_are_dropped(cli: CliRun, tmp_path: Path) -> None:
+    # json.loads turns "\ud800" into a str no UTF-8 encodes: storing it raised in the driver.
+    path = tmp_path / "calls.jsonl"
+    path.write_text('{"id": "S-1\\ud800", "title": "T\\udc00", "description": "d\\ud800"}\n')
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    [call] = json.loads(cli("calls", "list", "--json").stdout)
+    assert (call["id"], call["title"]) == ("S-1", "T")
