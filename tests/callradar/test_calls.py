@@ -221,3 +221,12 @@ def test_lone_surrogates_from_json_escapes_are_dropped(cli: CliRun, tmp_path: Pa
     assert result.exit_code == 0, result.output
     [call] = json.loads(cli("calls", "list", "--json").stdout)
     assert (call["id"], call["title"]) == ("S-1", "T")
+
+
+def test_an_infinite_budget_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    path.write_text('{"id": "I-1", "title": "T", "budget": 1e400}\n')
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1, field 'budget'" in result.stderr
+    assert count_calls(engine) == 0
