@@ -20,7 +20,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from callradar.competence_map import CompetenceMap
-from callradar.errors import InputFileError, Loc, Place, Problem, problems_from_validation
+from callradar.errors import (
+    InputFileError,
+    Loc,
+    Place,
+    Problem,
+    dotted,
+    problems_from_validation,
+)
 
 Raw = dict[str, Any]
 Places = dict[Loc, Place]
@@ -133,22 +140,54 @@ def _read_yaml(path: Path) -> tuple[Any, Places]:
             path, [Problem("the file must be a mapping with a 'members' list", "line 1")]
         )
     places: Places = {}
+    problems: list[Problem] = []
     if node is not None:
-        _walk_yaml(node, (), places)
+        _walk_yaml(node, (), places, problems, ())
+    if problems:
+        raise InputFileError(path, problems)
     return data, places
 
 
-def _walk_yaml(node: yaml.Node, loc: Loc, places: Places) -> None:
+def _walk_yaml(
+    node: yaml.Node,
+    loc: Loc,
+    places: Places,
+    problems: list[Problem],
+    ancestors: tuple[yaml.Node, ...],
+) -> None:
     places[loc] = f"line {node.start_mark.line + 1}"
+    # An alias (*name) is the very node of its anchor: one inside itself never ends.
+    if any(node is a for a in ancestors):
+        problems.append(
+            Problem(
+                "an alias (*name) refers to the list or mapping it is in",
+                places.get(loc[:-1]),
+                dotted(loc),
+            )
+        )
+        return
+    inside = (*ancestors, node)
     if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            _walk_yaml(value_node, (*loc, key), places)
+            line = key_node.start_mark.line + 1
+            # PyYAML keeps the last of two equal keys: the first one's data would be lost.
+            if key in first_line:
+                problems.append(
+                    Problem(
+                        f"key {key!r} is given twice (first on line {first_line[key]})",
+                        f"line {line}",
+                        dotted((*loc, key)),
+                    )
+                )
+            first_line.setdefault(key, line)
+            _walk_yaml(value_node, (*loc, key), places, problems, inside)
             # A key's own line is where an error about the key (or its value) is best shown.
-            places[(*loc, key)] = f"line {key_node.start_mark.line + 1}"
+            places[(*loc, key)] = f"line {line}"
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk_yaml(item, (*loc, index), places)
+            _walk_yaml(item, (*loc, index), places, problems, inside)
 
 
 def to_canonical(competence_map: CompetenceMap) -> Raw:

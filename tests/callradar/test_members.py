@@ -232,6 +232,38 @@ def test_malformed_yaml_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) 
     assert stored_map(engine).members == []
 
 
+def test_a_key_given_twice_is_refused_not_half_read(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # PyYAML keeps the second "areas:" of a member silently; the first one's would be lost.
+    text = SAMPLE.replace(
+        "    keywords: [silicon nitride,",
+        "    areas: {photonics: 1}\n    keywords: [silicon nitride,",
+        1,
+    )
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    first, second = _yaml_line(text, "    areas:"), _yaml_line(text, "    areas: {photonics: 1}")
+    assert (
+        f"line {second}, field 'members[0].areas': key 'areas' is given twice "
+        f"(first on line {first})" in result.stderr
+    )
+    assert stored_map(engine).members == []
+
+
+def test_an_alias_inside_itself_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "loop.yaml"
+    bad.write_text("members: &all\n  - *all\n", encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "field 'members[0]': an alias (*name) refers to the list or mapping it is in" in (
+        result.stderr
+    )
+    assert stored_map(engine).members == []
+
+
 def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
     assert "no such file" in cli("members", "import", tmp_path / "none.yaml").stderr
     other = tmp_path / "members.csv"
