@@ -63,6 +63,18 @@ def refused_input() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def written(file: Path) -> Iterator[None]:
+    """A file that cannot be written (a folder, a missing folder, no permission) is the
+    user's path to fix: say so and exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        why = escape(exc.strerror or str(exc))
+        err_console.print(f"[bold red]{escape(str(file))}: cannot write it ({why})[/]")
+        raise typer.Exit(2) from None
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database (empty or older) to the current schema."""
@@ -150,7 +162,8 @@ def members_export(
     db.upgrade()
     with db.session_scope() as session:
         members = members_service.load_members(session)
-        competence_map_io.write(members_service.to_competence_map(members), file)
+        with written(file):
+            competence_map_io.write(members_service.to_competence_map(members), file)
     console.print(f"Wrote {len(members)} member(s) to {file}.", markup=False)
 
 
@@ -159,7 +172,8 @@ def members_template(
     file: Annotated[Path, typer.Argument(help="Where to write the empty .xlsx workbook")],
 ) -> None:
     """Write an empty competence map workbook to fill in."""
-    file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
+    with written(file):
+        file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
     console.print(
         f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).",
         markup=False,

@@ -329,3 +329,15 @@ def test_not_a_workbook_is_refused(cli: CliRun, tmp_path: Path) -> None:
     result = cli("members", "import", bad)
     assert result.exit_code == 2
     assert "not a readable .xlsx workbook" in result.stderr
+
+
+def test_a_path_that_cannot_be_written_is_a_clear_error(cli: CliRun, tmp_path: Path) -> None:
+    folder = tmp_path / "members.yaml"
+    folder.mkdir()
+    exported = cli("members", "export", folder)
+    assert exported.exit_code == 2
+    assert f"{folder}: cannot write it" in exported.stderr
+    missing = tmp_path / "no-such-folder" / "members.xlsx"
+    template = cli("members", "template", missing)
+    assert template.exit_code == 2
+    assert f"{missing}: cannot write it" in template.stderr
