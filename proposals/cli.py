@@ -146,7 +146,7 @@ def templates_check(
 def pack_command(
     call_id: Annotated[str, typer.Argument(help="The call's id at its source")],
     lead: Annotated[str, typer.Option(help="The member that coordinates")],
-    out: Annotated[Path, typer.Option(help="Folder to write the .zip to")],
+    out: Annotated[Path, typer.Option(help="Folder to write the .zip to", file_okay=False)],
     partner: Annotated[
         list[str] | None, typer.Option(help="A partner member (repeat the option)")
     ] = None,
