@@ -81,8 +81,12 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
         ) from None
     except _BrokenXmlError as exc:
         raise RenderError(name, say("error.bad_word_xml"), str(exc)) from None
-    except (KeyError, ValueError) as exc:
-        raise RenderError(name, say("error.cannot_fill", why=str(exc))) from None
+    except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        # Arithmetic on the data ({{ a / b }}, {{ x * 2 }}) fits the sample but can fail on a
+        # real call or member: no partners, no readiness range, no budget.
+        raise RenderError(
+            name, say("error.cannot_fill", why=str(exc)), _near(exc, template)
+        ) from None
     out = io.BytesIO()
     doc.save(out)
     data = out.getvalue()
