@@ -76,6 +76,8 @@ LIST_COLUMNS = {"keywords", "roles", "notify", "areas"}
 
 def load(path: Path) -> CompetenceMap:
     """Read and validate a competence map; raises InputFileError naming every problem."""
+    if path.is_dir():
+        raise InputFileError(path, [Problem("a folder, not a file")])
     if not path.is_file():
         raise InputFileError(path, [Problem("no such file")])
     suffix = path.suffix.lower()

@@ -13,6 +13,8 @@ def json_lines(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Probl
     """Each line's object with its line number, and a Problem for each line that is not a
     JSON object; blank lines are skipped. A missing or non-UTF-8 file raises
     InputFileError: nothing of it can be read."""
+    if path.is_dir():
+        raise InputFileError(path, [Problem("a folder, not a file")])
     if not path.is_file():
         raise InputFileError(path, [Problem("no such file")])
     try:

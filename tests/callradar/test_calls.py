@@ -230,3 +230,10 @@ def test_an_infinite_budget_is_refused(cli: CliRun, engine: Engine, tmp_path: Pa
     assert result.exit_code == 2
     assert "line 1, field 'budget'" in result.stderr
     assert count_calls(engine) == 0
+
+
+def test_a_folder_is_not_a_missing_file(cli: CliRun, tmp_path: Path) -> None:
+    (tmp_path / "calls.jsonl").mkdir()
+    result = cli("calls", "import", tmp_path / "calls.jsonl")
+    assert result.exit_code == 2
+    assert "calls.jsonl: a folder, not a file" in result.stderr

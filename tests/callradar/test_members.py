@@ -266,6 +266,11 @@ def test_an_alias_inside_itself_is_refused(cli: CliRun, engine: Engine, tmp_path
 
 def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
     assert "no such file" in cli("members", "import", tmp_path / "none.yaml").stderr
+    (tmp_path / "folder.yaml").mkdir()
+    assert (
+        "folder.yaml: a folder, not a file"
+        in cli("members", "import", tmp_path / "folder.yaml").stderr
+    )
     other = tmp_path / "members.csv"
     other.write_text("id,name\n")
     assert "unknown format" in cli("members", "import", other).stderr
