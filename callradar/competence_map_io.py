@@ -421,6 +421,15 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
         header = [_cell(v) for v in next(values, ())]
         unknown = [h for h in header if h is not None and h not in SHEETS[name]]
         missing = REQUIRED_COLUMNS[name] - set(header)
+        # A row keeps the last of two equal columns: a copied, still empty "id" column
+        # emptied every id, and each row then failed for a reason far from the cause.
+        twice = sorted({h for h in header if h is not None and header.count(h) > 1}, key=str)
+        if twice:
+            problems.append(
+                Problem(
+                    f"column(s) given twice: {', '.join(map(str, twice))}", f"sheet {name!r}, row 1"
+                )
+            )
         if unknown:
             problems.append(
                 Problem(
@@ -431,7 +440,7 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
             problems.append(
                 Problem(f"missing column(s) {', '.join(sorted(missing))}", f"sheet {name!r}, row 1")
             )
-        if unknown or missing:
+        if unknown or missing or twice:
             continue
         for row_number, row_values in enumerate(values, start=2):
             row = {h: _cell(v) for h, v in zip(header, row_values, strict=False) if h}

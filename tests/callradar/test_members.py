@@ -283,6 +283,19 @@ def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
     return path
 
 
+def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    members = workbook["members"]
+    members.cell(row=1, column=members.max_column + 1, value="name")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', row 1: column(s) given twice: name" in result.stderr
+    assert stored_map(engine) == before
+
+
 def test_xlsx_bad_cell_names_sheet_row_and_field(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
