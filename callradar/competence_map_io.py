@@ -297,6 +297,13 @@ def _to_workbook(competence_map: CompetenceMap) -> Workbook:
                     p.lessons,
                 ]
             )
+    for sheet in sheets.values():
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                # openpyxl saves text starting with "=" as a formula: Excel would run a
+                # name like "=HYPERLINK(…)", and the export would read back empty.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     return workbook
 
 

@@ -81,6 +81,27 @@ def test_xlsx_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     assert stored_map(engine) == before
 
 
+def test_xlsx_export_keeps_text_that_looks_like_a_formula_text(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    source = tmp_path / "members.yaml"
+    source.write_text(
+        "members:\n  - id: ab\n    name: '=1+1 Labs'\n    kind: sme\n"
+        "    contacts: [{name: '=HYPERLINK(\"https://x.example\")', email: a@x.example}]\n",
+        encoding="utf-8",
+    )
+    assert cli("members", "import", source).exit_code == 0
+    before = stored_map(engine)
+    out = tmp_path / "export.xlsx"
+    assert cli("members", "export", out).exit_code == 0
+    workbook = load_workbook(out)
+    assert workbook["members"]["B2"].data_type == "s"
+    assert workbook["contacts"]["B2"].data_type == "s"
+    result = cli("members", "import", out)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine) == before
+
+
 def test_empty_template_workbook_imports_nothing(cli: CliRun, tmp_path: Path) -> None:
     target = tmp_path / "template.xlsx"
     assert cli("members", "template", target).exit_code == 0
