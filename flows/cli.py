@@ -29,8 +29,18 @@ def run_command(
     """
     # Prefect, Scrapy and spaCy are imported here: together they take seconds.
     from callradar.db import upgrade
+    from crawlers.run import source_names
     from flows.daily import daily
 
+    # As `callradar crawl` does: a misspelt source is a usage error, not a source that crashed
+    # while the rest of the run went on.
+    known = source_names()
+    if unknown := [s for s in sources or [] if s not in known]:
+        console.print(
+            f"[bold red]unknown source(s): {escape(', '.join(unknown))}; "
+            f"known: {', '.join(known)}[/]"
+        )
+        raise typer.Exit(2)
     upgrade()
     report = daily(mirror=mirror, sources=sources or None)
     print_report(report)

@@ -144,3 +144,11 @@ def test_a_crashed_source_is_printed_in_red_not_as_literal_tags(
     out = capsys.readouterr().out
     assert "ncbr: KeyError: '[/]'" in out
     assert "[red]" not in out
+
+
+def test_an_unknown_source_is_a_usage_error_before_anything_runs(settings_env: Path) -> None:
+    app = typer.Typer()
+    app.command()(run_command)
+    result = CliRunner().invoke(app, ["--source", "ncn", "--source", "nope"])
+    assert result.exit_code == 2, result.output
+    assert "unknown source(s): nope; known: eu-portal, fe-portal, ncbr, ncn, parp" in result.output
