@@ -237,3 +237,13 @@ def test_a_folder_is_not_a_missing_file(cli: CliRun, tmp_path: Path) -> None:
     result = cli("calls", "import", tmp_path / "calls.jsonl")
     assert result.exit_code == 2
     assert "calls.jsonl: a folder, not a file" in result.stderr
+
+
+def test_a_no_end_date_placeholder_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [{"id": "P-1", "title": "T", "deadlines": ["9999-12-31"]}]
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1, field 'deadlines': '9999-12-31' is a placeholder" in result.stderr
+    assert count_calls(engine) == 0
