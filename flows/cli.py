@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from crawlers.cli import mirror_url
 from flows.report import DailyReport
 
 console = Console(soft_wrap=True)
@@ -16,7 +17,10 @@ console = Console(soft_wrap=True)
 
 def run_command(
     mirror: Annotated[
-        str | None, typer.Option("--mirror", help="Crawl recorded sites served at this URL.")
+        str | None,
+        typer.Option(
+            "--mirror", help="Crawl recorded sites served at this URL.", callback=mirror_url
+        ),
     ] = None,
     sources: Annotated[
         list[str] | None, typer.Option("--source", help="Crawl only this source (repeatable).")
