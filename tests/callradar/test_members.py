@@ -59,6 +59,19 @@ def test_list_prints_brackets_in_names_as_text(cli: CliRun, tmp_path: Path) -> N
     assert "[/] Lab" in result.stdout
 
 
+def test_norway_is_a_country_not_false(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # YAML 1.1 reads NO (and yes, on, off) as booleans.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - {id: nordic, name: Nordic Optics AS, kind: sme, country: NO, mentor: yes}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.country, member.mentor) == ("NO", True)
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
