@@ -19,14 +19,17 @@ def json_lines(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Probl
         raise InputFileError(path, [Problem("no such file")])
     try:
         # utf-8-sig: Notepad and Excel start a UTF-8 file with a byte-order mark.
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(
             path, [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
         ) from None
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []
-    for number, line in enumerate(lines, start=1):
+    # Lines end at "\n" only (a "\r" before it is JSON whitespace): splitlines() also broke
+    # at U+2028, U+0085 and the like, which JSON strings hold unescaped (json.dumps with
+    # ensure_ascii=False writes them so), cutting such a line in pieces.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         place = f"line {number}"

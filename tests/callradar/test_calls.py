@@ -247,3 +247,14 @@ def test_a_no_end_date_placeholder_is_refused(cli: CliRun, engine: Engine, tmp_p
     assert result.exit_code == 2
     assert "line 1, field 'deadlines': '9999-12-31' is a placeholder" in result.stderr
     assert count_calls(engine) == 0
+
+
+def test_a_line_separator_inside_a_string_does_not_end_the_line(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    # JSON strings hold U+2028 and U+0085 unescaped; json.dumps(ensure_ascii=False) writes them.
+    call = {"id": "LS-1", "title": "T", "description": "one\u2028two\x85three"}
+    path = write_jsonl(tmp_path / "calls.jsonl", [call, {"id": "LS-2", "title": "U"}])
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.stdout
