@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 import yaml
@@ -73,6 +75,8 @@ REQUIRED_COLUMNS: dict[str, set[str]] = {
     "projects": {"member_id", "programme", "title", "role", "year", "outcome"},
 }
 LIST_COLUMNS = {"keywords", "roles", "notify", "areas"}
+# What a damaged file raises while its zip members are inflated and their XML parsed.
+_DAMAGED = (ParseError, BadZipFile, zlib.error, EOFError)
 
 
 def load(path: Path) -> CompetenceMap:
@@ -357,10 +361,13 @@ def _bool(value: Any) -> Any:
 def _read_xlsx(path: Path) -> tuple[Raw, Places]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, *_DAMAGED) as exc:
         raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     try:
         rows, problems = _sheet_rows(workbook)
+    except _DAMAGED as exc:
+        # Read-only mode reads a sheet only now: a damaged one fails here, not when opened.
+        raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     finally:
         workbook.close()
     if problems:

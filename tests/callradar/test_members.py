@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -381,6 +382,33 @@ def test_not_a_workbook_is_refused(cli: CliRun, tmp_path: Path) -> None:
     result = cli("members", "import", bad)
     assert result.exit_code == 2
     assert "not a readable .xlsx workbook" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncated XML", "corrupt deflate data"])
+def test_a_damaged_sheet_is_refused(
+    cli: CliRun, engine: Engine, tmp_path: Path, damage: str
+) -> None:
+    good = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    bad = tmp_path / "damaged.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == sheet and damage == "truncated XML":
+                data = data[: len(data) // 2]
+            out.writestr(item, data)
+    if damage == "corrupt deflate data":
+        raw = bytearray(bad.read_bytes())
+        with zipfile.ZipFile(bad) as archive:
+            info = archive.getinfo(sheet)
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 10
+        raw[start : start + 20] = bytes(b ^ 0xFF for b in raw[start : start + 20])
+        bad.write_bytes(raw)
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "not a readable .xlsx workbook" in result.stderr
+    assert stored_map(engine) == before
 
 
 def test_a_path_that_cannot_be_written_is_a_clear_error(cli: CliRun, tmp_path: Path) -> None:
