@@ -62,6 +62,15 @@ def test_arithmetic_that_fails_on_the_data_says_where(tmp_path: Path) -> None:
         render_docx(template(tmp_path, "{{ trl * 2 }}"), {"trl": None})
 
 
+@pytest.mark.parametrize("content", [None, b"not a docx", b"PK\x03\x04 half a zip"])
+def test_a_missing_or_damaged_template_file_is_named(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "t.docx"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RenderError, match="t.docx: the template cannot be opened as a Word"):
+        render_docx(path, {})
+
+
 def test_templates_cannot_reach_python(tmp_path: Path) -> None:
     escape = "{{ x.__class__.__mro__[1].__subclasses__() }}"
     with pytest.raises(RenderError):
