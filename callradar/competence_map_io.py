@@ -161,6 +161,8 @@ def _read_yaml(path: Path) -> tuple[Any, Places]:
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputFileError(path, [Problem(f"malformed YAML: {problem}", place)]) from None
+    except RecursionError:
+        raise InputFileError(path, [Problem("YAML nested too deeply")]) from None
     if not isinstance(data, dict) or "members" not in data:
         raise InputFileError(
             path, [Problem("the file must be a mapping with a 'members' list", "line 1")]

@@ -38,6 +38,9 @@ def json_lines(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Probl
         except json.JSONDecodeError as exc:
             problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", place))
             continue
+        except RecursionError:
+            problems.append(Problem("JSON nested too deeply", place))
+            continue
         if not isinstance(data, dict):
             problems.append(Problem(f"expected a JSON object, got {type(data).__name__}", place))
             continue

@@ -258,3 +258,14 @@ def test_a_line_separator_inside_a_string_does_not_end_the_line(
     result = cli("calls", "import", path)
     assert result.exit_code == 0, result.output
     assert "2 new" in result.stdout
+
+
+def test_json_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [f'{{"id": "D-1", "title": "T", "extra": {deep}}}']
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1: JSON nested too deeply" in result.stderr
+    assert count_calls(engine) == 0

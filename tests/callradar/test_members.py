@@ -299,6 +299,15 @@ def test_an_alias_inside_itself_is_refused(cli: CliRun, engine: Engine, tmp_path
     assert stored_map(engine).members == []
 
 
+def test_yaml_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "deep.yaml"
+    bad.write_text("members: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "YAML nested too deeply" in result.stderr
+    assert stored_map(engine).members == []
+
+
 def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
     assert "no such file" in cli("members", "import", tmp_path / "none.yaml").stderr
     (tmp_path / "folder.yaml").mkdir()
