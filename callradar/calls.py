@@ -97,7 +97,8 @@ class CallRecord(BaseModel):
     status: Status | None = None
     deadlines: list[str] = Field(default_factory=list)
     opening_date: date | None = None
-    budget: float | None = Field(default=None, ge=0)
+    # Finite: 1e400 in JSON is infinity, which `calls list --json` wrote as invalid JSON.
+    budget: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = None
     # An identifier other sources use for the same call (e.g. a FENG competition number);

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from callradar import calls as calls_service
 from callradar import competence_map_io, db
@@ -55,9 +57,21 @@ def refused_input() -> Iterator[None]:
     try:
         yield
     except InputFileError as exc:
-        err_console.print(f"[bold red]{exc.path}: refused, nothing was imported[/]")
+        err_console.print(f"[bold red]{escape(str(exc.path))}: refused, nothing was imported[/]")
         for problem in exc.problems:
             err_console.print(f"  {exc.path}: {problem}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def written(file: Path) -> Iterator[None]:
+    """A file that cannot be written (a folder, a missing folder, no permission) is the
+    user's path to fix: say so and exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        why = escape(exc.strerror or str(exc))
+        err_console.print(f"[bold red]{escape(str(file))}: cannot write it ({why})[/]")
         raise typer.Exit(2) from None
 
 
@@ -89,7 +103,8 @@ def members_import(
     with db.session_scope() as session:
         summary = members_service.import_members(session, competence_map)
     console.print(
-        f"Imported {file}: {len(summary.created)} new, {len(summary.updated)} updated member(s)."
+        f"Imported {file}: {len(summary.created)} new, {len(summary.updated)} updated member(s).",
+        markup=False,
     )
 
 
@@ -118,14 +133,20 @@ def members_list(
                 f"{c.code} ({c.level})"
                 for c in sorted(m.competences, key=lambda c: (-c.level, c.code))
             )
+            # Text, not markup: a name like "[/] Lab" is the member's, not a style tag.
             table.add_row(
-                m.id,
-                m.name,
-                m.kind,
-                m.city or "",
-                competences,
-                str(len(m.contacts)),
-                "yes" if m.mentor else "",
+                *map(
+                    Text,
+                    (
+                        m.id,
+                        m.name,
+                        m.kind,
+                        m.city or "",
+                        competences,
+                        str(len(m.contacts)),
+                        "yes" if m.mentor else "",
+                    ),
+                )
             )
         console.print(table)
 
@@ -136,13 +157,14 @@ def members_export(
 ) -> None:
     """Write the stored competence map to a YAML file or an XLSX workbook."""
     if file.suffix.lower() not in {".yaml", ".yml", ".xlsx"}:
-        err_console.print(f"[red]{file}: use a .yaml, .yml or .xlsx file name[/]")
+        err_console.print(f"[red]{escape(str(file))}: use a .yaml, .yml or .xlsx file name[/]")
         raise typer.Exit(2)
     db.upgrade()
     with db.session_scope() as session:
         members = members_service.load_members(session)
-        competence_map_io.write(members_service.to_competence_map(members), file)
-    console.print(f"Wrote {len(members)} member(s) to {file}.")
+        with written(file):
+            competence_map_io.write(members_service.to_competence_map(members), file)
+    console.print(f"Wrote {len(members)} member(s) to {file}.", markup=False)
 
 
 @members_app.command("template")
@@ -150,8 +172,12 @@ def members_template(
     file: Annotated[Path, typer.Argument(help="Where to write the empty .xlsx workbook")],
 ) -> None:
     """Write an empty competence map workbook to fill in."""
-    file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
-    console.print(f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).")
+    with written(file):
+        file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
+    console.print(
+        f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).",
+        markup=False,
+    )
 
 
 @calls_app.command("import")
@@ -169,7 +195,8 @@ def calls_import(
     console.print(
         f"Imported {file}: {counts[calls_service.Outcome.NEW]} new, "
         f"{counts[calls_service.Outcome.CHANGED]} changed, "
-        f"{counts[calls_service.Outcome.UNCHANGED]} unchanged call(s)."
+        f"{counts[calls_service.Outcome.UNCHANGED]} unchanged call(s).",
+        markup=False,
     )
 
 
@@ -183,7 +210,7 @@ def calls_list(
 ) -> None:
     """List stored calls."""
     if status not in (None, "forthcoming", "open", "closed"):
-        err_console.print(f"[red]--status {status}: use forthcoming, open or closed[/]")
+        err_console.print(f"[red]--status {escape(status)}: use forthcoming, open or closed[/]")
         raise typer.Exit(2)
     db.upgrade()
     with db.session_scope() as session:
@@ -196,13 +223,19 @@ def calls_list(
     for column in ("source", "id", "title", "status", "deadlines", "programme"):
         table.add_column(column, overflow="fold")
     for s in summaries:
+        # Text, not markup: scraped titles hold brackets ("[two-stage]", even "[/]").
         table.add_row(
-            s["source"],
-            s["id"],
-            s["title"],
-            s["status"] or "",
-            "\n".join(s["deadlines"]),
-            s["programme"] or "",
+            *map(
+                Text,
+                (
+                    s["source"],
+                    s["id"],
+                    s["title"],
+                    s["status"] or "",
+                    "\n".join(s["deadlines"]),
+                    s["programme"] or "",
+                ),
+            )
         )
     console.print(table)
 

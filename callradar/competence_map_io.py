@@ -7,11 +7,14 @@ the YAML file, a sheet and row of the workbook), so that validation errors name 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 import yaml
@@ -20,7 +23,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from callradar.competence_map import CompetenceMap
-from callradar.errors import InputFileError, Loc, Place, Problem, problems_from_validation
+from callradar.errors import (
+    InputFileError,
+    Loc,
+    Place,
+    Problem,
+    dotted,
+    problems_from_validation,
+)
 
 Raw = dict[str, Any]
 Places = dict[Loc, Place]
@@ -65,10 +75,14 @@ REQUIRED_COLUMNS: dict[str, set[str]] = {
     "projects": {"member_id", "programme", "title", "role", "year", "outcome"},
 }
 LIST_COLUMNS = {"keywords", "roles", "notify", "areas"}
+# What a damaged file raises while its zip members are inflated and their XML parsed.
+_DAMAGED = (ParseError, BadZipFile, zlib.error, EOFError)
 
 
 def load(path: Path) -> CompetenceMap:
     """Read and validate a competence map; raises InputFileError naming every problem."""
+    if path.is_dir():
+        raise InputFileError(path, [Problem("a folder, not a file")])
     if not path.is_file():
         raise InputFileError(path, [Problem("no such file")])
     suffix = path.suffix.lower()
@@ -115,40 +129,93 @@ def _duplicate_ids(raw: Any, places: Places) -> list[Problem]:
 # --- YAML ---------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2's booleans: true and false only.
+
+    YAML 1.1 also reads yes, no, on and off as booleans, so Norway's country code NO became
+    False and was refused as "not a valid string". The fields that are booleans accept
+    "yes" and "no" as text anyway (pydantic reads them).
+    """
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def _read_yaml(path: Path) -> tuple[Any, Places]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputFileError(path, [Problem(f"not UTF-8 text ({exc.reason})")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputFileError(path, [Problem(f"malformed YAML: {problem}", place)]) from None
+    except RecursionError:
+        raise InputFileError(path, [Problem("YAML nested too deeply")]) from None
     if not isinstance(data, dict) or "members" not in data:
         raise InputFileError(
             path, [Problem("the file must be a mapping with a 'members' list", "line 1")]
         )
     places: Places = {}
+    problems: list[Problem] = []
     if node is not None:
-        _walk_yaml(node, (), places)
+        _walk_yaml(node, (), places, problems, ())
+    if problems:
+        raise InputFileError(path, problems)
     return data, places
 
 
-def _walk_yaml(node: yaml.Node, loc: Loc, places: Places) -> None:
+def _walk_yaml(
+    node: yaml.Node,
+    loc: Loc,
+    places: Places,
+    problems: list[Problem],
+    ancestors: tuple[yaml.Node, ...],
+) -> None:
     places[loc] = f"line {node.start_mark.line + 1}"
+    # An alias (*name) is the very node of its anchor: one inside itself never ends.
+    if any(node is a for a in ancestors):
+        problems.append(
+            Problem(
+                "an alias (*name) refers to the list or mapping it is in",
+                places.get(loc[:-1]),
+                dotted(loc),
+            )
+        )
+        return
+    inside = (*ancestors, node)
     if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            _walk_yaml(value_node, (*loc, key), places)
+            line = key_node.start_mark.line + 1
+            # PyYAML keeps the last of two equal keys: the first one's data would be lost.
+            if key in first_line:
+                problems.append(
+                    Problem(
+                        f"key {key!r} is given twice (first on line {first_line[key]})",
+                        f"line {line}",
+                        dotted((*loc, key)),
+                    )
+                )
+            first_line.setdefault(key, line)
+            _walk_yaml(value_node, (*loc, key), places, problems, inside)
             # A key's own line is where an error about the key (or its value) is best shown.
-            places[(*loc, key)] = f"line {key_node.start_mark.line + 1}"
+            places[(*loc, key)] = f"line {line}"
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk_yaml(item, (*loc, index), places)
+            _walk_yaml(item, (*loc, index), places, problems, inside)
 
 
 def to_canonical(competence_map: CompetenceMap) -> Raw:
@@ -256,6 +323,13 @@ def _to_workbook(competence_map: CompetenceMap) -> Workbook:
                     p.lessons,
                 ]
             )
+    for sheet in sheets.values():
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                # openpyxl saves text starting with "=" as a formula: Excel would run a
+                # name like "=HYPERLINK(…)", and the export would read back empty.
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     return workbook
 
 
@@ -289,10 +363,13 @@ def _bool(value: Any) -> Any:
 def _read_xlsx(path: Path) -> tuple[Raw, Places]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, *_DAMAGED) as exc:
         raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     try:
         rows, problems = _sheet_rows(workbook)
+    except _DAMAGED as exc:
+        # Read-only mode reads a sheet only now: a damaged one fails here, not when opened.
+        raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     finally:
         workbook.close()
     if problems:
@@ -380,6 +457,15 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
         header = [_cell(v) for v in next(values, ())]
         unknown = [h for h in header if h is not None and h not in SHEETS[name]]
         missing = REQUIRED_COLUMNS[name] - set(header)
+        # A row keeps the last of two equal columns: a copied, still empty "id" column
+        # emptied every id, and each row then failed for a reason far from the cause.
+        twice = sorted({h for h in header if h is not None and header.count(h) > 1}, key=str)
+        if twice:
+            problems.append(
+                Problem(
+                    f"column(s) given twice: {', '.join(map(str, twice))}", f"sheet {name!r}, row 1"
+                )
+            )
         if unknown:
             problems.append(
                 Problem(
@@ -390,7 +476,7 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
             problems.append(
                 Problem(f"missing column(s) {', '.join(sorted(missing))}", f"sheet {name!r}, row 1")
             )
-        if unknown or missing:
+        if unknown or missing or twice:
             continue
         for row_number, row_values in enumerate(values, start=2):
             row = {h: _cell(v) for h, v in zip(header, row_values, strict=False) if h}

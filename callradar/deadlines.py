@@ -34,10 +34,18 @@ def parse_deadline(value: str | date | datetime) -> Deadline:
     Raises ValueError with a message fit for a user on anything else.
     """
     if isinstance(value, datetime):
-        return Deadline(value.date(), value.isoformat(), "datetime")
+        return _checked(Deadline(value.date(), value.isoformat(), "datetime"))
     if isinstance(value, date):
-        return Deadline(value, value.isoformat(), "date")
+        return _checked(Deadline(value, value.isoformat(), "date"))
     return _parse_text(str(value).strip())
+
+
+def _checked(deadline: Deadline) -> Deadline:
+    # Year 9999 is what systems write for "no end date"; it also has no day after its last,
+    # which a calendar's all-day event needs (the pack's deadlines.ics raised OverflowError).
+    if deadline.latest.year >= 9999:
+        raise ValueError(f"{deadline.value!r} is a placeholder for no end date, not a deadline")
+    return deadline
 
 
 # Every stored call's deadlines are parsed several times a crawl (validation, status,
@@ -49,26 +57,29 @@ def _parse_text(text: str) -> Deadline:
         year, quarter = int(match[1]), int(match[2])
         last_month = quarter * 3
         last_day = calendar.monthrange(year, last_month)[1]
-        return Deadline(date(year, last_month, last_day), f"{year}-Q{quarter}", "quarter")
+        # Four digits, as given: "1-Q1" for 0001-Q1 would not parse again when stored.
+        return _checked(
+            Deadline(date(year, last_month, last_day), f"{year:04d}-Q{quarter}", "quarter")
+        )
     if match := _MONTH.match(text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a valid month")
         last_day = calendar.monthrange(year, month)[1]
-        return Deadline(date(year, month, last_day), f"{year}-{month:02d}", "month")
+        return _checked(Deadline(date(year, month, last_day), f"{year:04d}-{month:02d}", "month"))
     if len(text) == 10:
         try:
             day = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a valid date (expected YYYY-MM-DD)") from None
-        return Deadline(day, day.isoformat(), "date")
+        return _checked(Deadline(day, day.isoformat(), "date"))
     try:
         moment = datetime.fromisoformat(_OFFSET.sub(r"\1:\2", text))
     except ValueError:
         raise ValueError(
             f"{text!r} is not an ISO 8601 date or time, a month (YYYY-MM) or a quarter (YYYY-Qn)"
         ) from None
-    return Deadline(moment.date(), moment.isoformat(), "datetime")
+    return _checked(Deadline(moment.date(), moment.isoformat(), "datetime"))
 
 
 _ROMAN = ("I", "II", "III", "IV")

@@ -7,9 +7,12 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class Settings(BaseSettings):
@@ -38,6 +41,20 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        # Checked here, not when the first query fails deep inside a command.
+        if value:
+            try:
+                make_url(value)
+            except ArgumentError:
+                # Without the value: a URL may hold a password.
+                raise ValueError(
+                    "not a database URL (sqlite:///PATH, postgresql+psycopg://…)"
+                ) from None
+        return value or None
 
     @field_validator("mirror")
     @classmethod
@@ -151,6 +168,15 @@ class Settings(BaseSettings):
         default=None,
         description="Apprise URL of a chat channel that also gets source alerts.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. Europe/Warsaw)") from None
+        return value
 
     @property
     def link_base_url(self) -> str:

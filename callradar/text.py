@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 # C0/C1 control characters but tab and newline, and the non-characters XML refuses:
-# python-docx raises on them and docxtpl silently drops some.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# python-docx raises on them and docxtpl silently drops some. Lone surrogates too (a JSON
+# "\ud800" escape makes one): no UTF-8 encodes them, so the database driver raised.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 

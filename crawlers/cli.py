@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -15,12 +16,23 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+def mirror_url(value: str | None) -> str | None:
+    """--mirror's check, the one CALLRADAR_MIRROR gets: found before any source is crawled,
+    not once per source inside each crawl process."""
+    if value and not value.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"{value!r} is not an http:// or https:// address")
+    return value
+
+
 def crawl_command(
     sources: list[str] = typer.Argument(  # noqa: B008 - typer's way of declaring arguments
         None, help="Sources (spider names) to crawl; all when none is named."
     ),
     mirror: str | None = typer.Option(
-        None, "--mirror", help="Mirror mode: send every request to this recorded-site server."
+        None,
+        "--mirror",
+        help="Mirror mode: send every request to this recorded-site server.",
+        callback=mirror_url,
     ),
 ) -> None:
     """Crawl funding sources into the database and print a summary per source.
@@ -34,7 +46,7 @@ def crawl_command(
     try:
         summaries = crawl(sources or None, mirror)
     except UnknownSourceError as exc:
-        err_console.print(f"[bold red]{exc}[/]")
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
     console.print(summary_table(summaries))
     for summary in summaries:

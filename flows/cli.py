@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from crawlers.cli import mirror_url
 from flows.report import DailyReport
 
 console = Console(soft_wrap=True)
@@ -15,7 +17,10 @@ console = Console(soft_wrap=True)
 
 def run_command(
     mirror: Annotated[
-        str | None, typer.Option("--mirror", help="Crawl recorded sites served at this URL.")
+        str | None,
+        typer.Option(
+            "--mirror", help="Crawl recorded sites served at this URL.", callback=mirror_url
+        ),
     ] = None,
     sources: Annotated[
         list[str] | None, typer.Option("--source", help="Crawl only this source (repeatable).")
@@ -28,8 +33,18 @@ def run_command(
     """
     # Prefect, Scrapy and spaCy are imported here: together they take seconds.
     from callradar.db import upgrade
+    from crawlers.run import source_names
     from flows.daily import daily
 
+    # As `callradar crawl` does: a misspelt source is a usage error, not a source that crashed
+    # while the rest of the run went on.
+    known = source_names()
+    if unknown := [s for s in sources or [] if s not in known]:
+        console.print(
+            f"[bold red]unknown source(s): {escape(', '.join(unknown))}; "
+            f"known: {', '.join(known)}[/]"
+        )
+        raise typer.Exit(2)
     upgrade()
     report = daily(mirror=mirror, sources=sources or None)
     print_report(report)
@@ -53,7 +68,7 @@ def print_report(report: DailyReport) -> None:
         )
     for source, why in report.crashed.items():
         table.add_row(source, "[red]crashed[/]", "", "", "", "", "")
-        console.print(f"[red]{source}:[/] {why}", markup=False)
+        console.print(f"[red]{escape(source)}:[/] {escape(why)}")
     console.print(table)
     for s in report.sources:
         if s.message and not s.ok:

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from callradar import db
 from callradar.settings import get_settings
@@ -35,7 +37,7 @@ def _not_found() -> Iterator[None]:
     try:
         yield
     except (CallNotFound, MatchNotFound) as exc:
-        err_console.print(f"[red]{exc}[/]", highlight=False)
+        err_console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -77,7 +79,10 @@ def matches_list(
         reasons = "\n".join(str(r) for r in row["reasons"])  # type: ignore[attr-defined]
         if row["feedback"]:
             reasons += f"\n[{row['feedback']}]"
-        table.add_row(f"{row['score']:.2f}", str(row["member_id"]), str(row["call_id"]), reasons)
+        # Text, not markup: "[not-relevant]" and scraped words in reasons are not style tags.
+        table.add_row(
+            *map(Text, (f"{row['score']:.2f}", str(row["member_id"]), str(row["call_id"]), reasons))
+        )
     console.print(table)
 
 
@@ -91,7 +96,7 @@ def matches_not_relevant(
     with db.session_scope() as session, _not_found():
         found = find_call(session, call)
         mark_not_relevant(session, member, found.id)
-    console.print(f"{call} marked not relevant for {member}.")
+    console.print(f"{call} marked not relevant for {member}.", markup=False)
 
 
 @review_app.command("confirm")
@@ -103,7 +108,7 @@ def review_confirm(
     db.upgrade()
     with db.session_scope() as session, _not_found():
         confirm_call(session, find_call(session, call), reason)
-    console.print(f"{call} confirmed.")
+    console.print(f"{call} confirmed.", markup=False)
 
 
 @review_app.command("dismiss")
@@ -115,7 +120,7 @@ def review_dismiss(
     db.upgrade()
     with db.session_scope() as session, _not_found():
         dismiss_call(session, find_call(session, call), reason)
-    console.print(f"{call} dismissed.")
+    console.print(f"{call} dismissed.", markup=False)
 
 
 def notify_command(

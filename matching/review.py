@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from callradar.models import Call, Notification, utcnow
+from callradar.models import MAX_ROW_ID, Call, Notification, utcnow
 
 CONFIRMED = "confirmed"
 DISMISSED = "dismissed"
 # Outbox states in which a message may still go out; a dismissal cancels them.
 UNSENT = ("pending", "sending")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_DATABASE_ID = re.compile(r"#([0-9]+)")
 
 
 class CallNotFound(LookupError):
@@ -23,10 +26,11 @@ def find_call(session: Session, ref: str) -> Call:
     """A call by the source's own id (``HORIZON-CL4-…``), ``SOURCE:ID``, or ``#NUMBER``
     (the database id the web app shows in its addresses)."""
     ref = ref.strip()
-    if ref.startswith("#") and ref[1:].isdigit():
-        call = session.get(Call, int(ref[1:]))
+    if (number := _DATABASE_ID.fullmatch(ref)) is not None:
+        row_id = int(number[1])
+        call = session.get(Call, row_id) if row_id <= MAX_ROW_ID else None
         if call is None:
-            raise CallNotFound(f"no call with database id {ref[1:]}")
+            raise CallNotFound(f"no call with database id {number[1]}")
         return call
     calls = list(session.scalars(select(Call).where(Call.external_id == ref)))
     if not calls and ":" in ref:

@@ -15,8 +15,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from callradar import db
+from callradar.models import MAX_ROW_ID
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
 from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
@@ -144,7 +146,7 @@ def templates_check(
 def pack_command(
     call_id: Annotated[str, typer.Argument(help="The call's id at its source")],
     lead: Annotated[str, typer.Option(help="The member that coordinates")],
-    out: Annotated[Path, typer.Option(help="Folder to write the .zip to")],
+    out: Annotated[Path, typer.Option(help="Folder to write the .zip to", file_okay=False)],
     partner: Annotated[
         list[str] | None, typer.Option(help="A partner member (repeat the option)")
     ] = None,
@@ -157,7 +159,11 @@ def pack_command(
     ] = None,
     consortium: Annotated[
         int | None,
-        typer.Option(help="The call's consortium to change (default: the newest still forming)"),
+        typer.Option(
+            help="The call's consortium to change (default: the newest still forming)",
+            min=1,
+            max=MAX_ROW_ID,
+        ),
     ] = None,
     new_consortium: Annotated[
         bool,
@@ -221,16 +227,22 @@ def packs_list(
     for column in (*columns, "file"):
         table.add_column(column, overflow="fold")
     for p in packs:
+        # Text, not markup: a call id entered by hand may hold brackets.
         table.add_row(
-            p.call_id,
-            str(p.consortium_id),
-            str(p.version),
-            p.lead_id,
-            ", ".join(p.partner_ids),
-            p.mentor_id or "",
-            p.template,
-            f"{p.created_at:%Y-%m-%d %H:%M}",
-            p.path.name,
+            *map(
+                Text,
+                (
+                    p.call_id,
+                    str(p.consortium_id),
+                    str(p.version),
+                    p.lead_id,
+                    ", ".join(p.partner_ids),
+                    p.mentor_id or "",
+                    p.template,
+                    f"{p.created_at:%Y-%m-%d %H:%M}",
+                    p.path.name,
+                ),
+            )
         )
     console.print(table)
 

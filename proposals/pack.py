@@ -173,16 +173,17 @@ def build_pack(
         + ([ProposalPackMember(member_id=mentor_facts.id, role="mentor")] if mentor_facts else []),
     )
     session.add(record)
+    file = stored
     try:
         session.flush()
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            file = out_dir / stored.name
+            shutil.copyfile(stored, file)
     except Exception:
+        # The caller rolls back: a stored file would be a pack no row records.
         stored.unlink(missing_ok=True)
         raise
-    file = stored
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        file = out_dir / stored.name
-        shutil.copyfile(stored, file)
     return PackResult(_info(record, call), file, template_reason, mentor_reason)
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from docx.opc.exceptions import OpcError
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -62,6 +64,11 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
     check_context(context, name)
     doc = _StrictDocxTemplate(str(template))
     try:
+        # Loaded here, not inside render: a missing or damaged template file is named as such.
+        doc.init_docx()
+    except (OpcError, zipfile.BadZipFile, zlib.error, KeyError, OSError) as exc:
+        raise RenderError(name, say("error.unreadable_template", why=str(exc))) from None
+    try:
         doc.render(dict(context), make_environment(), autoescape=True)
     except TemplateSyntaxError as exc:
         raise RenderError(
@@ -81,8 +88,12 @@ def render_docx(template: Path, context: Mapping[str, Any], name: str | None = N
         ) from None
     except _BrokenXmlError as exc:
         raise RenderError(name, say("error.bad_word_xml"), str(exc)) from None
-    except (KeyError, ValueError) as exc:
-        raise RenderError(name, say("error.cannot_fill", why=str(exc))) from None
+    except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        # Arithmetic on the data ({{ a / b }}, {{ x * 2 }}) fits the sample but can fail on a
+        # real call or member: no partners, no readiness range, no budget.
+        raise RenderError(
+            name, say("error.cannot_fill", why=str(exc)), _near(exc, template)
+        ) from None
     out = io.BytesIO()
     doc.save(out)
     data = out.getvalue()

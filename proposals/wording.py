@@ -454,6 +454,16 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
             f"nie ma szablonu wniosku {name!r}; dostępne szablony: {', '.join(names)}"
         ),
     ),
+    "error.unreadable_template": (
+        lambda why: (
+            f"the template cannot be opened as a Word document ({why}); restore it from git "
+            "or run `python -m proposals.build_templates`"
+        ),
+        lambda why: (
+            f"szablonu nie można otworzyć jako dokumentu Worda ({why}); przywróć go z gita "
+            "albo uruchom `python -m proposals.build_templates`"
+        ),
+    ),
     "error.broken_tag": (
         lambda why: f"broken tag: {why}",
         lambda why: f"błędny znacznik: {why}",

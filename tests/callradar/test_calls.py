@@ -183,3 +183,89 @@ def test_bad_deadlines_are_refused(value: str) -> None:
 
 def test_clean_text_removes_what_breaks_documents() -> None:
     assert clean_text("A\x00B\x0bC\x07\ufffe  D\r\n\r\n\r\nE") == "ABC D\n\nE"
+
+
+def test_list_prints_brackets_in_titles_as_text(cli: CliRun, tmp_path: Path) -> None:
+    # Scraped and hand-entered titles hold brackets; Rich must not read them as style tags
+    # (a stray "[/]" crashed the listing, "[x]" vanished from it).
+    path = write_jsonl(tmp_path / "calls.jsonl", [{"id": "B-1", "title": "[/] [x]"}])
+    assert cli("calls", "import", path).exit_code == 0
+    result = cli("calls", "list")
+    assert result.exit_code == 0, result.output
+    assert "[/] [x]" in result.stdout
+
+
+def test_a_deadline_of_an_early_year_is_stored_not_a_traceback(cli: CliRun, tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [{"id": "E-1", "title": "T", "deadlines": ["0999-05"]}]
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(cli("calls", "list", "--json").stdout)[0]["deadlines"] == ["0999-05"]
+
+
+def test_a_file_saved_by_windows_notepad_is_read(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    rows = [json.dumps({"id": f"W-{n}", "title": "Zażółć"}, ensure_ascii=False) for n in (1, 2)]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.stdout
+
+
+def test_lone_surrogates_from_json_escapes_are_dropped(cli: CliRun, tmp_path: Path) -> None:
+    # json.loads turns "\ud800" into a str no UTF-8 encodes: storing it raised in the driver.
+    path = tmp_path / "calls.jsonl"
+    path.write_text('{"id": "S-1\\ud800", "title": "T\\udc00", "description": "d\\ud800"}\n')
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    [call] = json.loads(cli("calls", "list", "--json").stdout)
+    assert (call["id"], call["title"]) == ("S-1", "T")
+
+
+def test_an_infinite_budget_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    path.write_text('{"id": "I-1", "title": "T", "budget": 1e400}\n')
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1, field 'budget'" in result.stderr
+    assert count_calls(engine) == 0
+
+
+def test_a_folder_is_not_a_missing_file(cli: CliRun, tmp_path: Path) -> None:
+    (tmp_path / "calls.jsonl").mkdir()
+    result = cli("calls", "import", tmp_path / "calls.jsonl")
+    assert result.exit_code == 2
+    assert "calls.jsonl: a folder, not a file" in result.stderr
+
+
+def test_a_no_end_date_placeholder_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [{"id": "P-1", "title": "T", "deadlines": ["9999-12-31"]}]
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1, field 'deadlines': '9999-12-31' is a placeholder" in result.stderr
+    assert count_calls(engine) == 0
+
+
+def test_a_line_separator_inside_a_string_does_not_end_the_line(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    # JSON strings hold U+2028 and U+0085 unescaped; json.dumps(ensure_ascii=False) writes them.
+    call = {"id": "LS-1", "title": "T", "description": "one\u2028two\x85three"}
+    path = write_jsonl(tmp_path / "calls.jsonl", [call, {"id": "LS-2", "title": "U"}])
+    result = cli("calls", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.stdout
+
+
+def test_json_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [f'{{"id": "D-1", "title": "T", "extra": {deep}}}']
+    )
+    result = cli("calls", "import", path)
+    assert result.exit_code == 2
+    assert "line 1: JSON nested too deeply" in result.stderr
+    assert count_calls(engine) == 0

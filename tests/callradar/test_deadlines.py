@@ -19,7 +19,23 @@ WARSAW = ZoneInfo("Europe/Warsaw")
         ("2027-Q4", "pl", "IV kw. 2027"),
     ],
 )
-def test_deadlines_are_shown_no_more_precise_than_known(value: str, language: str,
-                                                         shown: str) -> None:
+def test_deadlines_are_shown_no_more_precise_than_known(
+    value: str, language: str, shown: str
+) -> None:
     deadline = parse_deadline(value)
     assert describe(deadline.value, deadline.precision, WARSAW, language) == shown
+
+
+@pytest.mark.parametrize("value", ["0999-05", "0001-Q1", "2027-06", "2027-Q3"])
+def test_a_month_or_quarter_parses_again_from_its_own_value(value: str) -> None:
+    # Stored values are parsed again (status, storing); "999-05" would not be.
+    deadline = parse_deadline(value)
+    assert deadline.value == value
+    assert parse_deadline(deadline.value) == deadline
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "9999-12", "9999-Q4", "9999-12-31T23:00:00-05:00"])
+def test_year_9999_is_a_placeholder_not_a_deadline(value: str) -> None:
+    # It has no day after its last, which calendars need: the pack's deadlines.ics raised.
+    with pytest.raises(ValueError, match="placeholder for no end date"):
+        parse_deadline(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,28 @@ def test_import_and_list(cli: CliRun) -> None:
     }
 
 
+def test_list_prints_brackets_in_names_as_text(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "members.yaml"
+    path.write_text("members:\n  - {id: ab, name: '[/] Lab', kind: sme}\n", encoding="utf-8")
+    assert cli("members", "import", path).exit_code == 0
+    result = cli("members", "list")
+    assert result.exit_code == 0, result.output
+    assert "[/] Lab" in result.stdout
+
+
+def test_norway_is_a_country_not_false(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # YAML 1.1 reads NO (and yes, on, off) as booleans.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - {id: nordic, name: Nordic Optics AS, kind: sme, country: NO, mentor: yes}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.country, member.mentor) == ("NO", True)
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
@@ -69,6 +92,27 @@ def test_xlsx_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     result = cli("members", "import", workbook)
     assert result.exit_code == 0, result.output
     assert "0 new, 14 updated" in result.output
+    assert stored_map(engine) == before
+
+
+def test_xlsx_export_keeps_text_that_looks_like_a_formula_text(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    source = tmp_path / "members.yaml"
+    source.write_text(
+        "members:\n  - id: ab\n    name: '=1+1 Labs'\n    kind: sme\n"
+        "    contacts: [{name: '=HYPERLINK(\"https://x.example\")', email: a@x.example}]\n",
+        encoding="utf-8",
+    )
+    assert cli("members", "import", source).exit_code == 0
+    before = stored_map(engine)
+    out = tmp_path / "export.xlsx"
+    assert cli("members", "export", out).exit_code == 0
+    workbook = load_workbook(out)
+    assert workbook["members"]["B2"].data_type == "s"
+    assert workbook["contacts"]["B2"].data_type == "s"
+    result = cli("members", "import", out)
+    assert result.exit_code == 0, result.output
     assert stored_map(engine) == before
 
 
@@ -223,8 +267,54 @@ def test_malformed_yaml_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) 
     assert stored_map(engine).members == []
 
 
+def test_a_key_given_twice_is_refused_not_half_read(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # PyYAML keeps the second "areas:" of a member silently; the first one's would be lost.
+    text = SAMPLE.replace(
+        "    keywords: [silicon nitride,",
+        "    areas: {photonics: 1}\n    keywords: [silicon nitride,",
+        1,
+    )
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    first, second = _yaml_line(text, "    areas:"), _yaml_line(text, "    areas: {photonics: 1}")
+    assert (
+        f"line {second}, field 'members[0].areas': key 'areas' is given twice "
+        f"(first on line {first})" in result.stderr
+    )
+    assert stored_map(engine).members == []
+
+
+def test_an_alias_inside_itself_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "loop.yaml"
+    bad.write_text("members: &all\n  - *all\n", encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "field 'members[0]': an alias (*name) refers to the list or mapping it is in" in (
+        result.stderr
+    )
+    assert stored_map(engine).members == []
+
+
+def test_yaml_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "deep.yaml"
+    bad.write_text("members: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "YAML nested too deeply" in result.stderr
+    assert stored_map(engine).members == []
+
+
 def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
     assert "no such file" in cli("members", "import", tmp_path / "none.yaml").stderr
+    (tmp_path / "folder.yaml").mkdir()
+    assert (
+        "folder.yaml: a folder, not a file"
+        in cli("members", "import", tmp_path / "folder.yaml").stderr
+    )
     other = tmp_path / "members.csv"
     other.write_text("id,name\n")
     assert "unknown format" in cli("members", "import", other).stderr
@@ -235,6 +325,19 @@ def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
     path = tmp_path / "good.xlsx"
     cli("members", "export", path)
     return path
+
+
+def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    members = workbook["members"]
+    members.cell(row=1, column=members.max_column + 1, value="name")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', row 1: column(s) given twice: name" in result.stderr
+    assert stored_map(engine) == before
 
 
 def test_xlsx_bad_cell_names_sheet_row_and_field(
@@ -288,3 +391,42 @@ def test_not_a_workbook_is_refused(cli: CliRun, tmp_path: Path) -> None:
     result = cli("members", "import", bad)
     assert result.exit_code == 2
     assert "not a readable .xlsx workbook" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncated XML", "corrupt deflate data"])
+def test_a_damaged_sheet_is_refused(
+    cli: CliRun, engine: Engine, tmp_path: Path, damage: str
+) -> None:
+    good = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    bad = tmp_path / "damaged.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == sheet and damage == "truncated XML":
+                data = data[: len(data) // 2]
+            out.writestr(item, data)
+    if damage == "corrupt deflate data":
+        raw = bytearray(bad.read_bytes())
+        with zipfile.ZipFile(bad) as archive:
+            info = archive.getinfo(sheet)
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 10
+        raw[start : start + 20] = bytes(b ^ 0xFF for b in raw[start : start + 20])
+        bad.write_bytes(raw)
+    result = cli("members", "import", bad)
+    assert result.exit_code == 2
+    assert "not a readable .xlsx workbook" in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_a_path_that_cannot_be_written_is_a_clear_error(cli: CliRun, tmp_path: Path) -> None:
+    folder = tmp_path / "members.yaml"
+    folder.mkdir()
+    exported = cli("members", "export", folder)
+    assert exported.exit_code == 2
+    assert f"{folder}: cannot write it" in exported.stderr
+    missing = tmp_path / "no-such-folder" / "members.xlsx"
+    template = cli("members", "template", missing)
+    assert template.exit_code == 2
+    assert f"{missing}: cannot write it" in template.stderr

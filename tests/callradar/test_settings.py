@@ -30,3 +30,20 @@ def test_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLRADAR_MIRROR", "not a url")
     with pytest.raises(ValueError, match="mirror"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CALLRADAR_TIMEZONE", "Europe/Warsw", "'Europe/Warsw' is not a time zone"),
+        ("CALLRADAR_DATABASE_URL", "callradar.db", "not a database URL"),
+    ],
+)
+def test_a_setting_that_would_fail_later_is_refused_at_once(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    # Before, a misspelt zone failed only when notify sent a digest, and a bad URL at the
+    # first query, deep inside whatever command ran.
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        Settings()

@@ -197,3 +197,11 @@ def test_crawl_command(mirror: MirrorServer, cli: CliRun) -> None:
     assert "failed" in failed.output and "HTTP 503" in failed.output
     unknown = cli("crawl", "nope")
     assert unknown.exit_code == 2
+
+
+def test_a_mirror_that_is_no_url_is_a_usage_error(cli: CliRun) -> None:
+    # Before, every source's crawl process failed on it, one pydantic message each.
+    for command in ("crawl", "run"):
+        result = cli(command, "--mirror", "localhost:8765")
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--mirror': 'localhost:8765' is not an http" in result.output

@@ -132,3 +132,23 @@ def ncn_calls(engine: Engine) -> set[tuple[str, str | None, str]]:
     with db.session_scope(engine) as session:
         return {(c.external_id, c.status, c.fingerprint) for c in session.scalars(
             select(Call).where(Call.source == "ncn"))}
+
+
+def test_a_crashed_source_is_printed_in_red_not_as_literal_tags(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from flows.cli import print_report
+    from flows.report import DailyReport
+
+    print_report(DailyReport(crashed={"ncbr": "KeyError: '[/]'"}))
+    out = capsys.readouterr().out
+    assert "ncbr: KeyError: '[/]'" in out
+    assert "[red]" not in out
+
+
+def test_an_unknown_source_is_a_usage_error_before_anything_runs(settings_env: Path) -> None:
+    app = typer.Typer()
+    app.command()(run_command)
+    result = CliRunner().invoke(app, ["--source", "ncn", "--source", "nope"])
+    assert result.exit_code == 2, result.output
+    assert "unknown source(s): nope; known: eu-portal, fe-portal, ncbr, ncn, parp" in result.output

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from callradar import db
@@ -200,6 +201,9 @@ def test_cli_match_list_review_and_feedback(cli: CliRun) -> None:
     assert result.exit_code == 0
     rows = json.loads(cli("matches", "list", "--json", "--member", "fotonlab").output)
     assert rows[0]["feedback"] == "not-relevant"
+    # The table shows the feedback in brackets, as text rather than a Rich style tag.
+    table = cli("matches", "list", "--member", "fotonlab")
+    assert table.exit_code == 0 and "[not-relevant]" in table.stdout
     missing = cli("review", "dismiss", "NO-SUCH-CALL")
     assert missing.exit_code == 2 and "no call with id 'NO-SUCH-CALL'" in missing.output
 
@@ -222,3 +226,10 @@ def test_rematching_updates_and_removes_stored_matches_in_place(engine: Engine) 
         assert loaded.score > before  # an object loaded earlier shows the stored value
         rows = s.execute(select(Match.member_id, Match.score, Match.call_id)).all()
     assert rows == [("lumen", loaded.score, call.id)]
+
+
+@pytest.mark.parametrize("ref", ["#99999999999999999999999", "#²"])
+def test_a_database_id_no_row_can_have_is_not_found(cli: CliRun, ref: str) -> None:
+    result = cli("review", "confirm", ref)
+    assert result.exit_code == 2
+    assert "no call with" in result.stderr

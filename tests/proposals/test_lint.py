@@ -50,6 +50,14 @@ def test_broken_tags_and_unknown_fields_are_explained(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unknown_filter_is_a_broken_tag(tmp_path: Path) -> None:
+    folder = _broken_copy(tmp_path, "checklist", "Title: {{ call.title | uper }}")
+    report = {r.name: r for r in check_templates(folder)}["checklist"]
+    assert report.errors == [
+        "broken tag: No filter named 'uper'.; in the paragraph \"Title: {{ call.title | uper }}\""
+    ]
+
+
 def test_templates_check_command(cli: CliRun, tmp_path: Path) -> None:
     ok = cli("templates", "check")
     assert ok.exit_code == 0 and ok.stdout.count(": ok") == len(TEMPLATES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
@@ -208,6 +209,25 @@ def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
     ok = cli("pack", HE_RIA, "--source", "manual", "--lead", "lumen-photonics", "--out", tmp_path)
     assert ok.exit_code == 0, ok.output
     assert list_packs_count(cluster) == 1
+
+
+def test_an_out_path_that_is_a_file_stores_no_pack(cluster: Engine, tmp_path: Path) -> None:
+    taken = tmp_path / "packs"
+    taken.write_text("not a folder")
+    with pytest.raises(OSError), db.session_scope(cluster) as session:
+        build_pack(session, HE_RIA, "lumen-photonics", out_dir=taken)
+    assert list((tmp_path / "data").rglob("*.zip")) == []
+    assert list_packs_count(cluster) == 0
+
+
+def test_pack_out_that_is_a_file_is_a_usage_error(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    taken = tmp_path / "packs"
+    taken.write_text("not a folder")
+    result = cli("pack", HE_RIA, "--lead", "lumen-photonics", "--out", taken)
+    assert result.exit_code == 2 and "--out" in result.output
+    assert list((tmp_path / "data").rglob("*.zip")) == []
 
 
 def list_packs_count(engine: Engine) -> int:

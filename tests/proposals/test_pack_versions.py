@@ -113,6 +113,9 @@ def test_the_consortium_to_change_can_be_named_or_a_new_one_started(
         tmp_path,
     )
     assert both.exit_code == 2 and "not both" in both.output
+    # A number no row can have is a usage error, not the database driver's overflow.
+    huge = cli("pack", HE_RIA, "--consortium", "9" * 20, "--lead", "fotonlab", "--out", tmp_path)
+    assert huge.exit_code == 2 and "--consortium" in huge.output
     with db.session_scope(cluster) as session:
         assert len(list_packs(session)) == 4
 

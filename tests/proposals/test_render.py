@@ -52,6 +52,25 @@ def test_template_errors_say_where(tmp_path: Path) -> None:
         render_docx(template(tmp_path, "{{ call.titel }}"), {"call": {"title": "t"}})
 
 
+def test_arithmetic_that_fails_on_the_data_says_where(tmp_path: Path) -> None:
+    # Fine on the sample context, failing on a call or member that lacks a number.
+    path = template(tmp_path, "Intro", "Share: {{ total / count }}")
+    with pytest.raises(RenderError, match="division by zero") as exc:
+        render_docx(path, {"total": 10, "count": 0})
+    assert exc.value.where is not None and "Share:" in exc.value.where
+    with pytest.raises(RenderError, match="unsupported operand"):
+        render_docx(template(tmp_path, "{{ trl * 2 }}"), {"trl": None})
+
+
+@pytest.mark.parametrize("content", [None, b"not a docx", b"PK\x03\x04 half a zip"])
+def test_a_missing_or_damaged_template_file_is_named(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "t.docx"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RenderError, match="t.docx: the template cannot be opened as a Word"):
+        render_docx(path, {})
+
+
 def test_templates_cannot_reach_python(tmp_path: Path) -> None:
     escape = "{{ x.__class__.__mro__[1].__subclasses__() }}"
     with pytest.raises(RenderError):
