@@ -30,7 +30,7 @@ def tag(
         Path | None, typer.Option("--input", help="JSON lines of calls: id, title, description.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Where to write the tags.")
+        Path | None, typer.Option("--output", help="Where to write the tags.", dir_okay=False)
     ] = None,
 ) -> None:
     """Tag every stored call that is untagged or changed, or a file with --input/--output."""
@@ -50,13 +50,13 @@ def _tag_file(input: Path, output: Path) -> None:
     try:
         summary = tag_file(input, output)
     except InputFileError as exc:
-        errors.print(f"[bold red]{exc.path}: refused, nothing was written[/]")
+        errors.print(f"{exc.path}: refused, nothing was written", style="bold red", markup=False)
         for problem in exc.problems:
             errors.print(f"  {exc.path}: {problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    console.print(f"tagged {summary.tagged} calls into {output}")
+    console.print(f"tagged {summary.tagged} calls into {output}", markup=False)
     for reason in summary.skipped:
-        errors.print(f"skipped {reason}")
+        errors.print(f"skipped {reason}", markup=False, highlight=False)
 
 
 def _tag_stored() -> None:
@@ -68,7 +68,7 @@ def _tag_stored() -> None:
         summary = tag_stored_calls(session)
     console.print(f"tagged {summary.tagged} stored calls")
     for call_id, reason in summary.skipped.items():
-        errors.print(f"skipped call {call_id}: {reason}")
+        errors.print(f"skipped call {call_id}: {reason}", markup=False, highlight=False)
 
 
 def print_metrics(metrics: Metrics) -> None:
@@ -124,7 +124,7 @@ def train_command(
     from tagging.train import train
 
     for lang, path in train(output, data_dir=data, max_steps=max_steps).items():
-        console.print(f"{lang}: {path}")
+        console.print(f"{lang}: {path}", markup=False)
 
 
 @app.command("export-corrections")
@@ -144,4 +144,4 @@ def export_corrections_command(
     upgrade()
     with session_scope() as session:
         count = export_corrections(session, target)
-    console.print(f"wrote {count} corrected call(s) to {target}")
+    console.print(f"wrote {count} corrected call(s) to {target}", markup=False)

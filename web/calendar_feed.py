@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from callradar.models import Call
 
@@ -71,7 +71,9 @@ def feed(calls: list[Call], name: str, base_url: str, now: datetime | None = Non
                 day = deadline.latest
                 lines += [
                     f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-                    f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+                    # The last day there is (a "no end date" placeholder stored before such
+                    # deadlines were refused) has no day after it.
+                    f"DTEND;VALUE=DATE:{day + timedelta(days=1) if day < date.max else day:%Y%m%d}",
                 ]
             lines += [
                 f"SUMMARY:{_escape(summary)}",

@@ -61,7 +61,7 @@ def users_add(
                 check_password(secret, typer.prompt("Repeat the password", hide_input=True))
                 set_password(user, secret)
     except AccountError as exc:
-        err_console.print(f"[red]{translate('en', exc.key, **exc.params)}[/]")
+        err_console.print(translate("en", exc.key, **exc.params), style="red", markup=False)
         raise typer.Exit(2) from None
     if password:
         console.print(f"Added {role} {user.email}; they can log in now.")

@@ -72,3 +72,17 @@ def test_nothing_is_written_on_error(tmp_path: Path) -> None:
 def test_cli_needs_both_input_and_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--input", str(tmp_path / "x.jsonl")])
     assert result.exit_code != 0
+
+
+def test_cli_output_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.jsonl", '{"id": "a", "title": "Chips", "description": "x"}')
+    result = CliRunner().invoke(app, ["--input", str(source), "--output", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "directory" in result.output
+
+
+def test_cli_prints_file_names_as_they_are(tmp_path: Path) -> None:
+    source = write(tmp_path / "calls[draft].jsonl", '{"id": "a"}', "{broken")
+    result = CliRunner().invoke(app, ["--input", str(source), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "calls[draft].jsonl: refused, nothing was written" in result.output

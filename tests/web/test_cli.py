@@ -46,6 +46,9 @@ def test_users_add_refuses_bad_input(cli: CliRun) -> None:
     result = cli("users", "add", "a@b.example", "--role", "member", "--member", "nope")
     assert result.exit_code == 2
     assert "There is no member nope" in result.output
+    # The address is printed as typed, not read as Rich markup (which crashed on "[/]").
+    result = cli("users", "add", "[/]@x.pl")
+    assert result.exit_code == 2 and "[/]@x.pl" in result.output
 
 
 def test_serve_answers_on_its_port(settings_env: Path, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
-from callradar.models import Call, CallTag, Consortium, Match, Member, Notification, SourceRun
+from callradar.models import (
+    Call,
+    CallDeadline,
+    CallTag,
+    Consortium,
+    Match,
+    Member,
+    Notification,
+    SourceRun,
+)
 from tests.web.conftest import HOSTILE, World, _call, login, post
-from web import i18n, review_queue
+from web import calendar_feed, i18n, review_queue
 from web.highlight import highlight
 from web.render import TEMPLATES_DIR
 
@@ -261,3 +270,11 @@ def test_head_is_answered_as_get_without_the_body(client: TestClient, world: Wor
     login(client, world.coordinator)
     assert client.head("/review").status_code == 200
     assert client.head("/no-such-page").status_code == 404
+
+
+def test_a_deadline_on_the_last_day_there_is_still_makes_a_feed() -> None:
+    """A "no end date" placeholder stored before such deadlines were refused."""
+    last = CallDeadline(id=1, value="9999-12-31", precision="date", latest=date.max)
+    call = Call(id=1, title="Open-ended call", url="https://example.org/c", deadlines=[last])
+    body = calendar_feed.feed([call], "callradar", "http://testserver")
+    assert "DTSTART;VALUE=DATE:99991231" in body and "DTEND;VALUE=DATE:99991231" in body
