@@ -98,8 +98,13 @@ def deploy_to_pool(work_pool: str, settings: Settings | None = None) -> list[UUI
 def serve_schedules(port: int = 4200) -> None:
     """Serve every deployment on its schedule until interrupted; with no Prefect server
     configured, one is started on 127.0.0.1:``port``."""
-    with prefect_server(port):
-        serve(*deployments())
+    try:
+        with prefect_server(port):
+            serve(*deployments())
+    except KeyboardInterrupt:
+        # Ctrl-C before serving had begun (Prefect's serve takes it only once it runs): the
+        # server is stopped all the same, and stopping is no error.
+        pass
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -179,11 +180,35 @@ def test_schedule_serves_on_a_prefect_server_of_its_own(tmp_path: Path) -> None:
         for pid in outlived:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+    # Stopped by itself (at whatever point of starting or serving the Ctrl-C came), not
+    # killed, and its server with it.
     assert serving.returncode == 0, (tmp_path / "serve.log").read_text()[-3000:]
     assert not outlived, f"left running after `callradar schedule` stopped: {outlived}"
     warsaw = ZoneInfo("Europe/Warsaw")
     starts = [datetime.fromisoformat(r["expected_start_time"]).astimezone(warsaw) for r in runs]
     assert {(t.hour, t.minute) for t in starts} == {(6, 0)}, starts  # 0 6 * * *, local time
+
+
+def test_ctrl_c_while_serving_starts_stops_the_server_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stopped: list[bool] = []
+
+    @contextlib.contextmanager
+    def server(port: int) -> Iterator[str]:
+        try:
+            yield f"http://127.0.0.1:{port}/api"
+        finally:
+            stopped.append(True)
+
+    def interrupted(*_deployments: object) -> None:
+        raise KeyboardInterrupt  # as while Prefect's serve still registers the deployments
+
+    monkeypatch.setattr(deploy, "prefect_server", server)
+    monkeypatch.setattr(deploy, "serve", interrupted)
+    monkeypatch.setattr(deploy, "deployments", list)
+    deploy.serve_schedules(4200)
+    assert stopped == [True]
 
 
 def test_a_server_that_does_not_stop_when_told_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
