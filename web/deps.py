@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
-from callradar.models import User
+from callradar.models import MAX_ROW_ID, User
 from callradar.settings import Settings
 from web.passwords import fingerprint
 
@@ -28,17 +28,16 @@ def db_session(request: Request) -> Iterator[Session]:
 
 DB = Annotated[Session, Depends(db_session)]
 
-# The database keeps ids as signed 64-bit integers. A larger number names no row, and the
-# SQLite driver fails on it (OverflowError) instead of finding nothing; the app's error
-# handler answers such an address like one with no number: no such page.
-MAX_ID = 2**63 - 1
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# A larger id names no row, and the SQLite driver fails on it (OverflowError) instead of
+# finding nothing; the app's error handler answers such an address like one with no
+# number: no such page.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def row_id(text: str) -> int | None:
     """A form field's id, or None if it cannot be one (str.isdigit admits "²", which int
     refuses)."""
-    return int(text) if text.isdecimal() and len(text) <= 19 and int(text) <= MAX_ID else None
+    return int(text) if text.isdecimal() and len(text) <= 19 and int(text) <= MAX_ROW_ID else None
 
 
 def app_settings(request: Request) -> Settings:
