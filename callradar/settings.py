@@ -15,6 +15,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 
+def mirror_address(value: str | None) -> str | None:
+    """Mirror mode's server as CALLRADAR_MIRROR or --mirror gives it: an http(s) address
+    without its trailing slash, or None; ValueError on anything else."""
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not an http:// or https:// address")
+    return value.rstrip("/")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CALLRADAR_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -59,11 +69,7 @@ class Settings(BaseSettings):
     @field_validator("mirror")
     @classmethod
     def _mirror_url(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"{value!r} is not an http:// or https:// address")
-        return value.rstrip("/")
+        return mirror_address(value)
 
     secret_key: SecretStr | None = Field(
         default=None,

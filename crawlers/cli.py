@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from callradar.settings import mirror_address
+
 if TYPE_CHECKING:
     from crawlers.run import SourceSummary
 
@@ -16,12 +18,13 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-def mirror_url(value: str | None) -> str | None:
-    """--mirror's check, the one CALLRADAR_MIRROR gets: found before any source is crawled,
-    not once per source inside each crawl process."""
-    if value and not value.startswith(("http://", "https://")):
-        raise typer.BadParameter(f"{value!r} is not an http:// or https:// address")
-    return value
+def mirror_option(value: str | None) -> str | None:
+    """--mirror checked as CALLRADAR_MIRROR is, before any source is crawled (not once per
+    source inside each crawl process)."""
+    try:
+        return mirror_address(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def crawl_command(
@@ -32,7 +35,7 @@ def crawl_command(
         None,
         "--mirror",
         help="Mirror mode: send every request to this recorded-site server.",
-        callback=mirror_url,
+        callback=mirror_option,
     ),
 ) -> None:
     """Crawl funding sources into the database and print a summary per source.

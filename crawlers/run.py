@@ -48,6 +48,19 @@ def source_names() -> list[str]:
     return sorted(_spider_loader().list())
 
 
+def checked_sources(sources: list[str] | None) -> list[str]:
+    """``sources`` without repeats (all sources when None or empty); UnknownSourceError
+    names any that no spider has."""
+    known = source_names()
+    names = list(dict.fromkeys(sources or known))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownSourceError(
+            f"unknown source(s): {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    return names
+
+
 def crawl(
     sources: list[str] | None = None, mirror: str | None = None, engine: Engine | None = None
 ) -> list[SourceSummary]:
@@ -58,14 +71,8 @@ def crawl(
     stored as usual. ``mirror`` is mirror mode's URL (default: CALLRADAR_MIRROR).
     The crawl runs in a subprocess, so the database must be a file or a server.
     """
+    names = checked_sources(sources)
     loader = _spider_loader()
-    known = sorted(loader.list())
-    names = list(dict.fromkeys(sources or known))
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise UnknownSourceError(
-            f"unknown source(s): {', '.join(unknown)}; known: {', '.join(known)}"
-        )
     engine = engine or get_engine()
     if current_revision(engine) is None:
         upgrade(engine)

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawlers.cli import mirror_url
+from crawlers.cli import mirror_option
 from flows.report import DailyReport
 
 console = Console(soft_wrap=True)
@@ -19,7 +19,7 @@ def run_command(
     mirror: Annotated[
         str | None,
         typer.Option(
-            "--mirror", help="Crawl recorded sites served at this URL.", callback=mirror_url
+            "--mirror", help="Crawl recorded sites served at this URL.", callback=mirror_option
         ),
     ] = None,
     sources: Annotated[
@@ -33,18 +33,16 @@ def run_command(
     """
     # Prefect, Scrapy and spaCy are imported here: together they take seconds.
     from callradar.db import upgrade
-    from crawlers.run import source_names
+    from crawlers.run import UnknownSourceError, checked_sources
     from flows.daily import daily
 
     # As `callradar crawl` does: a misspelt source is a usage error, not a source that crashed
     # while the rest of the run went on.
-    known = source_names()
-    if unknown := [s for s in sources or [] if s not in known]:
-        console.print(
-            f"[bold red]unknown source(s): {escape(', '.join(unknown))}; "
-            f"known: {', '.join(known)}[/]"
-        )
-        raise typer.Exit(2)
+    try:
+        checked_sources(sources)
+    except UnknownSourceError as exc:
+        console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
     upgrade()
     report = daily(mirror=mirror, sources=sources or None)
     print_report(report)
