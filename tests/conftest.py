@@ -6,7 +6,9 @@ where it can); with CALLRADAR_REQUIRE_POSTGRES=1 (CI) its absence is an error, n
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,6 +19,9 @@ from pathlib import Path
 # data folder. Set, not defaulted: pytest-xdist's workers inherit the controller's
 # environment, and two workers' flows writing one home would share its files.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="callradar-prefect-")
+# Every test process (each xdist worker and the controller) makes one: without this each run
+# left its homes behind in the temporary folder.
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
