@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="callradar-bench-prefect-")
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ["CALLRADAR_NOTIFY_POLICY"] = "immediate"
 
 PLAIN = """

@@ -9,8 +9,10 @@ Horizon Europe call; prints the figures and, with --write, appends them to bench
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,6 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="proposals-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ["CALLRADAR_DATA_DIR"] = str(folder)
     os.environ.pop("CALLRADAR_DATABASE_URL", None)
 
