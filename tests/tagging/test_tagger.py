@@ -41,6 +41,37 @@ def test_health_culture_and_sme_calls_get_no_area(tagger: Tagger) -> None:
                      "Dotacje dla małych firm na usługi cyfrowe i sztuczną inteligencję.")
 
 
+def test_electronic_forms_and_records_are_no_domain(tagger: Tagger) -> None:
+    """Calls are submitted "in electronic form" and health data sits in "electronic health
+    records": the bare adjective says nothing of electronics (every such whole-domain tag on
+    the training calls was wrong), and the matcher would send these calls to every member
+    working in electronics."""
+    for title, description in (
+        ("Nabór wniosków na stypendia artystyczne 2027",
+         "Ministerstwo ogłasza nabór wniosków o stypendia dla twórców kultury. Wnioski należy "
+         "składać wyłącznie w formie elektronicznej, opatrzone podpisem elektronicznym."),
+        ("Programy zdrowotne w gminach",
+         "Dofinansowanie profilaktyki chorób układu krążenia. Wniosek składa się w wersji "
+         "elektronicznej."),
+        ("Digital health: interoperable electronic health records",
+         "Projects will make electronic health records interoperable across hospitals."),
+        ("Research grants in the humanities",
+         "Proposals must be submitted in electronic form through the online submission system."),
+    ):
+        result = tagger.tag(CallText("c", title, description))
+        assert (result.areas, result.domains) == ([], []), title
+
+
+def test_solid_state_lighting_is_not_microelectronics(tagger: Tagger) -> None:
+    """"Półprzewodnikowe" alone is solid-state lighting or a solid-state amplifier as often
+    as semiconductors."""
+    result = tagger.tag(CallText(
+        "c", "Badania nad oświetleniem półprzewodnikowym",
+        "Konkurs wspiera badania nad diodami LED i oświetleniem półprzewodnikowym o wysokiej "
+        "sprawności."))
+    assert "microelectronics" not in result.domains
+
+
 def test_empty_and_markup_only_calls_are_skipped(tagger: Tagger) -> None:
     for title, description in (("", ""), ("<p> </p>", "<script>alert(1)</script>&nbsp;")):
         result = tagger.tag(CallText("x", title, description))
