@@ -7,6 +7,7 @@ become "- " lines.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import unescape
 
@@ -56,6 +57,12 @@ _BLOCKS = frozenset(
     ]
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button", "form"})
+# A "<" that starts no tag, comment or declaration closed by its ">": sources write
+# "power <P_max" or "<GHz range" unescaped, and the parser took it for a tag that ran to
+# the end of the text, dropping everything after it.
+_STRAY_LESS_THAN = re.compile(
+    r"""<(?!/?[A-Za-z](?:"[^"]*"|'[^']*'|[^"'<>])*>|!--|![A-Za-z\[][^<>]*>|\?[^<>]*>)"""
+)
 
 
 def html_to_text(markup: str | None) -> str:
@@ -67,7 +74,7 @@ def html_to_text(markup: str | None) -> str:
         # sources send their CMS's text; lxml decodes entities only of markup it parses.
         return clean_text(unescape(markup))
     try:
-        root = html.fragment_fromstring(markup, create_parent="div")
+        root = html.fragment_fromstring(_STRAY_LESS_THAN.sub("&lt;", markup), create_parent="div")
     except (etree.ParserError, ValueError):
         return clean_text(markup)
     parts: list[str] = []

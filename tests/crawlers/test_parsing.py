@@ -233,6 +233,28 @@ def test_html_keeps_sections_as_lines() -> None:
     assert html_to_text("") == ""
 
 
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("power < 5 W and more", "power < 5 W and more"),
+        ("<100 nm features are needed", "<100 nm features are needed"),
+        ("<p>a <100 nm b</p>", "a <100 nm b"),
+        # A "<" before a letter that no ">" closes is text, not the start of a tag.
+        ("Frequency <GHz range and more", "Frequency <GHz range and more"),
+        ("<p>power <P_max is required.</p><p>Scope:</p>", "power <P_max is required.\nScope:"),
+        ("<p>a <b c</p>", "a <b c"),
+        ("x </ y", "x </ y"),
+        ("x <!y and z", "x <!y and z"),
+        ("x <?y and z", "x <?y and z"),
+        # Real markup around such text is still read as markup.
+        ("<p title=\"a<b\">x <b class='k'>bold</b> <!-- c --> y</p>", "x bold y"),
+        ("<p>1 < 2 &lt; 3</p>", "1 < 2 < 3"),
+    ],
+)
+def test_html_keeps_text_after_a_stray_less_than(markup: str, expected: str) -> None:
+    assert html_to_text(markup) == expected
+
+
 def test_mirror_mapping() -> None:
     url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
     mirrored = mirror_url(url, "http://127.0.0.1:9/")
