@@ -184,7 +184,12 @@ class StorePipeline:
         stats = self.crawler.stats
         assert stats is not None
         problems = list(spider.problems)
-        if not self.records and not spider.unreachable and not spider.may_be_empty:
+        if (
+            not self.records
+            and not spider.held
+            and not spider.unreachable
+            and not spider.may_be_empty
+        ):
             # The source answered but held no call: first, so source health sees it.
             problems.insert(0, NO_CALLS)
         if reason != "finished":

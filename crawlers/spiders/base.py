@@ -59,6 +59,10 @@ class CallSpider(scrapy.Spider):
         self.notes: list[str] = []
         # Set when a page could not be fetched at all (as opposed to read).
         self.unreachable = False
+        # Calls read from the source's answers but not yet yielded as items (a spider that
+        # merges a whole listing first counts them here): a crawl that fails after reading
+        # some broke part-way; the source is not empty.
+        self.held = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CallSpider:

@@ -105,6 +105,7 @@ class EuPortalSpider(CallSpider):
             kept = self.rows.get(identifier)
             if kept is None or _richness(row) > _richness(kept):
                 self.rows[identifier] = row
+        self.held = len(self.rows)
         # Without a readable total, a short page ends the listing, or a full one adding no
         # topic (an API answering the same page for any number would be paged for ever).
         more = (
@@ -122,6 +123,8 @@ class EuPortalSpider(CallSpider):
                 f"the search API stated {total} results, {self.received} were received "
                 f"(page {number} ended the listing with {len(results)})"
             )
+        # Handed on now: if none of them makes an item, the crawl found no calls after all.
+        self.held = 0
         for identifier in sorted(self.rows):
             try:
                 item = topic_item(identifier, self.rows[identifier])

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from callradar.db import session_scope
 from callradar.models import Call, CallVersion, SourceRun
+from crawlers.health import source_problems
 from crawlers.mirror_server import Fault, MirrorServer
 from crawlers.run import SourceSummary, UnknownSourceError, crawl
 from tests.conftest import CliRun
@@ -29,6 +30,7 @@ EU_PAGE_2_REQUEST = (
     "/api.tech.ec.europa.eu/search-api/prod/rest/search"
     "?apiKey=SEDIA&text=***&pageSize=50&pageNumber=2"
 )
+EU_PAGE_3_REQUEST = EU_PAGE_2_REQUEST.replace("pageNumber=2", "pageNumber=3")
 EU_PAGE_2 = (
     "api.tech.ec.europa.eu/search-api/prod/rest/search"
     "@apiKey=SEDIA&pageNumber=2&pageSize=50&text=***"
@@ -157,6 +159,31 @@ def test_failing_sources_keep_their_calls(mirror: MirrorServer, engine: Engine) 
         now = dict(session.execute(select(Call.external_id, Call.status)).all())
     # Nothing stored earlier was lost or marked closed because its source failed.
     assert {k: now[k] for k in statuses} == statuses
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(500),
+        Fault(200, b'{"results": [{"metadata"', content_type="application/json"),
+        Fault(200, b'{"message": "service unavailable"}', content_type="application/json"),
+    ],
+    ids=["http-500", "cut-json", "no-results"],
+)
+def test_a_listing_failing_part_way_is_a_failed_crawl_not_an_empty_source(
+    mirror: MirrorServer, engine: Engine, fault: Fault
+) -> None:
+    crawl(["eu-portal"], mirror.url, engine)
+    mirror.faults[EU_PAGE_3_REQUEST] = fault
+
+    [summary] = crawl(["eu-portal"], mirror.url, engine)
+
+    assert not summary.ok
+    # Pages 1 and 2 listed 100 topics: the source is not empty, its crawl broke part-way.
+    assert not (summary.message or "").startswith("no calls found"), summary.message
+    with session_scope(engine) as session:
+        assert [p.problem for p in source_problems(session)] == []
+    assert stored(engine) == {"eu-portal": EXPECTED["eu-portal"]}
 
 
 def test_transient_faults_are_retried_and_requests_keep_method_and_body(
