@@ -6,13 +6,14 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from callradar import calls as calls_service
 from callradar import competence_map_io, db
@@ -20,7 +21,7 @@ from callradar import members as members_service
 from callradar.calls_file import read_calls_jsonl
 from callradar.demo import SAMPLE_CALLS, SAMPLE_MEMBERS, run_demo
 from callradar.errors import InputFileError
-from callradar.settings import get_settings
+from callradar.settings import SettingsError, get_settings
 from crawlers.cli import crawl_command
 from flows.cli import run_command
 from matching.cli import match_command, matches_app, notify_command, review_app
@@ -28,7 +29,27 @@ from proposals.cli import register as register_proposal_commands
 from tagging.cli import app as tag_app
 from web.cli import serve, users_app
 
-app = typer.Typer(help="Funding-call radar for a technology cluster.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+class CallradarCommands(TyperGroup):
+    """The ``callradar`` command: what is wrong with its environment ends any command with
+    one line saying what, instead of a traceback from whichever step first met it."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except SettingsError as exc:
+            err_console.print(f"callradar: {exc}", markup=False, highlight=False)
+            raise SystemExit(2) from None
+
+
+app = typer.Typer(
+    cls=CallradarCommands,
+    help="Funding-call radar for a technology cluster.",
+    no_args_is_help=True,
+)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 members_app = typer.Typer(help="The cluster's competence map.", no_args_is_help=True)
 calls_app = typer.Typer(help="Stored calls; calls entered by hand.", no_args_is_help=True)
@@ -45,8 +66,12 @@ register_proposal_commands(app)
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+
+@app.callback()
+def check_settings() -> None:
+    # Read before any command runs, so that every command stops on a bad setting alike.
+    get_settings()
+
 
 TEMPLATE_WORKBOOK = Path(__file__).parent / "data" / "members_template.xlsx"
 

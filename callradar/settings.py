@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -229,6 +229,25 @@ class Settings(BaseSettings):
         return self.data_dir
 
 
+class SettingsError(Exception):
+    """A setting of the environment (or .env) that is not valid: each one named."""
+
+    def __init__(self, error: ValidationError) -> None:
+        prefix = Settings.model_config.get("env_prefix", "")
+        super().__init__(
+            "; ".join(
+                # The value is left out: it may be a password or a key.
+                f"bad setting {prefix}{'_'.join(map(str, e['loc'])).upper()}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
+                for e in error.errors()
+            )
+        )
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, read once; SettingsError names every bad one."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(exc) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from callradar.settings import get_settings
+from callradar.settings import SettingsError, get_settings
 
 # Seen here: the default 20 s start-up timeout was hit under load, and the telemetry
 # lookup fails offline and logs a "database is locked" heartbeat error.
@@ -26,4 +26,9 @@ def configure() -> None:
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)
     if "PREFECT_HOME" not in os.environ:
-        os.environ["PREFECT_HOME"] = str(get_settings().ensure_data_dir() / "prefect")
+        try:
+            data_dir = get_settings().ensure_data_dir()
+        except SettingsError:
+            # Run at import: the command (or flow) that reads the settings next reports it.
+            return
+        os.environ["PREFECT_HOME"] = str(data_dir / "prefect")

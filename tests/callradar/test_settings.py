@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,38 @@ def test_a_setting_that_would_fail_later_is_refused_at_once(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CALLRADAR_TIMEZONE", "Mars/Olympus", "'Mars/Olympus' is not a time zone"),
+        ("CALLRADAR_SMTP_PORT", "abc", "a valid integer"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_for_every_command(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    # A new process: the settings were read when the command line was imported, and a
+    # bad one was a pydantic traceback before any command ran.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
+        name: value,
+    }
+    env.pop("CALLRADAR_DATABASE_URL", None)
+    for command in (["calls", "list"], ["db", "current"]):
+        result = subprocess.run(
+            [sys.executable, "-c", "from callradar.cli import app; app()", *command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"callradar: bad setting {name}: ") and message in line
