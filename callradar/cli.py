@@ -40,7 +40,7 @@ class CallradarCommands(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().main(*args, **kwargs)
-        except SettingsError as exc:
+        except (SettingsError, db.DatabaseTooNewError) as exc:
             err_console.print(f"callradar: {exc}", markup=False, highlight=False)
             raise SystemExit(2) from None
 

@@ -81,14 +81,42 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+class DatabaseTooNewError(Exception):
+    """The database was migrated by a newer callradar, to a schema this one does not know."""
+
+
 def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     """Migrate the database (empty or older) to ``revision`` and sync the taxonomy into it."""
     from alembic import command
+    from alembic.util import CommandError
 
     engine = engine or get_engine()
-    command.upgrade(alembic_config(engine), revision)
+    config = alembic_config(engine)
+    try:
+        command.upgrade(config, revision)
+    except CommandError:
+        # Looked into only when Alembic failed: reading the revisions again costs time.
+        _refuse_unknown_revision(engine, config)
+        raise
     if revision == "head":
         sync_reference_data(engine)
+
+
+def _refuse_unknown_revision(engine: Engine, config: Config) -> None:
+    from alembic.script import ScriptDirectory
+
+    if not inspect(engine).has_table("alembic_version"):
+        return
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    unknown = [str(rev) for rev in stored if rev not in known]
+    if unknown:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseTooNewError(
+            f"the database {where} is at revision {', '.join(unknown)}, newer than this "
+            "callradar knows: upgrade callradar (the database was left as it is)"
+        ) from None
 
 
 def sync_reference_data(engine: Engine) -> None:

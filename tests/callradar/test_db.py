@@ -11,6 +11,7 @@ from callradar import db, taxonomy
 from callradar.cli import app
 from callradar.models import Base, Member, Source, TechnologyArea
 from callradar.settings import get_settings
+from tests.conftest import CliRun
 
 
 def test_migrations_create_every_table(engine: Engine) -> None:
@@ -74,3 +75,21 @@ def test_db_commands_on_a_new_database(tmp_path: Path, monkeypatch: pytest.Monke
         db.get_engine().dispose()
         get_settings.cache_clear()
         db.get_engine.cache_clear()
+
+
+def test_a_database_migrated_by_a_newer_callradar_is_a_clear_error(
+    engine: Engine, cli: CliRun
+) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    with pytest.raises(db.DatabaseTooNewError) as error:
+        db.upgrade(engine)
+    assert "revision 0099_from_the_future" in str(error.value)
+    assert "upgrade callradar" in str(error.value)
+
+    result = cli("calls", "list")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("callradar: the database ") and "0099_from_the_future" in line
+    # Nothing was changed: the database is left for the newer callradar.
+    assert db.current_revision(engine) == "0099_from_the_future"
