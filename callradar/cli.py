@@ -195,10 +195,20 @@ def members_export(
 @members_app.command("template")
 def members_template(
     file: Annotated[Path, typer.Argument(help="Where to write the empty .xlsx workbook")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists")] = False,
 ) -> None:
     """Write an empty competence map workbook to fill in."""
     with written(file):
-        file.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
+        try:
+            # "x": a workbook already filled in at that name is never replaced unasked.
+            with file.open("wb" if force else "xb") as out:
+                out.write(TEMPLATE_WORKBOOK.read_bytes())
+        except FileExistsError:
+            err_console.print(
+                f"[bold red]{escape(str(file))}: already exists, left as it is "
+                "(--force replaces it)[/]"
+            )
+            raise typer.Exit(2) from None
     console.print(
         f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).",
         markup=False,

@@ -124,6 +124,19 @@ def test_empty_template_workbook_imports_nothing(cli: CliRun, tmp_path: Path) ->
     assert competence_map_io.load(TEMPLATE_WORKBOOK).members == []
 
 
+def test_template_never_overwrites_a_workbook_without_force(cli: CliRun, tmp_path: Path) -> None:
+    filled = tmp_path / "members.xlsx"
+    filled.write_bytes(b"a member's filled-in workbook")
+    refused = cli("members", "template", filled)
+    assert refused.exit_code == 2
+    assert f"{filled}: already exists" in refused.stderr and "--force" in refused.stderr
+    assert filled.read_bytes() == b"a member's filled-in workbook"
+
+    replaced = cli("members", "template", filled, "--force")
+    assert replaced.exit_code == 0, replaced.output
+    assert load_workbook(filled).sheetnames == list(competence_map_io.SHEETS)
+
+
 def test_reimport_updates_in_place_and_keeps_contacts(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
