@@ -50,6 +50,19 @@ def _check_code(code: str) -> str:
 
 
 AreaCode = Annotated[str, AfterValidator(_check_code)]
+
+
+def _one_keyword(keyword: str) -> str:
+    # A workbook cell and the profile form separate keywords by ";" and line breaks: a
+    # keyword holding one would come back from an XLSX export as two.
+    if ";" in keyword or "\n" in keyword:
+        raise ValueError(
+            f"{keyword!r}: ';' and line breaks separate keywords; give each one on its own"
+        )
+    return keyword
+
+
+Keyword = Annotated[Text, AfterValidator(_one_keyword)]
 Level = Annotated[int, Field(ge=1, le=3)]
 Trl = Annotated[int, Field(ge=1, le=9)]
 _url = TypeAdapter(AnyUrl)
@@ -114,7 +127,7 @@ class MemberIn(Strict):
     website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
-    keywords: list[Text] = Field(default_factory=list)
+    keywords: list[Keyword] = Field(default_factory=list)
     trl: tuple[Trl, Trl] | None = None
     roles: list[Role] = ["partner"]
     mentor: bool = False

@@ -216,6 +216,20 @@ YAML_CASES = {
         "members[0].id",
         "pattern",
     ),
+    # A workbook cell and the profile form separate keywords by ";" and line breaks: such a
+    # keyword came back from an XLSX export and import as two.
+    "keyword holding a ';'": (
+        "    keywords: [silicon nitride, optical transceivers",
+        "    keywords: ['silicon nitride; SiN', optical transceivers",
+        "members[0].keywords[0]",
+        "separate keywords",
+    ),
+    "keyword holding a line break": (
+        "    keywords: [silicon nitride, optical transceivers",
+        '    keywords: ["silicon nitride\\nSiN", optical transceivers',
+        "members[0].keywords[0]",
+        "separate keywords",
+    ),
     "unknown field": (
         "    mentor: false\n    contacts:\n      - name: Anna Nowak\n",
         "    mentor: false\n    mentr: true\n    contacts:\n      - name: Anna Nowak\n",
