@@ -220,9 +220,11 @@ def calls_import(
     file: Annotated[Path, typer.Argument(help="JSON Lines: one call a line")],
 ) -> None:
     """Add or update calls entered by hand; all or nothing."""
+    from crawlers.run import source_names
+
     db.upgrade()
     with refused_input():
-        records = read_calls_jsonl(file)
+        records = read_calls_jsonl(file, crawled=source_names())
     counts = {outcome: 0 for outcome in calls_service.Outcome}
     with db.session_scope() as session:
         for record in records:

@@ -44,8 +44,10 @@ def run_demo(console: Console, members_file: Path = SAMPLE_MEMBERS,
         db.upgrade()
     console.print(f"Database: [bold]{settings.resolved_database_url}[/]")
 
+    from crawlers.run import source_names
+
     competence_map = competence_map_io.load(members_file)
-    manual = read_calls_jsonl(calls_file)
+    manual = read_calls_jsonl(calls_file, crawled=source_names())
     with db.session_scope() as session:
         imported = members_service.import_members(session, competence_map)
         results = upsert_calls(session, manual)

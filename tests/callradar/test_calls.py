@@ -28,7 +28,7 @@ CALL = {
     "deadlines": ["2027-09-14T17:00:00+02:00", "2027-04-08T17:00:00+02:00"],
     "status": "forthcoming",
     "language": "en",
-    "source": "eu-portal",
+    "source": "newsletter",
 }
 
 
@@ -53,7 +53,7 @@ def test_import_and_list_json(cli: CliRun, tmp_path: Path) -> None:
     assert "2 new, 0 changed, 0 unchanged" in result.output
     listed = {c["id"]: c for c in json.loads(cli("calls", "list", "--json").stdout)}
     call = listed[CALL["id"]]
-    assert call["source"] == "eu-portal"
+    assert call["source"] == "newsletter"
     assert call["title"] == CALL["title"]
     assert call["url"] == CALL["url"]
     assert call["status"] == "forthcoming"
@@ -113,6 +113,13 @@ BAD_LINES: dict[str, tuple[list[dict[str, Any] | str], str, str]] = {
     ),
     "duplicate id": ([CALL, CALL], "line 2, field 'id'", "duplicate call id"),
     "not an object": (["[1, 2]"], "line 1", "expected a JSON object"),
+    # A crawled source's call entered by hand was stored among its crawled calls: the next
+    # crawl overwrote it (or it overwrote a crawled call of the same id, a false "change").
+    "a crawled source": (
+        [{"id": "HORIZON-CL4-2026-X", "title": "T", "source": "eu-portal"}],
+        "line 1, field 'source'",
+        "'eu-portal' is a crawled source",
+    ),
 }
 
 
