@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -29,7 +30,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from callradar.deadlines import Deadline, parse_deadline
+from callradar.deadlines import Deadline, iso_value, parse_deadline
 from callradar.models import Call, CallDeadline, CallVersion, Source, utcnow
 from callradar.text import clean_line, clean_text
 
@@ -463,15 +464,17 @@ def list_calls(
     return list(session.scalars(query))
 
 
-def call_summary(call: Call) -> dict[str, Any]:
-    """The JSON form `callradar calls list --json` prints for a call."""
+def call_summary(call: Call, zone: ZoneInfo) -> dict[str, Any]:
+    """The JSON form `callradar calls list --json` prints for a call; ``zone`` is
+    CALLRADAR_TIMEZONE's, of a deadline's moment stored without an offset."""
+    deadlines = sorted(call.deadlines, key=lambda d: d.latest)
     return {
         "id": call.external_id,
         "source": call.source,
         "title": call.title,
         "url": call.url,
         "status": call.status,
-        "deadlines": [d.value for d in sorted(call.deadlines, key=lambda d: d.latest)],
+        "deadlines": [iso_value(d.value, d.precision, zone) for d in deadlines],
         "programme": call.programme,
         "call_identifier": call.call_identifier,
         "type_of_action": call.type_of_action,

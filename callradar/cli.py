@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -252,7 +253,8 @@ def calls_list(
     db.upgrade()
     with db.session_scope() as session:
         calls = calls_service.list_calls(session, status=status, source=source)  # type: ignore[arg-type]
-        summaries = [calls_service.call_summary(c) for c in calls]
+        zone = ZoneInfo(get_settings().timezone)
+        summaries = [calls_service.call_summary(c, zone) for c in calls]
     if as_json:
         typer.echo(json.dumps(summaries, ensure_ascii=False, indent=2))
         return

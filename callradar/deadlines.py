@@ -85,11 +85,24 @@ def _parse_text(text: str) -> Deadline:
 _ROMAN = ("I", "II", "III", "IV")
 
 
+def deadline_moment(value: str, zone: ZoneInfo) -> datetime:
+    """A deadline's moment, time-zone aware. One stored without an offset (a calls file may
+    give "2027-04-08T17:00") is a time in ``zone``, CALLRADAR_TIMEZONE, wherever it is shown:
+    not in the machine's zone, nor in UTC."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def iso_value(value: str, precision: str, zone: ZoneInfo) -> str:
+    """A deadline's ISO 8601 value, a moment always with its offset (see deadline_moment)."""
+    return deadline_moment(value, zone).isoformat() if precision == "datetime" else value
+
+
 def describe(value: str, precision: str, zone: ZoneInfo, language: str = "en") -> str:
     """A deadline for people, no more precise than it is known: a moment in local time with
     its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027")."""
     if precision == "datetime":
-        moment = datetime.fromisoformat(value).astimezone(zone)
+        moment = deadline_moment(value, zone).astimezone(zone)
         return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
     if precision == "quarter":
         year, quarter = value.split("-Q")

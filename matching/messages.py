@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from callradar.deadlines import deadline_moment
 from callradar.models import Call, CallDeadline, Contact, Match, Member
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -117,7 +118,7 @@ def format_deadline(deadlines: list[CallDeadline], today: date, zone: ZoneInfo) 
     deadline = upcoming[0]
     if deadline.precision == "datetime":
         try:
-            moment = datetime.fromisoformat(deadline.value).astimezone(zone)
+            moment = deadline_moment(deadline.value, zone).astimezone(zone)
         except ValueError:
             return deadline.value
         return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -13,10 +16,14 @@ from sqlalchemy import Engine, func, select
 from callradar import db
 from callradar.calls import CallRecord, Outcome, upsert_call
 from callradar.cli import SAMPLE_CALLS
-from callradar.deadlines import parse_deadline
+from callradar.deadlines import describe, parse_deadline
 from callradar.models import Call, CallVersion
 from callradar.text import clean_text
+from matching.messages import format_deadline
 from tests.conftest import CliRun
+from web.calendar_feed import feed
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 CALL = {
     "id": "HORIZON-CL4-2027-DIGITAL-EMERGING-01-33",
@@ -276,3 +283,34 @@ def test_json_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path
     assert result.exit_code == 2
     assert "line 1: JSON nested too deeply" in result.stderr
     assert count_calls(engine) == 0
+
+
+@pytest.fixture
+def machine_in_new_york() -> Iterator[None]:
+    """The process's own time zone unlike CALLRADAR_TIMEZONE's, as on a server kept in UTC."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "America/New_York")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+def test_a_deadline_without_a_zone_is_in_callradar_timezone_everywhere(
+    cli: CliRun, engine: Engine, tmp_path: Path, machine_in_new_york: None
+) -> None:
+    # Before: the CLI printed it without a zone, the web page and the e-mail read it in the
+    # machine's zone (23:00 in Warsaw here), the calendar feed as UTC (19:00 in Warsaw).
+    path = write_jsonl(
+        tmp_path / "calls.jsonl", [{"id": "A", "title": "T", "deadlines": ["2027-04-08T17:00"]}]
+    )
+    assert cli("calls", "import", path).exit_code == 0
+    [listed] = json.loads(cli("calls", "list", "--json").stdout)
+    assert listed["deadlines"] == ["2027-04-08T17:00:00+02:00"]
+    with db.session_scope(engine) as session:
+        call = session.scalar(select(Call))
+        assert call is not None
+        [deadline] = call.deadlines
+        shown = "2027-04-08 17:00 (Europe/Warsaw)"
+        assert describe(deadline.value, deadline.precision, WARSAW) == shown
+        assert format_deadline(call.deadlines, date(2027, 1, 1), WARSAW) == shown
+        assert "DTSTART:20270408T150000Z" in feed([call], "callradar", "http://x.example", WARSAW)

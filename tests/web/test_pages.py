@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -276,5 +277,5 @@ def test_a_deadline_on_the_last_day_there_is_still_makes_a_feed() -> None:
     """A "no end date" placeholder stored before such deadlines were refused."""
     last = CallDeadline(id=1, value="9999-12-31", precision="date", latest=date.max)
     call = Call(id=1, title="Open-ended call", url="https://example.org/c", deadlines=[last])
-    body = calendar_feed.feed([call], "callradar", "http://testserver")
+    body = calendar_feed.feed([call], "callradar", "http://testserver", ZoneInfo("Europe/Warsaw"))
     assert "DTSTART;VALUE=DATE:99991231" in body and "DTEND;VALUE=DATE:99991231" in body
