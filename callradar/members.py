@@ -6,11 +6,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.competence_map import CompetenceMap, ContactIn, MemberIn, ProjectIn
-from callradar.models import Competence, Contact, Member, PastProject
+from callradar.models import Competence, Contact, Member, Notification, PastProject
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def import_members(session: Session, competence_map: CompetenceMap) -> ImportSum
         for m in session.scalars(
             select(Member)
             .where(Member.id.in_([m.id for m in competence_map.members]))
-            .options(selectinload(Member.contacts), selectinload(Member.competences))
+            .options(selectinload(Member.all_contacts), selectinload(Member.competences))
         )
     }
     for data in competence_map.members:
@@ -44,6 +44,16 @@ def import_members(session: Session, competence_map: CompetenceMap) -> ImportSum
             updated.append(data.id)
         _apply(member, data)
     session.flush()
+    removed = [c.id for m in existing.values() for c in m.all_contacts if c.removed]
+    # Messages not yet handed to a sender are dropped, not kept: a contact back on the list
+    # is then told of those calls, as it never was.
+    session.execute(
+        delete(Notification).where(
+            Notification.contact_id.in_(removed), Notification.status == "pending"
+        )
+    )
+    for member in existing.values():
+        session.expire(member, ["contacts"])
     return ImportSummary(created, updated)
 
 
@@ -76,22 +86,24 @@ def _apply_competences(member: Member, areas: dict[str, int]) -> None:
 
 
 def _apply_contacts(member: Member, contacts: list[ContactIn]) -> None:
-    # Contacts are updated in place by e-mail so that their notification history and an
-    # earlier "stop these messages" survive a re-import.
-    by_email = {c.email.lower(): c for c in member.contacts}
-    kept: list[Contact] = []
+    # Contacts are updated in place by e-mail, and those left out are kept, marked removed,
+    # so that their notification history and an earlier "stop these messages" survive a
+    # re-import, also one that leaves a contact out for a while.
+    by_email = {c.email.lower(): c for c in member.all_contacts}
+    for known in member.all_contacts:
+        known.removed = True
     for position, data in enumerate(contacts):
-        contact = by_email.get(data.email.lower()) or Contact(
-            unsubscribe_token=secrets.token_urlsafe(32)
-        )
+        contact = by_email.get(data.email.lower())
+        if contact is None:
+            contact = Contact(unsubscribe_token=secrets.token_urlsafe(32))
+            member.all_contacts.append(contact)
+        contact.removed = False
         contact.position = position
         contact.name = data.name
         contact.email = data.email
         contact.language = data.language
         contact.notify = list(data.notify)
         contact.digest = data.digest
-        kept.append(contact)
-    member.contacts = kept
 
 
 def _project(position: int, data: ProjectIn) -> PastProject:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -247,8 +248,17 @@ class Member(Base):
     competences: Mapped[list[Competence]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="Competence.code"
     )
-    contacts: Mapped[list[Contact]] = relationship(
+    # Every contact the member has had: one its file or profile leaves out is kept, marked
+    # removed, so that its notification history and "stop these messages" are there again
+    # when it comes back (its calls are not sent twice).
+    all_contacts: Mapped[list[Contact]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="Contact.position"
+    )
+    # Its contacts now: those shown, exported and told of calls.
+    contacts: Mapped[list[Contact]] = relationship(
+        primaryjoin="and_(Contact.member_id == Member.id, Contact.removed.is_(False))",
+        order_by="Contact.position",
+        viewonly=True,
     )
     projects: Mapped[list[PastProject]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="PastProject.position"
@@ -286,8 +296,10 @@ class Contact(Base):
     # Secret of the "stop these messages" link.
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
     unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Left out of the member's list (see Member.all_contacts).
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    member: Mapped[Member] = relationship(back_populates="contacts")
+    member: Mapped[Member] = relationship(back_populates="all_contacts")
 
 
 class PastProject(Base):

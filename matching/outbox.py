@@ -86,7 +86,11 @@ def enqueue_notifications(
     member_ids = {m.member_id for m, _ in rows}
     contacts: dict[str, list[Contact]] = {}
     for contact in session.scalars(
-        select(Contact).where(Contact.member_id.in_(member_ids), Contact.unsubscribed.is_(False))
+        select(Contact).where(
+            Contact.member_id.in_(member_ids),
+            Contact.unsubscribed.is_(False),
+            Contact.removed.is_(False),
+        )
     ):
         contacts.setdefault(contact.member_id, []).append(contact)
     wanted: list[dict[str, object]] = []

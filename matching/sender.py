@@ -246,6 +246,8 @@ def _check(
         call = calls[row.call_id]
         if contact.unsubscribed:
             cancelled.append((row, "contact unsubscribed"))
+        elif contact.removed:
+            cancelled.append((row, "contact removed from the member's list"))
         elif row.channel not in (contact.notify or ()):
             cancelled.append((row, "channel no longer among the contact's"))
         elif row.call_id not in feedback:

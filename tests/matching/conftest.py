@@ -156,7 +156,7 @@ def add_member(
     )
     member.competences = [Competence(code=code, level=level) for code, level in areas.items()]
     for position, spec in enumerate(contacts or []):
-        member.contacts.append(
+        member.all_contacts.append(
             Contact(
                 position=position,
                 name=spec.get("name", f"Contact {position}"),

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, select
 
 from callradar import db
 from callradar.calls import CallRecord, upsert_call
+from callradar.competence_map import CompetenceMap
+from callradar.members import import_members, load_members, to_competence_map
 from callradar.models import Call, Contact, Notification
 from callradar.settings import Settings, get_settings
 from matching.feedback import mark_not_relevant, unsubscribe
@@ -282,3 +284,46 @@ def test_cli_notify_and_dry_run(cli: CliRun, monkeypatch: pytest.MonkeyPatch) ->
     assert "Sent 1 message(s)" in sent.output and "Nowy nabór dla Lumen" in sent.output
     assert "Sent 0 message(s)" in cli("notify").output
     assert len(list((get_settings().resolved_outbox_dir).glob("*.eml"))) == 1
+
+
+def test_a_contact_removed_and_added_again_keeps_its_history(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine, [{"email": "anna@lumen.example"}, {"email": "james@lumen.example"}], calls=2
+    )
+    run_pipeline(engine, settings)
+    assert send_due(engine, settings=settings, now=NOW).sent == 4
+    with db.session_scope(engine) as s:
+        [lumen] = to_competence_map(load_members(s, ["lumen"])).members
+        james = s.scalars(select(Contact).where(Contact.email == "james@lumen.example")).one()
+        unsubscribe(s, james.unsubscribe_token)
+        without_james = lumen.model_copy(update={"contacts": lumen.contacts[:1]})
+        import_members(s, CompetenceMap(members=[without_james]))
+    with db.session_scope(engine) as s:
+        assert [c.email for c in load_members(s, ["lumen"])[0].contacts] == ["anna@lumen.example"]
+    # A new call while James is off the list: he is not told of it.
+    with db.session_scope(engine) as s:
+        add_call(s, "PIC-NEW", {"integrated-photonics": 0.9}, title="Photonic chips call new")
+    run_pipeline(engine, settings)
+    assert send_due(engine, settings=settings, now=NOW).sent == 1
+    assert len(mailbox.to("james@lumen.example")) == 2
+
+    # Back on the list, as the member's file had him: the calls he heard of are not sent
+    # again, and his earlier "stop these messages" holds.
+    with db.session_scope(engine) as s:
+        import_members(s, CompetenceMap(members=[lumen]))
+    assert run_pipeline(engine, settings) == 0
+    assert send_due(engine, settings=settings, now=NOW + timedelta(hours=1)).sent == 0
+    with db.session_scope(engine) as s:
+        james = s.scalars(select(Contact).where(Contact.email == "james@lumen.example")).one()
+        assert james.unsubscribed
+        james.unsubscribed = False
+    # Subscribed again, he hears of the one call he has not been told of.
+    assert run_pipeline(engine, settings) == 1
+    send_due(engine, settings=settings, now=NOW + timedelta(hours=2))
+    assert [m["Subject"] for m in mailbox.to("james@lumen.example")][2:] == [
+        "Nowy nabór dla Lumen sp. z o.o.: Photonic chips call new"
+    ]

@@ -92,7 +92,7 @@ def _member(member_id: str, name: str, codes: dict[str, int]) -> Member:
         description=f"{name} does photonics.",
     )
     member.competences = [Competence(code=c, level=lvl) for c, lvl in codes.items()]
-    member.contacts = [
+    member.all_contacts = [
         Contact(
             name="Anna Nowak",
             email=f"anna@{member_id}.example",

@@ -218,7 +218,10 @@ def test_removing_a_contact(client: TestClient, engine: Engine, world: World) ->
     form["contact-0-remove"] = "1"
     assert client.post("/my/profile", data=form, follow_redirects=False).status_code == 303
     with session_scope(engine) as session:
-        assert list(session.scalars(select(Contact).where(Contact.member_id == "lumen"))) == []
+        # Off the member's list, kept aside with its notification history.
+        assert session.get_one(Member, "lumen").contacts == []
+        [kept] = session.scalars(select(Contact).where(Contact.member_id == "lumen"))
+        assert kept.removed
 
 
 def test_coordinator_invites_need_a_known_member(client: TestClient, world: World) -> None:
