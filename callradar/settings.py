@@ -225,23 +225,33 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'callradar.db'}"
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError(
+                f"bad setting {_variable('data_dir')}: cannot make the folder {self.data_dir} "
+                f"({exc.strerror or exc})"
+            ) from None
         return self.data_dir
 
 
 class SettingsError(Exception):
     """A setting of the environment (or .env) that is not valid: each one named."""
 
-    def __init__(self, error: ValidationError) -> None:
-        prefix = Settings.model_config.get("env_prefix", "")
-        super().__init__(
+    @classmethod
+    def of(cls, error: ValidationError) -> SettingsError:
+        return cls(
             "; ".join(
                 # The value is left out: it may be a password or a key.
-                f"bad setting {prefix}{'_'.join(map(str, e['loc'])).upper()}: "
+                f"bad setting {_variable('_'.join(map(str, e['loc'])))}: "
                 f"{e['msg'].removeprefix('Value error, ')}"
                 for e in error.errors()
             )
         )
+
+
+def _variable(field: str) -> str:
+    return f"{Settings.model_config.get('env_prefix', '')}{field.upper()}"
 
 
 @lru_cache
@@ -250,4 +260,4 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        raise SettingsError(exc) from None
+        raise SettingsError.of(exc) from None

@@ -57,6 +57,8 @@ def test_a_setting_that_would_fail_later_is_refused_at_once(
     [
         ("CALLRADAR_TIMEZONE", "Mars/Olympus", "'Mars/Olympus' is not a time zone"),
         ("CALLRADAR_SMTP_PORT", "abc", "a valid integer"),
+        # A folder that cannot be made: under a file.
+        ("CALLRADAR_DATA_DIR", "{tmp}/a-file/data", "cannot make the folder"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_for_every_command(
@@ -64,11 +66,12 @@ def test_a_bad_setting_is_one_line_naming_it_for_every_command(
 ) -> None:
     # A new process: the settings were read when the command line was imported, and a
     # bad one was a pydantic traceback before any command ran.
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
     env = {
         **os.environ,
         "PYTHONPATH": str(Path(__file__).parents[2]),
         "CALLRADAR_DATA_DIR": str(tmp_path / "data"),
-        name: value,
+        name: value.format(tmp=tmp_path),
     }
     env.pop("CALLRADAR_DATABASE_URL", None)
     for command in (["calls", "list"], ["db", "current"]):
