@@ -11,7 +11,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from callradar.deadlines import Deadline, iso_value, parse_deadline
 from callradar.models import Call, CallDeadline, CallVersion, Source, utcnow
+from callradar.settings import get_settings
 from callradar.text import clean_line, clean_text
 
 Status = Literal["forthcoming", "open", "closed"]
@@ -209,7 +210,7 @@ def store_calls(
     nobody reads, cost more than the SQL itself on a crawl of thousands of calls.
     """
     now = now or utcnow()
-    today = now.astimezone(UTC).date()
+    today = get_settings().today(now)
     for source in dict.fromkeys(r.source for r in records):
         _ensure_source(session, source)
     stored = _stored_fingerprints(session, records)

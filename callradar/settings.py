@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -137,7 +138,9 @@ class Settings(BaseSettings):
         "default: outbox in the data folder.",
     )
     timezone: str = Field(
-        default="Europe/Warsaw", description="Time zone of digest times and dates in messages."
+        default="Europe/Warsaw",
+        description="Time zone of digest times, dates in messages, and the day against which "
+        "deadlines pass and calls open.",
     )
     digest_hour: int = Field(
         default=8, ge=0, le=23, description="Local hour at which daily and weekly digests go."
@@ -183,6 +186,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a time zone (e.g. Europe/Warsaw)") from None
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The cluster's date, in CALLRADAR_TIMEZONE: the one day against which the crawler,
+        the store, the matcher and the web app judge whether a deadline has passed or a call
+        has opened (on the UTC date they disagreed for an hour or two after midnight)."""
+        return (now or datetime.now(UTC)).astimezone(self.zone).date()
 
     @property
     def link_base_url(self) -> str:

@@ -15,7 +15,6 @@ SQLite's write lock against each other.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from functools import lru_cache
 from html import unescape
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from callradar.deadlines import parse_deadline
 from callradar.models import SourceRun, utcnow
 from callradar.settings import get_settings
 from crawlers.amounts import parse_amount
-from crawlers.dates import WARSAW, normalise_date, period_start
+from crawlers.dates import normalise_date, period_start
 from crawlers.html import html_to_text
 from crawlers.items import RawCall
 from crawlers.source_runs import ensure_source, last_good_field_stats, start_run
@@ -67,7 +66,7 @@ class NormalisePipeline:
         assert stats is not None
         stats.inc_value(f"{STATS_PREFIX}/items")
         try:
-            record = normalise(item, spider.name, spider.language, datetime.now(WARSAW).date())
+            record = normalise(item, spider.name, spider.language, get_settings().today())
         except ValidationError as exc:
             stats.inc_value(f"{STATS_PREFIX}/invalid")
             problem = "; ".join(

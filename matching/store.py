@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeAlias
 
 from sqlalchemy import Row, delete, func, insert, select, update
@@ -156,7 +156,7 @@ def match_calls(
     recomputes every call. The caller commits.
     """
     settings = settings or get_settings()
-    today = today or datetime.now(UTC).date()
+    today = today or settings.today()
     now = utcnow()
     matcher, members_digest = load_matcher(session, settings.match_min_score)
     summary = MatchSummary()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from typing import Literal
 
 from sqlalchemy import Select, exists, select
@@ -70,12 +70,9 @@ def _mentions(call: Call, q: str) -> bool:
     return any(needle in (text or "").casefold() for text in fields)
 
 
-def flagged_calls(
-    session: Session, filters: Filters, today: date | None = None
-) -> tuple[list[Call], int]:
+def flagged_calls(session: Session, filters: Filters, today: date) -> tuple[list[Call], int]:
     """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``,
     with how many calls the filters found in all."""
-    today = today or datetime.now(UTC).date()
     calls = [
         call
         for call in session.scalars(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 import scrapy
@@ -23,7 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawlers.dates import WARSAW
+from callradar.settings import get_settings
 from crawlers.middlewares import ORIGINAL_URL
 from crawlers.pipelines import STATS_PREFIX
 
@@ -114,7 +114,7 @@ class CallSpider(scrapy.Spider):
             stats.inc_value(f"{STATS_PREFIX}/invalid")
 
     def today(self) -> date:
-        return datetime.now(WARSAW).date()
+        return get_settings().today()
 
 
 # HTTP statuses of a page that no longer exists.

@@ -18,6 +18,7 @@ from callradar.calls import CallRecord, Outcome, upsert_call
 from callradar.cli import SAMPLE_CALLS
 from callradar.deadlines import describe, parse_deadline
 from callradar.models import Call, CallVersion
+from callradar.settings import get_settings
 from callradar.text import clean_text
 from matching.messages import format_deadline
 from tests.conftest import CliRun
@@ -157,6 +158,20 @@ def test_status_is_checked_against_the_dates(engine: Engine) -> None:
             id="SOON", title="Soon", opening_date=date(2027, 2, 1), deadlines=["2027-05-01"]
         )
         assert upsert_call(session, future, now).call.status == "forthcoming"
+
+
+def test_status_is_judged_on_the_date_in_callradar_timezone(engine: Engine) -> None:
+    """At 00:30 in Warsaw it is still the day before in UTC. The crawler read the Warsaw
+    date, the store the UTC one: a call opening that day went open, then forthcoming, then
+    open again, each a new version (the demo test failed at midnight)."""
+    late = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+    assert get_settings().timezone == "Europe/Warsaw"
+    assert get_settings().today(late) == date(2026, 11, 28)
+    opening = CallRecord(id="NEW", title="New", opening_date=date(2026, 11, 28))
+    closing = CallRecord(id="END", title="End", deadlines=["2026-11-27"])
+    with db.session_scope(engine) as session:
+        assert upsert_call(session, opening, late).call.status == "open"
+        assert upsert_call(session, closing, late).call.status == "closed"
 
 
 def test_same_call_from_two_sources_is_linked(engine: Engine) -> None:

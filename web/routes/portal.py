@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
@@ -39,9 +39,9 @@ def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
 
 
 @router.get("/my/calls")
-def my_calls(request: Request, session: DB, user: MemberUser) -> Response:
+def my_calls(request: Request, session: DB, settings: AppSettings, user: MemberUser) -> Response:
     assert user.member_id is not None
-    today = datetime.now(UTC).date()
+    today = settings.today()
     rows = [
         (match, call, next_deadline(call, today))
         for match, call in member_matches(session, user.member_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -19,7 +18,7 @@ from proposals.errors import ProposalError
 from proposals.facts import member_facts
 from proposals.pack import being_formed
 from proposals.rules import check_rules
-from web.deps import DB, AnyUser, Coordinator, RowId
+from web.deps import DB, AnyUser, AppSettings, Coordinator, RowId
 from web.render import language, render
 from web.review_queue import Filters, choices, flagged_calls, next_deadline
 
@@ -50,9 +49,11 @@ def _filters(params: dict[str, str]) -> Filters:
 
 
 @router.get("/review")
-def review_desk(request: Request, session: DB, _user: Coordinator) -> Response:
+def review_desk(
+    request: Request, session: DB, settings: AppSettings, _user: Coordinator
+) -> Response:
     filters = _filters(dict(request.query_params))
-    today = datetime.now(UTC).date()
+    today = settings.today()
     calls, total = flagged_calls(session, filters, today)
     context = {
         "calls": [(call, next_deadline(call, today)) for call in calls],
