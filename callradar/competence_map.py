@@ -6,6 +6,7 @@ YAML or from an XLSX workbook (see ``competence_map_io``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -131,8 +132,17 @@ class MemberIn(Strict):
     trl: tuple[Trl, Trl] | None = None
     roles: list[Role] = ["partner"]
     mentor: bool = False
+    # The year it joined the cluster.
+    joined: int | None = Field(default=None, ge=1990)
     contacts: list[ContactIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(default_factory=list)
+
+    @field_validator("joined")
+    @classmethod
+    def _joined(cls, year: int | None) -> int | None:
+        if year is not None and year > date.today().year:
+            raise ValueError(f"joined in {year}, a year still to come")
+        return year
 
     @field_validator("trl")
     @classmethod

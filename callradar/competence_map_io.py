@@ -52,6 +52,7 @@ SHEETS: dict[str, list[str]] = {
         "trl_max",
         "roles",
         "mentor",
+        "joined",
     ],
     "areas": ["member_id", "code", "level"],
     "contacts": ["member_id", "name", "email", "language", "notify", "digest"],
@@ -235,6 +236,8 @@ def to_canonical(competence_map: CompetenceMap) -> Raw:
             data["trl"] = list(m.trl)
         data["roles"] = list(m.roles)
         data["mentor"] = m.mentor
+        if m.joined is not None:
+            data["joined"] = m.joined
         data["contacts"] = [c.model_dump(mode="json") for c in m.contacts]
         data["projects"] = [p.model_dump(mode="json", exclude_none=True) for p in m.projects]
         members.append(data)
@@ -300,6 +303,7 @@ def _to_workbook(competence_map: CompetenceMap) -> Workbook:
                 m.trl[1] if m.trl else None,
                 _join(m.roles),
                 "yes" if m.mentor else "no",
+                m.joined,
             ]
         )
         for code, level in m.areas.items():

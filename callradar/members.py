@@ -68,6 +68,7 @@ def _apply(member: Member, data: MemberIn) -> None:
     member.trl_min, member.trl_max = data.trl if data.trl else (None, None)
     member.roles = list(data.roles)
     member.mentor = data.mentor
+    member.joined = data.joined
     _apply_competences(member, data.areas)
     member.projects = [_project(i, p) for i, p in enumerate(data.projects)]
     _apply_contacts(member, data.contacts)
@@ -156,6 +157,7 @@ def _member_in(member: Member) -> MemberIn:
         trl=trl,
         roles=member.roles,  # type: ignore[arg-type]
         mentor=member.mentor,
+        joined=member.joined,
         contacts=[
             ContactIn(
                 name=c.name,
@@ -195,6 +197,7 @@ def member_summary(member: Member) -> dict[str, Any]:
         "keywords": member.keywords,
         "roles": member.roles,
         "mentor": member.mentor,
+        "joined": member.joined,
         "contacts": len(member.contacts),
         "projects": len(member.projects),
     }

@@ -242,6 +242,9 @@ class Member(Base):
     trl_max: Mapped[int | None]
     roles: Mapped[list[str]] = mapped_column(default=list)
     mentor: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The year it joined the cluster, as the office's file says (the indicators count new
+    # members by it; without it, by the year the member was first imported).
+    joined: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

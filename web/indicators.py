@@ -67,7 +67,12 @@ def compute(session: Session, today: date | None = None) -> Indicators:
     consortia = session.execute(select(Consortium.created_at, Consortium.status)).all()
     formed = Counter(_utc(c.created_at).year for c in consortia)
     results = Counter((_utc(c.created_at).year, c.status) for c in consortia)
-    joined = Counter(_utc(t).year for t in session.scalars(select(Member.created_at)))
+    # The year a member joined the cluster where the office's file gives it: on the first
+    # import every member would otherwise be new that year.
+    joined = Counter(
+        year if year is not None else _utc(created).year
+        for year, created in session.execute(select(Member.joined, Member.created_at))
+    )
     found = Counter(_month(t) for t in session.scalars(select(Call.first_seen_at)))
     notified_pairs = {
         (_month(sent_at), member_id)

@@ -124,6 +124,47 @@ def test_empty_template_workbook_imports_nothing(cli: CliRun, tmp_path: Path) ->
     assert competence_map_io.load(TEMPLATE_WORKBOOK).members == []
 
 
+def test_the_template_has_every_column_the_import_reads() -> None:
+    workbook = load_workbook(TEMPLATE_WORKBOOK)
+    for name, columns in competence_map_io.SHEETS.items():
+        assert [cell.value for cell in workbook[name][1]] == columns
+
+
+def test_the_year_a_member_joined_is_kept_and_checked(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    later = SAMPLE.replace("joined: 2019", "joined: 2999", 1)
+    assert later != SAMPLE
+    path = tmp_path / "later.yaml"
+    path.write_text(later, encoding="utf-8")
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "joined" in result.stderr and "a year still to come" in result.stderr
+
+    assert cli("members", "import", SAMPLE_MEMBERS).exit_code == 0
+    with db.session_scope(engine) as session:
+        joined = {m.id: m.joined for m in load_members(session)}
+    assert joined["lumen-photonics"] == 2019
+    [listed] = [m for m in json.loads(cli("members", "list", "--json").stdout)
+                if m["id"] == "lumen-photonics"]
+    assert listed["joined"] == 2019
+
+
+def test_a_workbook_without_the_joined_column_still_imports(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """Workbooks made from the template before the column existed."""
+    path = _sample_workbook(cli, tmp_path)
+    workbook = load_workbook(path)
+    members = workbook["members"]
+    members.delete_cols(competence_map_io.SHEETS["members"].index("joined") + 1)
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    with db.session_scope(engine) as session:
+        assert {m.joined for m in load_members(session)} == {None}
+
+
 def test_template_never_overwrites_a_workbook_without_force(cli: CliRun, tmp_path: Path) -> None:
     filled = tmp_path / "members.xlsx"
     filled.write_bytes(b"a member's filled-in workbook")
@@ -231,8 +272,8 @@ YAML_CASES = {
         "separate keywords",
     ),
     "unknown field": (
-        "    mentor: false\n    contacts:\n      - name: Anna Nowak\n",
-        "    mentor: false\n    mentr: true\n    contacts:\n      - name: Anna Nowak\n",
+        "    mentor: false\n    joined: 2019\n",
+        "    mentor: false\n    mentr: true\n    joined: 2019\n",
         "members[0].mentr",
         "unknown field",
     ),
