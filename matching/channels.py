@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 import apprise
+from email_validator import EmailNotValidError, validate_email
 
 from callradar.settings import Settings
 from matching.messages import Message
@@ -55,9 +56,17 @@ class Channel(Protocol):
 
 def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
     message = envelope.message
-    email = EmailMessage(policy=_POLICY)
+    address = _ascii_address(envelope.to_address)
+    # A non-ASCII local part ("żaneta@…") has no ASCII form: that message is written in UTF-8
+    # (RFC 6531), which smtplib sends only to a server offering SMTPUTF8.
+    email = EmailMessage(policy=_POLICY if address else _POLICY.clone(utf8=True))
     email["From"] = settings.mail_from
-    email["To"] = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
+    if address:
+        email["To"] = Address(display_name=envelope.to_name, addr_spec=address)
+    else:
+        # Given in parts: such an address parsed from a string is refused as a defect.
+        local, _, host = envelope.to_address.rpartition("@")
+        email["To"] = Address(display_name=envelope.to_name, username=local, domain=host)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
@@ -69,6 +78,16 @@ def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     return email
+
+
+def _ascii_address(address: str) -> str | None:
+    """The address with its domain in IDNA ("jan@xn--…"), which every server accepts, or
+    None when its local part is not ASCII."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        # Stored addresses were validated: one failing now is passed on as it is.
+        return address
 
 
 class OutboxFolder:

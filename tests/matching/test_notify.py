@@ -237,6 +237,36 @@ def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path
     assert subjects == {f"Nowy nabór dla Lumen sp. z o.o.: Photonic chips call {i}" for i in (0, 1)}
 
 
+@pytest.mark.parametrize("over_smtp", [True, False])
+def test_non_ascii_addresses_get_their_mail_and_hold_up_no_one(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path, over_smtp: bool
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port if over_smtp else None)
+    # A non-ASCII local part once stopped the whole run (and every later run) at its message.
+    setup_cluster(
+        engine,
+        [{"email": "żaneta@lumen.example"}, {"email": "jan@łódź.example"}, {"email": "a@b.pl"}],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    assert send_due(engine, settings=settings, now=NOW).sent == 3
+    if over_smtp:
+        received = mailbox.messages
+    else:
+        received = []
+        for file in (tmp_path / "data" / "outbox").glob("*.eml"):
+            with file.open("rb") as f:
+                received.append(email.message_from_binary_file(f, policy=email.policy.default))
+    # The parser leaves a UTF-8 header's bytes as surrogates.
+    addresses = [m["To"].addresses[0].addr_spec.encode(errors="surrogateescape") for m in received]
+    assert sorted(a.decode() for a in addresses) == [
+        "a@b.pl",
+        "jan@xn--d-uga0v4h.example",  # the domain in IDNA, which every server takes
+        "żaneta@lumen.example",
+    ]
+
+
 def test_not_relevant_and_unsubscribe_stop_messages(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
