@@ -174,6 +174,11 @@ class Settings(BaseSettings):
         default=None,
         description="Apprise URL of a chat channel that also gets source alerts.",
     )
+    webhook_allowed_hosts: str = Field(
+        default="",
+        description="Hosts (names or addresses, comma-separated) members' chat webhooks may "
+        "reach although private or over plain HTTP, e.g. the cluster's own Mattermost.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -189,6 +194,14 @@ class Settings(BaseSettings):
         """Where links in e-mails point: the public address, or the address
         `callradar serve` listens on by default."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def allowed_webhook_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().strip("[]").rstrip(".").lower()
+            for h in self.webhook_allowed_hosts.split(",")
+            if h.strip()
+        )
 
     @property
     def resolved_outbox_dir(self) -> Path:

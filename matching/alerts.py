@@ -74,7 +74,8 @@ def send_alert(
     targets = [(EMAIL, address) for address in coordinator_addresses(session, settings)]
     if settings.alert_webhook:
         targets.append((settings.alert_webhook, "webhook"))
-    channels = channels or Channels(settings)
+    # The alert webhook is the operator's own setting, not a member's URL.
+    channels = channels or Channels(settings, members=False)
     sent: list[str] = []
     errors: list[str] = []
     try:

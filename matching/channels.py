@@ -1,9 +1,9 @@
 """Where messages go: e-mail over SMTP, .eml files in the outbox folder, chat webhooks.
 
 A contact's ``notify`` list holds ``email`` (its address, over SMTP, or into the outbox folder
-when no SMTP server is set) and Apprise URLs (``slack://…``, ``msteams://…``, ``matrix://…``,
-``json://host/path`` for a generic webhook, …). Every failure is raised as DeliveryError so the
-sender can retry that channel alone.
+when no SMTP server is set) and Apprise URLs (``slack://…``, ``workflows://…``, ``matrixs://…``,
+``jsons://host/path`` for a generic webhook, …; which ones, see callradar.webhooks). Every
+failure is raised as DeliveryError so the sender can retry that channel alone.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import apprise
 from email_validator import EmailNotValidError, validate_email
 
 from callradar.settings import Settings
+from callradar.webhooks import WebhookRefused, checked_notifier
 from matching.messages import Message
 
 EMAIL = "email"
@@ -163,17 +164,30 @@ class Smtp:
 
 
 class Webhook:
-    """A chat or webhook service through its Apprise URL."""
+    """A chat or webhook service through its Apprise URL.
 
-    def __init__(self, url: str) -> None:
+    A member's URL is checked before every message (callradar.webhooks): DNS may point its
+    host at a private address long after it was saved. The operator's own alert URL is not.
+    """
+
+    def __init__(self, url: str, allowed_hosts: frozenset[str] | None) -> None:
         self.url = url
-        self._apprise = apprise.Apprise()
-        self._valid = self._apprise.add(url)
+        # None: the operator's URL, sent to as it is.
+        self.allowed_hosts = allowed_hosts
+
+    def _notifier(self) -> apprise.Apprise:
+        if self.allowed_hosts is None:
+            notifier = apprise.Apprise()
+            if not notifier.add(self.url):
+                raise DeliveryError(f"not a notification URL Apprise knows: {_redacted(self.url)}")
+            return notifier
+        try:
+            return checked_notifier(self.url, self.allowed_hosts, must_resolve=True)
+        except WebhookRefused as exc:
+            raise DeliveryError(f"{_redacted(self.url)}: refused, {exc}") from None
 
     def send(self, envelope: Envelope) -> None:
-        if not self._valid:
-            raise DeliveryError(f"not a notification URL Apprise knows: {_redacted(self.url)}")
-        result = self._apprise.notify(
+        result = self._notifier().notify(
             body=envelope.message.text,
             title=envelope.message.subject,
             body_format=apprise.NotifyFormat.TEXT,
@@ -190,10 +204,15 @@ class Webhook:
 
 
 class Channels:
-    """The channels of one sending run, each made once and closed at the end."""
+    """The channels of one sending run, each made once and closed at the end.
 
-    def __init__(self, settings: Settings) -> None:
+    ``members``: webhooks are members' URLs, checked before each message; else (source
+    alerts) the operator's configured one.
+    """
+
+    def __init__(self, settings: Settings, *, members: bool = True) -> None:
         self.settings = settings
+        self.members = members
         self._open: dict[str, Channel] = {}
 
     def get(self, channel: str) -> Channel:
@@ -206,7 +225,7 @@ class Channels:
             if self.settings.smtp_host:
                 return Smtp(self.settings)
             return OutboxFolder(self.settings.resolved_outbox_dir, self.settings)
-        return Webhook(channel)
+        return Webhook(channel, self.settings.allowed_webhook_hosts if self.members else None)
 
     def close(self) -> None:
         for channel in self._open.values():

@@ -203,6 +203,24 @@ YAML_CASES = {
         "members[0].id",
         "pattern",
     ),
+    "webhook to the cloud's metadata service": (
+        "        notify: [email]\n",
+        "        notify: [email, 'json://169.254.169.254/latest/meta-data']\n",
+        "members[0].contacts[0].notify",
+        "must use HTTPS",
+    ),
+    "webhook to the server itself": (
+        "        notify: [email]\n",
+        "        notify: ['jsons://127.0.0.1:5432/x']\n",
+        "members[0].contacts[0].notify",
+        "loopback",
+    ),
+    "webhook that writes to a mail server": (
+        "        notify: [email]\n",
+        "        notify: ['mailto://user:pw@smtp.internal']\n",
+        "members[0].contacts[0].notify",
+        "not a chat service",
+    ),
     "unknown field": (
         "    mentor: false\n    contacts:\n      - name: Anna Nowak\n",
         "    mentor: false\n    mentr: true\n    contacts:\n      - name: Anna Nowak\n",

@@ -202,6 +202,27 @@ def test_a_failing_webhook_is_retried_with_back_off_and_holds_up_nothing(
     assert len(webhook.posts) == 1 and len(mailbox.messages) == 1
 
 
+def test_a_webhook_into_the_servers_own_network_is_refused_when_sending(
+    engine: Engine, smtp: tuple[Mailbox, int], webhook: Webhook, tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    # Stored before webhooks were checked (or its host's address changed since): the
+    # loopback receiver stands for a service on the server's own network.
+    settings = settings_for(tmp_path, port, webhook_allowed_hosts="")
+    setup_cluster(
+        engine,
+        [{"email": "anna@lumen.example", "notify": ["email", webhook.url()]}],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    summary = send_due(engine, settings=settings, now=NOW)
+    assert (summary.sent, summary.retry, len(mailbox.messages), webhook.posts) == (1, 1, 1, [])
+    with db.session_scope(engine) as s:
+        refused = s.scalars(select(Notification).where(Notification.channel != "email")).one()
+    assert "refused, must use HTTPS" in (refused.error or "")
+    assert "/hook" not in (refused.error or "")  # the URL's path may hold a token
+
+
 def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
