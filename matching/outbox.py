@@ -69,7 +69,8 @@ def enqueue_notifications(
     Policy ``after-review``: only confirmed calls; ``immediate``: any call not dismissed.
     Calls closed or past every deadline, matches marked not relevant, and contacts who
     unsubscribed get nothing. A pending message about an older version of the same call is
-    superseded, so a digest lists each call once, as it is now.
+    superseded, so a digest lists each call once, as it is now. A message cancelled before
+    it went (call dismissed, match or channel gone) is queued again once it is wanted again.
     """
     settings = settings or get_settings()
     now = now or utcnow()
@@ -112,22 +113,45 @@ def enqueue_notifications(
     summary = EnqueueSummary()
     if not wanted:
         return summary
-    existing = set(
-        session.execute(
+    existing: dict[tuple[object, ...], tuple[int, str]] = {
+        (contact_id, call_id, version, channel): (row_id, status)
+        for row_id, contact_id, call_id, version, channel, status in session.execute(
             select(
+                Notification.id,
                 Notification.contact_id,
                 Notification.call_id,
                 Notification.call_version,
                 Notification.channel,
+                Notification.status,
             ).where(Notification.call_id.in_({w["call_id"] for w in wanted}))
-        ).all()
-    )
-    new = [
-        w
-        for w in wanted
-        if (w["contact_id"], w["call_id"], w["call_version"], w["channel"]) not in existing
-    ]
+        )
+    }
+    new: list[dict[str, object]] = []
+    revived: list[dict[str, object]] = []
+    for w in wanted:
+        found = existing.get((w["contact_id"], w["call_id"], w["call_version"], w["channel"]))
+        if found is None:
+            new.append(w)
+        elif found[1] == "cancelled":
+            # Cancelled for a reason that no longer holds (wanted rows pass every check
+            # again): the call was dismissed and then confirmed, or the match, the channel
+            # or the call's being open came back before the message went.
+            revived.append(
+                {
+                    "id": found[0],
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": w["next_attempt_at"],
+                    "claimed_by": None,
+                    "claimed_at": None,
+                    "error": None,
+                }
+            )
+    if revived:
+        session.execute(update(Notification), revived)
+        summary.queued += len(revived)
     if not new:
+        session.flush()
         return summary
     bind = session.get_bind()
     # Another process may queue the same rows at the same moment: the unique key decides.

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from callradar import db
 from callradar.calls import CallRecord, upsert_call
-from callradar.models import Call, Contact, Notification
+from callradar.models import Call, Competence, Contact, Member, Notification
 from callradar.settings import Settings, get_settings
 from matching.feedback import mark_not_relevant, unsubscribe
 from matching.outbox import enqueue_notifications, next_digest_at
@@ -142,6 +142,46 @@ def test_digest_lists_new_calls_at_the_digest_hour(
     assert send_due(engine, settings=settings, now=monday).sent == 1
     (weekly,) = mailbox.to("weekly@lumen.example")
     assert weekly["Subject"] == "callradar: 3 calls for Lumen sp. z o.o. (weekly digest)"
+
+
+def test_a_call_dismissed_by_mistake_then_confirmed_is_still_sent(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    [call_id] = setup_cluster(engine, [{"email": "anna@lumen.example", "digest": "daily"}], 1)
+    run_pipeline(engine, settings)
+    with db.session_scope(engine) as s:
+        dismiss_call(s, s.get_one(Call, call_id))
+    with db.session_scope(engine) as s:
+        confirm_call(s, s.get_one(Call, call_id))
+    # The dismissal cancelled the queued message; it once stayed cancelled for good.
+    assert run_pipeline(engine, settings) == 1
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 1
+    assert len(mailbox.messages) == 1
+    assert run_pipeline(engine, settings) == 0
+
+
+def test_a_match_gone_at_the_digest_hour_and_back_later_is_still_sent(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(engine, [{"email": "anna@lumen.example", "digest": "daily"}], calls=1)
+    run_pipeline(engine, settings)
+
+    def competence(code: str) -> None:
+        with db.session_scope(engine) as s:
+            s.get_one(Member, "lumen").competences = [Competence(code=code, level=3)]
+
+    competence("sensors-mems")  # the member edits its profile; the call no longer fits
+    run_pipeline(engine, settings)
+    tomorrow = NOW + timedelta(days=1)
+    assert send_due(engine, settings=settings, now=tomorrow).cancelled == 1
+    competence("integrated-photonics")  # and back: the member was never told of the call
+    assert run_pipeline(engine, settings, now=tomorrow) == 1
+    assert send_due(engine, settings=settings, now=tomorrow + timedelta(days=1)).sent == 1
+    assert len(mailbox.messages) == 1
 
 
 def test_only_a_significant_change_notifies_again(
