@@ -74,7 +74,9 @@ class ContactIn(Strict):
     name: Annotated[Text, _column(200)]
     email: EmailStr
     language: Language = "pl"
-    notify: list[str] = ["email"]
+    # A channel is a column of every outbox row (500 wide): on PostgreSQL a longer webhook
+    # URL failed queueing the messages of every member, not only this contact's.
+    notify: list[Annotated[str, _column(500)]] = ["email"]
     digest: Digest = "daily"
 
     @field_validator("notify")

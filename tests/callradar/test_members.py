@@ -221,6 +221,12 @@ YAML_CASES = {
         "members[0].contacts[0].notify",
         "not a chat service",
     ),
+    "webhook URL wider than its column": (
+        "        notify: [email]\n",
+        f"        notify: ['slack://T1JJ3T3L2/A1BRTD4JD/{'x' * 480}']\n",
+        "members[0].contacts[0].notify[0]",
+        "at most 500 characters",
+    ),
     "unknown field": (
         "    mentor: false\n    contacts:\n      - name: Anna Nowak\n",
         "    mentor: false\n    mentr: true\n    contacts:\n      - name: Anna Nowak\n",
