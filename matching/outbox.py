@@ -90,6 +90,7 @@ def enqueue_notifications(
         select(Contact).where(Contact.member_id.in_(member_ids), Contact.unsubscribed.is_(False))
     ):
         contacts.setdefault(contact.member_id, []).append(contact)
+    _follow_rhythms(session, [c for cs in contacts.values() for c in cs], settings)
     wanted: list[dict[str, object]] = []
     for match, call in rows:
         if not is_open(call, today):
@@ -145,6 +146,7 @@ def enqueue_notifications(
                     "claimed_by": None,
                     "claimed_at": None,
                     "error": None,
+                    "created_at": now,
                 }
             )
     if revived:
@@ -180,6 +182,31 @@ def enqueue_notifications(
         summary.superseded += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     session.flush()
     return summary
+
+
+def _follow_rhythms(session: Session, contacts: list[Contact], settings: Settings) -> None:
+    """Give messages not yet tried the time of their contact's rhythm as it is now: one who
+    switched from the weekly digest to immediate messages is not kept waiting for Monday,
+    nor one who switched to the weekly digest sent a daily one."""
+    by_id = {contact.id: contact for contact in contacts}
+    changes: list[dict[str, object]] = []
+    for row_id, contact_id, queued_at, due in session.execute(
+        select(
+            Notification.id,
+            Notification.contact_id,
+            Notification.created_at,
+            Notification.next_attempt_at,
+        ).where(
+            Notification.contact_id.in_(by_id),
+            Notification.status == "pending",
+            Notification.attempts == 0,
+        )
+    ):
+        wanted = next_digest_at(by_id[contact_id].digest, queued_at, settings)
+        if wanted != due:
+            changes.append({"id": row_id, "next_attempt_at": wanted})
+    if changes:
+        session.execute(update(Notification), changes)
 
 
 def _is_postgres(bind: Engine | object) -> bool:

@@ -144,6 +144,36 @@ def test_digest_lists_new_calls_at_the_digest_hour(
     assert weekly["Subject"] == "callradar: 3 calls for Lumen sp. z o.o. (weekly digest)"
 
 
+def test_messages_waiting_follow_a_contacts_new_rhythm(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine,
+        [
+            {"email": "soon@lumen.example", "digest": "weekly"},
+            {"email": "later@lumen.example", "digest": "daily"},
+        ],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    with db.session_scope(engine) as s:
+        for contact in s.scalars(select(Contact)):
+            contact.digest = "immediate" if contact.email.startswith("soon") else "weekly"
+    # Friday: the one now immediate waited for Monday's digest before.
+    an_hour_later = NOW + timedelta(hours=1)
+    run_pipeline(engine, settings, now=an_hour_later)
+    assert send_due(engine, settings=settings, now=an_hour_later).sent == 1
+    assert [m["To"] for m in mailbox.messages] == ["Contact 0 <soon@lumen.example>"]
+    # The one now weekly got a "weekly digest" on Saturday before.
+    saturday = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    assert send_due(engine, settings=settings, now=saturday).sent == 0
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert send_due(engine, settings=settings, now=monday).sent == 1
+    assert "(przegląd tygodniowy)" in mailbox.to("later@lumen.example")[0]["Subject"]
+
+
 def test_a_call_dismissed_by_mistake_then_confirmed_is_still_sent(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
