@@ -62,12 +62,15 @@ def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
     # (RFC 6531), which smtplib sends only to a server offering SMTPUTF8.
     email = EmailMessage(policy=_POLICY if address else _POLICY.clone(utf8=True))
     email["From"] = settings.mail_from
+    # A name with a line break (a cell of the members workbook may hold one) is refused in a
+    # header: one line of it.
+    name = " ".join(envelope.to_name.split())
     if address:
-        email["To"] = Address(display_name=envelope.to_name, addr_spec=address)
+        email["To"] = Address(display_name=name, addr_spec=address)
     else:
         # Given in parts: such an address parsed from a string is refused as a defect.
         local, _, host = envelope.to_address.rpartition("@")
-        email["To"] = Address(display_name=envelope.to_name, username=local, domain=host)
+        email["To"] = Address(display_name=name, username=local, domain=host)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"

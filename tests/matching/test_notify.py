@@ -329,7 +329,7 @@ def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path
 
 
 @pytest.mark.parametrize("over_smtp", [True, False])
-def test_non_ascii_addresses_get_their_mail_and_hold_up_no_one(
+def test_non_ascii_addresses_and_odd_names_get_their_mail_and_hold_up_no_one(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path, over_smtp: bool
 ) -> None:
     mailbox, port = smtp
@@ -337,7 +337,12 @@ def test_non_ascii_addresses_get_their_mail_and_hold_up_no_one(
     # A non-ASCII local part once stopped the whole run (and every later run) at its message.
     setup_cluster(
         engine,
-        [{"email": "żaneta@lumen.example"}, {"email": "jan@łódź.example"}, {"email": "a@b.pl"}],
+        [
+            {"email": "żaneta@lumen.example"},
+            {"email": "jan@łódź.example"},
+            # A line break in a name (a workbook cell may hold one) stopped the run the same way.
+            {"email": "a@b.pl", "name": "Anna\nNowak"},
+        ],
         calls=1,
     )
     run_pipeline(engine, settings)
@@ -356,6 +361,7 @@ def test_non_ascii_addresses_get_their_mail_and_hold_up_no_one(
         "jan@xn--d-uga0v4h.example",  # the domain in IDNA, which every server takes
         "żaneta@lumen.example",
     ]
+    assert "Anna Nowak <a@b.pl>" in [str(m["To"]) for m in received]
 
 
 def test_not_relevant_and_unsubscribe_stop_messages(
