@@ -14,6 +14,7 @@ from callradar import db
 from callradar.calls import CallRecord, upsert_call
 from callradar.models import Call, Competence, Contact, Member, Notification
 from callradar.settings import Settings, get_settings
+from matching.channels import Channel, Channels, Envelope
 from matching.feedback import mark_not_relevant, unsubscribe
 from matching.outbox import enqueue_notifications, next_digest_at
 from matching.review import confirm_call, dismiss_call
@@ -291,6 +292,46 @@ def test_a_webhook_into_the_servers_own_network_is_refused_when_sending(
         refused = s.scalars(select(Notification).where(Notification.channel != "email")).one()
     assert "refused, must use HTTPS" in (refused.error or "")
     assert "/hook" not in (refused.error or "")  # the URL's path may hold a token
+
+
+class _Broken(Channels):
+    """E-mail whose sending fails, for one address, in a way nobody foresaw."""
+
+    def get(self, channel: str) -> Channel:
+        real = super().get(channel)
+
+        class Failing:
+            def send(self, envelope: Envelope) -> None:
+                if envelope.to_address == "anna@lumen.example":
+                    raise RuntimeError("unforeseen")
+                real.send(envelope)
+
+            def close(self) -> None:
+                real.close()
+
+        return Failing()
+
+
+def test_a_message_failing_unforeseen_is_retried_and_holds_up_no_one(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port, notify_max_attempts=2)
+    setup_cluster(
+        engine, [{"email": "anna@lumen.example"}, {"email": "james@lumen.example"}], calls=1
+    )
+    run_pipeline(engine, settings)
+    first = send_due(engine, settings=settings, now=NOW, channels=_Broken(settings))
+    assert (first.sent, first.retry) == (1, 1)
+    assert [m["To"] for m in mailbox.messages] == ["Contact 1 <james@lumen.example>"]
+    with db.session_scope(engine) as s:
+        row = s.scalars(select(Notification).where(Notification.status != "sent")).one()
+        assert (row.status, row.claimed_by) == ("pending", None)
+        assert row.error == "RuntimeError: unforeseen"
+        assert row.next_attempt_at == NOW + timedelta(minutes=1)
+    later = NOW + timedelta(minutes=2)
+    assert send_due(engine, settings=settings, now=later, channels=_Broken(settings)).failed == 1
+    assert send_due(engine, settings=settings, now=later + timedelta(days=1)).sent == 0
 
 
 def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
