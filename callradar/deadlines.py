@@ -87,9 +87,13 @@ _ROMAN = ("I", "II", "III", "IV")
 
 def describe(value: str, precision: str, zone: ZoneInfo, language: str = "en") -> str:
     """A deadline for people, no more precise than it is known: a moment in local time with
-    its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027")."""
+    its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027"). A moment given without
+    its offset (a call entered by hand) is read in ``zone``, not in the server's own zone."""
     if precision == "datetime":
-        moment = datetime.fromisoformat(value).astimezone(zone)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        moment = moment.astimezone(zone)
         return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
     if precision == "quarter":
         year, quarter = value.split("-Q")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from callradar.models import Call
 
@@ -35,14 +36,18 @@ def _fold(line: str) -> list[str]:
     return out
 
 
-def _moment(value: str) -> str:
+def _moment(value: str, zone: ZoneInfo) -> str:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        # A moment given without offset (a call entered by hand) is local time, as the web
+        # pages and the e-mails show it.
+        moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def feed(calls: list[Call], name: str, base_url: str, now: datetime | None = None) -> str:
+def feed(
+    calls: list[Call], name: str, base_url: str, zone: ZoneInfo, now: datetime | None = None
+) -> str:
     """One event per deadline; a deadline known only to the month or quarter is an all-day
     event on its last possible day, its summary saying how precise it is."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -66,7 +71,7 @@ def feed(calls: list[Call], name: str, base_url: str, now: datetime | None = Non
                 f"DTSTAMP:{stamp}",
             ]
             if deadline.precision == "datetime":
-                lines.append(f"DTSTART:{_moment(deadline.value)}")
+                lines.append(f"DTSTART:{_moment(deadline.value, zone)}")
             else:
                 day = deadline.latest
                 lines += [

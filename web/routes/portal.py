@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
@@ -94,7 +95,7 @@ def calendar(request: Request, session: DB, settings: AppSettings, token: str) -
         if match.feedback != "not-relevant"
     ]
     base = settings.base_url or str(request.base_url)
-    body = calendar_feed.feed(calls, "callradar", base)
+    body = calendar_feed.feed(calls, "callradar", base, ZoneInfo(settings.timezone))
     return Response(body, media_type="text/calendar; charset=utf-8")
 
 
