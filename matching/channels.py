@@ -118,11 +118,17 @@ class OutboxFolder:
 
 
 class Smtp:
-    """E-mail over one SMTP connection, opened on first use and kept for the run."""
+    """E-mail over one SMTP connection, opened on first use and kept for the run.
+
+    A server that cannot be reached is not tried again in the same run: with a server down
+    or stalled, every message waited for its own time-out (30 s each, hours for a big run).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        # Why the server could not be reached, once it could not.
+        self._down: str | None = None
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -148,13 +154,19 @@ class Smtp:
 
     def send_email(self, email: EmailMessage) -> None:
         """Hand over any e-mail (the web app's invitations go this way too)."""
-        try:
-            if self._smtp is None:
+        host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
+        if self._down is not None:
+            raise DeliveryError(f"SMTP {host}: not tried again in this run ({self._down})")
+        if self._smtp is None:
+            try:
                 self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as exc:
+                self._down = str(exc) or type(exc).__name__
+                raise DeliveryError(f"SMTP {host}: {self._down}") from exc
+        try:
             self._smtp.send_message(email)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
             raise DeliveryError(f"SMTP {host}: {exc}") from exc
 
     def close(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -350,6 +352,27 @@ def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
     run_pipeline(engine, down)
     send_due(engine, settings=down, now=NOW)
     assert send_due(engine, settings=down, now=NOW + timedelta(minutes=2)).failed == 1
+
+
+def test_an_smtp_server_that_does_not_answer_is_tried_once_a_run(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Accepts connections and never greets: each message waited for its own time-out.
+    monkeypatch.setattr("matching.channels.SMTP_TIMEOUT", 0.5)
+    stalled = socket.create_server(("127.0.0.1", 0))
+    settings = settings_for(tmp_path, stalled.getsockname()[1])
+    setup_cluster(engine, [{"email": f"c{i}@lumen.example"} for i in range(3)], calls=1)
+    run_pipeline(engine, settings)
+    summary = send_due(engine, settings=settings, now=NOW)
+    stalled.setblocking(False)
+    tried = 0
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            stalled.accept()[0].close()
+            tried += 1
+    stalled.close()
+    assert (summary.retry, tried) == (3, 1)
+    assert "not tried again in this run" in (summary.deliveries[-1].error or "")
 
 
 def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path: Path) -> None:
