@@ -8,11 +8,13 @@ changed description alone makes a new call version but no new message.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +25,8 @@ from matching.review import CONFIRMED, DISMISSED
 from matching.store import is_open
 
 IMMEDIATE = "immediate"
+# Outbox states of a message a contact has had, or will have.
+TOLD = ("pending", "sending", "sent")
 WEEKLY = "weekly"
 
 
@@ -112,6 +116,7 @@ def enqueue_notifications(
                     }
                 )
     summary = EnqueueSummary()
+    wanted = _one_per_competition(session, wanted)
     if not wanted:
         return summary
     existing: dict[tuple[object, ...], tuple[int, str]] = {
@@ -182,6 +187,51 @@ def enqueue_notifications(
         summary.superseded += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     session.flush()
     return summary
+
+
+def _one_per_competition(
+    session: Session, wanted: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """Of calls linked as one competition listed by several sources (``same_as_id``), a
+    contact hears of one: the call it was told of already (and of its changes), else the
+    first-stored one among those wanted now. Each call is matched on its own, so both copies
+    of a competition often match, and were each sent as news."""
+    roots: dict[int, int] = {}
+    wanted_ids = {cast(int, w["call_id"]) for w in wanted}
+    first = select(Call.same_as_id).where(
+        Call.id.in_(wanted_ids), Call.same_as_id.is_not(None)
+    )
+    for call_id, same_as_id in session.execute(
+        select(Call.id, Call.same_as_id).where(
+            or_(Call.id.in_(wanted_ids), Call.id.in_(first), Call.same_as_id.in_(wanted_ids))
+        )
+    ):
+        roots[call_id] = same_as_id or call_id
+    sizes = Counter(roots.values())
+    linked = {call_id for call_id, root in roots.items() if sizes[root] > 1}
+    if not linked:
+        return wanted
+    told: dict[tuple[object, object], set[int]] = defaultdict(set)  # (contact, channel) -> calls
+    for contact_id, channel, call_id in session.execute(
+        select(Notification.contact_id, Notification.channel, Notification.call_id).where(
+            Notification.call_id.in_(linked), Notification.status.in_(TOLD)
+        )
+    ):
+        told[(contact_id, channel)].add(call_id)
+    chosen: dict[tuple[object, object, int], int] = {}
+    kept: list[dict[str, object]] = []
+    for w in sorted(wanted, key=lambda w: cast(int, w["call_id"])):
+        call_id = cast(int, w["call_id"])
+        if call_id in linked:
+            root = roots[call_id]
+            calls_told = {c for c in told[(w["contact_id"], w["channel"])] if roots[c] == root}
+            if calls_told and call_id not in calls_told:
+                continue  # another copy, told already
+            group = (w["contact_id"], w["channel"], root)
+            if not calls_told and chosen.setdefault(group, call_id) != call_id:
+                continue  # another copy, told now
+        kept.append(w)
+    return kept
 
 
 def _follow_rhythms(session: Session, contacts: list[Contact], settings: Settings) -> None:

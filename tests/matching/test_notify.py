@@ -177,6 +177,47 @@ def test_messages_waiting_follow_a_contacts_new_rhythm(
     assert "(przegląd tygodniowy)" in mailbox.to("later@lumen.example")[0]["Subject"]
 
 
+def test_a_competition_listed_by_two_sources_is_told_once(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    with db.session_scope(engine) as s:
+        add_member(
+            s,
+            "lumen",
+            {"integrated-photonics": 3},
+            contacts=[{"email": "anna@lumen.example", "digest": "daily"}],
+        )
+        # The same FENG competition on NCBR's and the European Funds portal's lists: linked.
+        for source in ("ncbr", "fe-portal"):
+            add_call(
+                s,
+                f"{source}-smart",
+                {"integrated-photonics": 0.9},
+                source=source,
+                link_key="FENG.01.01-IP.01-003/26",
+                title=f"Ścieżka SMART ({source})",
+            )
+        assert len({c.same_as_id or c.id for c in s.scalars(select(Call))}) == 1
+    assert run_pipeline(engine, settings) == 1
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 1
+    text = mailbox.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Ścieżka SMART (ncbr)" in text and "(fe-portal)" not in text
+    # The copy changes on its own source: not news of another competition either.
+    with db.session_scope(engine) as s:
+        add_call(
+            s,
+            "fe-portal-smart",
+            {},
+            source="fe-portal",
+            link_key="FENG.01.01-IP.01-003/26",
+            title="Ścieżka SMART (fe-portal)",
+            budget=1_000_000,
+        )
+    assert run_pipeline(engine, settings) == 0
+
+
 def test_a_call_dismissed_by_mistake_then_confirmed_is_still_sent(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
