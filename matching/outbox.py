@@ -194,8 +194,9 @@ def _one_per_competition(
 ) -> list[dict[str, object]]:
     """Of calls linked as one competition listed by several sources (``same_as_id``), a
     contact hears of one: the call it was told of already (and of its changes), else the
-    first-stored one among those wanted now. Each call is matched on its own, so both copies
-    of a competition often match, and were each sent as news."""
+    first-stored one among those wanted now; none once the member called one of them not
+    relevant. Each call is matched on its own, so both copies of a competition often match,
+    and were each sent as news."""
     roots: dict[int, int] = {}
     wanted_ids = {cast(int, w["call_id"]) for w in wanted}
     first = select(Call.same_as_id).where(
@@ -211,6 +212,15 @@ def _one_per_competition(
     linked = {call_id for call_id, root in roots.items() if sizes[root] > 1}
     if not linked:
         return wanted
+    # A member's "not relevant" on one copy holds for the competition.
+    refused = {
+        (member_id, roots[call_id])
+        for member_id, call_id in session.execute(
+            select(Match.member_id, Match.call_id).where(
+                Match.call_id.in_(linked), Match.feedback.is_not(None)
+            )
+        )
+    }
     told: dict[tuple[object, object], set[int]] = defaultdict(set)  # (contact, channel) -> calls
     for contact_id, channel, call_id in session.execute(
         select(Notification.contact_id, Notification.channel, Notification.call_id).where(
@@ -224,6 +234,8 @@ def _one_per_competition(
         call_id = cast(int, w["call_id"])
         if call_id in linked:
             root = roots[call_id]
+            if (w["member_id"], root) in refused:
+                continue
             calls_told = {c for c in told[(w["contact_id"], w["channel"])] if roots[c] == root}
             if calls_told and call_id not in calls_told:
                 continue  # another copy, told already

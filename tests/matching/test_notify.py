@@ -218,6 +218,37 @@ def test_a_competition_listed_by_two_sources_is_told_once(
     assert run_pipeline(engine, settings) == 0
 
 
+def test_not_relevant_on_one_copy_of_a_competition_holds_for_the_other(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    with db.session_scope(engine) as s:
+        add_member(
+            s,
+            "lumen",
+            {"integrated-photonics": 3},
+            contacts=[{"email": "anna@lumen.example", "digest": "daily"}],
+        )
+        first, _ = (
+            add_call(
+                s,
+                f"{source}-smart",
+                {"integrated-photonics": 0.9},
+                source=source,
+                link_key="FENG.01.01-IP.01-003/26",
+            )
+            for source in ("ncbr", "fe-portal")
+        )
+        first_id = first.id
+    assert run_pipeline(engine, settings) == 1
+    with db.session_scope(engine) as s:
+        mark_not_relevant(s, "lumen", first_id)  # in the portal, before the digest went
+    assert run_pipeline(engine, settings) == 0
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 0
+    assert mailbox.messages == []
+
+
 def test_a_call_dismissed_by_mistake_then_confirmed_is_still_sent(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
