@@ -8,13 +8,13 @@ changed description alone makes a new call version but no new message.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -197,21 +197,17 @@ def _one_per_competition(
     first-stored one among those wanted now; none once the member called one of them not
     relevant. Each call is matched on its own, so both copies of a competition often match,
     and were each sent as news."""
+    # Few calls are linked (only those two sources list): all the links, with no parameter
+    # per wanted call (SQLite takes at most 32766 a statement).
     roots: dict[int, int] = {}
-    wanted_ids = {cast(int, w["call_id"]) for w in wanted}
-    first = select(Call.same_as_id).where(
-        Call.id.in_(wanted_ids), Call.same_as_id.is_not(None)
-    )
     for call_id, same_as_id in session.execute(
-        select(Call.id, Call.same_as_id).where(
-            or_(Call.id.in_(wanted_ids), Call.id.in_(first), Call.same_as_id.in_(wanted_ids))
-        )
+        select(Call.id, Call.same_as_id).where(Call.same_as_id.is_not(None))
     ):
-        roots[call_id] = same_as_id or call_id
-    sizes = Counter(roots.values())
-    linked = {call_id for call_id, root in roots.items() if sizes[root] > 1}
-    if not linked:
+        roots[call_id] = roots[cast(int, same_as_id)] = cast(int, same_as_id)
+    wanted_roots = {roots[c] for w in wanted if (c := cast(int, w["call_id"])) in roots}
+    if not wanted_roots:
         return wanted
+    linked = {call_id for call_id, root in roots.items() if root in wanted_roots}
     # A member's "not relevant" on one copy holds for the competition.
     refused = {
         (member_id, roots[call_id])
