@@ -55,22 +55,28 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
-def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
-    message = envelope.message
-    address = _ascii_address(envelope.to_address)
+def new_email(settings: Settings, to_name: str, to_address: str) -> EmailMessage:
+    """An e-mail from callradar to one address, any address: the web app's mails too."""
+    address = _ascii_address(to_address)
     # A non-ASCII local part ("żaneta@…") has no ASCII form: that message is written in UTF-8
     # (RFC 6531), which smtplib sends only to a server offering SMTPUTF8.
     email = EmailMessage(policy=_POLICY if address else _POLICY.clone(utf8=True))
     email["From"] = settings.mail_from
     # A name with a line break (a cell of the members workbook may hold one) is refused in a
     # header: one line of it.
-    name = " ".join(envelope.to_name.split())
+    name = " ".join(to_name.split())
     if address:
         email["To"] = Address(display_name=name, addr_spec=address)
     else:
         # Given in parts: such an address parsed from a string is refused as a defect.
-        local, _, host = envelope.to_address.rpartition("@")
+        local, _, host = to_address.rpartition("@")
         email["To"] = Address(display_name=name, username=local, domain=host)
+    return email
+
+
+def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
+    message = envelope.message
+    email = new_email(settings, envelope.to_name, envelope.to_address)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
