@@ -324,3 +324,9 @@ def deploy(
         console.print(f"[red]Not deployed:[/] {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from None
     console.print(f"Registered {len(ids)} deployment(s) for work pool {pool!r}.")
+
+
+# `python -m callradar.cli …` (a cron line, a checkout without the console script) ran
+# nothing and exited 0: the daily run it was meant to start silently never happened.
+if __name__ == "__main__":
+    app()

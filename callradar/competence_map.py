@@ -17,14 +17,15 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
-    TypeAdapter,
     UrlConstraints,
     field_validator,
     model_validator,
 )
 
+from callradar.settings import get_settings
 from callradar.taxonomy import ALL_CODES
 from callradar.text import clean_text
+from callradar.webhooks import WebhookRefused, check_webhook
 
 MemberKind = Literal["sme", "large", "research", "university", "other"]
 Role = Literal["coordinator", "partner"]
@@ -66,7 +67,6 @@ def _one_keyword(keyword: str) -> str:
 Keyword = Annotated[Text, AfterValidator(_one_keyword)]
 Level = Annotated[int, Field(ge=1, le=3)]
 Trl = Annotated[int, Field(ge=1, le=9)]
-_url = TypeAdapter(AnyUrl)
 
 
 class Strict(BaseModel):
@@ -88,20 +88,24 @@ class ContactIn(Strict):
     name: Annotated[Text, _column(200)]
     email: EmailStr
     language: Language = "pl"
-    notify: list[str] = ["email"]
+    # A channel is a column of every outbox row (500 wide): on PostgreSQL a longer webhook
+    # URL failed queueing the messages of every member, not only this contact's.
+    notify: list[Annotated[str, _column(500)]] = ["email"]
     digest: Digest = "daily"
 
     @field_validator("notify")
     @classmethod
     def _channels(cls, channels: list[str]) -> list[str]:
+        allowed = get_settings().allowed_webhook_hosts
         for channel in channels:
             if channel == "email":
                 continue
-            # Anything else is an Apprise URL of a chat webhook (slack://, msteams://, https://).
+            # Anything else is the Apprise URL of a chat webhook, which the server will send
+            # to: only chat services, never an address on its own network.
             try:
-                _url.validate_python(channel)
-            except ValueError:
-                raise ValueError(f"{channel!r} is neither 'email' nor a webhook URL") from None
+                check_webhook(channel, allowed)
+            except WebhookRefused as exc:
+                raise ValueError(f"webhook {channel!r}: {exc}") from None
         if len(set(channels)) != len(channels):
             raise ValueError("a channel is listed twice")
         return channels

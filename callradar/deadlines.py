@@ -100,7 +100,8 @@ def iso_value(value: str, precision: str, zone: ZoneInfo) -> str:
 
 def describe(value: str, precision: str, zone: ZoneInfo, language: str = "en") -> str:
     """A deadline for people, no more precise than it is known: a moment in local time with
-    its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027")."""
+    its zone, a day, a month, or a quarter ("Q1 2027", "I kw. 2027"). A moment given without
+    its offset (a call entered by hand) is read in ``zone``, not in the server's own zone."""
     if precision == "datetime":
         moment = deadline_moment(value, zone).astimezone(zone)
         return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"

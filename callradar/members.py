@@ -159,7 +159,10 @@ def _member_in(member: Member) -> MemberIn:
         mentor=member.mentor,
         joined=member.joined,
         contacts=[
-            ContactIn(
+            # As stored, not checked again: a webhook saved before a rule refused it (or
+            # whose host has no address today) must not stop the export or the profile page;
+            # saving it back is input again, and checked.
+            ContactIn.model_construct(
                 name=c.name,
                 email=c.email,
                 language=c.language,  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -170,13 +171,35 @@ class Settings(BaseSettings):
     )
     coordinator_email: str | None = Field(
         default=None,
-        description="Where source alerts go by e-mail; default: every active coordinator "
-        "user of the web app.",
+        description="Where source alerts go by e-mail (one or more addresses, comma-"
+        "separated); default: every active coordinator user of the web app.",
     )
     alert_webhook: str | None = Field(
         default=None,
         description="Apprise URL of a chat channel that also gets source alerts.",
     )
+    webhook_allowed_hosts: str = Field(
+        default="",
+        description="Hosts (names or addresses, comma-separated) members' chat webhooks may "
+        "reach although private or over plain HTTP, e.g. the cluster's own Mattermost.",
+    )
+
+    @field_validator("coordinator_email")
+    @classmethod
+    def _coordinator_email(cls, value: str | None) -> str | None:
+        # Checked here: a list given as it is, or a typo, made every source alert fail (and
+        # the chat alert after it was never sent).
+        addresses = [a.strip() for a in (value or "").split(",") if a.strip()]
+        for address in addresses:
+            try:
+                validate_email(address, check_deliverability=False)
+            except EmailNotValidError as exc:
+                raise ValueError(f"{address!r} is not an e-mail address: {exc}") from None
+        return ", ".join(addresses) or None
+
+    @property
+    def coordinator_emails(self) -> list[str]:
+        return self.coordinator_email.split(", ") if self.coordinator_email else []
 
     @field_validator("timezone")
     @classmethod
@@ -202,6 +225,14 @@ class Settings(BaseSettings):
         """Where links in e-mails point: the public address, or the address
         `callradar serve` listens on by default."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def allowed_webhook_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().strip("[]").rstrip(".").lower()
+            for h in self.webhook_allowed_hosts.split(",")
+            if h.strip()
+        )
 
     @property
     def resolved_outbox_dir(self) -> Path:

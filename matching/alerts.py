@@ -42,8 +42,8 @@ def alert_message(problems: list[SourceProblem], settings: Settings) -> Message:
 
 
 def coordinator_addresses(session: Session, settings: Settings) -> list[str]:
-    if settings.coordinator_email:
-        return [settings.coordinator_email]
+    if settings.coordinator_emails:
+        return settings.coordinator_emails
     return list(
         session.scalars(
             select(User.email)
@@ -66,19 +66,20 @@ def send_alert(
     if not problems:
         return AlertResult([], [])
     message = alert_message(problems, settings)
-    # The same problems give the same key, so a re-sent alert replaces its outbox file.
-    key = hashlib.sha256(
-        "|".join(f"{p.source}:{p.problem}:{p.run_id}" for p in problems).encode()
-    ).hexdigest()[:24]
+    about = "|".join(f"{p.source}:{p.problem}:{p.run_id}" for p in problems)
     link = f"{settings.link_base_url}/sources"
     targets = [(EMAIL, address) for address in coordinator_addresses(session, settings)]
     if settings.alert_webhook:
         targets.append((settings.alert_webhook, "webhook"))
-    channels = channels or Channels(settings)
+    # The alert webhook is the operator's own setting, not a member's URL.
+    channels = channels or Channels(settings, members=False)
     sent: list[str] = []
     errors: list[str] = []
     try:
         for channel, address in targets:
+            # The same problems to the same address give the same key, so a re-sent alert
+            # replaces its outbox file; each coordinator has a file (and Message-ID) of its own.
+            key = hashlib.sha256(f"{about}|{address}".encode()).hexdigest()[:24]
             envelope = Envelope(
                 message, "Coordinator", address if channel == EMAIL else "", f"alert-{key}", link
             )

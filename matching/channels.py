@@ -1,9 +1,9 @@
 """Where messages go: e-mail over SMTP, .eml files in the outbox folder, chat webhooks.
 
 A contact's ``notify`` list holds ``email`` (its address, over SMTP, or into the outbox folder
-when no SMTP server is set) and Apprise URLs (``slack://…``, ``msteams://…``, ``matrix://…``,
-``json://host/path`` for a generic webhook, …). Every failure is raised as DeliveryError so the
-sender can retry that channel alone.
+when no SMTP server is set) and Apprise URLs (``slack://…``, ``workflows://…``, ``matrixs://…``,
+``jsons://host/path`` for a generic webhook, …; which ones, see callradar.webhooks). Every
+failure is raised as DeliveryError so the sender can retry that channel alone.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Protocol
 
 import apprise
+from email_validator import EmailNotValidError, validate_email
 
 from callradar.settings import Settings
+from callradar.webhooks import WebhookRefused, checked_notifier
 from matching.messages import Message
 
 EMAIL = "email"
@@ -53,11 +55,28 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
+def new_email(settings: Settings, to_name: str, to_address: str) -> EmailMessage:
+    """An e-mail from callradar to one address, any address: the web app's mails too."""
+    address = _ascii_address(to_address)
+    # A non-ASCII local part ("żaneta@…") has no ASCII form: that message is written in UTF-8
+    # (RFC 6531), which smtplib sends only to a server offering SMTPUTF8.
+    email = EmailMessage(policy=_POLICY if address else _POLICY.clone(utf8=True))
+    email["From"] = settings.mail_from
+    # A name with a line break (a cell of the members workbook may hold one) is refused in a
+    # header: one line of it.
+    name = " ".join(to_name.split())
+    if address:
+        email["To"] = Address(display_name=name, addr_spec=address)
+    else:
+        # Given in parts: such an address parsed from a string is refused as a defect.
+        local, _, host = to_address.rpartition("@")
+        email["To"] = Address(display_name=name, username=local, domain=host)
+    return email
+
+
 def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
     message = envelope.message
-    email = EmailMessage(policy=_POLICY)
-    email["From"] = settings.mail_from
-    email["To"] = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
+    email = new_email(settings, envelope.to_name, envelope.to_address)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
@@ -69,6 +88,16 @@ def email_message(envelope: Envelope, settings: Settings) -> EmailMessage:
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     return email
+
+
+def _ascii_address(address: str) -> str | None:
+    """The address with its domain in IDNA ("jan@xn--…"), which every server accepts, or
+    None when its local part is not ASCII."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        # Stored addresses were validated: one failing now is passed on as it is.
+        return address
 
 
 class OutboxFolder:
@@ -95,11 +124,17 @@ class OutboxFolder:
 
 
 class Smtp:
-    """E-mail over one SMTP connection, opened on first use and kept for the run."""
+    """E-mail over one SMTP connection, opened on first use and kept for the run.
+
+    A server that cannot be reached is not tried again in the same run: with a server down
+    or stalled, every message waited for its own time-out (30 s each, hours for a big run).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        # Why the server could not be reached, once it could not.
+        self._down: str | None = None
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -125,13 +160,19 @@ class Smtp:
 
     def send_email(self, email: EmailMessage) -> None:
         """Hand over any e-mail (the web app's invitations go this way too)."""
-        try:
-            if self._smtp is None:
+        host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
+        if self._down is not None:
+            raise DeliveryError(f"SMTP {host}: not tried again in this run ({self._down})")
+        if self._smtp is None:
+            try:
                 self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as exc:
+                self._down = str(exc) or type(exc).__name__
+                raise DeliveryError(f"SMTP {host}: {self._down}") from exc
+        try:
             self._smtp.send_message(email)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
             raise DeliveryError(f"SMTP {host}: {exc}") from exc
 
     def close(self) -> None:
@@ -144,17 +185,30 @@ class Smtp:
 
 
 class Webhook:
-    """A chat or webhook service through its Apprise URL."""
+    """A chat or webhook service through its Apprise URL.
 
-    def __init__(self, url: str) -> None:
+    A member's URL is checked before every message (callradar.webhooks): DNS may point its
+    host at a private address long after it was saved. The operator's own alert URL is not.
+    """
+
+    def __init__(self, url: str, allowed_hosts: frozenset[str] | None) -> None:
         self.url = url
-        self._apprise = apprise.Apprise()
-        self._valid = self._apprise.add(url)
+        # None: the operator's URL, sent to as it is.
+        self.allowed_hosts = allowed_hosts
+
+    def _notifier(self) -> apprise.Apprise:
+        if self.allowed_hosts is None:
+            notifier = apprise.Apprise()
+            if not notifier.add(self.url):
+                raise DeliveryError(f"not a notification URL Apprise knows: {_redacted(self.url)}")
+            return notifier
+        try:
+            return checked_notifier(self.url, self.allowed_hosts, must_resolve=True)
+        except WebhookRefused as exc:
+            raise DeliveryError(f"{_redacted(self.url)}: refused, {exc}") from None
 
     def send(self, envelope: Envelope) -> None:
-        if not self._valid:
-            raise DeliveryError(f"not a notification URL Apprise knows: {_redacted(self.url)}")
-        result = self._apprise.notify(
+        result = self._notifier().notify(
             body=envelope.message.text,
             title=envelope.message.subject,
             body_format=apprise.NotifyFormat.TEXT,
@@ -171,10 +225,15 @@ class Webhook:
 
 
 class Channels:
-    """The channels of one sending run, each made once and closed at the end."""
+    """The channels of one sending run, each made once and closed at the end.
 
-    def __init__(self, settings: Settings) -> None:
+    ``members``: webhooks are members' URLs, checked before each message; else (source
+    alerts) the operator's configured one.
+    """
+
+    def __init__(self, settings: Settings, *, members: bool = True) -> None:
         self.settings = settings
+        self.members = members
         self._open: dict[str, Channel] = {}
 
     def get(self, channel: str) -> Channel:
@@ -187,7 +246,7 @@ class Channels:
             if self.settings.smtp_host:
                 return Smtp(self.settings)
             return OutboxFolder(self.settings.resolved_outbox_dir, self.settings)
-        return Webhook(channel)
+        return Webhook(channel, self.settings.allowed_webhook_hosts if self.members else None)
 
     def close(self) -> None:
         for channel in self._open.values():

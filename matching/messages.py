@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from callradar.deadlines import deadline_moment
+from callradar.deadlines import describe
 from callradar.models import Call, CallDeadline, Contact, Match, Member
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -110,19 +110,15 @@ def calls_count(count: int, language: str) -> str:
     return f"{count} naborów"
 
 
-def format_deadline(deadlines: list[CallDeadline], today: date, zone: ZoneInfo) -> str | None:
-    """The next deadline as precise as known, local time for a moment."""
+def format_deadline(
+    deadlines: list[CallDeadline], today: date, zone: ZoneInfo, language: str
+) -> str | None:
+    """The next deadline as precise as known, as the web app shows it (local time for a
+    moment)."""
     upcoming = sorted((d for d in deadlines if d.latest >= today), key=lambda d: d.latest)
     if not upcoming:
         return None
-    deadline = upcoming[0]
-    if deadline.precision == "datetime":
-        try:
-            moment = deadline_moment(deadline.value, zone).astimezone(zone)
-        except ValueError:
-            return deadline.value
-        return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
-    return deadline.value
+    return describe(upcoming[0].value, upcoming[0].precision, zone, language)
 
 
 def build_item(
@@ -141,7 +137,7 @@ def build_item(
         budget = f"{call.budget:,.0f} {call.currency or ''}".replace(",", "\u00a0").strip()
     return Item(
         title=call.title,
-        deadline=format_deadline(list(call.deadlines), today, zone),
+        deadline=format_deadline(list(call.deadlines), today, zone, lang),
         programme=call.programme,
         budget=budget,
         score=match.score,

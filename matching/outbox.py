@@ -8,8 +8,10 @@ changed description alone makes a new call version but no new message.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
@@ -23,6 +25,8 @@ from matching.review import CONFIRMED, DISMISSED
 from matching.store import is_open
 
 IMMEDIATE = "immediate"
+# Outbox states of a message a contact has had, or will have.
+TOLD = ("pending", "sending", "sent")
 WEEKLY = "weekly"
 
 
@@ -69,7 +73,8 @@ def enqueue_notifications(
     Policy ``after-review``: only confirmed calls; ``immediate``: any call not dismissed.
     Calls closed or past every deadline, matches marked not relevant, and contacts who
     unsubscribed get nothing. A pending message about an older version of the same call is
-    superseded, so a digest lists each call once, as it is now.
+    superseded, so a digest lists each call once, as it is now. A message cancelled before
+    it went (call dismissed, match or channel gone) is queued again once it is wanted again.
     """
     settings = settings or get_settings()
     now = now or utcnow()
@@ -93,6 +98,7 @@ def enqueue_notifications(
         )
     ):
         contacts.setdefault(contact.member_id, []).append(contact)
+    _follow_rhythms(session, [c for cs in contacts.values() for c in cs], settings)
     wanted: list[dict[str, object]] = []
     for match, call in rows:
         if not is_open(call, today):
@@ -114,24 +120,49 @@ def enqueue_notifications(
                     }
                 )
     summary = EnqueueSummary()
+    wanted = _one_per_competition(session, wanted)
     if not wanted:
         return summary
-    existing = set(
-        session.execute(
+    existing: dict[tuple[object, ...], tuple[int, str]] = {
+        (contact_id, call_id, version, channel): (row_id, status)
+        for row_id, contact_id, call_id, version, channel, status in session.execute(
             select(
+                Notification.id,
                 Notification.contact_id,
                 Notification.call_id,
                 Notification.call_version,
                 Notification.channel,
+                Notification.status,
             ).where(Notification.call_id.in_({w["call_id"] for w in wanted}))
-        ).all()
-    )
-    new = [
-        w
-        for w in wanted
-        if (w["contact_id"], w["call_id"], w["call_version"], w["channel"]) not in existing
-    ]
+        )
+    }
+    new: list[dict[str, object]] = []
+    revived: list[dict[str, object]] = []
+    for w in wanted:
+        found = existing.get((w["contact_id"], w["call_id"], w["call_version"], w["channel"]))
+        if found is None:
+            new.append(w)
+        elif found[1] == "cancelled":
+            # Cancelled for a reason that no longer holds (wanted rows pass every check
+            # again): the call was dismissed and then confirmed, or the match, the channel
+            # or the call's being open came back before the message went.
+            revived.append(
+                {
+                    "id": found[0],
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": w["next_attempt_at"],
+                    "claimed_by": None,
+                    "claimed_at": None,
+                    "error": None,
+                    "created_at": now,
+                }
+            )
+    if revived:
+        session.execute(update(Notification), revived)
+        summary.queued += len(revived)
     if not new:
+        session.flush()
         return summary
     bind = session.get_bind()
     # Another process may queue the same rows at the same moment: the unique key decides.
@@ -160,6 +191,84 @@ def enqueue_notifications(
         summary.superseded += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     session.flush()
     return summary
+
+
+def _one_per_competition(
+    session: Session, wanted: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """Of calls linked as one competition listed by several sources (``same_as_id``), a
+    contact hears of one: the call it was told of already (and of its changes), else the
+    first-stored one among those wanted now; none once the member called one of them not
+    relevant. Each call is matched on its own, so both copies of a competition often match,
+    and were each sent as news."""
+    # Few calls are linked (only those two sources list): all the links, with no parameter
+    # per wanted call (SQLite takes at most 32766 a statement).
+    roots: dict[int, int] = {}
+    for call_id, same_as_id in session.execute(
+        select(Call.id, Call.same_as_id).where(Call.same_as_id.is_not(None))
+    ):
+        roots[call_id] = roots[cast(int, same_as_id)] = cast(int, same_as_id)
+    wanted_roots = {roots[c] for w in wanted if (c := cast(int, w["call_id"])) in roots}
+    if not wanted_roots:
+        return wanted
+    linked = {call_id for call_id, root in roots.items() if root in wanted_roots}
+    # A member's "not relevant" on one copy holds for the competition.
+    refused = {
+        (member_id, roots[call_id])
+        for member_id, call_id in session.execute(
+            select(Match.member_id, Match.call_id).where(
+                Match.call_id.in_(linked), Match.feedback.is_not(None)
+            )
+        )
+    }
+    told: dict[tuple[object, object], set[int]] = defaultdict(set)  # (contact, channel) -> calls
+    for contact_id, channel, call_id in session.execute(
+        select(Notification.contact_id, Notification.channel, Notification.call_id).where(
+            Notification.call_id.in_(linked), Notification.status.in_(TOLD)
+        )
+    ):
+        told[(contact_id, channel)].add(call_id)
+    chosen: dict[tuple[object, object, int], int] = {}
+    kept: list[dict[str, object]] = []
+    for w in sorted(wanted, key=lambda w: cast(int, w["call_id"])):
+        call_id = cast(int, w["call_id"])
+        if call_id in linked:
+            root = roots[call_id]
+            if (w["member_id"], root) in refused:
+                continue
+            calls_told = {c for c in told[(w["contact_id"], w["channel"])] if roots[c] == root}
+            if calls_told and call_id not in calls_told:
+                continue  # another copy, told already
+            group = (w["contact_id"], w["channel"], root)
+            if not calls_told and chosen.setdefault(group, call_id) != call_id:
+                continue  # another copy, told now
+        kept.append(w)
+    return kept
+
+
+def _follow_rhythms(session: Session, contacts: list[Contact], settings: Settings) -> None:
+    """Give messages not yet tried the time of their contact's rhythm as it is now: one who
+    switched from the weekly digest to immediate messages is not kept waiting for Monday,
+    nor one who switched to the weekly digest sent a daily one."""
+    by_id = {contact.id: contact for contact in contacts}
+    changes: list[dict[str, object]] = []
+    for row_id, contact_id, queued_at, due in session.execute(
+        select(
+            Notification.id,
+            Notification.contact_id,
+            Notification.created_at,
+            Notification.next_attempt_at,
+        ).where(
+            Notification.contact_id.in_(by_id),
+            Notification.status == "pending",
+            Notification.attempts == 0,
+        )
+    ):
+        wanted = next_digest_at(by_id[contact_id].digest, queued_at, settings)
+        if wanted != due:
+            changes.append({"id": row_id, "next_attempt_at": wanted})
+    if changes:
+        session.execute(update(Notification), changes)
 
 
 def _is_postgres(bind: Engine | object) -> bool:

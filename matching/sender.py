@@ -21,6 +21,7 @@ mail systems can drop it, and an .eml in the outbox folder is replaced, not dupl
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,6 +40,8 @@ from matching.messages import Item, Message, build_item, render, stop_link
 from matching.outbox import IMMEDIATE
 from matching.review import DISMISSED
 from matching.store import is_open
+
+logger = logging.getLogger(__name__)
 
 # Retry delays after the 1st, 2nd, … failed attempt; the last repeats.
 BACKOFF = (
@@ -155,6 +158,29 @@ def _send_group(
                     attempts=Notification.attempts + 1,
                 )
             )
+    try:
+        return _deliver(engine, settings, ids, now, run_id, channels, dry_run, summary)
+    except Exception as exc:
+        if dry_run:
+            raise
+        # A fault nobody foresaw in building or sending this one message: left claimed, it
+        # would stop this run here and, after each lease, every later run at the same place.
+        logger.exception("message of outbox rows %s not sent", ids)
+        return _not_delivered(
+            engine, settings, ids, run_id, now, summary, f"{type(exc).__name__}: {exc}"
+        )
+
+
+def _deliver(
+    engine: Engine,
+    settings: Settings,
+    ids: list[int],
+    now: datetime,
+    run_id: str,
+    channels: Channels,
+    dry_run: bool,
+    summary: SendSummary,
+) -> Delivery | None:
     with session_scope(engine) as session:
         query = select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id)
         if not dry_run:
@@ -174,7 +200,6 @@ def _send_group(
         channel = deliverable[0].channel
         envelope = _envelope(session, settings, contact, deliverable, now)
         sent_ids = [n.id for n in deliverable]
-        attempts = max(n.attempts for n in deliverable)
     delivery = Delivery(
         contact=contact.email,
         channel=channel,
@@ -187,36 +212,67 @@ def _send_group(
     try:
         channels.get(channel).send(envelope)
     except DeliveryError as exc:
-        delivery.error = str(exc)
-        final = attempts >= settings.notify_max_attempts
-        delivery.outcome = "failed" if final else "retry"
-        _record(
-            engine,
-            sent_ids,
-            run_id,
-            status="failed" if final else "pending",
-            error=str(exc)[:2000],
-            next_attempt_at=None if final else now + backoff(attempts),
-            claimed_by=None,
-        )
-        if final:
-            summary.failed += 1
-        else:
-            summary.retry += 1
-        return delivery
+        return _not_delivered(engine, settings, sent_ids, run_id, now, summary, str(exc), delivery)
     _record(engine, sent_ids, run_id, status="sent", sent_at=utcnow(), error=None)
     delivery.outcome = "sent"
     summary.sent += 1
     return delivery
 
 
+def _not_delivered(
+    engine: Engine,
+    settings: Settings,
+    ids: list[int],
+    run_id: str,
+    now: datetime,
+    summary: SendSummary,
+    error: str,
+    delivery: Delivery | None = None,
+) -> Delivery:
+    """Give the claimed rows back to be tried again after the back-off, or mark them failed
+    after the last attempt."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Notification.attempts, Contact.email, Notification.channel)
+            .join(Contact, Contact.id == Notification.contact_id)
+            .where(*_held(ids, run_id))
+        ).all()
+    attempts = max((row.attempts for row in rows), default=1)
+    if delivery is None:
+        contact, channel = (rows[0].email, rows[0].channel) if rows else ("", "")
+        delivery = Delivery(contact, channel, subject="", calls=len(rows), outcome="")
+    delivery.error = error
+    final = attempts >= settings.notify_max_attempts
+    delivery.outcome = "failed" if final else "retry"
+    _record(
+        engine,
+        ids,
+        run_id,
+        status="failed" if final else "pending",
+        error=error[:2000],
+        next_attempt_at=None if final else now + backoff(attempts),
+        claimed_by=None,
+    )
+    if final:
+        summary.failed += 1
+    else:
+        summary.retry += 1
+    return delivery
+
+
+def _held(ids: list[int], run_id: str):  # type: ignore[no-untyped-def]
+    """Of ``ids``, the rows this run claimed and has not yet recorded (not those it cancelled
+    since)."""
+    return (
+        Notification.id.in_(ids),
+        Notification.claimed_by == run_id,
+        Notification.status == "sending",
+    )
+
+
 def _record(engine: Engine, ids: list[int], run_id: str, **values: object) -> None:
     with engine.begin() as conn:
-        conn.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.claimed_by == run_id)
-            .values(**values)
-        )
+        conn.execute(update(Notification).where(*_held(ids, run_id)).values(**values))
 
 
 def _check(

@@ -315,8 +315,9 @@ def flag_calls(session: Session, *, threshold: float | None = None) -> FlagSumma
     pending = session.execute(
         select(Call.id, Call.flagged).where(Call.review_status == "pending")
     ).all()
-    to_flag = [cid for cid, flagged in pending if not flagged and best.get(cid, 0) >= threshold]
-    to_unflag = [cid for cid, flagged in pending if flagged and best.get(cid, 0) < threshold]
+    # A call without a match is below any threshold, 0 included.
+    to_flag = [cid for cid, flagged in pending if not flagged and best.get(cid, -1) >= threshold]
+    to_unflag = [cid for cid, flagged in pending if flagged and best.get(cid, -1) < threshold]
     for ids, value in ((to_flag, True), (to_unflag, False)):
         for chunk in _chunks(ids):
             session.execute(update(Call).where(Call.id.in_(chunk)).values(flagged=value))

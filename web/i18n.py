@@ -392,10 +392,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.trl_to": ("do", "to"),
     "profile.channels": ("Kanały", "Channels"),
     "profile.channels_hint": (
-        "Kanały: „email” i/lub adresy webhooków czatu (np. slack://…, msteams://…), "
-        "oddzielone spacją.",
-        'Channels: "email" and/or chat webhook URLs (e.g. slack://…, msteams://…), '
-        "separated by spaces.",
+        "Kanały: „email” i/lub adresy webhooków czatu (np. slack://…, workflows://… dla "
+        "Microsoft Teams, mmosts://…), oddzielone spacją.",
+        'Channels: "email" and/or chat webhook URLs (e.g. slack://…, workflows://… for '
+        "Microsoft Teams, mmosts://…), separated by spaces.",
     ),
     "profile.how_often": ("Jak często", "How often"),
     "profile.remove": ("Usuń", "Remove"),

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 from callradar.settings import Settings
-from matching.channels import Smtp
+from matching.channels import Smtp, new_email
 
 
 def send_mail(settings: Settings, to: str, subject: str, body: str) -> str:
@@ -23,9 +22,9 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> str:
     Raises DeliveryError when the SMTP server refuses it.
     """
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
+    # As notifications are addressed: "żaneta@…" or "jan@łódź.pl" came out as encoded words
+    # inside the address, which no server delivers.
+    message = new_email(settings, "", to)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=domain)

@@ -327,5 +327,5 @@ def test_a_deadline_without_a_zone_is_in_callradar_timezone_everywhere(
         [deadline] = call.deadlines
         shown = "2027-04-08 17:00 (Europe/Warsaw)"
         assert describe(deadline.value, deadline.precision, WARSAW) == shown
-        assert format_deadline(call.deadlines, date(2027, 1, 1), WARSAW) == shown
+        assert format_deadline(call.deadlines, date(2027, 1, 1), WARSAW, "en") == shown
         assert "DTSTART:20270408T150000Z" in feed([call], "callradar", "http://x.example", WARSAW)

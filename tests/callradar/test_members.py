@@ -82,6 +82,24 @@ def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     assert yaml.safe_load(out.read_text())["members"][0]["id"] == "centrum-kwantowe"
 
 
+def test_a_webhook_stored_before_the_rule_does_not_stop_the_export(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    cli("members", "import", SAMPLE_MEMBERS)
+    internal = "json://10.0.0.5:8065/hooks/radar"  # refused now, unless the operator allows it
+    with db.session_scope(engine) as session:
+        contact = session.scalars(select(Contact).order_by(Contact.id)).first()
+        assert contact is not None
+        contact.notify = ["email", internal]
+    out = tmp_path / "export.yaml"
+    result = cli("members", "export", out)
+    assert result.exit_code == 0, result.output
+    assert internal in out.read_text(encoding="utf-8")
+    # Importing it back is input again: refused, naming the field, until it is allowed.
+    refused = cli("members", "import", out)
+    assert refused.exit_code == 2 and "contacts[0].notify" in refused.stderr
+
+
 def test_xlsx_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     before = stored_map(engine)
@@ -270,6 +288,30 @@ YAML_CASES = {
         '    keywords: ["silicon nitride\\nSiN", optical transceivers',
         "members[0].keywords[0]",
         "separate keywords",
+    ),
+    "webhook to the cloud's metadata service": (
+        "        notify: [email]\n",
+        "        notify: [email, 'json://169.254.169.254/latest/meta-data']\n",
+        "members[0].contacts[0].notify",
+        "must use HTTPS",
+    ),
+    "webhook to the server itself": (
+        "        notify: [email]\n",
+        "        notify: ['jsons://127.0.0.1:5432/x']\n",
+        "members[0].contacts[0].notify",
+        "loopback",
+    ),
+    "webhook that writes to a mail server": (
+        "        notify: [email]\n",
+        "        notify: ['mailto://user:pw@smtp.internal']\n",
+        "members[0].contacts[0].notify",
+        "not a chat service",
+    ),
+    "webhook URL wider than its column": (
+        "        notify: [email]\n",
+        f"        notify: ['slack://T1JJ3T3L2/A1BRTD4JD/{'x' * 480}']\n",
+        "members[0].contacts[0].notify[0]",
+        "at most 500 characters",
     ),
     "unknown field": (
         "    mentor: false\n    joined: 2019\n",

@@ -40,6 +40,7 @@ def test_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("CALLRADAR_TIMEZONE", "Europe/Warsw", "'Europe/Warsw' is not a time zone"),
         ("CALLRADAR_DATABASE_URL", "callradar.db", "not a database URL"),
+        ("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example; boss", "not an e-mail"),
     ],
 )
 def test_a_setting_that_would_fail_later_is_refused_at_once(

@@ -129,6 +129,8 @@ def settings_for(tmp_path: Any, smtp_port: int | None = None, **values: Any) -> 
         "smtp_starttls": False,
         "mail_from": "callradar <radar@cluster.example>",
         "base_url": "https://radar.example",
+        # The loopback webhook receiver, as an operator allows an internal chat server.
+        "webhook_allowed_hosts": "127.0.0.1",
     }
     base.update(values)
     return Settings(**base)

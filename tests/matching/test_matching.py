@@ -175,6 +175,17 @@ def test_flagging_threshold_and_review(engine: Engine) -> None:
         assert (strong.review_status, strong.review_reason) == ("dismissed", "not for us")
 
 
+def test_a_threshold_of_zero_flags_only_calls_with_a_match(engine: Engine) -> None:
+    settings = settings_for(Path("/tmp"))
+    with db.session_scope(engine) as s:
+        add_member(s, "lumen", {"integrated-photonics": 3})
+        fits = add_call(s, "FITS", {"integrated-photonics": 0.9}, now=NOW)
+        culture = add_call(s, "CULTURE", {}, now=NOW, title="Creative Europe: museums")
+        match_calls(s, settings=settings, today=TODAY)
+        assert flag_calls(s, threshold=0.0).flagged == 1
+        assert (fits.flagged, culture.flagged) == (True, False)
+
+
 def test_cli_match_list_review_and_feedback(cli: CliRun) -> None:
     with db.session_scope() as s:
         add_member(s, "lumen", {"integrated-photonics": 3}, keywords=["silicon nitride"])

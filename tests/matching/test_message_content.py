@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from callradar.models import Call, Contact, Match, Member
+from callradar.models import Call, CallDeadline, Contact, Match, Member
 from matching.messages import build_item, render
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> "quoted" & more'
@@ -75,3 +77,33 @@ def test_every_message_carries_its_stop_link(rhythm: str, language: str) -> None
     # The text part is also what chat webhooks get.
     assert stop in message.text and f'href="{stop}"' in message.html
     assert "https://radar.example/not-relevant/tok-123/1" in message.text
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's own zone far from the cluster's."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("server_in_new_york")
+def test_a_deadline_given_without_offset_is_the_clusters_local_time() -> None:
+    # A call entered by hand with "2027-03-31T17:00": read as Warsaw time, as the web app
+    # shows it, not converted from the server's own zone (it read 11:00 here, 19:00 on UTC).
+    deadline = CallDeadline(value="2027-03-31T17:00:00", precision="datetime")
+    deadline.latest = date(2027, 3, 31)
+    call = Call(id=1, title="Call", url=None, budget=None, currency=None, deadlines=[deadline])
+    contact = Contact(name="Anna", email="a@lumen.example", language="en", unsubscribe_token="t")
+    item = build_item(
+        call,
+        Match(score=0.5, reasons=["r"], reasons_pl=["r"]),
+        contact,
+        (),
+        "https://radar.example",
+        date(2027, 1, 1),
+        ZoneInfo("Europe/Warsaw"),
+    )
+    assert item.deadline == "2027-03-31 17:00 (Europe/Warsaw)"

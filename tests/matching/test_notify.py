@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,8 +16,9 @@ from callradar import db
 from callradar.calls import CallRecord, upsert_call
 from callradar.competence_map import CompetenceMap
 from callradar.members import import_members, load_members, to_competence_map
-from callradar.models import Call, Contact, Notification
+from callradar.models import Call, Competence, Contact, Member, Notification
 from callradar.settings import Settings, get_settings
+from matching.channels import Channel, Channels, Envelope
 from matching.feedback import mark_not_relevant, unsubscribe
 from matching.outbox import enqueue_notifications, next_digest_at
 from matching.review import confirm_call, dismiss_call
@@ -146,6 +149,148 @@ def test_digest_lists_new_calls_at_the_digest_hour(
     assert weekly["Subject"] == "callradar: 3 calls for Lumen sp. z o.o. (weekly digest)"
 
 
+def test_messages_waiting_follow_a_contacts_new_rhythm(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(
+        engine,
+        [
+            {"email": "soon@lumen.example", "digest": "weekly"},
+            {"email": "later@lumen.example", "digest": "daily"},
+        ],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    with db.session_scope(engine) as s:
+        for contact in s.scalars(select(Contact)):
+            contact.digest = "immediate" if contact.email.startswith("soon") else "weekly"
+    # Friday: the one now immediate waited for Monday's digest before.
+    an_hour_later = NOW + timedelta(hours=1)
+    run_pipeline(engine, settings, now=an_hour_later)
+    assert send_due(engine, settings=settings, now=an_hour_later).sent == 1
+    assert [m["To"] for m in mailbox.messages] == ["Contact 0 <soon@lumen.example>"]
+    # The one now weekly got a "weekly digest" on Saturday before.
+    saturday = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    assert send_due(engine, settings=settings, now=saturday).sent == 0
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert send_due(engine, settings=settings, now=monday).sent == 1
+    assert "(przegląd tygodniowy)" in mailbox.to("later@lumen.example")[0]["Subject"]
+
+
+def test_a_competition_listed_by_two_sources_is_told_once(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    with db.session_scope(engine) as s:
+        add_member(
+            s,
+            "lumen",
+            {"integrated-photonics": 3},
+            contacts=[{"email": "anna@lumen.example", "digest": "daily"}],
+        )
+        # The same FENG competition on NCBR's and the European Funds portal's lists: linked.
+        for source in ("ncbr", "fe-portal"):
+            add_call(
+                s,
+                f"{source}-smart",
+                {"integrated-photonics": 0.9},
+                source=source,
+                link_key="FENG.01.01-IP.01-003/26",
+                title=f"Ścieżka SMART ({source})",
+            )
+        assert len({c.same_as_id or c.id for c in s.scalars(select(Call))}) == 1
+    assert run_pipeline(engine, settings) == 1
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 1
+    text = mailbox.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Ścieżka SMART (ncbr)" in text and "(fe-portal)" not in text
+    # The copy changes on its own source: not news of another competition either.
+    with db.session_scope(engine) as s:
+        add_call(
+            s,
+            "fe-portal-smart",
+            {},
+            source="fe-portal",
+            link_key="FENG.01.01-IP.01-003/26",
+            title="Ścieżka SMART (fe-portal)",
+            budget=1_000_000,
+        )
+    assert run_pipeline(engine, settings) == 0
+
+
+def test_not_relevant_on_one_copy_of_a_competition_holds_for_the_other(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    with db.session_scope(engine) as s:
+        add_member(
+            s,
+            "lumen",
+            {"integrated-photonics": 3},
+            contacts=[{"email": "anna@lumen.example", "digest": "daily"}],
+        )
+        first, _ = (
+            add_call(
+                s,
+                f"{source}-smart",
+                {"integrated-photonics": 0.9},
+                source=source,
+                link_key="FENG.01.01-IP.01-003/26",
+            )
+            for source in ("ncbr", "fe-portal")
+        )
+        first_id = first.id
+    assert run_pipeline(engine, settings) == 1
+    with db.session_scope(engine) as s:
+        mark_not_relevant(s, "lumen", first_id)  # in the portal, before the digest went
+    assert run_pipeline(engine, settings) == 0
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 0
+    assert mailbox.messages == []
+
+
+def test_a_call_dismissed_by_mistake_then_confirmed_is_still_sent(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    [call_id] = setup_cluster(engine, [{"email": "anna@lumen.example", "digest": "daily"}], 1)
+    run_pipeline(engine, settings)
+    with db.session_scope(engine) as s:
+        dismiss_call(s, s.get_one(Call, call_id))
+    with db.session_scope(engine) as s:
+        confirm_call(s, s.get_one(Call, call_id))
+    # The dismissal cancelled the queued message; it once stayed cancelled for good.
+    assert run_pipeline(engine, settings) == 1
+    assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 1
+    assert len(mailbox.messages) == 1
+    assert run_pipeline(engine, settings) == 0
+
+
+def test_a_match_gone_at_the_digest_hour_and_back_later_is_still_sent(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    setup_cluster(engine, [{"email": "anna@lumen.example", "digest": "daily"}], calls=1)
+    run_pipeline(engine, settings)
+
+    def competence(code: str) -> None:
+        with db.session_scope(engine) as s:
+            s.get_one(Member, "lumen").competences = [Competence(code=code, level=3)]
+
+    competence("sensors-mems")  # the member edits its profile; the call no longer fits
+    run_pipeline(engine, settings)
+    tomorrow = NOW + timedelta(days=1)
+    assert send_due(engine, settings=settings, now=tomorrow).cancelled == 1
+    competence("integrated-photonics")  # and back: the member was never told of the call
+    assert run_pipeline(engine, settings, now=tomorrow) == 1
+    assert send_due(engine, settings=settings, now=tomorrow + timedelta(days=1)).sent == 1
+    assert len(mailbox.messages) == 1
+
+
 def test_only_a_significant_change_notifies_again(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
@@ -204,6 +349,67 @@ def test_a_failing_webhook_is_retried_with_back_off_and_holds_up_nothing(
     assert len(webhook.posts) == 1 and len(mailbox.messages) == 1
 
 
+def test_a_webhook_into_the_servers_own_network_is_refused_when_sending(
+    engine: Engine, smtp: tuple[Mailbox, int], webhook: Webhook, tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    # Stored before webhooks were checked (or its host's address changed since): the
+    # loopback receiver stands for a service on the server's own network.
+    settings = settings_for(tmp_path, port, webhook_allowed_hosts="")
+    setup_cluster(
+        engine,
+        [{"email": "anna@lumen.example", "notify": ["email", webhook.url()]}],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    summary = send_due(engine, settings=settings, now=NOW)
+    assert (summary.sent, summary.retry, len(mailbox.messages), webhook.posts) == (1, 1, 1, [])
+    with db.session_scope(engine) as s:
+        refused = s.scalars(select(Notification).where(Notification.channel != "email")).one()
+    assert "refused, must use HTTPS" in (refused.error or "")
+    assert "/hook" not in (refused.error or "")  # the URL's path may hold a token
+
+
+class _Broken(Channels):
+    """E-mail whose sending fails, for one address, in a way nobody foresaw."""
+
+    def get(self, channel: str) -> Channel:
+        real = super().get(channel)
+
+        class Failing:
+            def send(self, envelope: Envelope) -> None:
+                if envelope.to_address == "anna@lumen.example":
+                    raise RuntimeError("unforeseen")
+                real.send(envelope)
+
+            def close(self) -> None:
+                real.close()
+
+        return Failing()
+
+
+def test_a_message_failing_unforeseen_is_retried_and_holds_up_no_one(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port, notify_max_attempts=2)
+    setup_cluster(
+        engine, [{"email": "anna@lumen.example"}, {"email": "james@lumen.example"}], calls=1
+    )
+    run_pipeline(engine, settings)
+    first = send_due(engine, settings=settings, now=NOW, channels=_Broken(settings))
+    assert (first.sent, first.retry) == (1, 1)
+    assert [m["To"] for m in mailbox.messages] == ["Contact 1 <james@lumen.example>"]
+    with db.session_scope(engine) as s:
+        row = s.scalars(select(Notification).where(Notification.status != "sent")).one()
+        assert (row.status, row.claimed_by) == ("pending", None)
+        assert row.error == "RuntimeError: unforeseen"
+        assert row.next_attempt_at == NOW + timedelta(minutes=1)
+    later = NOW + timedelta(minutes=2)
+    assert send_due(engine, settings=settings, now=later, channels=_Broken(settings)).failed == 1
+    assert send_due(engine, settings=settings, now=later + timedelta(days=1)).sent == 0
+
+
 def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
     engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
@@ -222,6 +428,27 @@ def test_smtp_down_is_retried_and_fails_for_good_after_the_last_attempt(
     assert send_due(engine, settings=down, now=NOW + timedelta(minutes=2)).failed == 1
 
 
+def test_an_smtp_server_that_does_not_answer_is_tried_once_a_run(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Accepts connections and never greets: each message waited for its own time-out.
+    monkeypatch.setattr("matching.channels.SMTP_TIMEOUT", 0.5)
+    stalled = socket.create_server(("127.0.0.1", 0))
+    settings = settings_for(tmp_path, stalled.getsockname()[1])
+    setup_cluster(engine, [{"email": f"c{i}@lumen.example"} for i in range(3)], calls=1)
+    run_pipeline(engine, settings)
+    summary = send_due(engine, settings=settings, now=NOW)
+    stalled.setblocking(False)
+    tried = 0
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            stalled.accept()[0].close()
+            tried += 1
+    stalled.close()
+    assert (summary.retry, tried) == (3, 1)
+    assert "not tried again in this run" in (summary.deliveries[-1].error or "")
+
+
 def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     setup_cluster(engine, [{"email": "anna@lumen.example", "language": "pl"}])
@@ -237,6 +464,42 @@ def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path
         subjects.add(str(message["Subject"]))
         assert message["To"] == "Contact 0 <anna@lumen.example>"
     assert subjects == {f"Nowy nabór dla Lumen sp. z o.o.: Photonic chips call {i}" for i in (0, 1)}
+
+
+@pytest.mark.parametrize("over_smtp", [True, False])
+def test_non_ascii_addresses_and_odd_names_get_their_mail_and_hold_up_no_one(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path, over_smtp: bool
+) -> None:
+    mailbox, port = smtp
+    settings = settings_for(tmp_path, port if over_smtp else None)
+    # A non-ASCII local part once stopped the whole run (and every later run) at its message.
+    setup_cluster(
+        engine,
+        [
+            {"email": "żaneta@lumen.example"},
+            {"email": "jan@łódź.example"},
+            # A line break in a name (a workbook cell may hold one) stopped the run the same way.
+            {"email": "a@b.pl", "name": "Anna\nNowak"},
+        ],
+        calls=1,
+    )
+    run_pipeline(engine, settings)
+    assert send_due(engine, settings=settings, now=NOW).sent == 3
+    if over_smtp:
+        received = mailbox.messages
+    else:
+        received = []
+        for file in (tmp_path / "data" / "outbox").glob("*.eml"):
+            with file.open("rb") as f:
+                received.append(email.message_from_binary_file(f, policy=email.policy.default))
+    # The parser leaves a UTF-8 header's bytes as surrogates.
+    addresses = [m["To"].addresses[0].addr_spec.encode(errors="surrogateescape") for m in received]
+    assert sorted(a.decode() for a in addresses) == [
+        "a@b.pl",
+        "jan@xn--d-uga0v4h.example",  # the domain in IDNA, which every server takes
+        "żaneta@lumen.example",
+    ]
+    assert "Anna Nowak <a@b.pl>" in [str(m["To"]) for m in received]
 
 
 def test_not_relevant_and_unsubscribe_stop_messages(

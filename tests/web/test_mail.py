@@ -49,3 +49,23 @@ def test_a_refusing_smtp_server_is_a_clear_error(
         session.flush()
         with pytest.raises(DeliveryError, match="SMTP 127.0.0.1"):
             send_link(settings, user, Purpose.INVITE, "http://radar.example")
+
+
+@pytest.mark.parametrize(
+    ("address", "to"),
+    [
+        # The domain in IDNA, as every server takes it; it came out as an encoded word.
+        ("jan@łódź.example", "jan@xn--d-uga0v4h.example"),
+        ("żaneta@lumen.example", "żaneta@lumen.example"),
+    ],
+)
+def test_an_invitation_reaches_a_non_ascii_address(
+    engine: Engine, settings_env: Path, address: str, to: str
+) -> None:
+    settings = get_settings()  # no SMTP server: the outbox folder
+    with session_scope(engine) as session:
+        user = create_user(session, address, "coordinator", None, "pl")
+        session.flush()
+        send_link(settings, user, Purpose.INVITE, "http://radar.example")
+    [file] = settings.resolved_outbox_dir.glob("*.eml")
+    assert f"To: {to}\r\n".encode() in file.read_bytes()

@@ -145,6 +145,20 @@ def test_a_bad_profile_is_refused_with_reasons(
     assert emails == ["anna@lumen.example"]
 
 
+def test_a_webhook_to_the_servers_own_network_is_refused(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form["contact-0-notify"] = "email jsons://169.254.169.254/latest/meta-data"
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    assert "contacts[0].notify" in response.text and "link-local" in response.text
+    with session_scope(engine) as session:
+        channels = list(session.scalars(select(Contact.notify).where(Contact.member_id == "lumen")))
+    assert channels == [["email"]]
+
+
 def test_a_readiness_range_that_is_no_range_is_refused(
     client: TestClient, engine: Engine, world: World
 ) -> None:

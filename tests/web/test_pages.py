@@ -273,6 +273,16 @@ def test_head_is_answered_as_get_without_the_body(client: TestClient, world: Wor
     assert client.head("/no-such-page").status_code == 404
 
 
+def test_a_deadline_given_without_offset_is_local_time_in_the_feed() -> None:
+    """As the e-mails and pages show it: a call entered by hand with "2027-03-31T17:00"."""
+    moment = CallDeadline(
+        id=1, value="2027-03-31T17:00:00", precision="datetime", latest=date(2027, 3, 31)
+    )
+    call = Call(id=1, title="Hand-entered call", url=None, deadlines=[moment])
+    body = calendar_feed.feed([call], "callradar", "http://testserver", ZoneInfo("Europe/Warsaw"))
+    assert "DTSTART:20270331T150000Z" in body  # 17:00 Warsaw summer time, not 17:00 UTC
+
+
 def test_a_deadline_on_the_last_day_there_is_still_makes_a_feed() -> None:
     """A "no end date" placeholder stored before such deadlines were refused."""
     last = CallDeadline(id=1, value="9999-12-31", precision="date", latest=date.max)
