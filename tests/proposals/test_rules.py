@@ -55,6 +55,17 @@ def member(id: str, kind: str = "sme", country: str = "PL") -> MemberFacts:
         ({"programme": "FENG"}, Family.NATIONAL, Action.OTHER),
         ({"programme": "NCBR"}, Family.NATIONAL, Action.OTHER),
         ({"programme": "Photonics21 cascade funding"}, Family.OTHER, Action.OTHER),
+        # PARP's call: "horizon" in its id, FENG its programme.
+        (
+            {
+                "programme": "FENG",
+                "call_identifier": "FENG.02.10-IP.02-001/27",
+                "id": "program-horizon-bridge",
+            },
+            Family.NATIONAL,
+            Action.OTHER,
+        ),
+        ({"id": "HORIZON-CL4-2027-05-DIGITAL-EMERGING-002"}, Family.HORIZON, Action.OTHER),
     ],
 )
 def test_classify(fields: dict[str, str], family: Family, action: Action) -> None:
