@@ -50,9 +50,11 @@ class CallKind:
         return self.family is Family.EIC_ACCELERATOR
 
 
+# NCN (Narodowe Centrum Nauki) is not one of them: its grants fund research teams, so "led by
+# a company" would steer the consortium wrong; its calls get no rules rather than wrong ones.
 _NATIONAL = re.compile(
-    r"\b(NCBR|PARP|FENG|FEPW|FERS|FENIKS|FE[A-ZŁŚ]{1,4}|RPO|NCN|B\+R|Ścieżka SMART)\b"
-    r"|fundusze europejskie|narodowe centrum|polska agencja",
+    r"\b(NCBR|PARP|FENG|FEPW|FERS|FENIKS|FE[A-ZŁŚ]{1,4}|RPO|B\+R|Ścieżka SMART)\b"
+    r"|fundusze europejskie|narodowe centrum badań|polska agencja",
     re.IGNORECASE,
 )
 _HORIZON = re.compile(r"horizon|chips ju|\bkdt\b|\bhorizon-", re.IGNORECASE)

@@ -54,6 +54,10 @@ def member(id: str, kind: str = "sme", country: str = "PL") -> MemberFacts:
         ),
         ({"programme": "FENG"}, Family.NATIONAL, Action.OTHER),
         ({"programme": "NCBR"}, Family.NATIONAL, Action.OTHER),
+        ({"programme": "Narodowe Centrum Badań i Rozwoju"}, Family.NATIONAL, Action.OTHER),
+        # NCN funds research teams: the national "led by a company" rule does not hold.
+        ({"programme": "NCN", "call_identifier": "OPUS 32"}, Family.OTHER, Action.OTHER),
+        ({"programme": "Narodowe Centrum Nauki"}, Family.OTHER, Action.OTHER),
         ({"programme": "Photonics21 cascade funding"}, Family.OTHER, Action.OTHER),
         # PARP's call: "horizon" in its id, FENG its programme.
         (
