@@ -8,11 +8,11 @@ app can serve each member the packs of the consortia it belongs to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
-import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -177,9 +177,7 @@ def build_pack(
     try:
         session.flush()
         if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            file = out_dir / stored.name
-            shutil.copyfile(stored, file)
+            file = _write(out_dir / stored.name, data)
     except Exception:
         # The caller rolls back: a stored file would be a pack no row records.
         stored.unlink(missing_ok=True)
@@ -284,11 +282,20 @@ def _render(name: str, context: dict[str, Any], templates_dir: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; raises ProposalError naming the path."""
     # Written aside and renamed, so a reader never sees half a pack.
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".zip.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        # A full disk leaves the partial file behind otherwise: half a zip nobody records.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise ProposalError(
+            say("error.cannot_write", path=str(path), why=exc.strerror or str(exc))
+        ) from None
     return path
 
 

@@ -512,6 +512,12 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
             f"pole {path} jest typu {kind}; kontekst może zawierać tylko proste dane"
         ),
     ),
+    "error.cannot_write": (
+        lambda path, why: f"cannot write the pack to {path}: {why}; nothing was stored",
+        lambda path, why: (
+            f"nie można zapisać pakietu do {path}: {why}; niczego nie zapisano"
+        ),
+    ),
     "error.invalid_document": (
         lambda why: f"the filled document is not valid: {why}",
         lambda why: f"wypełniony dokument jest niepoprawny: {why}",

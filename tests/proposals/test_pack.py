@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import Engine
 
 from callradar import db
 from callradar.calls import CallRecord
+from proposals.errors import ProposalError
 from proposals.pack import build_pack, list_packs, packs_for_member
 from tests.conftest import CliRun
 from tests.proposals.conftest import (
@@ -214,9 +217,35 @@ def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
 def test_an_out_path_that_is_a_file_stores_no_pack(cluster: Engine, tmp_path: Path) -> None:
     taken = tmp_path / "packs"
     taken.write_text("not a folder")
-    with pytest.raises(OSError), db.session_scope(cluster) as session:
+    with (
+        pytest.raises(ProposalError, match=f"cannot write the pack to {taken}/"),
+        db.session_scope(cluster) as session,
+    ):
         build_pack(session, HE_RIA, "lumen-photonics", out_dir=taken)
     assert list((tmp_path / "data").rglob("*.zip")) == []
+    assert list_packs_count(cluster) == 0
+
+
+@pytest.mark.parametrize("full", ["data", "out"])
+def test_a_full_disk_is_an_error_and_leaves_no_half_written_file(
+    cli: CliRun, cluster: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full: str
+) -> None:
+    out = tmp_path / "out"
+    real_write = Path.write_bytes
+
+    def fills_up(path: Path, data: bytes) -> int:
+        # The disk of ``full`` fills half way through the pack.
+        if path.is_relative_to(tmp_path / full):
+            real_write(path, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    result = cli("pack", HE_RIA, "--lead", "lumen-photonics", "--out", out)
+    assert result.exit_code == 2
+    assert "cannot write the pack to " in result.stderr
+    assert "No space left on device; nothing was stored" in result.stderr
+    assert [p for p in tmp_path.rglob("*") if ".zip" in p.name] == []
     assert list_packs_count(cluster) == 0
 
 
