@@ -514,9 +514,7 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
     ),
     "error.cannot_write": (
         lambda path, why: f"cannot write the pack to {path}: {why}; nothing was stored",
-        lambda path, why: (
-            f"nie można zapisać pakietu do {path}: {why}; niczego nie zapisano"
-        ),
+        lambda path, why: f"nie można zapisać pakietu do {path}: {why}; niczego nie zapisano",
     ),
     "error.invalid_document": (
         lambda why: f"the filled document is not valid: {why}",
