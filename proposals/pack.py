@@ -156,7 +156,9 @@ def build_pack(
         _safe(call.source),
         _safe(call.external_id),
         f"consortium-{changed.id}",
-        f"{_safe(call.external_id)}-{_safe(lead)}-v{version}.zip",
+        # The consortium in the name too: another consortium of the same call and lead also
+        # has a version 1, and the --out folder or a member's downloads hold both.
+        f"{_safe(call.external_id)}-{_safe(lead)}-consortium-{changed.id}-v{version}.zip",
     )
     stored = _write(get_settings().ensure_data_dir() / relative, data)
     record = ProposalPack(

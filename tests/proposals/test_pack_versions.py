@@ -4,6 +4,7 @@ who were part of them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -129,3 +130,22 @@ def test_the_consortium_to_change_can_be_named_or_a_new_one_started(
         ("senso-mems", [1, 2, 3]),
         ("fotonlab", [1, 2]),
     ]
+
+
+def test_packs_of_two_consortia_are_never_written_over_each_other(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    def pack(*args: str) -> Path:
+        return make_pack(cli, tmp_path, HE_RIA, "--mentor", "politechnika-elektroniki", *args)
+
+    first = pack("--lead", "instytut-mikrosystemow")
+    pack("--lead", "lumen-photonics")  # version 2 of the same consortium, another lead
+    # The first lead's own consortium now: its version 1 too, from the same call and lead.
+    other = pack("--lead", "instytut-mikrosystemow", "--new-consortium")
+    assert other != first
+    listed = json.loads(cli("packs", "list", "--json").stdout)
+    assert len({Path(p["path"]).name for p in listed}) == 3
+    newest = listed[0]["consortium"]
+    [earlier] = [p for p in listed if p["version"] == 1 and p["consortium"] != newest]
+    # The first consortium's version 1 in the --out folder is still that pack.
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == earlier["sha256"]
