@@ -33,7 +33,7 @@ from callradar.models import (
     utcnow,
 )
 from callradar.settings import get_settings
-from callradar.text import clean_text
+from callradar.text import ascii_letters, clean_text
 from proposals.calendar import deadlines_ics
 from proposals.catalogue import TEMPLATES, TEMPLATES_DIR, choose_template
 from proposals.consortium import choose_mentor
@@ -302,7 +302,8 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def _safe(text: str) -> str:
-    return _UNSAFE.sub("-", text).strip("-.")[:80] or "x"
+    # Polish letters folded, not dropped: "eureka-nabór" is eureka-nabor, not eureka-nab-r.
+    return _UNSAFE.sub("-", ascii_letters(text)).strip("-.")[:80] or "x"
 
 
 def _info(pack: ProposalPack, call: Call) -> PackInfo:

@@ -280,3 +280,15 @@ def test_build_pack_is_a_plain_function(cluster: Engine, tmp_path: Path) -> None
     assert "PLQCI" in all_text(open_docx(read_zip(result.file)["mentor-notes.docx"]))
     with db.session_scope(cluster) as session:
         assert [p.id for p in packs_for_member(session, "lumen-photonics")] == [result.pack.id]
+
+
+def test_file_names_fold_polish_letters_and_keep_out_of_other_folders(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="Ścieżka-łódź/../../x", title="Nabór"), {})
+    path = make_pack(cli, tmp_path, "Ścieżka-łódź/../../x", "--lead", "lumen-photonics")
+    assert path.name.startswith("Sciezka-lodz-..-..-x-lumen-photonics-")
+    [stored] = (tmp_path / "data").rglob("*.zip")
+    folders = stored.relative_to(tmp_path / "data").parts
+    assert folders[:3] == ("packs", "manual", "Sciezka-lodz-..-..-x") and len(folders) == 5
