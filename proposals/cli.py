@@ -10,6 +10,7 @@ import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -19,6 +20,7 @@ from rich.text import Text
 
 from callradar import db
 from callradar.models import MAX_ROW_ID
+from callradar.settings import get_settings
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
 from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
@@ -222,6 +224,7 @@ def packs_list(
     if as_json:
         typer.echo(json.dumps([p.to_dict() for p in packs], ensure_ascii=False, indent=2))
         return
+    zone = ZoneInfo(get_settings().timezone)
     table = Table(title=f"Proposal packs ({len(packs)})")
     columns = ("call", "consortium", "version", "lead", "partners", "mentor", "template", "made")
     for column in (*columns, "file"):
@@ -239,7 +242,7 @@ def packs_list(
                     ", ".join(p.partner_ids),
                     p.mentor_id or "",
                     p.template,
-                    f"{p.created_at:%Y-%m-%d %H:%M}",
+                    f"{p.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
                     p.path.name,
                 ),
             )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -124,7 +125,8 @@ def build_pack(
     coordinator.
     """
     now = utcnow()
-    today = today or now.date()
+    # The coordinator's day: at 00:30 in Warsaw it is still the day before in UTC.
+    today = today or now.astimezone(ZoneInfo(get_settings().timezone)).date()
     call = find_call(session, call_id, source)
     facts = call_facts(call)
     wanted = [lead, *[p for p in dict.fromkeys(partners) if p != lead]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from sqlalchemy import Engine
 
 from callradar import db
 from callradar.calls import CallRecord
+from proposals import cli as proposals_cli
+from proposals import pack as pack_module
 from proposals.errors import ProposalError
 from proposals.pack import build_pack, list_packs, packs_for_member
 from tests.conftest import CliRun
@@ -292,3 +295,15 @@ def test_file_names_fold_polish_letters_and_keep_out_of_other_folders(
     [stored] = (tmp_path / "data").rglob("*.zip")
     folders = stored.relative_to(tmp_path / "data").parts
     assert folders[:3] == ("packs", "manual", "Sciezka-lodz-..-..-x") and len(folders) == 5
+
+
+def test_the_day_and_time_a_pack_was_made_are_local(
+    cli: CliRun, cluster: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 00:30 on 1 February in Warsaw (CET) is still 31 January in UTC.
+    monkeypatch.setattr(pack_module, "utcnow", lambda: datetime(2027, 1, 31, 23, 30, tzinfo=UTC))
+    path = make_pack(cli, tmp_path, HE_RIA, "--lead", "lumen-photonics")
+    checklist = open_docx(read_zip(path)["checklist.docx"])
+    assert "version 1, made 2027-02-01" in all_text(checklist)
+    monkeypatch.setattr(proposals_cli.console, "width", 200)  # the table unfolded
+    assert "2027-02-01 00:30" in cli("packs", "list").stdout
