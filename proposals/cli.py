@@ -7,6 +7,7 @@ Each is a thin shell over a plain function of ``proposals``; ``register`` adds t
 from __future__ import annotations
 
 import json
+import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -118,12 +119,13 @@ def _print_suggestion(s: Suggestion, language: str = "en") -> None:
     for line in (*s.rules.needs, *s.uncovered, *s.notes):
         out(f"! {line.text(language)}")
     if s.lead is not None:
-        partners = " ".join(f"--partner {p.member.id}" for p in s.partners)
-        mentor = f" --mentor {s.mentor.member.id}" if s.mentor else ""
-        out(
-            f"{word('pack')}: callradar pack {s.call.id} --lead {s.lead.member.id} "
-            f"{partners}{mentor} --out DIR"
-        )
+        # Quoted: a call entered by hand may have an id such as "NEWSLETTER 2026/11 (b)".
+        command = ["callradar", "pack", s.call.id, "--lead", s.lead.member.id]
+        for partner in s.partners:
+            command += ["--partner", partner.member.id]
+        if s.mentor:
+            command += ["--mentor", s.mentor.member.id]
+        out(f"{word('pack')}: {shlex.join(command)} --out DIR")
 
 
 @templates_app.command("check")
