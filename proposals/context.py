@@ -17,6 +17,7 @@ from proposals.consortium import competence, relevant_projects
 from proposals.facts import CallFacts, DeadlineFacts, MemberFacts, ProjectFacts
 from proposals.rules import Action, Family, RuleReport, check_rules, classify
 from proposals.safetext import docx_line, docx_text
+from proposals.wording import level_text
 
 CALL_TEXT_FILE = "call-text.txt"
 # Limits of what goes into a draft; longer text is shortened with a visible note.
@@ -252,7 +253,9 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
         "competences_text": ", ".join(f"{label(c)} ({lvl})" for c, lvl in competences) or "none",
         "contribution_text": ", ".join(f"{label(c)} ({lvl:g})" for c, lvl in contribution)
         or "none of the call's areas",
-        "contribution_text_pl": ", ".join(f"{label(c, 'pl')} ({lvl:g})" for c, lvl in contribution)
+        "contribution_text_pl": ", ".join(
+            f"{label(c, 'pl')} ({level_text(lvl, 'pl')})" for c, lvl in contribution
+        )
         or "żaden z obszarów naboru",
         "projects": [_project(p) for p in m.projects],
         "has_projects": bool(m.projects),

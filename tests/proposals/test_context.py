@@ -89,3 +89,12 @@ def test_long_text_is_shortened_with_a_note_and_long_words_break() -> None:
 def test_text_is_cleaned_of_what_a_document_cannot_hold() -> None:
     assert docx_text("a\x00b\x0bc\x07d\ud800e\u202eevil\u202c ok") == "abcdeevil ok"
     assert docx_text("שלום \u200fעולם 👍") == "שלום \u200fעולם 👍"
+
+
+def test_a_level_through_a_domain_has_a_decimal_comma_in_polish() -> None:
+    # A call tagged with the photonics domain: a member's area there counts 0.75 of its level.
+    call = dataclasses.replace(SAMPLE_CALL, areas={"photonics": 0.8})
+    lead = dataclasses.replace(SAMPLE_LEAD, competences={"integrated-photonics": 3})
+    context = build_context(call, lead, [], None, template="t", version=1, today=date(2027, 1, 1))
+    assert context["lead"]["contribution_text"] == "Photonics (2.25)"
+    assert context["lead"]["contribution_text_pl"] == "Fotonika (2,25)"
