@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.members import load_members
@@ -137,6 +137,7 @@ def build_pack(
     team = [members[m] for m in wanted]
     mentor_facts, mentor_reason = _mentor(facts, members, mentor)
     info, template_reason = choose_template(facts, template)
+    _one_build_at_a_time(session, call)
     if consortium is None and not new_consortium:
         forming = being_formed(
             session.scalars(select(Consortium).where(Consortium.call_id == call.id))
@@ -162,7 +163,6 @@ def build_pack(
         # has a version 1, and the --out folder or a member's downloads hold both.
         f"{_safe(call.external_id)}-{_safe(lead)}-consortium-{changed.id}-v{version}.zip",
     )
-    stored = _write(get_settings().ensure_data_dir() / relative, data)
     record = ProposalPack(
         consortium_id=changed.id,
         version=version,
@@ -177,16 +177,35 @@ def build_pack(
         + ([ProposalPackMember(member_id=mentor_facts.id, role="mentor")] if mentor_facts else []),
     )
     session.add(record)
+    # The row first: once its version is taken, the file at ``relative`` is this build's to
+    # write, and to remove again if what follows fails (the caller rolls back).
+    session.flush()
+    stored = _write(get_settings().ensure_data_dir() / relative, data)
     file = stored
-    try:
-        session.flush()
-        if out_dir is not None:
+    if out_dir is not None:
+        try:
             file = _write(out_dir / stored.name, data)
-    except Exception:
-        # The caller rolls back: a stored file would be a pack no row records.
-        stored.unlink(missing_ok=True)
-        raise
+        except ProposalError:
+            stored.unlink(missing_ok=True)
+            raise
     return PackResult(_info(record, call), file, template_reason, mentor_reason)
+
+
+def _one_build_at_a_time(session: Session, call: Call) -> None:
+    """Wait for another pack build of the same call to commit, and hold off the next.
+
+    Two builds at once (a double-click, two coordinators) otherwise both found no consortium
+    of the lead and made two, or both numbered the same next version: one failed on the
+    unique version and removed the file the other had just recorded. Writing the call's row
+    (to what it holds) takes its row lock on PostgreSQL and the write lock on SQLite, so the
+    consortium is chosen and the version numbered after the other build's commit.
+    """
+    session.execute(
+        update(Call)
+        .where(Call.id == call.id)
+        .values(version=Call.version)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _mentor(

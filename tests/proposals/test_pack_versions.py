@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from callradar import db
 from callradar.models import Consortium, User
-from proposals.pack import list_packs
+from proposals import pack as pack_module
+from proposals.pack import build_pack, list_packs
 from tests.conftest import CliRun
 from tests.proposals.conftest import EIC, HE_RIA
 from tests.proposals.test_pack import make_pack
@@ -149,3 +153,38 @@ def test_packs_of_two_consortia_are_never_written_over_each_other(
     [earlier] = [p for p in listed if p["version"] == 1 and p["consortium"] != newest]
     # The first consortium's version 1 in the --out folder is still that pack.
     assert hashlib.sha256(first.read_bytes()).hexdigest() == earlier["sha256"]
+
+
+def test_two_builds_at_once_make_one_consortium_and_two_versions(
+    cluster: Engine, settings_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A double-click on "build" or "new pack version": both requests arrive together.
+    both_in = threading.Barrier(2)
+    find_call = pack_module.find_call
+
+    def find_call_together(*args: Any, **kwargs: Any) -> Any:
+        found = find_call(*args, **kwargs)
+        both_in.wait(timeout=60)
+        return found
+
+    monkeypatch.setattr(pack_module, "find_call", find_call_together)
+    failures: list[BaseException] = []
+
+    def build(**options: Any) -> None:
+        try:
+            with db.session_scope(cluster) as session:
+                build_pack(session, HE_RIA, "lumen-photonics", ["senso-mems"], **options)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+
+    for options in ({"new_consortium": True}, {"consortium": 1}):
+        builds = [threading.Thread(target=build, kwargs=options) for _ in range(2)]
+        for thread in builds:
+            thread.start()
+        for thread in builds:
+            thread.join()
+    assert failures == []
+    assert [(c[1], c[3]) for c in _consortia(cluster)] == [("lumen-photonics", [1, 2, 3, 4])]
+    with db.session_scope(cluster) as session:
+        packs = list_packs(session)
+    assert all(hashlib.sha256(p.path.read_bytes()).hexdigest() == p.sha256 for p in packs)
