@@ -117,12 +117,12 @@ def build_pack(
 
     The consortium is ``consortium`` (the id of one of the call's consortia), else the one
     the call has still forming (``being_formed``), else — or with ``new_consortium`` — the
-    one ``lead`` leads for the call, else a new one. It takes the lead, ``partners`` (member
-    ids besides the lead) and mentor given; a new lead takes it over unless it already leads
-    another consortium of the call. Earlier versions stay stored, each recording its members.
-    Without ``mentor`` the best-fitting mentor is chosen; ``template`` overrides the template
-    chosen from the call. The caller commits. Raises ProposalError with a message for the
-    coordinator.
+    one still forming that ``lead`` leads for the call, else a new one. It takes the lead,
+    ``partners`` (member ids besides the lead) and mentor given; a new lead takes it over
+    unless it already leads another consortium of the call still forming. Earlier versions
+    stay stored, each recording its members. Without ``mentor`` the best-fitting mentor is
+    chosen; ``template`` overrides the template chosen from the call. The caller commits.
+    Raises ProposalError with a message for the coordinator.
     """
     now = utcnow()
     # The coordinator's day: at 00:30 in Warsaw it is still the day before in UTC.
@@ -234,9 +234,15 @@ def _consortium(
 ) -> Consortium:
     """The consortium the pack is for, created or brought up to date."""
     lead = wanted[0]
+    # Only one still forming: a submitted or decided consortium keeps the members and pack it
+    # went out with, and the lead may well try again at the call's next cut-off.
     led = session.scalar(
         select(Consortium)
-        .where(Consortium.call_id == call.id, Consortium.lead_id == lead)
+        .where(
+            Consortium.call_id == call.id,
+            Consortium.lead_id == lead,
+            Consortium.status == "forming",
+        )
         .options(selectinload(Consortium.partners))
         .order_by(Consortium.id.desc())
         .limit(1)

@@ -188,3 +188,22 @@ def test_two_builds_at_once_make_one_consortium_and_two_versions(
     with db.session_scope(cluster) as session:
         packs = list_packs(session)
     assert all(hashlib.sha256(p.path.read_bytes()).hexdigest() == p.sha256 for p in packs)
+
+
+def test_a_new_consortium_leaves_the_leads_submitted_one_as_it_went_out(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    # The first cut-off's proposal was rejected; the same lead tries again with another team.
+    make_pack(cli, tmp_path, HE_RIA, "--lead", "instytut-mikrosystemow", "--partner", "fotonlab")
+    with db.session_scope(cluster) as session:
+        [rejected] = session.scalars(select(Consortium))
+        rejected.status = "rejected"
+    again = ("--lead", "instytut-mikrosystemow", "--partner", "senso-mems", "--new-consortium")
+    make_pack(cli, tmp_path, HE_RIA, *again)
+    assert [c[1:] for c in _consortia(cluster)] == [
+        ("instytut-mikrosystemow", ["fotonlab"], [1]),
+        ("instytut-mikrosystemow", ["senso-mems"], [1]),
+    ]
+    # Without --new-consortium the one still forming is changed, not the rejected one.
+    make_pack(cli, tmp_path, HE_RIA, "--lead", "instytut-mikrosystemow")
+    assert [c[3] for c in _consortia(cluster)] == [[1], [1, 2]]
