@@ -36,7 +36,7 @@ from callradar.models import (
 from callradar.settings import get_settings
 from callradar.text import ascii_letters, clean_text
 from proposals.calendar import deadlines_ics
-from proposals.catalogue import TEMPLATES, TEMPLATES_DIR, choose_template
+from proposals.catalogue import PROFILE, TEMPLATES, TEMPLATES_DIR, choose_template
 from proposals.consortium import choose_mentor
 from proposals.context import CALL_TEXT_FILE, build_context
 from proposals.errors import ProposalError
@@ -288,7 +288,7 @@ def _zip(
         files.append(
             (
                 f"profiles/{participant['number']:02d}-{_safe(participant['id'])}.docx",
-                _render("partner-profile", {**context, "member": participant}, templates_dir),
+                _render(PROFILE, {**context, "member": participant}, templates_dir),
             )
         )
     # The whole text, unshortened: the drafts carry at most CALL_TEXT_LIMIT characters of it.

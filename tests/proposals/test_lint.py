@@ -40,7 +40,7 @@ def test_broken_tags_and_unknown_fields_are_explained(tmp_path: Path) -> None:
     )
     report = {r.name: r for r in check_templates(folder)}["mentor-notes"]
     assert report.errors[0].startswith("unknown field {{ leader }}: the pack has no such field")
-    assert "call, consortium, documents, lead, member, mentor" in report.errors[0]
+    assert "call, consortium, documents, lead, mentor, pack" in report.errors[0]
 
     folder = _broken_copy(tmp_path / "3", "partner-profile", "{{ call.titel }}")
     report = {r.name: r for r in check_templates(folder)}["partner-profile"]
@@ -48,6 +48,15 @@ def test_broken_tags_and_unknown_fields_are_explained(tmp_path: Path) -> None:
         "unknown field: 'dict object' has no attribute 'titel'; `callradar templates check` "
         'lists the fields a template can use; near "{{ call.titel }}"'
     ]
+
+
+def test_the_profiles_member_is_unknown_in_the_other_templates(tmp_path: Path) -> None:
+    # Only a participant's profile is filled with ``member``: the pack fails on it elsewhere.
+    folder = _broken_copy(tmp_path, "checklist", "Contact: {{ member.name }}")
+    reports = {r.name: r for r in check_templates(folder)}
+    assert reports["checklist"].errors[0].startswith("unknown field {{ member }}")
+    folder = _broken_copy(tmp_path / "2", "partner-profile", "Contact: {{ member.name }}")
+    assert {r.name: r for r in check_templates(folder)}["partner-profile"].ok
 
 
 def test_an_unknown_filter_is_a_broken_tag(tmp_path: Path) -> None:
