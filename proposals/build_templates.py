@@ -368,7 +368,7 @@ def national_pl() -> DocumentObject:
         ],
         (1.0, 6.6, 3.4, 3.6, 2.0),
     )
-    _p(doc, "{%p for m in rules.missing %}")
+    _p(doc, "{%p for m in rules.missing_pl %}")
     _guide(doc, "Do zrobienia: {{ m }}")
     _p(doc, "{%p endfor %}")
     doc.add_heading("3. Cel projektu i jego innowacyjność", 1)
@@ -419,8 +419,8 @@ def national_pl() -> DocumentObject:
     _p(doc, "{%p for pr in p.projects %}")
     _p(
         doc,
-        "{{ pr.name }}: {{ pr.title }} ({{ pr.programme }}, {{ pr.year }}, {{ pr.role }}, "
-        "{{ pr.outcome }})",
+        "{{ pr.name }}: {{ pr.title }} ({{ pr.programme }}, {{ pr.year }}, {{ pr.role_pl }}, "
+        "{{ pr.outcome_pl }})",
         "List Bullet",
     )
     _p(doc, "{%p endfor %}")

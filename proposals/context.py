@@ -17,7 +17,7 @@ from proposals.consortium import competence, relevant_projects
 from proposals.facts import CallFacts, DeadlineFacts, MemberFacts, ProjectFacts
 from proposals.rules import Action, Family, RuleReport, check_rules, classify
 from proposals.safetext import docx_line, docx_text
-from proposals.wording import level_text
+from proposals.wording import level_text, texts
 
 CALL_TEXT_FILE = "call-text.txt"
 # Limits of what goes into a draft; longer text is shortened with a visible note.
@@ -78,6 +78,9 @@ _KIND = {
 }
 _LEVEL = {1: "working knowledge", 2: "strong", 3: "core business"}
 _ROLE = {"coordinator": "coordinator", "partner": "partner", "third-party": "third party"}
+# For the Polish draft (national-pl): a past project's role and outcome in its words.
+_ROLE_PL = {"coordinator": "koordynator", "partner": "partner", "third-party": "podmiot trzeci"}
+_OUTCOME_PL = {"funded": "dofinansowany", "rejected": "odrzucony", "ongoing": "w toku"}
 
 
 def build_context(
@@ -270,9 +273,11 @@ def _project(p: ProjectFacts) -> dict[str, Any]:
         "programme": docx_line(p.programme, LINE_LIMIT),
         "call": docx_line(p.call or ""),
         "role": _ROLE.get(p.role, docx_line(p.role)),
+        "role_pl": _ROLE_PL.get(p.role, docx_line(p.role)),
         "year": p.year,
         "areas_text": ", ".join(label(a) if _known(a) else docx_line(a) for a in p.areas),
         "outcome": docx_line(p.outcome),
+        "outcome_pl": _OUTCOME_PL.get(p.outcome, docx_line(p.outcome)),
         "lessons": docx_text(p.lessons or "", LESSONS_LIMIT),
     }
 
@@ -311,6 +316,7 @@ def _rules(report: RuleReport) -> dict[str, Any]:
             for c in report.checks
         ],
         "missing": list(report.missing),
+        "missing_pl": texts(report.needs, "pl"),
     }
 
 

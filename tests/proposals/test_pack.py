@@ -196,6 +196,17 @@ def test_template_follows_the_call_and_can_be_overridden(
     assert wrong.exit_code == 2 and "no proposal template 'nope'" in wrong.stderr
 
 
+def test_the_polish_draft_says_its_to_dos_and_past_projects_in_polish(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    # A research institute leads, which national calls usually do not allow: a to-do.
+    pack = read_zip(make_pack(cli, tmp_path, NATIONAL, "--lead", "instytut-mikrosystemow"))
+    text = all_text(open_docx(pack["proposal-draft-national-pl.docx"]))
+    assert "Do zrobienia: Takie nabory prowadzi zwykle przedsiębiorstwo" in text
+    assert "(Horizon Europe, 2022, koordynator, dofinansowany)" in text
+    assert "coordinator" not in text and "funded" not in text
+
+
 def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
     cli: CliRun, cluster: Engine, tmp_path: Path
 ) -> None:
