@@ -131,7 +131,10 @@ def _print_suggestion(s: Suggestion, language: str = "en") -> None:
 @templates_app.command("check")
 def templates_check(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Folder of the templates")
+        # A mistyped folder is a usage error, not six "missing" templates whose advice
+        # (rebuild them) would overwrite the shipped ones.
+        Path,
+        typer.Option("--dir", help="Folder of the templates", exists=True, file_okay=False),
     ] = TEMPLATES_DIR,
 ) -> None:
     """Lint every template: broken tags, unknown fields, a sample fill; exit 1 on errors."""

@@ -79,3 +79,12 @@ def test_templates_check_command(cli: CliRun, tmp_path: Path) -> None:
     assert "Unexpected end of template" in bad.stdout
     assert "checklist.docx is missing" in bad.stdout
     assert "my-own.docx: ok" in bad.stdout and "no pack uses it" in bad.stdout
+
+
+def test_templates_check_of_a_folder_that_is_not_there_is_a_usage_error(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    for wrong in (tmp_path / "no-such-folder", TEMPLATES_DIR / TEMPLATES["checklist"].file):
+        result = cli("templates", "check", "--dir", wrong)
+        assert result.exit_code == 2 and "--dir" in result.output
+        assert "is missing" not in result.output
