@@ -13,13 +13,14 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 
 from callradar import db
-from callradar.calls import CallRecord
+from callradar.calls import CallRecord, upsert_call
 from proposals import cli as proposals_cli
 from proposals import pack as pack_module
 from proposals.errors import ProposalError
 from proposals.pack import build_pack, list_packs, packs_for_member
 from tests.conftest import CliRun
 from tests.proposals.conftest import (
+    CALLS,
     EIC,
     HE_RIA,
     NATIONAL,
@@ -130,6 +131,28 @@ def test_pack_holds_every_document_filled(cli: CliRun, cluster: Engine, tmp_path
     assert events[0].decoded("dtstart").isoformat() == "2027-02-10T16:00:00+00:00"
     assert events[1].decoded("dtstart").isoformat() == "2027-07-01"
     assert events[1].decoded("dtend").isoformat() == "2027-10-01"
+
+
+def test_an_extended_deadline_moves_in_the_calendar_instead_of_doubling(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    def events(path: Path) -> list[tuple[str, str, int]]:
+        calendar = Calendar.from_ical(read_zip(path)["deadlines.ics"])
+        return [
+            (str(e["uid"]), e.decoded("dtstart").isoformat(), int(e["sequence"]))
+            for e in calendar.walk("VEVENT")
+        ]
+
+    record = CALLS[0][0]
+    before = events(make_pack(cli, tmp_path / "1", HE_RIA, "--lead", "lumen-photonics"))
+    extended = ["2027-02-24T17:00:00+01:00", "2027-Q3"]
+    with db.session_scope(cluster) as session:
+        upsert_call(session, record.model_copy(update={"deadlines": extended}))
+    after = events(make_pack(cli, tmp_path / "2", HE_RIA, "--lead", "lumen-photonics"))
+    # The same events, the first moved, each with a higher sequence: an update, not a new one.
+    assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
+    assert (before[0][1], after[0][1]) == ("2027-02-10T16:00:00+00:00", "2027-02-24T16:00:00+00:00")
+    assert all(a[2] > b[2] for a, b in zip(after, before, strict=True))
 
 
 def test_packs_are_versioned_and_listed_per_member(
