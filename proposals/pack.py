@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,8 +125,9 @@ def build_pack(
     Raises ProposalError with a message for the coordinator.
     """
     now = utcnow()
-    # The coordinator's day: at 00:30 in Warsaw it is still the day before in UTC.
-    today = today or now.astimezone(ZoneInfo(get_settings().timezone)).date()
+    # The coordinator's day and time: at 00:30 in Warsaw it is still the day before in UTC.
+    local = now.astimezone(ZoneInfo(get_settings().timezone))
+    today = today or local.date()
     call = find_call(session, call_id, source)
     facts = call_facts(call)
     wanted = [lead, *[p for p in dict.fromkeys(partners) if p != lead]]
@@ -153,7 +154,7 @@ def build_pack(
     context = build_context(
         facts, team[0], team[1:], mentor_facts, template=info.name, version=version, today=today
     )
-    data = _zip(facts, context, info.name, templates_dir, now)
+    data = _zip(facts, context, info.name, templates_dir, local)
     relative = Path(
         PACKS_FOLDER,
         _safe(call.source),
@@ -277,7 +278,7 @@ def _consortium(
 
 
 def _zip(
-    facts: CallFacts, context: dict[str, Any], template: str, templates_dir: Path, now: datetime
+    facts: CallFacts, context: dict[str, Any], template: str, templates_dir: Path, made: datetime
 ) -> bytes:
     files: list[tuple[str, bytes]] = [
         (f"proposal-draft-{template}.docx", _render(template, context, templates_dir)),
@@ -294,9 +295,11 @@ def _zip(
     # The whole text, unshortened: the drafts carry at most CALL_TEXT_LIMIT characters of it.
     call_text = "\n\n".join(x for x in (facts.title, facts.url, clean_text(facts.description)) if x)
     files.append((CALL_TEXT_FILE, call_text.encode("utf-8")))
-    files.append(("deadlines.ics", deadlines_ics(facts, now)))
+    files.append(("deadlines.ics", deadlines_ics(facts, made)))
     buffer = io.BytesIO()
-    stamp = now.astimezone(UTC).timetuple()[:6]
+    # A zip holds wall-clock times with no zone, which unzipping shows as local: the
+    # coordinator's, not UTC an hour or two off.
+    stamp = made.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
             entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -339,5 +340,7 @@ def test_the_day_and_time_a_pack_was_made_are_local(
     path = make_pack(cli, tmp_path, HE_RIA, "--lead", "lumen-photonics")
     checklist = open_docx(read_zip(path)["checklist.docx"])
     assert "version 1, made 2027-02-01" in all_text(checklist)
+    with zipfile.ZipFile(path) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2027, 2, 1, 0, 30, 0)}
     monkeypatch.setattr(proposals_cli.console, "width", 200)  # the table unfolded
     assert "2027-02-01 00:30" in cli("packs", "list").stdout
