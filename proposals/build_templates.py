@@ -346,7 +346,7 @@ def national_pl() -> DocumentObject:
         [
             ("Nabór", "{{ call.title }}"),
             ("Identyfikator", "{{ call.identifier }}"),
-            ("Program", "{{ call.programme }}"),
+            ("Program", "{{ call.programme_pl }}"),
             ("Termin składania wniosków", "{{ call.deadline_text_pl }}"),
             ("Budżet naboru", "{{ call.budget_text_pl }}"),
             ("Obszary technologiczne", "{{ call.areas_text_pl }}"),
@@ -407,12 +407,12 @@ def national_pl() -> DocumentObject:
     )
     _p(doc, "{%p for p in participants %}")
     doc.add_heading("{{ p.number }}. {{ p.name }} ({{ p.role_pl }})", 2)
-    _p(doc, "{{ p.description }}")
+    _p(doc, "{{ p.description_pl }}")
     _p(
         doc,
         "Typ: {{ p.kind_pl }}. Kompetencje istotne dla naboru: {{ p.contribution_text_pl }}. "
-        "Poziomy gotowości technologicznej: {{ p.trl_text }}. Słowa kluczowe: "
-        "{{ p.keywords_text }}.",
+        "Poziomy gotowości technologicznej: {{ p.trl_text_pl }}. Słowa kluczowe: "
+        "{{ p.keywords_text_pl }}.",
     )
     _p(doc, "{%p if p.has_projects %}")
     _p(doc, "Doświadczenie w projektach:")
@@ -445,7 +445,7 @@ def national_pl() -> DocumentObject:
     )
     doc.add_heading("Załącznik: treść naboru", 1)
     _p(doc, "{{ call.title }} ({{ call.identifier }}) {{ call.url }}")
-    _p(doc, "{{ call.description }}")
+    _p(doc, "{{ call.description_pl }}")
     return doc
 
 

@@ -137,12 +137,14 @@ def _call(call: CallFacts) -> dict[str, Any]:
     areas = sorted(
         ((c, s) for c, s in call.areas.items() if c in ALL_CODES), key=lambda kv: (-kv[1], kv[0])
     )
+    description = docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE)
     return {
         "id": docx_line(call.id),
         "source": docx_line(call.source),
         "title": docx_line(call.title, LINE_LIMIT),
         "identifier": docx_line(call.call_identifier or call.id),
         "programme": docx_line(call.programme or "not given"),
+        "programme_pl": docx_line(call.programme or "nie podano"),
         "type_of_action": docx_line(call.type_of_action or "not given"),
         "family": kind.family.value,
         "action": kind.action.value,
@@ -151,8 +153,8 @@ def _call(call: CallFacts) -> dict[str, Any]:
         "opening_date": call.opening_date.isoformat() if call.opening_date else "",
         "budget_text": _budget(call, "en"),
         "budget_text_pl": _budget(call, "pl"),
-        "description": docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE)
-        or "(no description given by the source)",
+        "description": description or "(no description given by the source)",
+        "description_pl": description or "(źródło nie podało opisu naboru)",
         "deadlines": deadlines,
         "deadline_text": deadlines[0]["text"] if deadlines else "not known yet",
         "deadline_text_pl": deadlines[0]["text_pl"] if deadlines else "jeszcze nieznany",
@@ -224,7 +226,9 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
     contribution = [
         (c, competence(m, c)) for c in sorted(call.areas) if c in ALL_CODES and competence(m, c) > 0
     ]
-    trl = f"TRL {m.trl_min}–{m.trl_max}" if m.trl_min and m.trl_max else "not given"
+    trl = f"TRL {m.trl_min}–{m.trl_max}" if m.trl_min and m.trl_max else ""
+    description = docx_text(m.description, DESCRIPTION_LIMIT)
+    keywords = docx_line(", ".join(m.keywords), LINE_LIMIT * 4)
     return {
         "number": number,
         "id": docx_line(m.id),
@@ -239,10 +243,13 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
         "country": docx_line(m.country),
         "location": docx_line(", ".join(x for x in (m.city, m.country) if x)),
         "website": docx_line(m.website or ""),
-        "description": docx_text(m.description, DESCRIPTION_LIMIT) or "(no description)",
+        "description": description or "(no description)",
+        "description_pl": description or "(brak opisu)",
         "keywords": [docx_line(k, LINE_LIMIT) for k in m.keywords],
-        "keywords_text": docx_line(", ".join(m.keywords), LINE_LIMIT * 4) or "none",
-        "trl_text": trl,
+        "keywords_text": keywords or "none",
+        "keywords_text_pl": keywords or "brak",
+        "trl_text": trl or "not given",
+        "trl_text_pl": trl or "nie podano",
         "competences": [
             {
                 "code": c,

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from callradar import db
 from callradar.calls import CallRecord, upsert_call
+from callradar.models import Member
 from proposals import cli as proposals_cli
 from proposals import pack as pack_module
 from proposals.errors import ProposalError
@@ -229,6 +230,19 @@ def test_the_polish_draft_says_its_to_dos_and_past_projects_in_polish(
     assert "Do zrobienia: Takie nabory prowadzi zwykle przedsiębiorstwo" in text
     assert "(Horizon Europe, 2022, koordynator, dofinansowany)" in text
     assert "coordinator" not in text and "funded" not in text
+
+
+def test_the_polish_draft_says_what_is_not_known_in_polish(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="PL-1", title="Nabór", language="pl"), {})
+        session.add(Member(id="bare", name="Bare sp. z o.o.", kind="sme"))
+    pack = read_zip(make_pack(cli, tmp_path, "PL-1", "--lead", "bare"))
+    text = all_text(open_docx(pack["proposal-draft-national-pl.docx"]))
+    assert "(brak opisu)" in text and "(źródło nie podało opisu naboru)" in text
+    assert "technologicznej: nie podano. Słowa kluczowe: brak." in text
+    assert "not given" not in text and "none" not in text and "description" not in text
 
 
 def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
