@@ -103,7 +103,7 @@ def build_context(
     }
     countries = sorted({m.country for m in team})
     return {
-        "call": _call(call),
+        "call": _call(call, today),
         "lead": participants[0],
         "participants": participants,
         "partners": participants[1:],
@@ -131,9 +131,16 @@ def build_context(
     }
 
 
-def _call(call: CallFacts) -> dict[str, Any]:
+def _call(call: CallFacts, today: date) -> dict[str, Any]:
     kind = classify(call)
     deadlines = [_deadline(d) for d in call.deadlines]
+    # The draft's one deadline is the next one: of a call with cut-offs in March and July,
+    # a pack made in April is for July. After the last, the last (the draft says it passed
+    # by its date; the checklist lists them all).
+    upcoming = next(
+        (shown for d, shown in zip(call.deadlines, deadlines, strict=True) if d.latest >= today),
+        deadlines[-1] if deadlines else None,
+    )
     areas = sorted(
         ((c, s) for c, s in call.areas.items() if c in ALL_CODES), key=lambda kv: (-kv[1], kv[0])
     )
@@ -156,8 +163,8 @@ def _call(call: CallFacts) -> dict[str, Any]:
         "description": description or "(no description given by the source)",
         "description_pl": description or "(źródło nie podało opisu naboru)",
         "deadlines": deadlines,
-        "deadline_text": deadlines[0]["text"] if deadlines else "not known yet",
-        "deadline_text_pl": deadlines[0]["text_pl"] if deadlines else "jeszcze nieznany",
+        "deadline_text": upcoming["text"] if upcoming else "not known yet",
+        "deadline_text_pl": upcoming["text_pl"] if upcoming else "jeszcze nieznany",
         "areas": [
             {"code": c, "label": label(c), "label_pl": label(c, "pl"), "score": round(s, 2)}
             for c, s in areas

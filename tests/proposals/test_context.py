@@ -98,3 +98,23 @@ def test_a_level_through_a_domain_has_a_decimal_comma_in_polish() -> None:
     context = build_context(call, lead, [], None, template="t", version=1, today=date(2027, 1, 1))
     assert context["lead"]["contribution_text"] == "Photonics (2.25)"
     assert context["lead"]["contribution_text_pl"] == "Fotonika (2,25)"
+
+
+def test_the_drafts_deadline_is_the_next_cut_off() -> None:
+    cut_offs = (
+        DeadlineFacts("2027-03-16", "date", date(2027, 3, 16)),
+        DeadlineFacts("2027-07-15", "date", date(2027, 7, 15)),
+    )
+    call = dataclasses.replace(SAMPLE_CALL, deadlines=cut_offs)
+
+    def deadline(today: date) -> tuple[str, str]:
+        context = build_context(call, SAMPLE_LEAD, [], None, template="t", version=1, today=today)
+        return context["call"]["deadline_text"], context["call"]["deadline_text_pl"]
+
+    assert deadline(date(2027, 1, 10))[0].startswith("16 March 2027")
+    assert deadline(date(2027, 3, 16))[0].startswith("16 March 2027")  # still that day
+    assert deadline(date(2027, 4, 1)) == (
+        "15 July 2027 (time of day not given)",
+        "15 lipca 2027 (godzina nieznana)",
+    )
+    assert deadline(date(2027, 9, 1))[0].startswith("15 July 2027")  # the last, passed
