@@ -566,10 +566,10 @@ def checklist() -> DocumentObject:
         "d in call.deadlines",
         ["{{ d.text }}", "{{ d.value }}"],
     )
+    _p(doc, "deadlines.ics in this pack puts them in a calendar.")
     _p(doc, "{%p else %}")
     _p(doc, "No deadline is known yet: check the call page.")
     _p(doc, "{%p endif %}")
-    _p(doc, "deadlines.ics in this pack puts them in a calendar.")
     doc.add_heading("Consortium rules", 1)
     _p(doc, "{{ rules.summary }}")
     _p(doc, "{%p if rules.checks %}")

@@ -295,7 +295,9 @@ def _zip(
     # The whole text, unshortened: the drafts carry at most CALL_TEXT_LIMIT characters of it.
     call_text = "\n\n".join(x for x in (facts.title, facts.url, clean_text(facts.description)) if x)
     files.append((CALL_TEXT_FILE, call_text.encode("utf-8")))
-    files.append(("deadlines.ics", deadlines_ics(facts, made)))
+    if facts.deadlines:
+        # A calendar with no event is not valid iCalendar (RFC 5545): calendars refuse it.
+        files.append(("deadlines.ics", deadlines_ics(facts, made)))
     buffer = io.BytesIO()
     # A zip holds wall-clock times with no zone, which unzipping shows as local: the
     # coordinator's, not UTC an hour or two off.

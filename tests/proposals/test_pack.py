@@ -232,6 +232,17 @@ def test_the_polish_draft_says_its_to_dos_and_past_projects_in_polish(
     assert "coordinator" not in text and "funded" not in text
 
 
+def test_a_call_with_no_deadline_gets_no_empty_calendar(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="NO-DATE", title="Call"), {})
+    files = read_zip(make_pack(cli, tmp_path, "NO-DATE", "--lead", "lumen-photonics"))
+    assert "deadlines.ics" not in files
+    checklist = all_text(open_docx(files["checklist.docx"]))
+    assert "No deadline is known yet" in checklist and "deadlines.ics" not in checklist
+
+
 def test_the_polish_draft_says_what_is_not_known_in_polish(
     cli: CliRun, cluster: Engine, tmp_path: Path
 ) -> None:
