@@ -84,6 +84,10 @@ def test_long_text_is_shortened_with_a_note_and_long_words_break() -> None:
     assert max(len(part) for part in broken.split("\u200b")) == LONG_WORD
     url = "https://example.org/" + "a" * 100
     assert docx_text(url) == url
+    # A long id Word can wrap at its hyphens is left as it is, to be copied as it is.
+    ncbr_id = "infostrateg-viii---zaawansowane-technologie-informacyjne-edycja-2"
+    assert docx_text(ncbr_id) == ncbr_id
+    assert "\u200b" in docx_text("a-" + "x" * 100)  # a long run between hyphens still breaks
 
 
 def test_text_is_cleaned_of_what_a_document_cannot_hold() -> None:
