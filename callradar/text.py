@@ -27,3 +27,10 @@ def clean_text(text: str | None) -> str:
 def clean_line(text: str | None) -> str:
     """clean_text folded onto one line (titles, names)."""
     return " ".join(clean_text(text).split())
+
+
+def ascii_letters(text: str) -> str:
+    """``text`` with its letters' diacritics dropped ("Ścieżka, łódź" → "Sciezka, lodz"), for
+    ids, file names and matching; characters with no ASCII letter in them go."""
+    text = text.replace("ł", "l").replace("Ł", "L")  # no decomposition drops its stroke
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -346,7 +346,7 @@ def national_pl() -> DocumentObject:
         [
             ("Nabór", "{{ call.title }}"),
             ("Identyfikator", "{{ call.identifier }}"),
-            ("Program", "{{ call.programme }}"),
+            ("Program", "{{ call.programme_pl }}"),
             ("Termin składania wniosków", "{{ call.deadline_text_pl }}"),
             ("Budżet naboru", "{{ call.budget_text_pl }}"),
             ("Obszary technologiczne", "{{ call.areas_text_pl }}"),
@@ -368,7 +368,7 @@ def national_pl() -> DocumentObject:
         ],
         (1.0, 6.6, 3.4, 3.6, 2.0),
     )
-    _p(doc, "{%p for m in rules.missing %}")
+    _p(doc, "{%p for m in rules.missing_pl %}")
     _guide(doc, "Do zrobienia: {{ m }}")
     _p(doc, "{%p endfor %}")
     doc.add_heading("3. Cel projektu i jego innowacyjność", 1)
@@ -407,20 +407,20 @@ def national_pl() -> DocumentObject:
     )
     _p(doc, "{%p for p in participants %}")
     doc.add_heading("{{ p.number }}. {{ p.name }} ({{ p.role_pl }})", 2)
-    _p(doc, "{{ p.description }}")
+    _p(doc, "{{ p.description_pl }}")
     _p(
         doc,
         "Typ: {{ p.kind_pl }}. Kompetencje istotne dla naboru: {{ p.contribution_text_pl }}. "
-        "Poziomy gotowości technologicznej: {{ p.trl_text }}. Słowa kluczowe: "
-        "{{ p.keywords_text }}.",
+        "Poziomy gotowości technologicznej: {{ p.trl_text_pl }}. Słowa kluczowe: "
+        "{{ p.keywords_text_pl }}.",
     )
     _p(doc, "{%p if p.has_projects %}")
     _p(doc, "Doświadczenie w projektach:")
     _p(doc, "{%p for pr in p.projects %}")
     _p(
         doc,
-        "{{ pr.name }}: {{ pr.title }} ({{ pr.programme }}, {{ pr.year }}, {{ pr.role }}, "
-        "{{ pr.outcome }})",
+        "{{ pr.name }}: {{ pr.title }} ({{ pr.programme }}, {{ pr.year }}, {{ pr.role_pl }}, "
+        "{{ pr.outcome_pl }})",
         "List Bullet",
     )
     _p(doc, "{%p endfor %}")
@@ -445,7 +445,7 @@ def national_pl() -> DocumentObject:
     )
     doc.add_heading("Załącznik: treść naboru", 1)
     _p(doc, "{{ call.title }} ({{ call.identifier }}) {{ call.url }}")
-    _p(doc, "{{ call.description }}")
+    _p(doc, "{{ call.description_pl }}")
     return doc
 
 
@@ -566,10 +566,10 @@ def checklist() -> DocumentObject:
         "d in call.deadlines",
         ["{{ d.text }}", "{{ d.value }}"],
     )
+    _p(doc, "deadlines.ics in this pack puts them in a calendar.")
     _p(doc, "{%p else %}")
     _p(doc, "No deadline is known yet: check the call page.")
     _p(doc, "{%p endif %}")
-    _p(doc, "deadlines.ics in this pack puts them in a calendar.")
     doc.add_heading("Consortium rules", 1)
     _p(doc, "{{ rules.summary }}")
     _p(doc, "{%p if rules.checks %}")

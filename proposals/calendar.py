@@ -24,17 +24,21 @@ def deadlines_ics(call: CallFacts, stamp: datetime) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", clean_line(f"Deadlines: {call.call_identifier or call.id}"))
-    for deadline in call.deadlines:
-        calendar.add_component(_event(call, deadline, stamp))
+    for number, deadline in enumerate(call.deadlines, 1):
+        calendar.add_component(_event(call, number, deadline, stamp))
     return calendar.to_ical()
 
 
-def _event(call: CallFacts, deadline: DeadlineFacts, stamp: datetime) -> Event:
+def _event(call: CallFacts, number: int, deadline: DeadlineFacts, stamp: datetime) -> Event:
     name = clean_line(call.call_identifier or call.id)
     text, _ = deadline_texts(deadline)
     event = Event()
-    uid = hashlib.sha1(f"{call.source}|{call.id}|{deadline.value}".encode()).hexdigest()
+    # The call's Nth deadline has one UID in every pack, and the call's version as its
+    # sequence: importing a later pack's calendar moves a deadline that was extended,
+    # instead of adding it beside the stale one.
+    uid = hashlib.sha1(f"{call.source}|{call.id}|{number}".encode()).hexdigest()
     event.add("uid", f"{uid}@callradar")
+    event.add("sequence", call.version)
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add(
         "description",

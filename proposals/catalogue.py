@@ -59,6 +59,8 @@ TEMPLATES: dict[str, TemplateInfo] = {
     )
 }
 PROPOSAL_TEMPLATES = [t.name for t in TEMPLATES.values() if t.proposal]
+# Filled once per participant, the only template whose context has ``member``.
+PROFILE = "partner-profile"
 
 
 def choose_template(call: CallFacts, override: str | None = None) -> tuple[TemplateInfo, str]:

@@ -7,9 +7,11 @@ Each is a thin shell over a plain function of ``proposals``; ``register`` adds t
 from __future__ import annotations
 
 import json
+import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -19,6 +21,7 @@ from rich.text import Text
 
 from callradar import db
 from callradar.models import MAX_ROW_ID
+from callradar.settings import get_settings
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
 from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
@@ -116,18 +119,22 @@ def _print_suggestion(s: Suggestion, language: str = "en") -> None:
     for line in (*s.rules.needs, *s.uncovered, *s.notes):
         out(f"! {line.text(language)}")
     if s.lead is not None:
-        partners = " ".join(f"--partner {p.member.id}" for p in s.partners)
-        mentor = f" --mentor {s.mentor.member.id}" if s.mentor else ""
-        out(
-            f"{word('pack')}: callradar pack {s.call.id} --lead {s.lead.member.id} "
-            f"{partners}{mentor} --out DIR"
-        )
+        # Quoted: a call entered by hand may have an id such as "NEWSLETTER 2026/11 (b)".
+        command = ["callradar", "pack", s.call.id, "--lead", s.lead.member.id]
+        for partner in s.partners:
+            command += ["--partner", partner.member.id]
+        if s.mentor:
+            command += ["--mentor", s.mentor.member.id]
+        out(f"{word('pack')}: {shlex.join(command)} --out DIR")
 
 
 @templates_app.command("check")
 def templates_check(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Folder of the templates")
+        # A mistyped folder is a usage error, not six "missing" templates whose advice
+        # (rebuild them) would overwrite the shipped ones.
+        Path,
+        typer.Option("--dir", help="Folder of the templates", exists=True, file_okay=False),
     ] = TEMPLATES_DIR,
 ) -> None:
     """Lint every template: broken tags, unknown fields, a sample fill; exit 1 on errors."""
@@ -222,6 +229,7 @@ def packs_list(
     if as_json:
         typer.echo(json.dumps([p.to_dict() for p in packs], ensure_ascii=False, indent=2))
         return
+    zone = ZoneInfo(get_settings().timezone)
     table = Table(title=f"Proposal packs ({len(packs)})")
     columns = ("call", "consortium", "version", "lead", "partners", "mentor", "template", "made")
     for column in (*columns, "file"):
@@ -239,7 +247,7 @@ def packs_list(
                     ", ".join(p.partner_ids),
                     p.mentor_id or "",
                     p.template,
-                    f"{p.created_at:%Y-%m-%d %H:%M}",
+                    f"{p.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
                     p.path.name,
                 ),
             )

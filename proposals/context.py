@@ -17,6 +17,7 @@ from proposals.consortium import competence, relevant_projects
 from proposals.facts import CallFacts, DeadlineFacts, MemberFacts, ProjectFacts
 from proposals.rules import Action, Family, RuleReport, check_rules, classify
 from proposals.safetext import docx_line, docx_text
+from proposals.wording import level_text, texts
 
 CALL_TEXT_FILE = "call-text.txt"
 # Limits of what goes into a draft; longer text is shortened with a visible note.
@@ -77,6 +78,9 @@ _KIND = {
 }
 _LEVEL = {1: "working knowledge", 2: "strong", 3: "core business"}
 _ROLE = {"coordinator": "coordinator", "partner": "partner", "third-party": "third party"}
+# For the Polish draft (national-pl): a past project's role and outcome in its words.
+_ROLE_PL = {"coordinator": "koordynator", "partner": "partner", "third-party": "podmiot trzeci"}
+_OUTCOME_PL = {"funded": "dofinansowany", "rejected": "odrzucony", "ongoing": "w toku"}
 
 
 def build_context(
@@ -99,7 +103,7 @@ def build_context(
     }
     countries = sorted({m.country for m in team})
     return {
-        "call": _call(call),
+        "call": _call(call, today),
         "lead": participants[0],
         "participants": participants,
         "partners": participants[1:],
@@ -127,18 +131,27 @@ def build_context(
     }
 
 
-def _call(call: CallFacts) -> dict[str, Any]:
+def _call(call: CallFacts, today: date) -> dict[str, Any]:
     kind = classify(call)
     deadlines = [_deadline(d) for d in call.deadlines]
+    # The draft's one deadline is the next one: of a call with cut-offs in March and July,
+    # a pack made in April is for July. After the last, the last (the draft says it passed
+    # by its date; the checklist lists them all).
+    upcoming = next(
+        (shown for d, shown in zip(call.deadlines, deadlines, strict=True) if d.latest >= today),
+        deadlines[-1] if deadlines else None,
+    )
     areas = sorted(
         ((c, s) for c, s in call.areas.items() if c in ALL_CODES), key=lambda kv: (-kv[1], kv[0])
     )
+    description = docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE)
     return {
         "id": docx_line(call.id),
         "source": docx_line(call.source),
         "title": docx_line(call.title, LINE_LIMIT),
         "identifier": docx_line(call.call_identifier or call.id),
         "programme": docx_line(call.programme or "not given"),
+        "programme_pl": docx_line(call.programme or "nie podano"),
         "type_of_action": docx_line(call.type_of_action or "not given"),
         "family": kind.family.value,
         "action": kind.action.value,
@@ -147,11 +160,11 @@ def _call(call: CallFacts) -> dict[str, Any]:
         "opening_date": call.opening_date.isoformat() if call.opening_date else "",
         "budget_text": _budget(call, "en"),
         "budget_text_pl": _budget(call, "pl"),
-        "description": docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE)
-        or "(no description given by the source)",
+        "description": description or "(no description given by the source)",
+        "description_pl": description or "(źródło nie podało opisu naboru)",
         "deadlines": deadlines,
-        "deadline_text": deadlines[0]["text"] if deadlines else "not known yet",
-        "deadline_text_pl": deadlines[0]["text_pl"] if deadlines else "jeszcze nieznany",
+        "deadline_text": upcoming["text"] if upcoming else "not known yet",
+        "deadline_text_pl": upcoming["text_pl"] if upcoming else "jeszcze nieznany",
         "areas": [
             {"code": c, "label": label(c), "label_pl": label(c, "pl"), "score": round(s, 2)}
             for c, s in areas
@@ -220,7 +233,9 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
     contribution = [
         (c, competence(m, c)) for c in sorted(call.areas) if c in ALL_CODES and competence(m, c) > 0
     ]
-    trl = f"TRL {m.trl_min}–{m.trl_max}" if m.trl_min and m.trl_max else "not given"
+    trl = f"TRL {m.trl_min}–{m.trl_max}" if m.trl_min and m.trl_max else ""
+    description = docx_text(m.description, DESCRIPTION_LIMIT)
+    keywords = docx_line(", ".join(m.keywords), LINE_LIMIT * 4)
     return {
         "number": number,
         "id": docx_line(m.id),
@@ -235,10 +250,13 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
         "country": docx_line(m.country),
         "location": docx_line(", ".join(x for x in (m.city, m.country) if x)),
         "website": docx_line(m.website or ""),
-        "description": docx_text(m.description, DESCRIPTION_LIMIT) or "(no description)",
+        "description": description or "(no description)",
+        "description_pl": description or "(brak opisu)",
         "keywords": [docx_line(k, LINE_LIMIT) for k in m.keywords],
-        "keywords_text": docx_line(", ".join(m.keywords), LINE_LIMIT * 4) or "none",
-        "trl_text": trl,
+        "keywords_text": keywords or "none",
+        "keywords_text_pl": keywords or "brak",
+        "trl_text": trl or "not given",
+        "trl_text_pl": trl or "nie podano",
         "competences": [
             {
                 "code": c,
@@ -252,7 +270,9 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
         "competences_text": ", ".join(f"{label(c)} ({lvl})" for c, lvl in competences) or "none",
         "contribution_text": ", ".join(f"{label(c)} ({lvl:g})" for c, lvl in contribution)
         or "none of the call's areas",
-        "contribution_text_pl": ", ".join(f"{label(c, 'pl')} ({lvl:g})" for c, lvl in contribution)
+        "contribution_text_pl": ", ".join(
+            f"{label(c, 'pl')} ({level_text(lvl, 'pl')})" for c, lvl in contribution
+        )
         or "żaden z obszarów naboru",
         "projects": [_project(p) for p in m.projects],
         "has_projects": bool(m.projects),
@@ -267,9 +287,11 @@ def _project(p: ProjectFacts) -> dict[str, Any]:
         "programme": docx_line(p.programme, LINE_LIMIT),
         "call": docx_line(p.call or ""),
         "role": _ROLE.get(p.role, docx_line(p.role)),
+        "role_pl": _ROLE_PL.get(p.role, docx_line(p.role)),
         "year": p.year,
         "areas_text": ", ".join(label(a) if _known(a) else docx_line(a) for a in p.areas),
         "outcome": docx_line(p.outcome),
+        "outcome_pl": _OUTCOME_PL.get(p.outcome, docx_line(p.outcome)),
         "lessons": docx_text(p.lessons or "", LESSONS_LIMIT),
     }
 
@@ -308,6 +330,7 @@ def _rules(report: RuleReport) -> dict[str, Any]:
             for c in report.checks
         ],
         "missing": list(report.missing),
+        "missing_pl": texts(report.needs, "pl"),
     }
 
 

@@ -45,6 +45,7 @@ class CallFacts:
     deadlines: tuple[DeadlineFacts, ...] = ()
     # Area or domain code -> the tagger's (or the coordinator's) score, 0..1.
     areas: dict[str, float] = field(default_factory=dict)
+    version: int = 1  # the stored call's version: a changed deadline makes the next
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ def call_facts(call: Call) -> CallFacts:
             for d in sorted(call.deadlines, key=lambda d: d.latest)
         ),
         areas={t.code: t.score for t in call.tags},
+        version=call.version,
     )
 
 

@@ -8,19 +8,20 @@ app can serve each member the packs of the consortia it belongs to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
-import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.members import load_members
@@ -33,9 +34,9 @@ from callradar.models import (
     utcnow,
 )
 from callradar.settings import get_settings
-from callradar.text import clean_text
+from callradar.text import ascii_letters, clean_text
 from proposals.calendar import deadlines_ics
-from proposals.catalogue import TEMPLATES, TEMPLATES_DIR, choose_template
+from proposals.catalogue import PROFILE, TEMPLATES, TEMPLATES_DIR, choose_template
 from proposals.consortium import choose_mentor
 from proposals.context import CALL_TEXT_FILE, build_context
 from proposals.errors import ProposalError
@@ -116,15 +117,17 @@ def build_pack(
 
     The consortium is ``consortium`` (the id of one of the call's consortia), else the one
     the call has still forming (``being_formed``), else — or with ``new_consortium`` — the
-    one ``lead`` leads for the call, else a new one. It takes the lead, ``partners`` (member
-    ids besides the lead) and mentor given; a new lead takes it over unless it already leads
-    another consortium of the call. Earlier versions stay stored, each recording its members.
-    Without ``mentor`` the best-fitting mentor is chosen; ``template`` overrides the template
-    chosen from the call. The caller commits. Raises ProposalError with a message for the
-    coordinator.
+    one still forming that ``lead`` leads for the call, else a new one. It takes the lead,
+    ``partners`` (member ids besides the lead) and mentor given; a new lead takes it over
+    unless it already leads another consortium of the call still forming. Earlier versions
+    stay stored, each recording its members. Without ``mentor`` the best-fitting mentor is
+    chosen; ``template`` overrides the template chosen from the call. The caller commits.
+    Raises ProposalError with a message for the coordinator.
     """
     now = utcnow()
-    today = today or now.date()
+    # The coordinator's day and time: at 00:30 in Warsaw it is still the day before in UTC.
+    local = now.astimezone(ZoneInfo(get_settings().timezone))
+    today = today or local.date()
     call = find_call(session, call_id, source)
     facts = call_facts(call)
     wanted = [lead, *[p for p in dict.fromkeys(partners) if p != lead]]
@@ -135,6 +138,7 @@ def build_pack(
     team = [members[m] for m in wanted]
     mentor_facts, mentor_reason = _mentor(facts, members, mentor)
     info, template_reason = choose_template(facts, template)
+    _one_build_at_a_time(session, call)
     if consortium is None and not new_consortium:
         forming = being_formed(
             session.scalars(select(Consortium).where(Consortium.call_id == call.id))
@@ -150,15 +154,16 @@ def build_pack(
     context = build_context(
         facts, team[0], team[1:], mentor_facts, template=info.name, version=version, today=today
     )
-    data = _zip(facts, context, info.name, templates_dir, now)
+    data = _zip(facts, context, info.name, templates_dir, local)
     relative = Path(
         PACKS_FOLDER,
         _safe(call.source),
         _safe(call.external_id),
         f"consortium-{changed.id}",
-        f"{_safe(call.external_id)}-{_safe(lead)}-v{version}.zip",
+        # The consortium in the name too: another consortium of the same call and lead also
+        # has a version 1, and the --out folder or a member's downloads hold both.
+        f"{_safe(call.external_id)}-{_safe(lead)}-consortium-{changed.id}-v{version}.zip",
     )
-    stored = _write(get_settings().ensure_data_dir() / relative, data)
     record = ProposalPack(
         consortium_id=changed.id,
         version=version,
@@ -173,18 +178,35 @@ def build_pack(
         + ([ProposalPackMember(member_id=mentor_facts.id, role="mentor")] if mentor_facts else []),
     )
     session.add(record)
+    # The row first: once its version is taken, the file at ``relative`` is this build's to
+    # write, and to remove again if what follows fails (the caller rolls back).
+    session.flush()
+    stored = _write(get_settings().ensure_data_dir() / relative, data)
     file = stored
-    try:
-        session.flush()
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            file = out_dir / stored.name
-            shutil.copyfile(stored, file)
-    except Exception:
-        # The caller rolls back: a stored file would be a pack no row records.
-        stored.unlink(missing_ok=True)
-        raise
+    if out_dir is not None:
+        try:
+            file = _write(out_dir / stored.name, data)
+        except ProposalError:
+            stored.unlink(missing_ok=True)
+            raise
     return PackResult(_info(record, call), file, template_reason, mentor_reason)
+
+
+def _one_build_at_a_time(session: Session, call: Call) -> None:
+    """Wait for another pack build of the same call to commit, and hold off the next.
+
+    Two builds at once (a double-click, two coordinators) otherwise both found no consortium
+    of the lead and made two, or both numbered the same next version: one failed on the
+    unique version and removed the file the other had just recorded. Writing the call's row
+    (to what it holds) takes its row lock on PostgreSQL and the write lock on SQLite, so the
+    consortium is chosen and the version numbered after the other build's commit.
+    """
+    session.execute(
+        update(Call)
+        .where(Call.id == call.id)
+        .values(version=Call.version)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _mentor(
@@ -213,9 +235,15 @@ def _consortium(
 ) -> Consortium:
     """The consortium the pack is for, created or brought up to date."""
     lead = wanted[0]
+    # Only one still forming: a submitted or decided consortium keeps the members and pack it
+    # went out with, and the lead may well try again at the call's next cut-off.
     led = session.scalar(
         select(Consortium)
-        .where(Consortium.call_id == call.id, Consortium.lead_id == lead)
+        .where(
+            Consortium.call_id == call.id,
+            Consortium.lead_id == lead,
+            Consortium.status == "forming",
+        )
         .options(selectinload(Consortium.partners))
         .order_by(Consortium.id.desc())
         .limit(1)
@@ -250,7 +278,7 @@ def _consortium(
 
 
 def _zip(
-    facts: CallFacts, context: dict[str, Any], template: str, templates_dir: Path, now: datetime
+    facts: CallFacts, context: dict[str, Any], template: str, templates_dir: Path, made: datetime
 ) -> bytes:
     files: list[tuple[str, bytes]] = [
         (f"proposal-draft-{template}.docx", _render(template, context, templates_dir)),
@@ -261,15 +289,19 @@ def _zip(
         files.append(
             (
                 f"profiles/{participant['number']:02d}-{_safe(participant['id'])}.docx",
-                _render("partner-profile", {**context, "member": participant}, templates_dir),
+                _render(PROFILE, {**context, "member": participant}, templates_dir),
             )
         )
     # The whole text, unshortened: the drafts carry at most CALL_TEXT_LIMIT characters of it.
     call_text = "\n\n".join(x for x in (facts.title, facts.url, clean_text(facts.description)) if x)
     files.append((CALL_TEXT_FILE, call_text.encode("utf-8")))
-    files.append(("deadlines.ics", deadlines_ics(facts, now)))
+    if facts.deadlines:
+        # A calendar with no event is not valid iCalendar (RFC 5545): calendars refuse it.
+        files.append(("deadlines.ics", deadlines_ics(facts, made)))
     buffer = io.BytesIO()
-    stamp = now.astimezone(UTC).timetuple()[:6]
+    # A zip holds wall-clock times with no zone, which unzipping shows as local: the
+    # coordinator's, not UTC an hour or two off.
+    stamp = made.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
             entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
@@ -284,16 +316,26 @@ def _render(name: str, context: dict[str, Any], templates_dir: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; raises ProposalError naming the path."""
     # Written aside and renamed, so a reader never sees half a pack.
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".zip.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        # A full disk leaves the partial file behind otherwise: half a zip nobody records.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise ProposalError(
+            say("error.cannot_write", path=str(path), why=exc.strerror or str(exc))
+        ) from None
     return path
 
 
 def _safe(text: str) -> str:
-    return _UNSAFE.sub("-", text).strip("-.")[:80] or "x"
+    # Polish letters folded, not dropped: "eureka-nabór" is eureka-nabor, not eureka-nab-r.
+    return _UNSAFE.sub("-", ascii_letters(text)).strip("-.")[:80] or "x"
 
 
 def _info(pack: ProposalPack, call: Call) -> PackInfo:

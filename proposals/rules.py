@@ -50,9 +50,11 @@ class CallKind:
         return self.family is Family.EIC_ACCELERATOR
 
 
+# NCN (Narodowe Centrum Nauki) is not one of them: its grants fund research teams, so "led by
+# a company" would steer the consortium wrong; its calls get no rules rather than wrong ones.
 _NATIONAL = re.compile(
-    r"\b(NCBR|PARP|FENG|FEPW|FERS|FENIKS|FE[A-ZŁŚ]{1,4}|RPO|NCN|B\+R|Ścieżka SMART)\b"
-    r"|fundusze europejskie|narodowe centrum|polska agencja",
+    r"\b(NCBR|PARP|FENG|FEPW|FERS|FENIKS|FE[A-ZŁŚ]{1,4}|RPO|B\+R|Ścieżka SMART)\b"
+    r"|fundusze europejskie|narodowe centrum badań|polska agencja",
     re.IGNORECASE,
 )
 _HORIZON = re.compile(r"horizon|chips ju|\bkdt\b|\bhorizon-", re.IGNORECASE)
@@ -62,21 +64,27 @@ def classify(call: CallFacts) -> CallKind:
     """The call's programme family and type of action, read from its programme, identifiers
     and type of action as the sources write them ("HORIZON Innovation Actions", "HORIZON-CSA",
     "FENG", ...)."""
-    text = " ".join(
-        t for t in (call.programme, call.call_identifier, call.id, call.type_of_action) if t
-    )
+    fields = (call.programme, call.call_identifier, call.id, call.type_of_action)
+    text = " ".join(t for t in fields if t)
     action_text = f"{call.type_of_action or ''} {call.call_identifier or ''} {call.id}"
     if re.search(r"EIC[- ]?ACC|accelerator", text, re.IGNORECASE) and re.search(
         r"\bEIC\b|HORIZON-EIC", text, re.IGNORECASE
     ):
         return CallKind(Family.EIC_ACCELERATOR, Action.OTHER)
-    if _HORIZON.search(text):
-        family = Family.HORIZON
-    elif _NATIONAL.search(text):
-        family = Family.NATIONAL
-    else:
-        family = Family.OTHER
+    # The programme the source names outranks a word in an id: PARP's "Program Horizon
+    # Bridge" (id program-horizon-bridge) is a FENG call, not a Horizon Europe one.
+    family = next((f for f in map(_family, fields) if f is not None), Family.OTHER)
     return CallKind(family, _action(action_text))
+
+
+def _family(text: str | None) -> Family | None:
+    if not text:
+        return None
+    if _HORIZON.search(text):
+        return Family.HORIZON
+    if _NATIONAL.search(text):
+        return Family.NATIONAL
+    return None
 
 
 def _action(text: str) -> Action:

@@ -17,6 +17,8 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 LONG_WORD = 60
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+# Word wraps after a hyphen by itself: only a stretch of a word without one needs help.
+_UNWRAPPABLE = re.compile(rf"[^-\u2010\u2013]{{{LONG_WORD + 1},}}")
 _ZWSP = "\u200b"
 
 
@@ -35,11 +37,18 @@ def docx_text(value: object, limit: int | None = None, where: str = "") -> str:
 
 
 def _breakable(match: re.Match[str]) -> str:
-    # A zero-width space every LONG_WORD characters lets Word wrap the word in a table cell.
+    # A zero-width space every LONG_WORD characters lets Word wrap the word in a table cell;
+    # none where a hyphen does it already: a long id (infostrateg-viii---zaawansowane-…)
+    # copied from the draft would carry the invisible character along.
     word = match.group(0)
     if word.startswith(("http://", "https://")):
         return word
-    return _ZWSP.join(word[i : i + LONG_WORD] for i in range(0, len(word), LONG_WORD))
+    return _UNWRAPPABLE.sub(_spaced, word)
+
+
+def _spaced(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return _ZWSP.join(run[i : i + LONG_WORD] for i in range(0, len(run), LONG_WORD))
 
 
 def docx_line(value: object, limit: int | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from proposals.catalogue import PROFILE
 from proposals.context import build_context
 from proposals.facts import CallFacts, DeadlineFacts, MemberFacts, ProjectFacts
 
@@ -63,8 +64,9 @@ SAMPLE_PARTNER = MemberFacts(
 )
 
 
-def sample_context() -> dict[str, Any]:
-    """The context of every template, as a pack fills it (``member``: one participant)."""
+def sample_context(template: str = PROFILE) -> dict[str, Any]:
+    """The context of ``template`` as a pack fills it: a participant's profile also has
+    ``member``, the participant it describes (here the first)."""
     context = build_context(
         SAMPLE_CALL,
         SAMPLE_LEAD,
@@ -74,4 +76,6 @@ def sample_context() -> dict[str, Any]:
         version=1,
         today=date(2026, 11, 1),
     )
+    if template != PROFILE:
+        return context
     return {**context, "member": context["participants"][0]}

@@ -79,7 +79,8 @@ def _plural_pl(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def _level(value: float, language: str) -> str:
+def level_text(value: float, language: str) -> str:
+    """A competence level as the language writes a number: 2.25, or 2,25 in Polish."""
     text = f"{value:g}"
     return text.replace(".", ",") if language == "pl" else text
 
@@ -87,7 +88,7 @@ def _level(value: float, language: str) -> str:
 def _strengths(pairs: Sequence[tuple[str, float]], language: str) -> str:
     word = "poziom" if language == "pl" else "level"
     return ", ".join(
-        f"{label(code, language)} ({word} {_level(level, language)})" for code, level in pairs
+        f"{label(code, language)} ({word} {level_text(level, language)})" for code, level in pairs
     )
 
 
@@ -511,6 +512,10 @@ WORDINGS: dict[str, tuple[_Wording, _Wording]] = {
         lambda path, kind: (
             f"pole {path} jest typu {kind}; kontekst może zawierać tylko proste dane"
         ),
+    ),
+    "error.cannot_write": (
+        lambda path, why: f"cannot write the pack to {path}: {why}; nothing was stored",
+        lambda path, why: f"nie można zapisać pakietu do {path}: {why}; niczego nie zapisano",
     ),
     "error.invalid_document": (
         lambda why: f"the filled document is not valid: {why}",

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from starlette.responses import Response
 
 from callradar import taxonomy
@@ -24,10 +25,15 @@ from web.i18n import LANGUAGES, Translator
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
-def format_moment(moment: datetime | None) -> str:
+@pass_context
+def format_moment(context: Context, moment: datetime | None) -> str:
+    """A stored moment (UTC) in the app's time zone, as deadlines are shown: a pack made at
+    00:30 in Warsaw was made that day, not at 23:30 the day before."""
     if moment is None:
         return ""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime("%Y-%m-%d %H:%M")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    zone: ZoneInfo = context["zone"]
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def shown(value: Any) -> str:
@@ -113,6 +119,7 @@ def render(
         # A sentence of the proposals (a consortium's reasons, its rules) in this language.
         "say": lambda text: text.text(lang) if isinstance(text, Text) else str(text),
         "deadline": lambda d: describe(d.value, d.precision, zone, lang) if d else "—",
+        "zone": zone,
         **(context or {}),
     }
     templates: Jinja2Templates = request.app.state.templates

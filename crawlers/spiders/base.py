@@ -8,7 +8,6 @@ was not what the parser knows) and ``notes`` (worth telling the coordinator, not
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Any, ClassVar
@@ -24,6 +23,7 @@ from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from callradar.settings import get_settings
+from callradar.text import ascii_letters
 from crawlers.middlewares import ORIGINAL_URL
 from crawlers.pipelines import STATS_PREFIX
 
@@ -138,9 +138,7 @@ def describe_failure(failure: Failure) -> str:
 
 def slug(text: str, limit: int = 80) -> str:
     """A lower-case ASCII id from a title ("Ścieżka SMART" → "sciezka-smart")."""
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_letters(text).lower()).strip("-")[:limit].rstrip("-")
 
 
 # A Polish cohesion-policy call number: FENG.01.01-IP.02-001/26, FERS.01.05-IP.08-001/24 …

@@ -10,7 +10,6 @@ colon followed by the value's line.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from callradar.calls import Status
+from callradar.text import ascii_letters
 
 # Text nodes that are not the page's text.
 _VISIBLE = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
@@ -26,9 +26,7 @@ _LABEL_MAX = 80
 
 def fold(text: str) -> str:
     """Lower case without diacritics or repeated spaces, for matching labels and words."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
+    return " ".join(ascii_letters(text).lower().split())
 
 
 def clean(text: str | None) -> str:

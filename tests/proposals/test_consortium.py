@@ -6,10 +6,12 @@ import json
 
 from sqlalchemy import Engine
 
+from callradar import db
+from callradar.calls import CallRecord
 from proposals.consortium import suggest
 from proposals.facts import CallFacts, MemberFacts, ProjectFacts
 from tests.conftest import CliRun
-from tests.proposals.conftest import EIC, HE_RIA, NATIONAL
+from tests.proposals.conftest import EIC, HE_RIA, NATIONAL, store_call
 
 RIA = CallFacts(
     id="T",
@@ -152,6 +154,11 @@ def test_suggest_command(cli: CliRun, cluster: Engine) -> None:
     eic = json.loads(cli("consortium", "suggest", EIC, "--json").stdout)
     assert eic["partners"] == [] and eic["lead"]["id"] in {"fotonlab", "lumen-photonics"}
     assert all(c["met"] for c in eic["rules"]["checks"])
+
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="NEWSLETTER 2026/11 (b)", title="t"), {})
+    by_hand = cli("consortium", "suggest", "NEWSLETTER 2026/11 (b)").stdout
+    assert "callradar pack 'NEWSLETTER 2026/11 (b)' --lead silicon-vistula --out DIR" in by_hand
 
     missing = cli("consortium", "suggest", "NOPE")
     assert missing.exit_code == 2 and "no call 'NOPE'" in missing.stderr

@@ -84,8 +84,41 @@ def test_long_text_is_shortened_with_a_note_and_long_words_break() -> None:
     assert max(len(part) for part in broken.split("\u200b")) == LONG_WORD
     url = "https://example.org/" + "a" * 100
     assert docx_text(url) == url
+    # A long id Word can wrap at its hyphens is left as it is, to be copied as it is.
+    ncbr_id = "infostrateg-viii---zaawansowane-technologie-informacyjne-edycja-2"
+    assert docx_text(ncbr_id) == ncbr_id
+    assert "\u200b" in docx_text("a-" + "x" * 100)  # a long run between hyphens still breaks
 
 
 def test_text_is_cleaned_of_what_a_document_cannot_hold() -> None:
     assert docx_text("a\x00b\x0bc\x07d\ud800e\u202eevil\u202c ok") == "abcdeevil ok"
     assert docx_text("שלום \u200fעולם 👍") == "שלום \u200fעולם 👍"
+
+
+def test_a_level_through_a_domain_has_a_decimal_comma_in_polish() -> None:
+    # A call tagged with the photonics domain: a member's area there counts 0.75 of its level.
+    call = dataclasses.replace(SAMPLE_CALL, areas={"photonics": 0.8})
+    lead = dataclasses.replace(SAMPLE_LEAD, competences={"integrated-photonics": 3})
+    context = build_context(call, lead, [], None, template="t", version=1, today=date(2027, 1, 1))
+    assert context["lead"]["contribution_text"] == "Photonics (2.25)"
+    assert context["lead"]["contribution_text_pl"] == "Fotonika (2,25)"
+
+
+def test_the_drafts_deadline_is_the_next_cut_off() -> None:
+    cut_offs = (
+        DeadlineFacts("2027-03-16", "date", date(2027, 3, 16)),
+        DeadlineFacts("2027-07-15", "date", date(2027, 7, 15)),
+    )
+    call = dataclasses.replace(SAMPLE_CALL, deadlines=cut_offs)
+
+    def deadline(today: date) -> tuple[str, str]:
+        context = build_context(call, SAMPLE_LEAD, [], None, template="t", version=1, today=today)
+        return context["call"]["deadline_text"], context["call"]["deadline_text_pl"]
+
+    assert deadline(date(2027, 1, 10))[0].startswith("16 March 2027")
+    assert deadline(date(2027, 3, 16))[0].startswith("16 March 2027")  # still that day
+    assert deadline(date(2027, 4, 1)) == (
+        "15 July 2027 (time of day not given)",
+        "15 lipca 2027 (godzina nieznana)",
+    )
+    assert deadline(date(2027, 9, 1))[0].startswith("15 July 2027")  # the last, passed

@@ -40,7 +40,7 @@ def test_broken_tags_and_unknown_fields_are_explained(tmp_path: Path) -> None:
     )
     report = {r.name: r for r in check_templates(folder)}["mentor-notes"]
     assert report.errors[0].startswith("unknown field {{ leader }}: the pack has no such field")
-    assert "call, consortium, documents, lead, member, mentor" in report.errors[0]
+    assert "call, consortium, documents, lead, mentor, pack" in report.errors[0]
 
     folder = _broken_copy(tmp_path / "3", "partner-profile", "{{ call.titel }}")
     report = {r.name: r for r in check_templates(folder)}["partner-profile"]
@@ -48,6 +48,15 @@ def test_broken_tags_and_unknown_fields_are_explained(tmp_path: Path) -> None:
         "unknown field: 'dict object' has no attribute 'titel'; `callradar templates check` "
         'lists the fields a template can use; near "{{ call.titel }}"'
     ]
+
+
+def test_the_profiles_member_is_unknown_in_the_other_templates(tmp_path: Path) -> None:
+    # Only a participant's profile is filled with ``member``: the pack fails on it elsewhere.
+    folder = _broken_copy(tmp_path, "checklist", "Contact: {{ member.name }}")
+    reports = {r.name: r for r in check_templates(folder)}
+    assert reports["checklist"].errors[0].startswith("unknown field {{ member }}")
+    folder = _broken_copy(tmp_path / "2", "partner-profile", "Contact: {{ member.name }}")
+    assert {r.name: r for r in check_templates(folder)}["partner-profile"].ok
 
 
 def test_an_unknown_filter_is_a_broken_tag(tmp_path: Path) -> None:
@@ -70,3 +79,12 @@ def test_templates_check_command(cli: CliRun, tmp_path: Path) -> None:
     assert "Unexpected end of template" in bad.stdout
     assert "checklist.docx is missing" in bad.stdout
     assert "my-own.docx: ok" in bad.stdout and "no pack uses it" in bad.stdout
+
+
+def test_templates_check_of_a_folder_that_is_not_there_is_a_usage_error(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    for wrong in (tmp_path / "no-such-folder", TEMPLATES_DIR / TEMPLATES["checklist"].file):
+        result = cli("templates", "check", "--dir", wrong)
+        assert result.exit_code == 2 and "--dir" in result.output
+        assert "is missing" not in result.output

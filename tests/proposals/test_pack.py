@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,10 +14,15 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 
 from callradar import db
-from callradar.calls import CallRecord
+from callradar.calls import CallRecord, upsert_call
+from callradar.models import Member
+from proposals import cli as proposals_cli
+from proposals import pack as pack_module
+from proposals.errors import ProposalError
 from proposals.pack import build_pack, list_packs, packs_for_member
 from tests.conftest import CliRun
 from tests.proposals.conftest import (
+    CALLS,
     EIC,
     HE_RIA,
     NATIONAL,
@@ -126,6 +135,28 @@ def test_pack_holds_every_document_filled(cli: CliRun, cluster: Engine, tmp_path
     assert events[1].decoded("dtend").isoformat() == "2027-10-01"
 
 
+def test_an_extended_deadline_moves_in_the_calendar_instead_of_doubling(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    def events(path: Path) -> list[tuple[str, str, int]]:
+        calendar = Calendar.from_ical(read_zip(path)["deadlines.ics"])
+        return [
+            (str(e["uid"]), e.decoded("dtstart").isoformat(), int(e["sequence"]))
+            for e in calendar.walk("VEVENT")
+        ]
+
+    record = CALLS[0][0]
+    before = events(make_pack(cli, tmp_path / "1", HE_RIA, "--lead", "lumen-photonics"))
+    extended = ["2027-02-24T17:00:00+01:00", "2027-Q3"]
+    with db.session_scope(cluster) as session:
+        upsert_call(session, record.model_copy(update={"deadlines": extended}))
+    after = events(make_pack(cli, tmp_path / "2", HE_RIA, "--lead", "lumen-photonics"))
+    # The same events, the first moved, each with a higher sequence: an update, not a new one.
+    assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
+    assert (before[0][1], after[0][1]) == ("2027-02-10T16:00:00+00:00", "2027-02-24T16:00:00+00:00")
+    assert all(a[2] > b[2] for a, b in zip(after, before, strict=True))
+
+
 def test_packs_are_versioned_and_listed_per_member(
     cli: CliRun, cluster: Engine, tmp_path: Path
 ) -> None:
@@ -190,6 +221,41 @@ def test_template_follows_the_call_and_can_be_overridden(
     assert wrong.exit_code == 2 and "no proposal template 'nope'" in wrong.stderr
 
 
+def test_the_polish_draft_says_its_to_dos_and_past_projects_in_polish(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    # A research institute leads, which national calls usually do not allow: a to-do.
+    pack = read_zip(make_pack(cli, tmp_path, NATIONAL, "--lead", "instytut-mikrosystemow"))
+    text = all_text(open_docx(pack["proposal-draft-national-pl.docx"]))
+    assert "Do zrobienia: Takie nabory prowadzi zwykle przedsiębiorstwo" in text
+    assert "(Horizon Europe, 2022, koordynator, dofinansowany)" in text
+    assert "coordinator" not in text and "funded" not in text
+
+
+def test_a_call_with_no_deadline_gets_no_empty_calendar(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="NO-DATE", title="Call"), {})
+    files = read_zip(make_pack(cli, tmp_path, "NO-DATE", "--lead", "lumen-photonics"))
+    assert "deadlines.ics" not in files
+    checklist = all_text(open_docx(files["checklist.docx"]))
+    assert "No deadline is known yet" in checklist and "deadlines.ics" not in checklist
+
+
+def test_the_polish_draft_says_what_is_not_known_in_polish(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="PL-1", title="Nabór", language="pl"), {})
+        session.add(Member(id="bare", name="Bare sp. z o.o.", kind="sme"))
+    pack = read_zip(make_pack(cli, tmp_path, "PL-1", "--lead", "bare"))
+    text = all_text(open_docx(pack["proposal-draft-national-pl.docx"]))
+    assert "(brak opisu)" in text and "(źródło nie podało opisu naboru)" in text
+    assert "technologicznej: nie podano. Słowa kluczowe: brak." in text
+    assert "not given" not in text and "none" not in text and "description" not in text
+
+
 def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
     cli: CliRun, cluster: Engine, tmp_path: Path
 ) -> None:
@@ -214,9 +280,35 @@ def test_pack_refuses_unknown_members_calls_and_ambiguous_ids(
 def test_an_out_path_that_is_a_file_stores_no_pack(cluster: Engine, tmp_path: Path) -> None:
     taken = tmp_path / "packs"
     taken.write_text("not a folder")
-    with pytest.raises(OSError), db.session_scope(cluster) as session:
+    with (
+        pytest.raises(ProposalError, match=f"cannot write the pack to {taken}/"),
+        db.session_scope(cluster) as session,
+    ):
         build_pack(session, HE_RIA, "lumen-photonics", out_dir=taken)
     assert list((tmp_path / "data").rglob("*.zip")) == []
+    assert list_packs_count(cluster) == 0
+
+
+@pytest.mark.parametrize("full", ["data", "out"])
+def test_a_full_disk_is_an_error_and_leaves_no_half_written_file(
+    cli: CliRun, cluster: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full: str
+) -> None:
+    out = tmp_path / "out"
+    real_write = Path.write_bytes
+
+    def fills_up(path: Path, data: bytes) -> int:
+        # The disk of ``full`` fills half way through the pack.
+        if path.is_relative_to(tmp_path / full):
+            real_write(path, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    result = cli("pack", HE_RIA, "--lead", "lumen-photonics", "--out", out)
+    assert result.exit_code == 2
+    assert "cannot write the pack to " in result.stderr
+    assert "No space left on device; nothing was stored" in result.stderr
+    assert [p for p in tmp_path.rglob("*") if ".zip" in p.name] == []
     assert list_packs_count(cluster) == 0
 
 
@@ -251,3 +343,29 @@ def test_build_pack_is_a_plain_function(cluster: Engine, tmp_path: Path) -> None
     assert "PLQCI" in all_text(open_docx(read_zip(result.file)["mentor-notes.docx"]))
     with db.session_scope(cluster) as session:
         assert [p.id for p in packs_for_member(session, "lumen-photonics")] == [result.pack.id]
+
+
+def test_file_names_fold_polish_letters_and_keep_out_of_other_folders(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    with db.session_scope(cluster) as session:
+        store_call(session, CallRecord(id="Ścieżka-łódź/../../x", title="Nabór"), {})
+    path = make_pack(cli, tmp_path, "Ścieżka-łódź/../../x", "--lead", "lumen-photonics")
+    assert path.name.startswith("Sciezka-lodz-..-..-x-lumen-photonics-")
+    [stored] = (tmp_path / "data").rglob("*.zip")
+    folders = stored.relative_to(tmp_path / "data").parts
+    assert folders[:3] == ("packs", "manual", "Sciezka-lodz-..-..-x") and len(folders) == 5
+
+
+def test_the_day_and_time_a_pack_was_made_are_local(
+    cli: CliRun, cluster: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 00:30 on 1 February in Warsaw (CET) is still 31 January in UTC.
+    monkeypatch.setattr(pack_module, "utcnow", lambda: datetime(2027, 1, 31, 23, 30, tzinfo=UTC))
+    path = make_pack(cli, tmp_path, HE_RIA, "--lead", "lumen-photonics")
+    checklist = open_docx(read_zip(path)["checklist.docx"])
+    assert "version 1, made 2027-02-01" in all_text(checklist)
+    with zipfile.ZipFile(path) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2027, 2, 1, 0, 30, 0)}
+    monkeypatch.setattr(proposals_cli.console, "width", 200)  # the table unfolded
+    assert "2027-02-01 00:30" in cli("packs", "list").stdout

@@ -4,14 +4,19 @@ who were part of them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from callradar import db
 from callradar.models import Consortium, User
-from proposals.pack import list_packs
+from proposals import pack as pack_module
+from proposals.pack import build_pack, list_packs
 from tests.conftest import CliRun
 from tests.proposals.conftest import EIC, HE_RIA
 from tests.proposals.test_pack import make_pack
@@ -129,3 +134,76 @@ def test_the_consortium_to_change_can_be_named_or_a_new_one_started(
         ("senso-mems", [1, 2, 3]),
         ("fotonlab", [1, 2]),
     ]
+
+
+def test_packs_of_two_consortia_are_never_written_over_each_other(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    def pack(*args: str) -> Path:
+        return make_pack(cli, tmp_path, HE_RIA, "--mentor", "politechnika-elektroniki", *args)
+
+    first = pack("--lead", "instytut-mikrosystemow")
+    pack("--lead", "lumen-photonics")  # version 2 of the same consortium, another lead
+    # The first lead's own consortium now: its version 1 too, from the same call and lead.
+    other = pack("--lead", "instytut-mikrosystemow", "--new-consortium")
+    assert other != first
+    listed = json.loads(cli("packs", "list", "--json").stdout)
+    assert len({Path(p["path"]).name for p in listed}) == 3
+    newest = listed[0]["consortium"]
+    [earlier] = [p for p in listed if p["version"] == 1 and p["consortium"] != newest]
+    # The first consortium's version 1 in the --out folder is still that pack.
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == earlier["sha256"]
+
+
+def test_two_builds_at_once_make_one_consortium_and_two_versions(
+    cluster: Engine, settings_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A double-click on "build" or "new pack version": both requests arrive together.
+    both_in = threading.Barrier(2)
+    find_call = pack_module.find_call
+
+    def find_call_together(*args: Any, **kwargs: Any) -> Any:
+        found = find_call(*args, **kwargs)
+        both_in.wait(timeout=60)
+        return found
+
+    monkeypatch.setattr(pack_module, "find_call", find_call_together)
+    failures: list[BaseException] = []
+
+    def build(**options: Any) -> None:
+        try:
+            with db.session_scope(cluster) as session:
+                build_pack(session, HE_RIA, "lumen-photonics", ["senso-mems"], **options)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+
+    for options in ({"new_consortium": True}, {"consortium": 1}):
+        builds = [threading.Thread(target=build, kwargs=options) for _ in range(2)]
+        for thread in builds:
+            thread.start()
+        for thread in builds:
+            thread.join()
+    assert failures == []
+    assert [(c[1], c[3]) for c in _consortia(cluster)] == [("lumen-photonics", [1, 2, 3, 4])]
+    with db.session_scope(cluster) as session:
+        packs = list_packs(session)
+    assert all(hashlib.sha256(p.path.read_bytes()).hexdigest() == p.sha256 for p in packs)
+
+
+def test_a_new_consortium_leaves_the_leads_submitted_one_as_it_went_out(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    # The first cut-off's proposal was rejected; the same lead tries again with another team.
+    make_pack(cli, tmp_path, HE_RIA, "--lead", "instytut-mikrosystemow", "--partner", "fotonlab")
+    with db.session_scope(cluster) as session:
+        [rejected] = session.scalars(select(Consortium))
+        rejected.status = "rejected"
+    again = ("--lead", "instytut-mikrosystemow", "--partner", "senso-mems", "--new-consortium")
+    make_pack(cli, tmp_path, HE_RIA, *again)
+    assert [c[1:] for c in _consortia(cluster)] == [
+        ("instytut-mikrosystemow", ["fotonlab"], [1]),
+        ("instytut-mikrosystemow", ["senso-mems"], [1]),
+    ]
+    # Without --new-consortium the one still forming is changed, not the rejected one.
+    make_pack(cli, tmp_path, HE_RIA, "--lead", "instytut-mikrosystemow")
+    assert [c[3] for c in _consortia(cluster)] == [[1], [1, 2]]

@@ -54,7 +54,22 @@ def member(id: str, kind: str = "sme", country: str = "PL") -> MemberFacts:
         ),
         ({"programme": "FENG"}, Family.NATIONAL, Action.OTHER),
         ({"programme": "NCBR"}, Family.NATIONAL, Action.OTHER),
+        ({"programme": "Narodowe Centrum Badań i Rozwoju"}, Family.NATIONAL, Action.OTHER),
+        # NCN funds research teams: the national "led by a company" rule does not hold.
+        ({"programme": "NCN", "call_identifier": "OPUS 32"}, Family.OTHER, Action.OTHER),
+        ({"programme": "Narodowe Centrum Nauki"}, Family.OTHER, Action.OTHER),
         ({"programme": "Photonics21 cascade funding"}, Family.OTHER, Action.OTHER),
+        # PARP's call: "horizon" in its id, FENG its programme.
+        (
+            {
+                "programme": "FENG",
+                "call_identifier": "FENG.02.10-IP.02-001/27",
+                "id": "program-horizon-bridge",
+            },
+            Family.NATIONAL,
+            Action.OTHER,
+        ),
+        ({"id": "HORIZON-CL4-2027-05-DIGITAL-EMERGING-002"}, Family.HORIZON, Action.OTHER),
     ],
 )
 def test_classify(fields: dict[str, str], family: Family, action: Action) -> None:

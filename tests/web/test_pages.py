@@ -20,6 +20,7 @@ from callradar.models import (
     Match,
     Member,
     Notification,
+    ProposalPack,
     SourceRun,
 )
 from tests.web.conftest import HOSTILE, World, _call, login, post
@@ -240,6 +241,21 @@ def test_sources_page_shows_the_last_run(client: TestClient, engine: Engine, wor
     login(client, world.coordinator)
     html = client.get("/sources").text
     assert "deadlines 33%" in html and "title 100%" in html
+
+
+def test_moments_are_shown_in_the_apps_time_zone(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    # Stored in UTC; in Warsaw (CET, UTC+1) it is already the next day.
+    with session_scope(engine) as session:
+        pack = session.get(ProposalPack, world.pack_id)
+        assert pack is not None
+        pack.created_at = datetime(2027, 1, 31, 23, 30, tzinfo=UTC)
+    login(client, world.member_a)
+    assert "2027-02-01 00:30" in client.get("/my/packs").text
+    client.cookies.clear()
+    login(client, world.coordinator)
+    assert "2027-02-01 00:30" in client.get(f"/calls/{world.call_id}").text
 
 
 def test_calendar_feed(client: TestClient, world: World) -> None:

@@ -69,7 +69,8 @@ def build_consortium(
 ) -> Response:
     """Build a consortium for the call and its pack. ``consortium`` names the consortium of
     this call to change (a new pack version of it), or is empty for a new one; a new one
-    whose lead already leads a consortium of the call gets that consortium's next version."""
+    whose lead already leads a consortium of the call still forming gets that consortium's
+    next version."""
     call = session.get(Call, call_id)
     if call is None:
         raise HTTPException(404)
