@@ -88,7 +88,7 @@ def run_demo(console: Console, members_file: Path = SAMPLE_MEMBERS,
         console.print(f"  a member (Lumen Photonics) sets a password at: {links.member}")
     console.print("[bold]Prefect:[/] the run's summary is an artifact in "
                   f"{os.environ.get('PREFECT_HOME')}; schedules: callradar schedule")
-    return 1 if report.failed_sources else 0
+    return 1 if report.failed_sources or report.failed_steps else 0
 
 
 def _demo_users() -> DemoLinks:

@@ -28,7 +28,7 @@ def run_command(
 ) -> None:
     """Run the daily flow once, now, and print its summary.
 
-    Exits 1 when a source failed (after all other work is done), 3 when another run of the
+    Exits 1 when a source or a step failed (after all other work is done), 3 when another run of the
     daily flow was going on.
     """
     # Prefect, Scrapy and spaCy are imported here: together they take seconds.
@@ -48,7 +48,7 @@ def run_command(
     print_report(report)
     if report.skipped:
         raise typer.Exit(3)
-    if report.failed_sources:
+    if report.failed_sources or report.failed_steps:
         raise typer.Exit(1)
 
 
@@ -72,6 +72,8 @@ def print_report(report: DailyReport) -> None:
         if s.message and not s.ok:
             console.print(f"[red]{s.source}:[/] ", end="")
             console.print(s.message, markup=False, highlight=False)
+    for step, why in report.failed_steps.items():
+        console.print(f"[red]step {escape(step)} failed:[/] {escape(why)}")
     console.print(
         f"Tagged {report.tagged} call(s); matched {report.matched}; flagged {report.flagged} "
         f"for review; queued {report.queued} message(s), sent {report.sent}, "

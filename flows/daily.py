@@ -2,13 +2,15 @@
 
 Thin over the packages' plain functions; each step is a task that Prefect retries on
 transient faults (a locked database, a killed subprocess). A failed source is reported,
-not retried: Scrapy already retried its requests with back-off.
+not retried: Scrapy already retried its requests with back-off. A step that still fails is
+reported and the steps after it run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -89,6 +91,21 @@ def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyR
     return report
 
 
+_Result = TypeVar("_Result")
+
+
+def _step(report: DailyReport, name: str, run: Callable[[], _Result], nothing: _Result) -> _Result:
+    """Run a step's task; if it failed (after its retries), note why and go on. The steps
+    after it still have work of their own: matching on the tags there are, sending the
+    digests and retries already queued. Left out, a broken tagger stopped every message."""
+    try:
+        return run()
+    except Exception as exc:
+        get_run_logger().error("step %s failed: %s", name, exc)
+        report.failed_steps[name] = f"{type(exc).__name__}: {exc}"
+        return nothing
+
+
 def run_steps(mirror: str | None, sources: list[str] | None) -> DailyReport:
     report = DailyReport()
     futures = {name: crawl_source.submit(name, mirror) for name in sources or source_names()}
@@ -98,8 +115,8 @@ def run_steps(mirror: str | None, sources: list[str] | None) -> DailyReport:
             report.sources.append(future.result())
         else:
             report.crashed[name] = str(future.result(raise_on_failure=False))
-    report.tagged = tag_calls()
-    report.matched, report.flagged = match_and_flag()
-    report.queued = enqueue()
-    report.sent, report.retry, report.failed = send()
+    report.tagged = _step(report, "tag", tag_calls, 0)
+    report.matched, report.flagged = _step(report, "match", match_and_flag, (0, 0))
+    report.queued = _step(report, "enqueue", enqueue, 0)
+    report.sent, report.retry, report.failed = _step(report, "send", send, (0, 0, 0))
     return report

@@ -12,6 +12,9 @@ class DailyReport:
     sources: list[SourceSummary] = field(default_factory=list)
     # A source whose crawl task itself failed (not the source: the task), with why.
     crashed: dict[str, str] = field(default_factory=dict)
+    # A step after crawling (tag, match, enqueue, send) that failed after its retries, with
+    # why; the steps after it ran.
+    failed_steps: dict[str, str] = field(default_factory=dict)
     tagged: int = 0
     matched: int = 0
     flagged: int = 0
@@ -43,6 +46,9 @@ class DailyReport:
             )
         for source, why in self.crashed.items():
             lines.append(f"| {source} | **crashed** | | | | | {_cell(why)} |")
+        if self.failed_steps:
+            lines += ["", "## Failed steps", ""]
+            lines += [f"- **{step}**: {_cell(why)}" for step, why in self.failed_steps.items()]
         problems = [s for s in self.sources if s.message and not s.ok]
         if problems:
             lines += ["", "## Source problems", ""]

@@ -152,3 +152,31 @@ def test_an_unknown_source_is_a_usage_error_before_anything_runs(settings_env: P
     result = CliRunner().invoke(app, ["--source", "ncn", "--source", "nope"])
     assert result.exit_code == 2, result.output
     assert "unknown source(s): nope; known: eu-portal, fe-portal, ncbr, ncn, parp" in result.output
+
+
+def test_a_failing_step_is_reported_and_the_steps_after_it_run(
+    mirror: MirrorServer, cluster: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken tagger (its models gone) used to stop the whole run: nothing was matched
+    and no message went, digests and retries of earlier calls included."""
+    import flows.daily
+
+    def broken(session: object) -> object:
+        raise FileNotFoundError("no trained tagging pipeline at tagging/models/en")
+
+    monkeypatch.setattr(flows.daily, "tag_stored_calls", broken)
+    monkeypatch.setattr(flows.daily, "tag_calls", flows.daily.tag_calls.with_options(retries=0))
+    sent = []
+    monkeypatch.setattr(flows.daily, "send", flows.daily.send.with_options(
+        on_completion=[lambda *_: sent.append(True)]))
+    report = daily(mirror=mirror.url, sources=["ncn"])
+    assert list(report.failed_steps) == ["tag"]
+    assert "no trained tagging pipeline" in report.failed_steps["tag"]
+    assert sent == [True]
+    assert "## Failed steps" in report.markdown()
+
+    app = typer.Typer()
+    app.command()(run_command)
+    result = CliRunner().invoke(app, ["--mirror", mirror.url, "--source", "ncn"])
+    assert result.exit_code == 1, result.output
+    assert "step tag failed" in result.output
