@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from callradar.deadlines import deadline_moment
+from callradar.settings import get_settings
 from callradar.text import clean_line
 from proposals.context import deadline_texts
 from proposals.facts import CallFacts, DeadlineFacts
@@ -47,9 +49,11 @@ def _event(call: CallFacts, number: int, deadline: DeadlineFacts, stamp: datetim
     if call.url:
         event.add("url", call.url)
     if deadline.precision == "datetime":
-        moment = datetime.fromisoformat(deadline.value)
+        # A moment without its offset (a call entered by hand) is CALLRADAR_TIMEZONE time,
+        # as everywhere else; a floating time would be read in each reader's own zone.
+        moment = deadline_moment(deadline.value, get_settings().zone)
         event.add("summary", f"Deadline: {name}")
-        event.add("dtstart", moment.astimezone(UTC) if moment.tzinfo else moment)
+        event.add("dtstart", moment.astimezone(UTC))
         for before in (timedelta(days=7), timedelta(days=1)):
             event.add_component(_alarm(-before, f"Deadline of {name} in {before.days} day(s)"))
     elif deadline.precision == "date":

@@ -8,10 +8,12 @@ strings, numbers, booleans and None.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from callradar.deadlines import deadline_moment
+from callradar.settings import get_settings
 from callradar.taxonomy import ALL_CODES, label
 from proposals.consortium import competence, relevant_projects
 from proposals.facts import CallFacts, DeadlineFacts, MemberFacts, ProjectFacts
@@ -192,12 +194,13 @@ def deadline_texts(d: DeadlineFacts) -> tuple[str, str]:
     """The deadline in English and Polish, with its time zone when a time is known, and
     saying so when only the day, month or quarter is."""
     if d.precision == "datetime":
-        moment = datetime.fromisoformat(d.value)
+        # Without its offset (a call entered by hand) a moment is CALLRADAR_TIMEZONE time.
+        moment = deadline_moment(d.value, get_settings().zone)
         offset = moment.strftime("%z")
-        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "time zone not given"
-        local = moment.astimezone(WARSAW) if moment.tzinfo else None
-        warsaw = f"; {local:%H:%M} Warsaw time ({local.tzname()})" if local else ""
-        warsaw_pl = f"; {local:%H:%M} czasu warszawskiego" if local else ""
+        zone = f"UTC{offset[:3]}:{offset[3:]}"
+        local = moment.astimezone(WARSAW)
+        warsaw = f"; {local:%H:%M} Warsaw time ({local.tzname()})"
+        warsaw_pl = f"; {local:%H:%M} czasu warszawskiego"
         day = moment.date()
         return (
             f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}, {moment:%H:%M} ({zone}){warsaw}",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from proposals.calendar import deadlines_ics
 from proposals.context import build_context, deadline_texts
 from proposals.facts import DeadlineFacts
 from proposals.safetext import LONG_WORD, docx_text
@@ -44,6 +45,14 @@ def test_context_is_pure() -> None:
             "datetime",
             "12 January 2027, 17:00 (UTC+00:00); 18:00 Warsaw time (CET)",
             "12 stycznia 2027, godz. 17:00 (UTC+00:00); 18:00 czasu warszawskiego",
+        ),
+        (
+            # A call entered by hand without an offset: CALLRADAR_TIMEZONE time, as in the
+            # web app, the e-mails and the calendar feed.
+            "2027-04-08T17:00:00",
+            "datetime",
+            "8 April 2027, 17:00 (UTC+02:00); 17:00 Warsaw time (CEST)",
+            "8 kwietnia 2027, godz. 17:00 (UTC+02:00); 17:00 czasu warszawskiego",
         ),
         (
             "2026-06-16",
@@ -122,3 +131,11 @@ def test_the_drafts_deadline_is_the_next_cut_off() -> None:
         "15 lipca 2027 (godzina nieznana)",
     )
     assert deadline(date(2027, 9, 1))[0].startswith("15 July 2027")  # the last, passed
+
+
+def test_a_deadline_without_an_offset_is_local_time_in_the_packs_calendar() -> None:
+    call = dataclasses.replace(
+        SAMPLE_CALL, deadlines=(DeadlineFacts("2027-04-08T17:00:00", "datetime", date(2027, 4, 8)),)
+    )
+    ics = deadlines_ics(call, datetime(2027, 1, 1, tzinfo=UTC)).decode()
+    assert "DTSTART:20270408T150000Z" in ics
