@@ -121,7 +121,7 @@ def suggest(call: CallFacts, members: Sequence[MemberFacts]) -> Suggestion:
         kind=kind,
         lead=lead,
         partners=tuple(partners),
-        mentor=choose_mentor(call, members),
+        mentor=choose_mentor(call, members, {m.id for m in team}),
         rules=check_rules(call, team),
         uncovered=uncovered if team else (),
         notes=tuple(notes),
@@ -326,9 +326,14 @@ def relevant_projects(member: MemberFacts, call: CallFacts) -> list[tuple[float,
     return sorted(scored, key=lambda sp: (-sp[0], -sp[1].year))
 
 
-def choose_mentor(call: CallFacts, members: Sequence[MemberFacts]) -> Choice | None:
-    """The mentor whose past projects best match the call's programme and areas."""
-    best: tuple[float, str, MemberFacts, list[ProjectFacts]] | None = None
+def choose_mentor(
+    call: CallFacts, members: Sequence[MemberFacts], team: frozenset[str] | set[str] = frozenset()
+) -> Choice | None:
+    """The mentor whose past projects best match the call's programme and areas, one outside
+    the ``team`` where any fits: a mentor passes its experience on to the members going for
+    the call, which the lead or a partner does anyway (the demo's suggestions named the lead
+    its own mentor for a third of the calls)."""
+    best: tuple[bool, float, str, MemberFacts, list[ProjectFacts]] | None = None
     for m in members:
         if not m.mentor:
             continue
@@ -336,11 +341,12 @@ def choose_mentor(call: CallFacts, members: Sequence[MemberFacts]) -> Choice | N
         if not scored:
             continue
         score = sum(s for s, _ in scored[:3])
-        if best is None or (score, best[1]) > (best[0], m.id):
-            best = (score, m.id, m, [p for _, p in scored[:3]])
+        outside = m.id not in team
+        if best is None or (outside, score, best[2]) > (best[0], best[1], m.id):
+            best = (outside, score, m.id, m, [p for _, p in scored[:3]])
     if best is None:
         return None
-    _, _, member, projects = best
+    _, _, _, member, projects = best
     return Choice(member, tuple(say("mentor.took_part", project=_project(p)) for p in projects))
 
 

@@ -136,7 +136,7 @@ def build_pack(
     if unknown:
         raise ProposalError(say("error.unknown_members", ids=unknown))
     team = [members[m] for m in wanted]
-    mentor_facts, mentor_reason = _mentor(facts, members, mentor)
+    mentor_facts, mentor_reason = _mentor(facts, members, mentor, set(wanted))
     info, template_reason = choose_template(facts, template)
     _one_build_at_a_time(session, call)
     if consortium is None and not new_consortium:
@@ -210,11 +210,11 @@ def _one_build_at_a_time(session: Session, call: Call) -> None:
 
 
 def _mentor(
-    call: CallFacts, members: dict[str, MemberFacts], mentor: str | None
+    call: CallFacts, members: dict[str, MemberFacts], mentor: str | None, team: set[str]
 ) -> tuple[MemberFacts | None, str]:
     if mentor:
         return members[mentor], "chosen by hand"
-    choice = choose_mentor(call, list(members.values()))
+    choice = choose_mentor(call, list(members.values()), team)
     if choice is None:
         return None, "no mentor has been in this programme or area; none chosen"
     return choice.member, "suggested: " + "; ".join(choice.reasons)

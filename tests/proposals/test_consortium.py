@@ -129,6 +129,21 @@ def test_mentor_prefers_same_programme_funded_and_coordinated() -> None:
     assert nobody.mentor is None
 
 
+def test_the_mentor_is_one_outside_the_team_where_any_fits() -> None:
+    """The demo named the lead its own mentor for a third of the calls."""
+    funded = project("Horizon Europe", "coordinator", "funded", "integrated-photonics")
+    members = [
+        m("lead", "research", ("coordinator",), True, (funded,), integrated_photonics=3),
+        m("outside", mentor=True, projects=(project("NCBR", "partner", "funded", "sensors-mems"),)),
+    ]
+    s = suggest(RIA, members)
+    assert s.lead is not None and s.lead.member.id == "lead"
+    assert s.mentor is not None and s.mentor.member.id == "outside"
+    # With no mentor outside the team who knows the programme or areas, the team's own.
+    alone = suggest(RIA, members[:1])
+    assert alone.mentor is not None and alone.mentor.member.id == "lead"
+
+
 def test_no_areas_and_no_coordinator_are_said() -> None:
     bare = CallFacts(id="T", source="s", title="t", programme="Horizon Europe")
     s = suggest(bare, [m("a", roles=("coordinator",), chip_design=3), m("b", chip_design=2)])

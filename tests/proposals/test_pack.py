@@ -107,10 +107,12 @@ def test_pack_holds_every_document_filled(cli: CliRun, cluster: Engine, tmp_path
     )
 
     mentor = all_text(open_docx(files["mentor-notes.docx"]))
-    # No mentor named: the best fit is chosen, here the institute with a funded HE coordination.
-    assert "Instytut Mikrosystemów i Fotoniki" in mentor
-    assert "GaNPILOT: Pilot line for GaN-on-Si power and RF devices" in mentor
-    assert "A coordinator needs a full-time project manager from day one" in mentor
+    # No mentor named: the best fit outside the team is chosen (the lead, with a funded HE
+    # coordination, would fit better, but it is going for the call itself).
+    assert "Wydział Elektroniki, Politechnika Nadwiślańska" in mentor
+    assert "SUB6HW: Reconfigurable antenna hardware for 6G" in mentor
+    assert "The SNS JU reviewers value open testbeds; describe access to the chamber." in mentor
+    assert "Instytut Mikrosystemów i Fotoniki" not in mentor
 
     checklist = open_docx(files["checklist.docx"])
     deadlines = table_rows(checklist, "Deadline")
@@ -191,7 +193,8 @@ def test_packs_are_versioned_and_listed_per_member(
     assert versions("instytut-mikrosystemow") == [2, 1]
     assert versions("lumen-photonics") == [1]  # left the consortium before version 2
     assert versions("senso-mems") == [2]  # joined for version 2 only
-    assert versions("politechnika-elektroniki") == [1]  # mentor of version 1
+    # Mentor of version 1 by hand, and of version 2 as the best fit outside the team.
+    assert versions("politechnika-elektroniki") == [2, 1]
     assert versions("voltis-power") == []
     assert "Proposal packs (2)" in cli("packs", "list").stdout
 
