@@ -27,6 +27,9 @@ CALL_TEXT_LIMIT = 20_000
 DESCRIPTION_LIMIT = 5_000
 LINE_LIMIT = 500
 LESSONS_LIMIT = 2_000
+# A mentor's notes: its projects most like the call, and its lessons learned, at most this many.
+MENTOR_PROJECTS = 10
+MENTOR_LESSONS = 10
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 _MONTHS_EN = [
@@ -309,11 +312,17 @@ def _known(code: str) -> bool:
 
 def _mentor(m: MemberFacts, call: CallFacts) -> dict[str, Any]:
     data = _member(m, call, number=0, coordinator=False)
-    relevant = relevant_projects(m, call)
-    data["notes"] = [_project(p) for _, p in relevant]
+    relevant = [p for _, p in relevant_projects(m, call)][:MENTOR_PROJECTS]
+    data["notes"] = [_project(p) for p in relevant]
     data["has_notes"] = bool(relevant)
+    # The lessons of the projects most like the call first, each once: a mentor with forty
+    # projects made notes of two hundred pages, the same advice again and again.
+    lessons: dict[str, str] = {}
+    for p in [*relevant, *m.projects]:
+        if p.lessons and p.lessons.strip():
+            lessons.setdefault(" ".join(p.lessons.casefold().split()), p.lessons)
     data["lessons"] = [
-        docx_text(p.lessons, LESSONS_LIMIT) for p in m.projects if p.lessons and p.lessons.strip()
+        docx_text(text, LESSONS_LIMIT) for text in list(lessons.values())[:MENTOR_LESSONS]
     ]
     return data
 

@@ -139,3 +139,24 @@ def test_a_deadline_without_an_offset_is_local_time_in_the_packs_calendar() -> N
     )
     ics = deadlines_ics(call, datetime(2027, 1, 1, tzinfo=UTC)).decode()
     assert "DTSTART:20270408T150000Z" in ics
+
+
+def test_a_mentors_notes_hold_its_closest_projects_and_each_lesson_once() -> None:
+    """A mentor with forty projects made notes of two hundred pages, the same advice again
+    and again, the projects like the call among the rest."""
+    like = SAMPLE_PARTNER.projects[0]
+    other = dataclasses.replace(like, programme="Interreg", areas=("quantum-technologies",))
+    replace = dataclasses.replace
+    projects = (
+        *(replace(other, title=f"other {i}", lessons="Same advice.") for i in range(30)),
+        *(replace(like, title=f"close {i}", lessons=f"Close lesson {i}.") for i in range(12)),
+    )
+    mentor = dataclasses.replace(SAMPLE_PARTNER, mentor=True, projects=projects)
+    context = build_context(
+        SAMPLE_CALL, SAMPLE_LEAD, [], mentor, template="t", version=1, today=date(2027, 1, 1)
+    )
+    notes = context["mentor"]["notes"]
+    assert len(notes) == 10 and all("close" in json.dumps(n) for n in notes)
+    lessons = context["mentor"]["lessons"]
+    assert len(lessons) == 10 and lessons[0].startswith("Close lesson")
+    assert len(set(lessons)) == len(lessons)
