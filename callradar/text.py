@@ -8,7 +8,12 @@ import unicodedata
 # C0/C1 control characters but tab and newline, and the non-characters XML refuses:
 # python-docx raises on them and docxtpl silently drops some. Lone surrogates too (a JSON
 # "\ud800" escape makes one): no UTF-8 encodes them, so the database driver raised.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates go too: in a name or title they reverse
+# what a terminal, a calendar or a page shows after them ("Trojan source" text). The marks
+# LRM/RLM and right-to-left letters themselves are kept.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 

@@ -1,8 +1,9 @@
 """Making any text from members or sources safe to put into a Word document.
 
-Word's XML refuses control characters and lone surrogates; bidirectional overrides can make
-a name read differently from what it is; a word of thousands of letters never wraps; and a
-megabyte of scraped text does not belong in a draft. Each is dealt with here, visibly.
+Word's XML refuses control characters and lone surrogates, which `clean_text` drops with
+bidirectional overrides (they make a name read differently from what it is); a word of
+thousands of letters never wraps; and a megabyte of scraped text does not belong in a draft.
+Each is dealt with here, visibly.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ import re
 from callradar.text import clean_text
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-# Embeddings, overrides and isolates reorder the text around them; the marks LRM/RLM and
-# right-to-left letters themselves are kept.
-_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 LONG_WORD = 60
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
 # Word wraps after a hyphen by itself: only a stretch of a word without one needs help.
@@ -28,7 +26,7 @@ def docx_text(value: object, limit: int | None = None, where: str = "") -> str:
     ``limit`` clips to that many characters and says so in the text, naming ``where`` the
     full text is.
     """
-    text = clean_text(_BIDI_CONTROLS.sub("", _SURROGATES.sub("", str(value or ""))))
+    text = clean_text(_SURROGATES.sub("", str(value or "")))
     if limit is not None and len(text) > limit:
         cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
         text = f"{cut} […] [shortened: {len(text):,} characters in all"

@@ -212,6 +212,10 @@ def test_bad_deadlines_are_refused(value: str) -> None:
 
 def test_clean_text_removes_what_breaks_documents() -> None:
     assert clean_text("A\x00B\x0bC\x07\ufffe  D\r\n\r\n\r\nE") == "ABC D\n\nE"
+    # A right-to-left override in a name reversed the rest of a terminal line or calendar
+    # entry; the marks and right-to-left letters themselves stay.
+    assert clean_text("Lumen\u202eanihC\u202c sp. z o.o.\u2067x\u2069") == "LumenanihC sp. z o.o.x"
+    assert clean_text("\u200fשלום\u200e") == "\u200fשלום\u200e"
 
 
 def test_list_prints_brackets_in_titles_as_text(cli: CliRun, tmp_path: Path) -> None:
