@@ -146,7 +146,8 @@ def _capacity_en(doc: DocumentObject) -> None:
     _participants_en(doc)
     _p(
         doc,
-        "The consortium brings together {{ consortium.size }} participants from "
+        "The consortium brings together {{ consortium.size }} participant"
+        "{{ '' if consortium.size == 1 else 's' }} from "
         "{{ consortium.countries_text }} (companies: {{ consortium.companies }}; research "
         "organisations: {{ consortium.research }}). The call's technology areas are "
         "{{ call.areas_text }}.",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from proposals.catalogue import TEMPLATES_DIR
 from proposals.errors import RenderError
 from proposals.render import render_docx
 from proposals.sample import sample_context
@@ -92,3 +93,11 @@ def test_every_shipped_template_renders_the_sample(tmp_path: Path) -> None:
     for info in TEMPLATES.values():
         text = "\n".join(texts(render_docx(info.path(), context)))
         assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.parametrize(("size", "said"), [(1, "1 participant from"), (3, "3 participants from")])
+def test_the_draft_counts_its_participants_in_english(size: int, said: str) -> None:
+    context = sample_context("horizon-europe-part-b-ria-ia.docx")
+    context["consortium"]["size"] = size
+    data = render_docx(TEMPLATES_DIR / "horizon-europe-part-b-ria-ia.docx", context)
+    assert any(f"brings together {said}" in text for text in texts(data))
