@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -50,6 +51,30 @@ def test_upgrade_is_repeatable_and_migrates_an_older_database(tmp_path: Path) ->
     with db.session_scope(engine) as session:
         member = session.get(Member, "old-member")
         assert member is not None and member.created_at.tzinfo is not None
+
+
+def test_a_downgrade_on_sqlite_keeps_the_rows_of_other_tables(tmp_path: Path) -> None:
+    """A batch migration copies the table and drops the old one; with foreign keys on, the
+    drop cascaded to every member's contacts, competences and projects."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'down.db'}")
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO members (id, name, kind, country, description, keywords, roles, mentor,"
+            " created_at, updated_at) VALUES ('m', 'M', 'sme', 'PL', '', '[]', '[]', 0,"
+            " '2026-01-01', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO contacts (member_id, position, name, email, language, notify, digest,"
+            " unsubscribe_token, unsubscribed, removed) VALUES ('m', 0, 'A', 'a@x.example',"
+            " 'pl', '[\"email\"]', 'daily', 't', 0, 0)"
+        )
+    command.downgrade(db.alembic_config(engine), "0006_contact_removed")
+    assert db.current_revision(engine) == "0006_contact_removed"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
 
 
 def test_sqlite_uses_wal(tmp_path: Path) -> None:
