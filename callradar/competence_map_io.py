@@ -346,7 +346,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _split(value: Any) -> list[str]:
+def split_list(value: Any) -> list[str]:
+    """A list given in one cell: parts separated by ";" or line breaks, blanks dropped."""
     if value is None:
         return []
     return [
@@ -388,7 +389,7 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         member: Raw = {k: v for k, v in row.items() if k not in {"trl_min", "trl_max"}}
         for column in ("keywords", "roles"):
             if column in member:
-                member[column] = _split(member[column])
+                member[column] = split_list(member[column])
         if "mentor" in member:
             member["mentor"] = _bool(member["mentor"])
         if row.get("trl_min") is not None or row.get("trl_max") is not None:
@@ -425,13 +426,13 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
 
     def add_contact(member: Raw, row: Raw, place: Place) -> Loc:
         if "notify" in row:
-            row["notify"] = _split(row["notify"]) or ["email"]
+            row["notify"] = split_list(row["notify"]) or ["email"]
         member["contacts"].append(row)
         return ("contacts", len(member["contacts"]) - 1)
 
     def add_project(member: Raw, row: Raw, place: Place) -> Loc:
         if "areas" in row:
-            row["areas"] = _split(row["areas"])
+            row["areas"] = split_list(row["areas"])
         member["projects"].append(row)
         return ("projects", len(member["projects"]) - 1)
 

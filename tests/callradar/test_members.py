@@ -540,3 +540,19 @@ def test_a_path_that_cannot_be_written_is_a_clear_error(cli: CliRun, tmp_path: P
     template = cli("members", "template", missing)
     assert template.exit_code == 2
     assert f"{missing}: cannot write it" in template.stderr
+
+
+def test_a_keyword_stored_before_the_rule_still_exports(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """Keywords holding ';' were refused only from this session on; one stored before made
+    `members export` and the member's profile page fail."""
+    cli("members", "import", SAMPLE_MEMBERS)
+    with db.session_scope(engine) as session:
+        [member] = load_members(session, ["lumen-photonics"])
+        member.keywords = ["power electronics; SiC", "GaN"]
+    out = tmp_path / "export.yaml"
+    result = cli("members", "export", out)
+    assert result.exit_code == 0, result.output
+    [exported] = [m for m in competence_map_io.load(out).members if m.id == "lumen-photonics"]
+    assert exported.keywords == ["power electronics", "SiC", "GaN"]
