@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from callradar.models import Contact, Match, Notification, utcnow
+from callradar.models import Call, Contact, Match, Notification, utcnow
 from matching.review import UNSENT
 
 NOT_RELEVANT = "not-relevant"
@@ -30,11 +30,15 @@ def mark_not_relevant(
         raise MatchNotFound(f"call {call_id} did not match member {member_id!r}")
     match.feedback = NOT_RELEVANT
     match.feedback_at = now or utcnow()
+    # A competition two sources list (linked by same_as_id) is one call to the member: a
+    # message already queued about the other listing is not sent either.
+    root = session.scalar(select(Call.same_as_id).where(Call.id == call_id)) or call_id
+    group = select(Call.id).where(or_(Call.id == root, Call.same_as_id == root))
     session.execute(
         update(Notification)
         .where(
             Notification.member_id == member_id,
-            Notification.call_id == call_id,
+            Notification.call_id.in_(group),
             Notification.status.in_(UNSENT),
         )
         .values(status="cancelled", error="marked not relevant by the member")
