@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callradar import db
+from callradar.models import Member
 from callradar.settings import get_settings
 from matching.feedback import MatchNotFound, mark_not_relevant
 from matching.outbox import enqueue_notifications
@@ -68,6 +69,9 @@ def matches_list(
     db.upgrade()
     with db.session_scope() as session, _not_found():
         call_id = find_call(session, call).id if call else None
+        # A mistyped member id listed nothing, as if the member had no matches.
+        if member is not None and session.get(Member, member) is None:
+            raise MatchNotFound(f"no member with id {member!r}")
         rows = list_matches(session, member_id=member, call_id=call_id)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

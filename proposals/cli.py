@@ -20,13 +20,14 @@ from rich.table import Table
 from rich.text import Text
 
 from callradar import db
-from callradar.models import MAX_ROW_ID
+from callradar.models import MAX_ROW_ID, Member
 from callradar.settings import get_settings
 from proposals.catalogue import PROPOSAL_TEMPLATES, TEMPLATES_DIR
 from proposals.consortium import Choice, Suggestion, suggest_consortium
 from proposals.errors import ProposalError
 from proposals.lint import check_templates
 from proposals.pack import build_pack, list_packs, packs_for_member
+from proposals.wording import say
 
 console = Console(soft_wrap=True, highlight=False)
 err_console = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -225,6 +226,9 @@ def packs_list(
     """List stored proposal packs, newest first."""
     db.upgrade()
     with db.session_scope() as session:
+        # A mistyped member id listed nothing, as if the member had no packs.
+        if member is not None and session.get(Member, member) is None:
+            raise _fail(ProposalError(say("error.unknown_members", ids=[member])))
         packs = packs_for_member(session, member) if member else list_packs(session)
     if as_json:
         typer.echo(json.dumps([p.to_dict() for p in packs], ensure_ascii=False, indent=2))

@@ -199,6 +199,9 @@ def test_cli_match_list_review_and_feedback(cli: CliRun) -> None:
             deadlines=["2030-06-01"],
         )
     assert "1 call(s) flagged" in cli("match").output
+    # A mistyped member id is an error, not a member without matches.
+    mistyped = cli("matches", "list", "--member", "lumne")
+    assert mistyped.exit_code == 2 and "no member with id 'lumne'" in mistyped.stderr
     rows = json.loads(cli("matches", "list", "--json").output)
     assert [(r["call_id"], r["member_id"]) for r in rows] == [
         ("HORIZON-CL4-2027-PIC", "lumen"),

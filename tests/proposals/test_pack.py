@@ -196,6 +196,9 @@ def test_packs_are_versioned_and_listed_per_member(
     # Mentor of version 1 by hand, and of version 2 as the best fit outside the team.
     assert versions("politechnika-elektroniki") == [2, 1]
     assert versions("voltis-power") == []
+    # A mistyped id is an error, not a member without packs.
+    mistyped = cli("packs", "list", "--member", "voltis-pwer")
+    assert mistyped.exit_code == 2 and "unknown member(s) 'voltis-pwer'" in mistyped.stderr
     assert "Proposal packs (2)" in cli("packs", "list").stdout
 
 
