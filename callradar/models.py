@@ -109,6 +109,24 @@ class SourceRun(Base):
     source_obj: Mapped[Source] = relationship(back_populates="runs")
 
 
+class SourceAlert(Base):
+    """A source problem the coordinator was alerted about, open until the source recovers.
+
+    Kept so that a source that stays broken is not alerted about every day: an open problem is
+    alerted again only after CALLRADAR_ALERT_REPEAT_DAYS, and its end is announced once.
+    """
+
+    __tablename__ = "source_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(ForeignKey("sources.name"), index=True)
+    problem: Mapped[str] = mapped_column(String(40))
+    first_run_id: Mapped[int]
+    first_alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+
 class Call(Base):
     """A funding call (a topic of the EU portal, a competition of an agency)."""
 

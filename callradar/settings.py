@@ -178,6 +178,12 @@ class Settings(BaseSettings):
         default=None,
         description="Apprise URL of a chat channel that also gets source alerts.",
     )
+    alert_repeat_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days before a source problem that lasts is alerted again (its start "
+        "and its end are alerted once each).",
+    )
     webhook_allowed_hosts: str = Field(
         default="",
         description="Hosts (names or addresses, comma-separated) members' chat webhooks may "
