@@ -150,6 +150,7 @@ def _call(call: CallFacts, today: date) -> dict[str, Any]:
         ((c, s) for c, s in call.areas.items() if c in ALL_CODES), key=lambda kv: (-kv[1], kv[0])
     )
     description = docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE)
+    description_pl = docx_text(call.description, CALL_TEXT_LIMIT, CALL_TEXT_FILE, "pl")
     return {
         "id": docx_line(call.id),
         "source": docx_line(call.source),
@@ -166,7 +167,7 @@ def _call(call: CallFacts, today: date) -> dict[str, Any]:
         "budget_text": _budget(call, "en"),
         "budget_text_pl": _budget(call, "pl"),
         "description": description or "(no description given by the source)",
-        "description_pl": description or "(źródło nie podało opisu naboru)",
+        "description_pl": description_pl or "(źródło nie podało opisu naboru)",
         "deadlines": deadlines,
         "deadline_text": upcoming["text"] if upcoming else "not known yet",
         "deadline_text_pl": upcoming["text_pl"] if upcoming else "jeszcze nieznany",
@@ -241,6 +242,7 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
     ]
     trl = f"TRL {m.trl_min}–{m.trl_max}" if m.trl_min and m.trl_max else ""
     description = docx_text(m.description, DESCRIPTION_LIMIT)
+    description_pl = docx_text(m.description, DESCRIPTION_LIMIT, language="pl")
     keywords = docx_line(", ".join(m.keywords), LINE_LIMIT * 4)
     return {
         "number": number,
@@ -257,7 +259,7 @@ def _member(m: MemberFacts, call: CallFacts, *, number: int, coordinator: bool) 
         "location": docx_line(", ".join(x for x in (m.city, m.country) if x)),
         "website": docx_line(m.website or ""),
         "description": description or "(no description)",
-        "description_pl": description or "(brak opisu)",
+        "description_pl": description_pl or "(brak opisu)",
         "keywords": [docx_line(k, LINE_LIMIT) for k in m.keywords],
         "keywords_text": keywords or "none",
         "keywords_text_pl": keywords or "brak",

@@ -20,18 +20,31 @@ _UNWRAPPABLE = re.compile(rf"[^-\u2010\u2013]{{{LONG_WORD + 1},}}")
 _ZWSP = "\u200b"
 
 
-def docx_text(value: object, limit: int | None = None, where: str = "") -> str:
+def docx_text(
+    value: object, limit: int | None = None, where: str = "", language: str = "en"
+) -> str:
     """``value`` as text a document can hold: cleaned, long words breakable, clipped.
 
-    ``limit`` clips to that many characters and says so in the text, naming ``where`` the
-    full text is.
+    ``limit`` clips to that many characters and says so in the text, in the draft's
+    ``language`` (en or pl), naming ``where`` the full text is.
     """
     text = clean_text(_SURROGATES.sub("", str(value or "")))
     if limit is not None and len(text) > limit:
         cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-        text = f"{cut} […] [shortened: {len(text):,} characters in all"
-        text += f"; the full text is in {where}]" if where else "]"
+        text = f"{cut} […] {_shortened_note(len(text), where, language)}"
     return _LONG_WORD.sub(_breakable, text)
+
+
+def _shortened_note(length: int, where: str, language: str) -> str:
+    if language == "pl":
+        # Polish groups thousands with a (non-breaking) space: 12 345.
+        count = f"{length:,}".replace(",", "\u00a0")
+        return f"[skrócono: {count} znaków w całości" + (
+            f"; pełny tekst w pliku {where}]" if where else "]"
+        )
+    return f"[shortened: {length:,} characters in all" + (
+        f"; the full text is in {where}]" if where else "]"
+    )
 
 
 def _breakable(match: re.Match[str]) -> str:

@@ -88,6 +88,16 @@ def test_long_text_is_shortened_with_a_note_and_long_words_break() -> None:
     assert description.endswith(
         "[shortened: 49,999 characters in all; the full text is in call-text.txt]"
     )
+    # The Polish drafts say it in Polish, with Polish digit grouping.
+    assert context["call"]["description_pl"].endswith(
+        "[skrócono: 49\u00a0999 znaków w całości; pełny tekst w pliku call-text.txt]"
+    )
+    lead = dataclasses.replace(SAMPLE_LEAD, description="słowo " * 2_000)
+    member = build_context(
+        SAMPLE_CALL, lead, [], None, template="t", version=1, today=date(2027, 1, 1)
+    )["lead"]
+    assert "[shortened: " in member["description"]
+    assert "[skrócono: " in member["description_pl"] and "shortened" not in member["description_pl"]
     broken = docx_text("x" * 150)
     assert broken.replace("\u200b", "") == "x" * 150
     assert max(len(part) for part in broken.split("\u200b")) == LONG_WORD
