@@ -61,7 +61,7 @@ def run_demo(console: Console, members_file: Path = SAMPLE_MEMBERS,
     # Prefect, Scrapy and spaCy load here, not when the command line starts.
     from crawlers.mirror_server import MirrorServer
     from flows.cli import print_report
-    from flows.daily import daily
+    from flows.daily import run_daily
 
     server = MirrorServer(sites).start()
     try:
@@ -70,7 +70,7 @@ def run_demo(console: Console, members_file: Path = SAMPLE_MEMBERS,
             "Running the daily flow: crawling 5 sources, tagging, matching, notifying… "
             "(the first run starts Prefect's local server, about 15 s)"
         ):
-            report = daily(mirror=server.url)
+            report = run_daily(mirror=server.url)
     finally:
         server.stop()
     print_report(report)

@@ -34,7 +34,7 @@ def run_command(
     # Prefect, Scrapy and spaCy are imported here: together they take seconds.
     from callradar.db import upgrade
     from crawlers.run import UnknownSourceError, checked_sources
-    from flows.daily import daily
+    from flows.daily import run_daily
 
     # As `callradar crawl` does: a misspelt source is a usage error, not a source that crashed
     # while the rest of the run went on.
@@ -44,7 +44,7 @@ def run_command(
         console.print(f"[bold red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
     upgrade()
-    report = daily(mirror=mirror, sources=sources or None)
+    report = run_daily(mirror=mirror, sources=sources or None)
     print_report(report)
     if report.skipped:
         raise typer.Exit(3)

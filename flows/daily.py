@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from callradar.db import get_engine, session_scope, upgrade
@@ -74,8 +75,15 @@ _RUNNER = cast("TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_worker
 
 
 @flow(name="daily", task_runner=_RUNNER)
-def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyReport:
-    """Crawl ``sources`` (all when none), then tag, match, flag and notify."""
+def daily(
+    mirror: str | None = None, sources: list[str] | None = None
+) -> DailyReport | State[DailyReport]:
+    """Crawl ``sources`` (all when none), then tag, match, flag and notify.
+
+    The run ends Failed, its report attached, when a source or a step failed: a Prefect
+    server's dashboard and automations then show it. Call it through `run_daily` for the
+    report either way.
+    """
     logger = get_run_logger()
     engine = get_engine()
     # A worker or a served schedule may be the first to touch a new database: migrate it, as
@@ -88,7 +96,20 @@ def daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyR
         logger.warning("not started: %s", exc)
         report = DailyReport(skipped=str(exc))
     create_markdown_artifact(report.markdown(), key="daily-run", description="Daily run")
+    failed = report.failed_sources + [f"step {name}" for name in report.failed_steps]
+    if failed:
+        return Failed(message=f"failed: {', '.join(failed)}", data=report)
     return report
+
+
+def run_daily(mirror: str | None = None, sources: list[str] | None = None) -> DailyReport:
+    """Run the daily flow in this process and return its report, also when the run ended
+    Failed because a source or a step failed; a crash of the flow itself is raised."""
+    state = daily(mirror=mirror, sources=sources, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return cast(DailyReport, result)
 
 
 _Result = TypeVar("_Result")

@@ -17,7 +17,7 @@ from callradar.models import Call, CallVersion
 from callradar.settings import get_settings
 from crawlers.mirror_server import Fault, MirrorServer
 from flows.cli import run_command
-from flows.daily import daily
+from flows.daily import daily, run_daily
 from flows.lock import acquire, release
 from flows.source_health import source_health
 from tests.flows.conftest import QUICK, Webhook
@@ -36,7 +36,7 @@ def eml_files(data_dir: Path) -> list[Path]:
 def test_daily_end_to_end_then_nothing_to_do(
     mirror: MirrorServer, cluster: Path, engine: Engine
 ) -> None:
-    first = daily(mirror=mirror.url, sources=QUICK)
+    first = run_daily(mirror=mirror.url, sources=QUICK)
     assert [s.source for s in first.sources] == QUICK
     assert all(s.ok and s.new > 0 for s in first.sources), first.sources
     assert first.tagged == sum(s.new for s in first.sources)
@@ -53,7 +53,7 @@ def test_daily_end_to_end_then_nothing_to_do(
     assert f"| messages sent | {first.sent} |" in artifact.data
     versions = count(engine, CallVersion)
 
-    second = daily(mirror=mirror.url, sources=QUICK)
+    second = run_daily(mirror=mirror.url, sources=QUICK)
     assert all(s.ok and s.new == 0 and s.changed == 0 for s in second.sources)
     assert (second.tagged, second.queued, second.sent) == (0, 0, 0)
     assert eml_files(cluster) == messages
@@ -64,7 +64,7 @@ def test_a_run_that_would_overlap_is_skipped(mirror: MirrorServer, cluster: Path
                                              engine: Engine) -> None:
     holder = acquire(engine, "daily", ttl=timedelta(hours=1))
     try:
-        report = daily(mirror=mirror.url, sources=["ncn"])
+        report = run_daily(mirror=mirror.url, sources=["ncn"])
         assert report.skipped and "already running" in report.skipped
         assert count(engine, Call) == 0
         app = typer.Typer()
@@ -73,7 +73,7 @@ def test_a_run_that_would_overlap_is_skipped(mirror: MirrorServer, cluster: Path
         assert result.exit_code == 3
     finally:
         release(engine, "daily", holder)
-    assert daily(mirror=mirror.url, sources=["ncn"]).skipped is None
+    assert run_daily(mirror=mirror.url, sources=["ncn"]).skipped is None
 
 
 def test_run_exits_non_zero_when_a_source_failed_after_the_rest_is_done(
@@ -101,7 +101,7 @@ def test_a_source_down_for_a_week_keeps_its_calls_then_alerts(
     monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
     monkeypatch.setenv("CALLRADAR_ALERT_WEBHOOK", webhook.url)
     get_settings.cache_clear()
-    daily(mirror=mirror.url, sources=["ncn", "parp"])
+    run_daily(mirror=mirror.url, sources=["ncn", "parp"])
     before = ncn_calls(engine)
     assert before
     outages = [Fault(503), Fault(200, b"<html><body>Przerwa techniczna</body></html>",
@@ -113,7 +113,7 @@ def test_a_source_down_for_a_week_keeps_its_calls_then_alerts(
         if day == 3:  # meanwhile a PARP call's budget grows
             card.write_text(card.read_text(encoding="utf-8").replace(
                 "1 000 000 000 zł", "1 200 000 000 zł"), encoding="utf-8")
-        report = daily(mirror=mirror.url, sources=["ncn", "parp"])
+        report = run_daily(mirror=mirror.url, sources=["ncn", "parp"])
         assert report.failed_sources == ["ncn"]
         [parp] = [s for s in report.sources if s.source == "parp"]
         assert parp.ok and parp.changed == (1 if day == 3 else 0), parp
@@ -169,7 +169,10 @@ def test_a_failing_step_is_reported_and_the_steps_after_it_run(
     sent = []
     monkeypatch.setattr(flows.daily, "send", flows.daily.send.with_options(
         on_completion=[lambda *_: sent.append(True)]))
-    report = daily(mirror=mirror.url, sources=["ncn"])
+    state = daily(mirror=mirror.url, sources=["ncn"], return_state=True)
+    # A Prefect server shows the run as failed, not completed.
+    assert state.is_failed() and state.message == "failed: step tag"
+    report = state.result(raise_on_failure=False)
     assert list(report.failed_steps) == ["tag"]
     assert "no trained tagging pipeline" in report.failed_steps["tag"]
     assert sent == [True]

@@ -31,7 +31,7 @@ from callradar import db
 from callradar.models import Call, CallVersion, Contact, JobLock, Notification, SourceRun
 from callradar.settings import get_settings
 from crawlers.mirror_server import Fault, MirrorServer
-from flows.daily import daily
+from flows.daily import run_daily
 from matching.outbox import IMMEDIATE
 from tests.loopback import free_port
 
@@ -150,7 +150,7 @@ def test_killed_while_crawling_tagging_and_sending_then_run_again(
 
     smtp.hold_after = None
     time.sleep(1)  # the killed sender's claim on the unanswered message expires
-    report = daily(mirror=mirror.url, sources=SOURCES)
+    report = run_daily(mirror=mirror.url, sources=SOURCES)
 
     assert report.skipped is None, "the killed run's lease blocked the next run"
     assert [s.source for s in report.sources] == SOURCES and all(s.ok for s in report.sources)
