@@ -36,6 +36,11 @@ class DeliveryError(Exception):
     """A message could not be handed over; it may succeed later."""
 
 
+class NotTried(DeliveryError):
+    """A message was not even tried: its channel was found down earlier in the same run.
+    It costs the message none of its attempts."""
+
+
 @dataclass(frozen=True, slots=True)
 class Envelope:
     """A rendered message and where it goes."""
@@ -162,7 +167,7 @@ class Smtp:
         """Hand over any e-mail (the web app's invitations go this way too)."""
         host = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
         if self._down is not None:
-            raise DeliveryError(f"SMTP {host}: not tried again in this run ({self._down})")
+            raise NotTried(f"SMTP {host}: not tried again in this run ({self._down})")
         if self._smtp is None:
             try:
                 self._smtp = self._connect()

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, selectinload
 from callradar.db import get_engine, session_scope
 from callradar.models import Call, CallVersion, Contact, Match, Member, Notification, utcnow
 from callradar.settings import Settings, get_settings
-from matching.channels import Channels, DeliveryError, Envelope
+from matching.channels import Channels, DeliveryError, Envelope, NotTried
 from matching.messages import Item, Message, build_item, render, stop_link
 from matching.outbox import IMMEDIATE
 from matching.review import DISMISSED
@@ -211,6 +211,16 @@ def _deliver(
         return delivery
     try:
         channels.get(channel).send(envelope)
+    except NotTried as exc:
+        # Its claim counted an attempt: given back, or an outage of a day used up every
+        # waiting message's attempts in the first run and marked them failed.
+        with engine.begin() as conn:
+            conn.execute(
+                update(Notification)
+                .where(*_held(sent_ids, run_id))
+                .values(attempts=Notification.attempts - 1)
+            )
+        return _not_delivered(engine, settings, sent_ids, run_id, now, summary, str(exc), delivery)
     except DeliveryError as exc:
         return _not_delivered(engine, settings, sent_ids, run_id, now, summary, str(exc), delivery)
     _record(engine, sent_ids, run_id, status="sent", sent_at=utcnow(), error=None)

@@ -452,6 +452,29 @@ def test_an_smtp_server_that_does_not_answer_is_tried_once_a_run(
     assert "not tried again in this run" in (summary.deliveries[-1].error or "")
 
 
+def test_messages_not_tried_because_smtp_was_down_keep_their_attempts(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    """Only the message that found the server down used an attempt: the others, not tried
+    in that run, were marked failed after a few runs of an outage as if each had been."""
+    mailbox, port = smtp
+    setup_cluster(engine, [{"email": f"c{i}@lumen.example"} for i in range(3)], calls=1)
+    down = settings_for(tmp_path, port + 1 if port < 65535 else port - 1, notify_max_attempts=2)
+    run_pipeline(engine, down)
+    assert send_due(engine, settings=down, now=NOW).retry == 3
+    with db.session_scope(engine) as s:
+        rows = list(s.scalars(select(Notification).order_by(Notification.id)))
+        assert [r.attempts for r in rows] == [1, 0, 0]
+        assert all(r.status == "pending" and r.claimed_by is None for r in rows)
+        assert "not tried again in this run" in (rows[1].error or "")
+    # A second run in the outage: the first message's last attempt; the others still wait.
+    second = send_due(engine, settings=down, now=NOW + timedelta(minutes=2))
+    assert (second.failed, second.retry) == (1, 2)
+    up = settings_for(tmp_path, port)
+    assert send_due(engine, settings=up, now=NOW + timedelta(minutes=10)).sent == 2
+    assert len(mailbox.messages) == 2
+
+
 def test_without_smtp_emails_are_eml_files_written_once(engine: Engine, tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     setup_cluster(engine, [{"email": "anna@lumen.example", "language": "pl"}])
