@@ -72,8 +72,8 @@ with db.session_scope() as s:
 with db.session_scope() as s:
     enqueue_notifications(s)
 send_due()""",
-    """from flows.daily import daily
-daily(mirror=server.url)""",
+    """from flows.daily import run_daily
+run_daily(mirror=server.url)""",
 )
 
 # The same flow once Prefect's server is up (a trivial flow run started it): what each run
