@@ -21,6 +21,7 @@ from callradar import competence_map_io, db
 from callradar import members as members_service
 from callradar.calls_file import read_calls_jsonl
 from callradar.demo import SAMPLE_CALLS, SAMPLE_MEMBERS, run_demo
+from callradar.erasure import ErasureRefused, forget_person
 from callradar.errors import InputFileError
 from callradar.settings import SettingsError, get_settings
 from crawlers.cli import crawl_command
@@ -212,6 +213,32 @@ def members_template(
             raise typer.Exit(2) from None
     console.print(
         f"Wrote the empty workbook {file} (sheets members, areas, contacts, projects).",
+        markup=False,
+    )
+
+
+@members_app.command("forget")
+def members_forget(
+    address: Annotated[str, typer.Argument(help="The person's e-mail address")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before erasing")] = False,
+) -> None:
+    """Erase a person on request: the contact records left out of the competence map (name,
+    address, chat URLs of the outbox), their web account and log-in failures. What was sent
+    stays counted, with no one's data in it."""
+    db.upgrade()
+    if not yes and not typer.confirm(f"Erase every record of {address}? It cannot be undone"):
+        raise typer.Exit(1)
+    with db.session_scope() as session:
+        try:
+            erased = forget_person(session, address)
+        except ErasureRefused as exc:
+            err_console.print(f"[bold red]Nothing erased: {escape(str(exc))}[/]")
+            raise typer.Exit(2) from None
+    of = f" (of {', '.join(erased.members)})" if erased.members else ""
+    console.print(
+        f"Erased {address}: {erased.contacts} contact record(s){of}, {erased.messages} outbox "
+        f"row(s), {erased.web_accounts} web account(s), {erased.login_failures} log-in "
+        "failure(s).",
         markup=False,
     )
 
