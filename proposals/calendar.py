@@ -8,6 +8,7 @@ event spanning it, titled so that nobody takes its first day for the deadline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
@@ -26,18 +27,47 @@ def deadlines_ics(call: CallFacts, stamp: datetime) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", clean_line(f"Deadlines: {call.call_identifier or call.id}"))
-    for number, deadline in enumerate(call.deadlines, 1):
+    numbers = deadline_numbers([*call.deadline_history, [d.value for d in call.deadlines]])
+    for number, deadline in zip(numbers, call.deadlines, strict=True):
         calendar.add_component(_event(call, number, deadline, stamp))
     return calendar.to_ical()
+
+
+def deadline_numbers(versions: Sequence[Sequence[str]]) -> list[int]:
+    """A number for each deadline of the last of ``versions`` (deadline values, oldest
+    version first) that stays with that deadline from version to version.
+
+    A value still there keeps its number; a value gone and a new one in its place (a
+    deadline extended or moved) share one, paired in order; a deadline added gets a new
+    number. So a source that drops a cut-off that has passed, or adds one, moves none of the
+    others' events, and an extended deadline moves its own.
+    """
+    previous: list[tuple[str, int]] = []
+    issued = 0
+    for values in versions:
+        kept = {value: number for value, number in previous if value in values}
+        freed = [number for value, number in previous if value not in values]
+        current: list[tuple[str, int]] = []
+        for value in values:
+            if value in kept:
+                number = kept.pop(value)
+            elif freed:
+                number = freed.pop(0)
+            else:
+                issued += 1
+                number = issued
+            current.append((value, number))
+        previous = current
+    return [number for _, number in previous]
 
 
 def _event(call: CallFacts, number: int, deadline: DeadlineFacts, stamp: datetime) -> Event:
     name = clean_line(call.call_identifier or call.id)
     text, _ = deadline_texts(deadline)
     event = Event()
-    # The call's Nth deadline has one UID in every pack, and the call's version as its
-    # sequence: importing a later pack's calendar moves a deadline that was extended,
-    # instead of adding it beside the stale one.
+    # A deadline has one UID in every pack (its number follows it through the call's
+    # versions), and the call's version as its sequence: importing a later pack's calendar
+    # moves a deadline that was extended, instead of adding it beside the stale one.
     uid = hashlib.sha1(f"{call.source}|{call.id}|{number}".encode()).hexdigest()
     event.add("uid", f"{uid}@callradar")
     event.add("sequence", call.version)

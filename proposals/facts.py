@@ -46,6 +46,9 @@ class CallFacts:
     # Area or domain code -> the tagger's (or the coordinator's) score, 0..1.
     areas: dict[str, float] = field(default_factory=dict)
     version: int = 1  # the stored call's version: a changed deadline makes the next
+    # The deadline values of each stored version, oldest first: which deadline of an older
+    # version each one is (see proposals.calendar).
+    deadline_history: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,10 @@ def call_facts(call: Call) -> CallFacts:
         ),
         areas={t.code: t.score for t in call.tags},
         version=call.version,
+        deadline_history=tuple(
+            tuple(v.snapshot.get("deadlines") or ())
+            for v in sorted(call.versions, key=lambda v: v.version)
+        ),
     )
 
 
@@ -153,7 +160,9 @@ def find_call(session: Session, call_id: str, source: str | None = None) -> Call
     query = (
         select(Call)
         .where(Call.external_id == call_id)
-        .options(selectinload(Call.deadlines), selectinload(Call.tags))
+        .options(
+            selectinload(Call.deadlines), selectinload(Call.tags), selectinload(Call.versions)
+        )
         .order_by(Call.source)
     )
     if source:

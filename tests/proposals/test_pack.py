@@ -18,6 +18,7 @@ from callradar.calls import CallRecord, upsert_call
 from callradar.models import Member
 from proposals import cli as proposals_cli
 from proposals import pack as pack_module
+from proposals.calendar import deadline_numbers
 from proposals.errors import ProposalError
 from proposals.pack import build_pack, list_packs, packs_for_member
 from tests.conftest import CliRun
@@ -157,6 +158,41 @@ def test_an_extended_deadline_moves_in_the_calendar_instead_of_doubling(
     assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
     assert (before[0][1], after[0][1]) == ("2027-02-10T16:00:00+00:00", "2027-02-24T16:00:00+00:00")
     assert all(a[2] > b[2] for a, b in zip(after, before, strict=True))
+
+
+def test_a_dropped_cut_off_moves_no_other_deadline_in_the_calendar(
+    cli: CliRun, cluster: Engine, tmp_path: Path
+) -> None:
+    """The UIDs were the deadlines' positions: when a source stopped listing a cut-off that
+    had passed, the next one took its UID, and a calendar that imported both packs showed
+    the next one twice."""
+    def uids(path: Path) -> dict[str, str]:
+        calendar = Calendar.from_ical(read_zip(path)["deadlines.ics"])
+        return {e.decoded("dtstart").isoformat(): str(e["uid"]) for e in calendar.walk("VEVENT")}
+
+    record = CALLS[0][0]
+    before = uids(make_pack(cli, tmp_path / "1", HE_RIA, "--lead", "lumen-photonics"))
+    with db.session_scope(cluster) as session:
+        upsert_call(session, record.model_copy(update={"deadlines": ["2027-Q3"]}))
+    dropped = uids(make_pack(cli, tmp_path / "2", HE_RIA, "--lead", "lumen-photonics"))
+    assert dropped == {"2027-07-01": before["2027-07-01"]}
+    # Then an earlier cut-off is added again: the Q3 one still keeps its UID, the new one has
+    # its own.
+    with db.session_scope(cluster) as session:
+        upsert_call(session, record.model_copy(
+            update={"deadlines": ["2027-03-03T17:00:00+01:00", "2027-Q3"]}))
+    added = uids(make_pack(cli, tmp_path / "3", HE_RIA, "--lead", "lumen-photonics"))
+    assert added["2027-07-01"] == before["2027-07-01"]
+    assert added["2027-03-03T16:00:00+00:00"] not in before.values()
+
+
+def test_deadline_numbers_follow_each_deadline_through_versions() -> None:
+    assert deadline_numbers([["a", "b"]]) == [1, 2]
+    assert deadline_numbers([["a", "b"], ["b"]]) == [2]  # a dropped
+    assert deadline_numbers([["a", "b"], ["a", "c"]]) == [1, 2]  # b moved to c
+    assert deadline_numbers([["a", "b"], ["b"], ["x", "b"]]) == [3, 2]  # x is new, not a
+    assert deadline_numbers([["a"], ["a", "b"], ["a", "b", "c"]]) == [1, 2, 3]
+    assert deadline_numbers([]) == []
 
 
 def test_packs_are_versioned_and_listed_per_member(
