@@ -1,23 +1,19 @@
 """The cluster's strategy indicators, counted from the database.
 
 Grouping happens in Python over the few timestamps involved, which keeps the queries the
-same on SQLite and PostgreSQL (their date functions differ), by the cluster's calendar
-(CALLRADAR_TIMEZONE): a consortium formed at 00:30 on New Year's Day in Warsaw counts in the
-new year, not in the old one of UTC.
+same on SQLite and PostgreSQL (their date functions differ).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callradar.models import Call, Consortium, Member, Notification
-from callradar.settings import get_settings
 
 CONSORTIA_GOAL = 2
 NEW_MEMBERS_GOAL = 5
@@ -45,8 +41,13 @@ class Indicators:
         ]
 
 
-def _month(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m")
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _month(moment: datetime) -> str:
+    return _utc(moment).strftime("%Y-%m")
 
 
 def last_months(today: date, count: int) -> list[str]:
@@ -59,24 +60,22 @@ def last_months(today: date, count: int) -> list[str]:
 
 
 def compute(session: Session, today: date | None = None) -> Indicators:
-    settings = get_settings()
-    zone = settings.zone
-    today = today or settings.today()
+    today = today or datetime.now(UTC).date()
     years = list(range(today.year - YEARS_SHOWN + 1, today.year + 1))
     months = last_months(today, MONTHS_SHOWN)
 
     consortia = session.execute(select(Consortium.created_at, Consortium.status)).all()
-    formed = Counter(c.created_at.astimezone(zone).year for c in consortia)
-    results = Counter((c.created_at.astimezone(zone).year, c.status) for c in consortia)
+    formed = Counter(_utc(c.created_at).year for c in consortia)
+    results = Counter((_utc(c.created_at).year, c.status) for c in consortia)
     # The year a member joined the cluster where the office's file gives it: on the first
     # import every member would otherwise be new that year.
     joined = Counter(
-        year if year is not None else created.astimezone(zone).year
+        year if year is not None else _utc(created).year
         for year, created in session.execute(select(Member.joined, Member.created_at))
     )
-    found = Counter(_month(t, zone) for t in session.scalars(select(Call.first_seen_at)))
+    found = Counter(_month(t) for t in session.scalars(select(Call.first_seen_at)))
     notified_pairs = {
-        (_month(sent_at, zone), member_id)
+        (_month(sent_at), member_id)
         for sent_at, member_id in session.execute(
             select(Notification.sent_at, Notification.member_id)
         )
