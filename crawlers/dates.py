@@ -324,13 +324,27 @@ def period_start(value: str) -> date:
     return deadline.latest
 
 
-# A dash is a range's, not one inside an ISO date ("2026-10-01"), which would cut off its
-# year and month as if they were the opening.
+# A month named in words, longest forms first ("marca" before "mar").
+_MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+# A dash is a range's, not a hyphen inside an ISO date ("2026-10-01"), which would cut off
+# its year and month as if they were the opening; a dash right after a year is the range's
+# when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
+# quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do|to|until)\s+|(?<!\d{4})(?<!\d{4}-\d\d)[–—-]\s*)(?=\d|[ivx]+\s*(?:kw|kwarta))",
+    r"(?:\b(?:do|to|until)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*)"
+    rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )
-_FROM = re.compile(r"\b(?:od|from)\s+(?=\d)", re.I)
+_FROM = re.compile(r"\b(?:od|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
+# Words saying that a window opens on the date they lead to ("Nabór wniosków rozpocznie
+# się 15 marca", "zostanie uruchomiony", "trwa od"): a lone date after them is an opening.
+_OPENS = re.compile(
+    r"\b(?:od|from|rozpocz\w*|uruchom\w*|startuje|wystartuje|opens?|will\s+open)\b", re.I
+)
+# Words of a closing, which make a sentence's date its deadline whatever else it says.
+_CLOSES = re.compile(
+    r"\b(?:do|to|until|by)\b|zako[nń]cz|zamkni[eę]|koniec|up[lł]yw|termin|deadline|clos", re.I
+)
 
 
 def deadline_in(text: str | None) -> str | None:
@@ -343,7 +357,15 @@ def deadline_in(text: str | None) -> str | None:
         value = normalise_date(text[match.end() :], end=True)
         if value is not None:
             return value
+    if _only_opens(text):
+        return None
     return normalise_date(text, end=True)
+
+
+def _only_opens(text: str) -> bool:
+    """Whether ``text`` states only when a window opens ("trwa od 1.12.2026", "nabór
+    rozpocznie się 15 marca 2027 r."): its date is no deadline."""
+    return _OPENS.search(text) is not None and _CLOSES.search(text) is None
 
 
 def period_in(text: str | None) -> tuple[str | None, str | None]:
@@ -361,6 +383,8 @@ def period_in(text: str | None) -> tuple[str | None, str | None]:
     if not until:
         if start_match:
             return normalise_date(text[start_match.end() :]), None
+        if _only_opens(text):
+            return normalise_date(text), None
         return None, deadline_in(text)
     cut = until[-1]
     deadline = deadline_in(text)
@@ -373,8 +397,15 @@ def period_in(text: str | None) -> tuple[str | None, str | None]:
 
 def _borrow_year(head: str, deadline: str) -> str | None:
     """The opening of a window written without its year, or without its month and year:
-    "od 16 marca do 16 czerwca 2026", "od 1 do 30 września 2026 r.", "1–30.09.2026"."""
+    "od 16 marca do 16 czerwca 2026", "od 1 do 30 września 2026 r.", "1–30.09.2026",
+    "od lipca do września 2026"; of the year before when the window crosses a new year
+    ("od 1 grudnia do 31 stycznia 2027")."""
     head = head.strip()
+    if (month_only := _MONTH_WORDS.get(head.rstrip(".").lower())) and "Q" not in deadline:
+        year = int(deadline[:4])
+        if month_only > int(deadline[5:7]):
+            year -= 1
+        return f"{year}-{month_only:02d}"
     if day_only := re.fullmatch(rf"(\d{{1,2}}){_ORDINAL}\.?", head, re.I):
         # Only a day: the deadline's month, when the deadline names a day.
         if len(deadline) < 10 or "Q" in deadline:
@@ -391,6 +422,8 @@ def _borrow_year(head: str, deadline: str) -> str | None:
         if not month:
             return None
     year = int(deadline[:4])
+    if "Q" not in deadline and month > int(deadline[5:7]):
+        year -= 1
     try:
         opening = date(year, month, day)
     except ValueError:

@@ -104,6 +104,18 @@ def test_deadline_of_a_period(text: str, expected: str) -> None:
         ("styczeń/luty 2027 r.", "2027-02"),
         ("30.01.2026 – 31.08.2027", "2027-08-31"),
         ("Termin składania wniosków upływa 16 grudnia 2019 r.", "2019-12-16"),
+        # A window written without spaces round its dash: the dash after the opening's
+        # year is the window's, not a hyphen of an ISO date.
+        ("02.04.2024-08.05.2024", "2024-05-08"),
+        ("02.04.2024–08.05.2024 r.", "2024-05-08"),
+        ("2026-12-01–2027-01-31", "2027-01-31"),
+        # A window ending in a month named in words.
+        ("listopad 2026 – styczeń 2027", "2027-01"),
+        ("od listopada 2026 do stycznia 2027 r.", "2027-01"),
+        # Only the window's opening is stated: no deadline.
+        ("nabór trwa od 1.12.2026 r.", None),
+        ("Nabór wniosków rozpocznie się 15 marca 2027 r.", None),
+        ("Nabór zostanie uruchomiony 15 września 2026 r.", None),
     ],
 )
 def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
@@ -153,6 +165,15 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
             "Wnioski będzie można składać od 27 czerwca do 24 października 2024 r.",
             ("2024-06-27", "2024-10-24"),
         ),
+        ("02.04.2024-08.05.2024", ("2024-04-02", "2024-05-08")),
+        ("od 2026-12-01 do 2027-01-31", ("2026-12-01", "2027-01-31")),
+        # A window across the new year, its opening written without the year.
+        ("od 1 grudnia do 31 stycznia 2027 r.", ("2026-12-01", "2027-01-31")),
+        ("1.12–31.01.2027", ("2026-12-01", "2027-01-31")),
+        # Months named in words.
+        ("listopad 2026 – styczeń 2027", ("2026-11", "2027-01")),
+        ("nabór od lipca do września 2026 r.", ("2026-07", "2026-09")),
+        ("Nabór wniosków rozpocznie się 15 marca 2027 r.", ("2027-03-15", None)),
     ],
 )
 def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:
