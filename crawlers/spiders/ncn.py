@@ -52,8 +52,11 @@ _HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
 # Phrases that introduce the closing of applications.
 _DEADLINE_WORDS = re.compile(
     r"nab[oó]r wniosk[oó]w|sk[lł]adani[ae] wniosk[oó]w|nale[zż]y z[lł]o[zż]y[cć]"
+    # "Wnioski należy składać w systemie OSF do …", "można składać od … do …"
+    r"|(?:nale[zż]y|mo[zż]na)\s+(?:je\s+)?sk[lł]ada[cć]"
     r"|trwa do|potrwa|up[lł]ywa|zako[nń]czenie naboru|zamkni[eę]cie naboru|deadline"
-    r"|call (?:for proposals )?closes|submission|(?:be|are) submitted",
+    r"|call (?:for proposals )?closes|submission|(?:be|are) submitted"
+    r"|(?:is|are|remains?) open (?:from|until|till)",
     re.I,
 )
 _BUDGET_WORDS = re.compile(

@@ -174,6 +174,22 @@ def test_ncn_english_deadline_in_its_stored_wording() -> None:
     assert deadlines_in(text, []) == ["2022-04-26"]
 
 
+def test_ncn_opening_sentences_are_no_deadline() -> None:
+    """An announcement saying when applications open ("Nabór wniosków rozpocznie się 15
+    marca 2027 r.") and, in another sentence, until when they are taken ("Wnioski należy
+    składać do …"): the opening is no deadline, which closed the call three months early."""
+    from crawlers.spiders.ncn import deadlines_in
+
+    text = (
+        "Nabór wniosków rozpocznie się 15 marca 2027 r. Wnioski należy składać w systemie OSF "
+        "do 15 czerwca 2027 r. do godz. 16:00.\n"
+        "Nabór wniosków w konkursie POLONEZ BIS 4 zostanie uruchomiony 15 września 2027 r."
+    )
+    assert deadlines_in(text, []) == ["2027-06-15T16:00:00+02:00"]
+    assert deadlines_in("Wnioski można składać od 1 do 30 czerwca 2027 r.", []) == ["2027-06-30"]
+    assert deadlines_in("The call is open from 16 March until 16 June 2027.", []) == ["2027-06-16"]
+
+
 @pytest.mark.parametrize(
     "heading", ["Aktualne konkursy", "Konkursy otwarte", "Trwające konkursy", "Current calls"]
 )
