@@ -235,6 +235,11 @@ def test_period_start() -> None:
         ("do 5 mln PLN", (5_000_000, "PLN")),
         ("Do zdobycia jest 330 mln zł.", (330_000_000, "PLN")),
         ("Budżet obu konkursów to 330 milionów złotych.", (330_000_000, "PLN")),
+        # Whole złoty written with ",-" (or ",—") in place of the grosze, as in Polish
+        # accounting and many calls' rules.
+        ("Budżet: 100 000 000,- zł", (100_000_000, "PLN")),
+        ("5.000.000,-PLN", (5_000_000, "PLN")),
+        ("kwota 2 500 000,— zł na projekt", (2_500_000, "PLN")),
     ],
 )
 def test_amounts(text: str, expected: tuple[float, str] | None) -> None:
