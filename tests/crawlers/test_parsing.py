@@ -259,6 +259,24 @@ def test_html_keeps_sections_as_lines() -> None:
     assert html_to_text("") == ""
 
 
+def test_html_leaves_out_navigation_and_page_furniture() -> None:
+    """A call card read from its <main> or <body> (PARP's cards when their theme changes):
+    menus, breadcrumbs, share buttons and the site's footer are no part of the call's text."""
+    markup = (
+        '<header><nav class="menu"><ul><li><a href="/">Start</a></li><li>O PARP</li></ul>'
+        '</nav></header><main><nav class="breadcrumb"><a href="/">Strona główna</a> / Nabory'
+        '</nav><ol class="breadcrumbs"><li>Nabory</li></ol><h1>Kredyt ekologiczny</h1>'
+        "<p>Celem jest modernizacja przedsiębiorstw.</p>"
+        '<div class="social-share">Udostępnij: <a href="#">Facebook</a></div>'
+        '<ul role="navigation"><li><a href="/poprzedni">Poprzedni</a></li></ul>'
+        "<p>Budżet: 100 mln zł</p></main>"
+        "<footer><p>Polska Agencja Rozwoju Przedsiębiorczości, ul. Pańska 81/83</p></footer>"
+    )
+    assert html_to_text(markup) == (
+        "Kredyt ekologiczny\nCelem jest modernizacja przedsiębiorstw.\nBudżet: 100 mln zł"
+    )
+
+
 @pytest.mark.parametrize(
     ("markup", "expected"),
     [
