@@ -14,6 +14,7 @@ SQLite's write lock against each other.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from html import unescape
@@ -120,13 +121,20 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
             "opening_date": opening_date,
             "budget": budget,
             "currency": currency,
-            "language": item.language or language,
+            "language": _language_code(item.language) or language,
             "link_key": item.link_key,
             "extra": extra,
         }
     )
     record.status = record.checked_status(today)
     return record
+
+
+def _language_code(value: str | None) -> str | None:
+    """The two-letter code of a source's language field ("EN", "en-GB", "pl_PL"), or None
+    when it holds none: the field is not worth refusing a call over."""
+    code = re.split(r"[-_]", str(value or "").strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
 def _money(budget: float | str | None, currency: str | None) -> tuple[float | None, str | None]:

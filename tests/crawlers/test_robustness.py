@@ -116,6 +116,20 @@ def test_an_item_with_a_value_of_another_type_is_dropped_and_counted(odd: dict[s
     assert any("'T-2' refused" in note for note in crawler.spider.notes)
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("EN", "en"), ("en-GB", "en"), ("pl_PL", "pl"), (" de ", "de"), ("english", "en"), ("", "en")],
+)
+def test_a_language_written_otherwise_than_as_a_code_keeps_the_call(
+    given: str, stored: str
+) -> None:
+    """The portal's metadata give a language per topic; "EN" or "en-GB" refused the whole
+    call over a field the tagger can do without. A code is read from the value, and a value
+    that holds none leaves the source's own language."""
+    item = RawCall(id="T-1", title="A topic", url="https://example.eu/t-1", language=given)
+    assert normalise(item, "eu-portal", "en", TODAY).language == stored
+
+
 NCBR_API = "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page=0&size=50"
 
 
