@@ -190,7 +190,7 @@ class StorePipeline:
         spider: CallSpider = self.crawler.spider  # type: ignore[assignment]
         stats = self.crawler.stats
         assert stats is not None
-        problems = list(spider.problems)
+        problems = spider.problems + spider.closing_problems()
         if (
             not self.records
             and not spider.held

@@ -70,7 +70,7 @@ class FePortalSpider(CallSpider):
             return
         self.listed.update(new)
         for url in new:
-            yield self.request(url, self.parse_call, errback=self.call_page_failed)
+            yield self.call_page(url, self.parse_call)
         next_page = next_page_of(response)
         if next_page and (self.args.max_pages is None or page < self.args.max_pages):
             yield self.request(next_page, self.parse, cb_kwargs={"page": page + 1})

@@ -105,9 +105,7 @@ class NcnSpider(CallSpider):
         if not links and not self.may_be_empty:
             raise LayoutChanged("the block of open calls links to no call")
         for url, label in links.items():
-            yield self.request(
-                url, self.parse_call, errback=self.call_page_failed, cb_kwargs={"listed_as": label}
-            )
+            yield self.call_page(url, self.parse_call, cb_kwargs={"listed_as": label})
 
     def parse_call(self, response: Response, listed_as: str = "") -> Iterator[RawCall]:
         if not isinstance(response, TextResponse):

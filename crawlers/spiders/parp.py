@@ -86,7 +86,7 @@ class ParpSpider(CallSpider):
             call["shared"] = card in shared
             call["id"] = _call_id(card, call["title"], call["shared"])
             if is_parp(card):
-                yield self.request(
+                yield self.call_page(
                     card,
                     self.parse_card,
                     errback=self.card_failed,
