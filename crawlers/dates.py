@@ -331,7 +331,11 @@ _MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
 # quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do|to|until)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*)"
+    r"(?:\b(?:do|to|until)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
+    # The closing's label in a window given as its two ends ("Rozpoczęcie: 02.03.2027
+    # Zakończenie: 30.04.2027", "Opening: … Deadline: …").
+    r"|\b(?:zako[nń]czeni[ea]|zamkni[eę]ci[ea]|koniec|deadline|closing(?:\s+date)?)"
+    r"(?:\s+(?:naboru|wniosk[oó]w|przyjmowania))*\s*:\s*)"
     rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )

@@ -174,6 +174,16 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
         ("listopad 2026 – styczeń 2027", ("2026-11", "2027-01")),
         ("nabór od lipca do września 2026 r.", ("2026-07", "2026-09")),
         ("Nabór wniosków rozpocznie się 15 marca 2027 r.", ("2027-03-15", None)),
+        # A window given as its two labelled ends (a table cell of two lines).
+        (
+            "Rozpoczęcie: 02.03.2027 Zakończenie: 30.04.2027, godz. 16:00",
+            ("2027-03-02", "2027-04-30T16:00:00+02:00"),
+        ),
+        (
+            "Start naboru: 2 marca 2027 r., koniec naboru: 30 kwietnia 2027 r.",
+            ("2027-03-02", "2027-04-30"),
+        ),
+        ("Opening: 16 March 2027 Deadline: 16 June 2027", ("2027-03-16", "2027-06-16")),
     ],
 )
 def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:
