@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -246,7 +247,8 @@ _UNDECIDED = re.compile(r"ustalan|do ustalenia|nie ustalon|zostanie okreslon|\bt
 def competition_item(record: dict[str, Any]) -> RawCall:
     """The call item of one competition of the API."""
     url = page_url(record["path"])
-    name = clean(str(record.get("name") or ""))
+    # Decoded before the number is cut off it: "…/26 &ndash; Ścieżka SMART".
+    name = clean(unescape(str(record.get("name") or "")))
     number = CALL_NUMBER.search(name)
     title = name
     if number and name.startswith(number[0]):

@@ -332,6 +332,21 @@ def test_entities_in_a_json_sources_title_and_plain_description_are_decoded() ->
     assert record.description == "Konkurs „Ścieżka SMART” dla MŚP & konsorcjów."
 
 
+def test_ncbr_name_with_escaped_dash_after_its_number() -> None:
+    """The competition's number is cut off its name before the name is decoded: the dash
+    after it, sent as "&ndash;", began the stored title ("– Ścieżka SMART")."""
+    from crawlers.spiders.ncbr import competition_item
+
+    item = competition_item(
+        {
+            "name": "FENG.01.01-IP.01-003/26 &ndash; &bdquo;Ścieżka SMART&rdquo;",
+            "path": "/web/ncbr/feng010101-ip01-00326",
+        }
+    )
+    assert normalise(item, "ncbr", "pl", TODAY).title == "„Ścieżka SMART”"
+    assert item.call_identifier == "FENG.01.01-IP.01-003/26"
+
+
 @pytest.mark.parametrize(
     "name", ["fe-portal-listing-page-2-empty.html", "fe-portal-listing-page-2-repeating.html"]
 )
