@@ -225,6 +225,28 @@ def test_a_page_in_utf8_or_in_the_charset_it_declares_is_left_alone() -> None:
     assert middleware.process_response(Request(url), latin2) is latin2
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/html; charset=ISO-8859-1", "text/html; charset=iso-8859-2", "text/html; charset=cp1250"],
+)
+def test_a_utf8_page_its_server_declares_in_an_8bit_charset_is_read_as_utf8(
+    content_type: str,
+) -> None:
+    """A server's default header (Apache's "charset=ISO-8859-1") in front of a UTF-8 page:
+    read in the header's charset, "Nabór" became "NabÃ³r", and the month's name and "zł"
+    were lost with it."""
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus32"
+    page = (FIXTURES / "ncn.gov.pl/ogloszenia/konkursy/opus32").read_bytes()
+    raw = HtmlResponse(url, body=page, headers={"Content-Type": content_type}, request=Request(url))
+    response = PolishCharsetMiddleware().process_response(raw.request, raw)
+    assert isinstance(response, HtmlResponse)
+    (item,) = NcnSpider().parse_call(response, listed_as="OPUS 32")
+    record = normalise(item, "ncn", "pl", TODAY)
+    assert "ogłasza konkurs OPUS 32" in record.description
+    assert record.budget == 550_000_000 and record.currency == "PLN"
+    assert record.deadlines == ["2027-06-16T16:00:00+02:00"]
+
+
 def test_eu_portal_listing_ending_before_its_total_is_noted() -> None:
     spider = EuPortalSpider()
     first = EU_SEARCH
