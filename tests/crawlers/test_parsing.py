@@ -40,6 +40,8 @@ from crawlers.mirror_server import file_key
         ("Tue Jun 30 11:00:00 CEST 2026", "2026-06-30T11:00:00+02:00"),
         ("do godz. 16:00 dnia 16 czerwca 2026", "2026-06-16T16:00:00+02:00"),
         ("15 grudnia 2026 roku, godz. 16:00", "2026-12-15T16:00:00+01:00"),
+        ("16 czerwca 2026 r. o 16:00", "2026-06-16T16:00:00+02:00"),
+        ("16.06.2026 o godzinie 12.00", "2026-06-16T12:00:00+02:00"),
         (
             "Nabór wniosków potrwa do 16 września 2025 r. do godziny 14:00.",
             "2025-09-16T14:00:00+02:00",
