@@ -712,6 +712,31 @@ def test_fe_portal_call_page_in_a_new_theme() -> None:
     assert record.budget == 200_000_000 and record.status == "open"
 
 
+def test_fe_portal_call_page_with_labels_in_their_own_elements_without_a_colon() -> None:
+    """Drupal's field markup (a label's <div> and its value's <div>, no colon) and a bold
+    label on a line of its own: the details were not found, and a page holding only such
+    details failed as a changed layout."""
+    body = """<html><head><title>Kredyt ekologiczny - Portal Funduszy Europejskich</title>
+      </head><body><main><article><h1>Kredyt ekologiczny</h1>
+      <div class="field field--name-numer"><div class="field__label">Numer naboru</div>
+        <div class="field__item">FENG.02.01-IP.01-002/27</div></div>
+      <div class="field"><div class="field__label">Termin naboru</div>
+        <div class="field__item"><time>02.03.2027</time> – <time>30.04.2027</time></div></div>
+      <div class="field"><span class="label">Status naboru</span>
+        <span class="value">Planowany</span></div>
+      <p><strong>Budżet naboru</strong><br>100 000 000,00 zł</p>
+      </article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/kredyt-ekologiczny-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    by_id = records(spider, list(spider.parse_call(response)), "2026-11-28")
+    record = by_id["kredyt-ekologiczny-2027"]
+    assert record.link_key == "FENG.02.01-IP.01-002/27" and record.programme == "FENG"
+    assert record.deadlines == ["2027-04-30"] and record.opening_date == date(2027, 3, 2)
+    assert record.budget == 100_000_000 and record.currency == "PLN"
+    assert record.status == "forthcoming"
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
