@@ -366,6 +366,22 @@ def deadline_in(text: str | None) -> str | None:
     return normalise_date(text, end=True)
 
 
+def every_deadline(text: str | None) -> list[str]:
+    """The closing of every round a text states ("I runda: 02.03.2027 – 30.04.2027; II
+    runda: 01.09.2027 – 30.10.2027"), in its order; of a single window its deadline."""
+    if not text:
+        return []
+    text = _SPACE.sub(" ", text)
+    found = []
+    for match in _UNTIL.finditer(text):
+        value = normalise_date(text[match.end() :], end=True)
+        if value is not None and value not in found:
+            found.append(value)
+    if not found and (value := deadline_in(text)) is not None:
+        found.append(value)
+    return found
+
+
 def _only_opens(text: str) -> bool:
     """Whether ``text`` states only when a window opens ("trwa od 1.12.2026", "nabór
     rozpocznie się 15 marca 2027 r."): its date is no deadline."""

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from crawlers.dates import deadline_in, normalise_date, period_in, rolling
+from crawlers.dates import deadline_in, every_deadline, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged
 from crawlers.spiders.polish import (
@@ -112,14 +112,22 @@ class FePortalSpider(CallSpider):
             or window_sentence("\n".join(lines_of(region)))
         )
         opening, deadline = period_in(window) if window else (None, None)
+        # A window of several rounds closes once a round.
+        rounds = every_deadline(window)
         if start_text:
             opening = normalise_date(start_text) or opening
-        if end_text:
-            deadline = deadline_in(end_text) or deadline
+        if end_text and (labelled_end := deadline_in(end_text)):
+            deadline, rounds = labelled_end, []
         # "Nabór ciągły", "do wyczerpania alokacji": no closing date, and none is missing.
         open_ended = deadline is None and (rolling(end_text) or rolling(window))
         if open_ended:
             end_text = None
+        if len(rounds) > 1:
+            deadlines = rounds
+        elif deadline:
+            deadlines = [deadline]
+        else:
+            deadlines = [end_text] if end_text else []
         description = response.css(
             ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
         ).get()
@@ -136,7 +144,7 @@ class FePortalSpider(CallSpider):
             or programme,
             call_identifier=found[0] if found else (number or None),
             link_key=found[0] if found else None,
-            deadlines=[deadline] if deadline else ([end_text] if end_text else []),
+            deadlines=deadlines,
             opening=opening,
             budget=field(fields, "budzet", "kwota przeznaczona", "alokacja", avoid=("maksymaln",)),
             status=status_word(field(fields, "status", "stan naboru"))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from crawlers.amounts import parse_amount
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
+from crawlers.dates import (
+    deadline_in,
+    every_deadline,
+    normalise_date,
+    period_in,
+    period_start,
+    rolling,
+)
 from crawlers.html import html_to_text
 from crawlers.middlewares import mirror_url
 from crawlers.mirror_server import file_key
@@ -208,6 +215,27 @@ def test_rolling_calls_have_no_deadline(text: str | None, expected: bool) -> Non
     assert rolling(text) is expected
     if expected:
         assert deadline_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I runda: 02.03.2027 – 30.04.2027; II runda: 01.09.2027 – 30.10.2027",
+            ["2027-04-30", "2027-10-30"],
+        ),
+        (
+            "od 1 lutego do 31 marca 2027 r. oraz od 1 września do 31 października 2027 r.",
+            ["2027-03-31", "2027-10-31"],
+        ),
+        ("od 16.03.2026 do 16.06.2026 r. do godz. 16:00", ["2026-06-16T16:00:00+02:00"]),
+        ("16.06.2026", ["2026-06-16"]),
+        ("nabór trwa od 1.12.2026 r.", []),
+        (None, []),
+    ],
+)
+def test_every_round_of_a_window_closes(text: str | None, expected: list[str]) -> None:
+    assert every_deadline(text) == expected
 
 
 def test_period_start() -> None:

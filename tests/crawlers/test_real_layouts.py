@@ -737,6 +737,22 @@ def test_fe_portal_call_page_with_labels_in_their_own_elements_without_a_colon()
     assert record.status == "forthcoming"
 
 
+def test_fe_portal_call_of_several_rounds_keeps_each_rounds_deadline() -> None:
+    """A window of two rounds: the first round's closing was lost, the call shown as open
+    until the second's."""
+    body = """<html><body><main><article><h1>Bony na innowacje</h1>
+      <dl><dt>Termin naboru</dt><dd><ul><li>I runda: 02.03.2027 – 30.04.2027</li>
+      <li>II runda: 01.09.2027 – 30.10.2027</li></ul></dd>
+      <dt>Status</dt><dd>Nabór otwarty</dd></dl></article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/bony-na-innowacje-rundy/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    by_id = records(spider, list(spider.parse_call(response)), "2026-11-28")
+    record = by_id["bony-na-innowacje-rundy"]
+    assert record.deadlines == ["2027-04-30", "2027-10-30"]
+    assert record.opening_date == date(2027, 3, 2)
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
