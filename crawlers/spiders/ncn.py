@@ -22,6 +22,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
 
 from callradar.deadlines import parse_deadline
+from crawlers.amounts import parse_amount
 from crawlers.dates import deadline_in, normalise_date, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CallSpider, LayoutChanged, slug
@@ -64,7 +65,9 @@ _BUDGET_WORDS = re.compile(
     r"|do zdobycia|pula|call budget|total budget"
     # "Rada NCN ustala wysokość środków finansowych przeznaczonych na realizację projektów
     # … w ramach konkursu PRELUDIUM 17 w kwocie 30 mln zł." (NCN's announcements of 2019)
-    r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych",
+    r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych"
+    # "Na finansowanie projektów w konkursie przeznaczono kwotę 600 000 000 zł."
+    r"|przeznaczono",
     re.I,
 )
 # Words of a sentence about the results, whose dates are no deadline.
@@ -126,7 +129,19 @@ class NcnSpider(CallSpider):
         fields = labelled_fields(body)
         deadlines = deadlines_in(text, fields)
         opening = published(response, body, text)
-        budget = budget_in(text)
+        # The budget's sentence, or its table row ("Budżet konkursu | 600 000 000 zł"), whose
+        # label alone is a line of the text.
+        budget = next(
+            (
+                value
+                for value in (
+                    budget_in(text),
+                    field(fields, "budzet", "alokacja", avoid=("maksymal", "minimal", "projekt")),
+                )
+                if parse_amount(value)
+            ),
+            None,
+        )
         yield RawCall(
             id=call_id(response.url),
             title=title,
@@ -238,6 +253,9 @@ def published(response: Response, body: SelectorList[Selector], text: str) -> st
     # ("16 czerwca 2025 r."), after a field's label or two; or a sentence "… trwa od 16
     # marca do …". Only a whole day counts: a line naming a month is not the date.
     for line in lines_of(body)[:5]:
+        # "Nabór trwa do 15.06.2027 r." is as short, but a deadline.
+        if _DEADLINE_WORDS.search(line) or re.search(r"\b(?:do|until|by)\b", line, re.I):
+            continue
         if len(line) <= 30 and (day := normalise_date(line)) and len(day) >= 10:
             return day
     for line in text.split("\n"):

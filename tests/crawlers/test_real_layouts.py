@@ -94,6 +94,44 @@ def test_ncn_call_page_of_the_current_site() -> None:
     assert closed.status == "closed"
 
 
+def _ncn_call_page(body: str) -> HtmlResponse:
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus33"
+    markup = (
+        '<html><body><main role="main"><article><h1 class="page-title">OPUS 33</h1>'
+        f'<div class="field field--name-body">{body}</div></article></main></body></html>'
+    )
+    return HtmlResponse(url, body=markup.encode(), encoding="utf-8", request=Request(url))
+
+
+def test_ncn_a_short_deadline_line_is_not_the_announcements_date() -> None:
+    """ "Nabór trwa do 15.06.2027 r." among the first short lines was taken for the day the
+    call was announced: an open call became forthcoming until its own deadline."""
+    spider = NcnSpider()
+    response = _ncn_call_page(
+        "<p>Łączny budżet konkursów wynosi 1,2 mld zł.</p><p>Nabór trwa do 15.06.2027 r.</p>"
+    )
+    record = records(spider, list(spider.parse_call(response)), "2027-04-01")["opus33"]
+    assert record.deadlines == ["2027-06-15"]
+    assert record.opening_date is None and record.status == "open"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<table><tr><td>Termin składania wniosków</td><td>15 czerwca 2027 r.</td></tr>"
+        "<tr><td>Budżet konkursu</td><td>600 000 000 zł</td></tr>"
+        "<tr><td>Maksymalny budżet projektu</td><td>2 000 000 zł</td></tr></table>",
+        "<p>Na finansowanie projektów w konkursie przeznaczono kwotę 600 000 000 zł.</p>"
+        "<p>Termin składania wniosków upływa 15 czerwca 2027 r.</p>",
+    ],
+    ids=["table", "przeznaczono"],
+)
+def test_ncn_budget_in_a_table_or_as_the_sum_set_aside(body: str) -> None:
+    spider = NcnSpider()
+    record = records(spider, list(spider.parse_call(_ncn_call_page(body))), "2027-04-01")
+    assert (record["opus33"].budget, record["opus33"].currency) == (600_000_000, "PLN")
+
+
 def test_ncn_english_call_page_in_its_own_wording() -> None:
     """English dates and amounts as NCN's English announcement writes them."""
     spider = NcnSpider()
