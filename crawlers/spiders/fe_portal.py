@@ -29,6 +29,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     programme_code,
     section_fields,
     status_word,
@@ -184,7 +185,7 @@ def _unlabelled_window(lines: list[str]) -> str | None:
 
 def page_title(response: Response) -> str:
     """The call's heading; else the page's own title without the portal's name."""
-    title = clean(" ".join(response.css("h1 ::text").getall()))
+    title = main_heading(response)
     if title:
         return title
     for value in (

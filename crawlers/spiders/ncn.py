@@ -33,6 +33,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     text_of,
 )
 
@@ -201,11 +202,11 @@ def call_text(region: SelectorList[Selector]) -> SelectorList[Selector]:
 
 
 def page_title(response: Response) -> str:
-    for css in ("h1#page-title", "h1.page-title", "article h1", "main h1", "h1"):
+    for css in ("h1#page-title", "h1.page-title"):
         title = clean(" ".join(response.css(f"{css} ::text").getall()))
         if title:
             return title
-    return _TITLE_SUFFIX.sub("", clean(response.css("title::text").get()))
+    return main_heading(response) or _TITLE_SUFFIX.sub("", clean(response.css("title::text").get()))
 
 
 def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:

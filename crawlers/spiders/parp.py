@@ -37,6 +37,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     programme_code,
     status_word,
     text_of,
@@ -377,7 +378,10 @@ def _card_title(card: Response | None) -> str:
     """The card's own heading; its <title> is the site's generic one."""
     if card is None:
         return ""
-    for css in ("h1", ".grant-title", "article h2", "main h2"):
+    title = main_heading(card)
+    if title and fold(title) not in _GENERIC_TITLES:
+        return title
+    for css in (".grant-title", "article h2", "main h2"):
         title = clean(" ".join(card.css(f"{css} ::text").getall()))
         if title and fold(title) not in _GENERIC_TITLES:
             return title

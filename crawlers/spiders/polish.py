@@ -50,6 +50,21 @@ def link(response: Response, href: str) -> str:
     return url
 
 
+def main_heading(page: Response | Selector) -> str:
+    """The text of the page's own <h1>: the first in its <main> or <article>, else the first
+    outside its header and navigation. Sites that mark their logo as an <h1> would otherwise
+    give it as the call's title, or joined to it ("Portal Funduszy Europejskich Ścieżka …")."""
+    for xpath in (
+        "//main//h1 | //article//h1 | //*[@role='main']//h1",
+        "//h1[not(ancestor::header or ancestor::nav"
+        " or ancestor::*[contains(@class, 'logo') or contains(@class, 'site-name')])]",
+    ):
+        for heading in page.xpath(xpath):
+            if title := clean(" ".join(heading.xpath(_VISIBLE).getall())):
+                return title
+    return ""
+
+
 def lines_of(region: Selector | SelectorList[Selector] | None) -> list[str]:
     """The visible text of ``region``, one stripped line a text node."""
     if region is None:

@@ -791,6 +791,33 @@ def test_fe_portal_call_of_several_rounds_keeps_each_rounds_deadline() -> None:
     assert record.opening_date == date(2027, 3, 2)
 
 
+@pytest.mark.parametrize(
+    "logo",
+    [
+        '<header><h1 class="logo"><a href="/"><span>Portal Funduszy Europejskich</span></a>'
+        "</h1></header>",
+        '<div class="site-name"><h1><a href="/">Fundusze Europejskie</a></h1></div>',
+    ],
+)
+def test_a_site_logo_in_an_h1_is_no_part_of_the_calls_title(logo: str) -> None:
+    """Sites that mark their logo as an <h1>: the call's title was both joined."""
+    body = f"""<html><body>{logo}<main><article><h1>Ścieżka SMART</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      </article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/sciezka-smart-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    (item,) = FePortalSpider().parse_call(response)
+    assert item.title == "Ścieżka SMART"
+    card = "https://www.parp.gov.pl/component/grants/grants/sciezka-smart"
+    tile = {"title": "SMART", "rounds": [], "summary": "", "programme": None, "id": "s"}
+    parp = ParpSpider().call_item(
+        card,
+        {**tile, "max_funding": None},
+        HtmlResponse(card, body=body.encode(), encoding="utf-8"),
+    )
+    assert parp.title == "Ścieżka SMART"
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
