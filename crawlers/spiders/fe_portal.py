@@ -132,8 +132,10 @@ class FePortalSpider(CallSpider):
         description = response.css(
             ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
         ).get()
-        if not description and sections:
-            # A page of question sections: they are its text.
+        if not description and (sections or response.css("article, main")):
+            # A page of question sections, or a theme keeping the call's text in plain
+            # paragraphs: the article (or main) is its text; without one, a call tagged on
+            # its title alone matched nobody.
             description = region[0].get()
         yield RawCall(
             id=urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1],

@@ -818,6 +818,24 @@ def test_a_site_logo_in_an_h1_is_no_part_of_the_calls_title(logo: str) -> None:
     assert parp.title == "Ścieżka SMART"
 
 
+def test_fe_portal_call_page_without_a_description_block_keeps_its_text() -> None:
+    """A theme whose call text is in plain paragraphs of the article: the description was
+    empty, so the call was tagged on its title alone and matched nobody."""
+    body = """<html><body><nav><a href="/">Start</a></nav><main><article>
+      <h1>Kredyt technologiczny</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      <p>Wsparcie wdrożeń nowych technologii, m.in. układów scalonych i fotoniki.</p>
+      </article></main><footer>Polityka prywatności</footer></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/kredyt-technologiczny-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    record = records(spider, list(spider.parse_call(response)), "2026-11-28")[
+        "kredyt-technologiczny-2027"
+    ]
+    assert "układów scalonych i fotoniki" in record.description
+    assert "Polityka prywatności" not in record.description
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
