@@ -913,6 +913,10 @@ def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
         ("Status Status: Rozstrzygnięty", "closed"),
         ("Open for submission", "open"),
         ("Cancelled", "closed"),
+        # A call not yet open, in the other ways a portal's badge says so.
+        ("Oczekuje na rozpoczęcie", "forthcoming"),
+        ("Nabór w przygotowaniu", "forthcoming"),
+        ("Nie rozpoczęty", "forthcoming"),
         ("", None),
     ],
 )
