@@ -4,6 +4,7 @@ itself only, and odd but readable values are read (synthesised variants under
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -298,6 +299,26 @@ def test_ncbr_paths_written_as_urls_or_without_their_slash() -> None:
         "wariant-sciezki-2": "https://www.gov.pl/web/ncbr/wariant-sciezki-2",
     }
     assert not spider.notes
+
+
+def test_ncbr_a_record_without_its_path_is_noted_not_dropped_unseen() -> None:
+    """A competition without a ``path`` has no page nor id: it is left out, and the run
+    says so (it was dropped without a word)."""
+    spider = NcbrSpider()
+    body = json.dumps(
+        {
+            "content": [
+                {"name": "Konkurs bez adresu", "path": None, "status": "ANNOUNCED"},
+                {"name": "Konkurs z adresem", "path": "/web/ncbr/z-adresem"},
+            ],
+            "totalElements": 2,
+            "last": True,
+        }
+    ).encode()
+    response = TextResponse(NCBR_API, body=body, encoding="utf-8", request=Request(NCBR_API))
+    items = [i for i in spider.parse_api(response, page=0, size=50) if isinstance(i, RawCall)]
+    assert [i.id for i in items] == ["z-adresem"]
+    assert any("'Konkurs bez adresu' skipped" in note for note in spider.notes)
 
 
 def test_ncbr_an_empty_page_ends_the_listing_whatever_its_last_says() -> None:
