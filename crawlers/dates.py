@@ -331,7 +331,7 @@ _MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
 # quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do|to|until)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
+    r"(?:\b(?:do(?:\s+ko[nń]ca)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
     # The closing's label in a window given as its two ends ("Rozpoczęcie: 02.03.2027
     # Zakończenie: 30.04.2027", "Opening: … Deadline: …").
     r"|\b(?:zako[nń]czeni[ea]|zamkni[eę]ci[ea]|koniec|deadline|closing(?:\s+date)?)"
@@ -345,10 +345,9 @@ _FROM = re.compile(r"\b(?:od|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
 _OPENS = re.compile(
     r"\b(?:od|from|rozpocz\w*|uruchom\w*|startuje|wystartuje|opens?|will\s+open)\b", re.I
 )
-# Words of a closing, which make a sentence's date its deadline whatever else it says.
-_CLOSES = re.compile(
-    r"\b(?:do|to|until|by)\b|zako[nń]cz|zamkni[eę]|koniec|up[lł]yw|termin|deadline|clos", re.I
-)
+# Words of a closing, which make a sentence's date its deadline whatever else it says
+# ("do", "to" are as often prepositions: "wniosków do NCN", "applications to the call").
+_CLOSES = re.compile(r"zako[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b", re.I)
 
 
 def deadline_in(text: str | None) -> str | None:

@@ -125,6 +125,10 @@ def test_deadline_of_a_period(text: str, expected: str) -> None:
         ("nabór trwa od 1.12.2026 r.", None),
         ("Nabór wniosków rozpocznie się 15 marca 2027 r.", None),
         ("Nabór zostanie uruchomiony 15 września 2026 r.", None),
+        ("Nabór wniosków do NCN rozpocznie się 1 lutego 2027 r.", None),
+        ("Termin naboru: od 01.02.2027", None),
+        ("Nabór trwa od 1.02.2027 do końca marca 2027 r.", "2027-03"),
+        ("Applications opening on 1 February 2027 are due by 30 April 2027", "2027-04-30"),
     ],
 )
 def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
