@@ -109,6 +109,9 @@ def _walk(element: html.HtmlElement, parts: list[str]) -> None:
         if element.tail:
             parts.append(element.tail)
         return
+    if tag == "tr":
+        _row(element, parts)
+        return
     block = tag in _BLOCKS
     if block:
         parts.append("\n")
@@ -116,8 +119,6 @@ def _walk(element: html.HtmlElement, parts: list[str]) -> None:
         parts.append("- ")
     elif tag == "br":
         parts.append("\n")
-    elif tag in {"td", "th"}:
-        parts.append(" ")
     if element.text and tag != "br" and isinstance(element.tag, str):
         parts.append(element.text)
     for child in element:
@@ -126,6 +127,20 @@ def _walk(element: html.HtmlElement, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
+
+
+def _row(row: html.HtmlElement, parts: list[str]) -> None:
+    """A table row as one line, its cells apart by " | ": read one cell a line, a figure
+    lost the label it stands by."""
+    cells = []
+    for cell in row:
+        if cell.tag in ("td", "th"):
+            text: list[str] = []
+            _walk(cell, text)
+            cells.append(" ".join("".join(text).split()))
+    parts.append("\n" + " | ".join(c for c in cells if c) + "\n")
+    if row.tail:
+        parts.append(row.tail)
 
 
 def _furniture(element: html.HtmlElement) -> bool:

@@ -303,6 +303,19 @@ def test_html_keeps_sections_as_lines() -> None:
     assert html_to_text("") == ""
 
 
+def test_html_keeps_a_table_row_on_one_line() -> None:
+    """A table (a topic's budget per action, a call's dates) read one cell a line lost
+    which figure went with which label."""
+    markup = (
+        "<p>Budget:</p><table><thead><tr><th>Action</th><th>Budget (EUR)</th></tr></thead>"
+        "<tr><td>RIA</td><td>10 000 000</td></tr><tr><td><p>IA</p></td><td><p>5 000 000</p>"
+        "<p>(indicative)</p></td></tr><tr><td></td><td> </td></tr></table><p>End</p>"
+    )
+    assert html_to_text(markup) == (
+        "Budget:\nAction | Budget (EUR)\nRIA | 10 000 000\nIA | 5 000 000 (indicative)\nEnd"
+    )
+
+
 def test_html_leaves_out_navigation_and_page_furniture() -> None:
     """A call card read from its <main> or <body> (PARP's cards when their theme changes):
     menus, breadcrumbs, share buttons and the site's footer are no part of the call's text."""
