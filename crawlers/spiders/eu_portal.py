@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, time
 from functools import lru_cache
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -153,7 +154,7 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
     total = budget["total"] if budget else None
     return RawCall(
         id=identifier,
-        title=_first(meta, "title") or row.get("summary") or row.get("content") or identifier,
+        title=_title(meta, row) or identifier,
         url=_public_url(kind, identifier, meta),
         description=_first(meta, "descriptionByte") or "",
         programme=_programme(identifier, _first(meta, "frameworkProgramme")),
@@ -186,6 +187,15 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
             **({"expected_grants": budget["expected_grants"]} if budget else {}),
         },
     )
+
+
+def _title(meta: dict[str, Any], row: dict[str, Any]) -> str | None:
+    """The topic's title, else the row's summary or content: the first that holds text once
+    decoded (a title of a space or "&nbsp;" is none, and refused the topic)."""
+    for value in (_first(meta, "title"), row.get("summary"), row.get("content")):
+        if isinstance(value, str) and unescape(value).strip():
+            return value
+    return None
 
 
 def _metadata(row: dict[str, Any]) -> dict[str, Any]:

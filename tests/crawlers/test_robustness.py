@@ -77,6 +77,18 @@ def test_eu_portal_rows_in_other_shapes_are_read_not_lost() -> None:
     assert any("not an object" in n for n in spider.notes)
 
 
+@pytest.mark.parametrize("blank", [[" "], ["&nbsp;"], [None], [""], []])
+def test_eu_portal_blank_title_falls_back_to_the_rows_summary(blank: list[Any]) -> None:
+    """A topic whose metadata title is blank (a space, "&nbsp;"): the title was blank and
+    the topic refused, though the row's summary names it."""
+    row = {
+        "summary": "Photonic integrated circuits for sensing",
+        "metadata": {"identifier": ["HORIZON-CL4-2027-04-DIGITAL-EMERGING-11"], "title": blank},
+    }
+    item = eu_portal.topic_item("HORIZON-CL4-2027-04-DIGITAL-EMERGING-11", row)
+    assert normalise(item, "eu-portal", "en", TODAY).title == row["summary"]
+
+
 def test_eu_portal_a_row_that_cannot_be_read_costs_that_topic_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
