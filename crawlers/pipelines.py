@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -109,8 +108,9 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
         {
             "id": item.id,
             "source": source,
-            # A JSON source's title may come escaped ("&ndash;", "&quot;"); a page's is decoded.
-            "title": unescape(item.title),
+            # A JSON source's title may come escaped ("&ndash;", "&quot;") or with its CMS's
+            # tags ("<i>in situ</i>"); a page's is decoded. One line, whatever its <br>.
+            "title": " ".join(html_to_text(item.title).split()),
             "description": html_to_text(item.description),
             "url": item.url,
             "programme": item.programme,

@@ -403,6 +403,23 @@ def test_ncbr_name_with_escaped_dash_after_its_number() -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "stored"),
+    [
+        ("Konkurs <b>SMART</b> 2027", "Konkurs SMART 2027"),
+        ("Photonics for <i>in situ</i> sensing", "Photonics for in situ sensing"),
+        ("Ścieżka SMART<br>MŚP", "Ścieżka SMART MŚP"),
+        ("Power &lt; 5 W", "Power < 5 W"),
+        ("Power < 5 W chips", "Power < 5 W chips"),
+    ],
+)
+def test_markup_in_a_json_sources_title_is_not_stored(title: str, stored: str) -> None:
+    """JSON sources send their CMS's title as written: its tags went into the stored title,
+    the messages and the proposal packs."""
+    item = RawCall(id="x", title=title, url="https://www.gov.pl/web/ncbr/x")
+    assert normalise(item, "ncbr", "pl", TODAY).title == stored
+
+
+@pytest.mark.parametrize(
     "name", ["fe-portal-listing-page-2-empty.html", "fe-portal-listing-page-2-repeating.html"]
 )
 def test_fe_portal_paging_ends_on_a_page_with_no_new_call(name: str) -> None:
