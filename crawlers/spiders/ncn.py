@@ -155,6 +155,9 @@ class NcnSpider(CallSpider):
             deadlines=sorted(set(deadlines), key=_sort_key)[-1:],
             opening=opening,
             budget=budget,
+            # NCN publishes calls in English too, and its block of open calls may link one
+            # ("…?language=en"): the page's own language, not the source's.
+            language=response.xpath("/html/@lang").get(),
             extra={"listed_as": listed_as} if listed_as and listed_as != title else {},
         )
 

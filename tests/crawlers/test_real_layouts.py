@@ -140,6 +140,9 @@ def test_ncn_english_call_page_in_its_own_wording() -> None:
         items = list(spider.parse_call(page("ncn-call-page-en-opus31.html", url)))
         record = records(spider, items, "2026-04-01")["opus31"]
     assert record.title == "OPUS 31"
+    # In English, as its page says (<html lang="en">): it was stored as Polish, the
+    # source's language, and tagged by the Polish pipeline.
+    assert record.language == "en"
     # "open from 16 March to 16 June 2026, at 2 p.m." (Warsaw summer time)
     assert record.deadlines == ["2026-06-16T14:00:00+02:00"]
     assert record.opening_date == date(2026, 3, 16)
