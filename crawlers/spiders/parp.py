@@ -27,7 +27,14 @@ from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
+from crawlers.dates import (
+    deadline_in,
+    every_deadline,
+    normalise_date,
+    period_in,
+    period_start,
+    rolling,
+)
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -143,7 +150,8 @@ class ParpSpider(CallSpider):
         if card_period:
             start, end = period_in(card_period)
             if not ends and end:
-                ends = [end]
+                # A window of several rounds closes once a round.
+                ends = every_deadline(card_period)
             opening = opening or start
         card_start = field(fields, "rozpoczecie naboru", "data rozpoczecia", "poczatek naboru")
         card_end = field(

@@ -397,6 +397,28 @@ def test_parp_card_stating_its_window_in_prose() -> None:
     assert record.opening_date == date(2024, 6, 27) and record.status == "open"
 
 
+def test_parp_card_of_several_rounds_keeps_each_rounds_deadline() -> None:
+    """A card whose window has two rounds, linked from a schedule that gives no dates: the
+    first round's closing was lost."""
+    body = """<html><body><main><ul>
+      <li><a href="/component/grants/grants/bony-na-innowacje">Bony na innowacje</a></li>
+      </ul></main></body></html>"""
+    spider = ParpSpider()
+    (request,) = [
+        r
+        for r in spider.parse(HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8"))
+        if isinstance(r, Request)
+    ]
+    card = """<html><body><div id="content"><article><h1>Bony na innowacje</h1>
+      <p>Termin naboru: I runda 01.02.2027–31.03.2027, II runda 01.06.2027–31.07.2027</p>
+      </article></div></body></html>"""
+    response = HtmlResponse(request.url, body=card.encode(), encoding="utf-8", request=request)
+    (item,) = list(spider.parse_card(response, **request.cb_kwargs))
+    record = records(spider, [item], "2026-11-28")["bony-na-innowacje"]
+    assert record.deadlines == ["2027-03-31", "2027-07-31"]
+    assert record.opening_date == date(2027, 2, 1)
+
+
 def test_parp_tile_of_a_rolling_call() -> None:
     """A tile whose closing slot says "nabór ciągły": no deadline, and no note that a date
     was not understood."""
