@@ -63,7 +63,7 @@ class CallSpider(scrapy.Spider):
         # merges a whole listing first counts them here): a crawl that fails after reading
         # some broke part-way; the source is not empty.
         self.held = 0
-        # Calls' own pages answered, and those of them that could not be read.
+        # Calls' own pages asked for, and those of them that answered but could not be read.
         self.call_pages = 0
         self.unreadable_call_pages = 0
 
