@@ -245,10 +245,14 @@ def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
 
 def published(response: Response, body: SelectorList[Selector], text: str) -> str | None:
     """The day the call was announced: its page's date, or a labelled announcement."""
+    # The call's own article: the block of open calls beside it, on every NCN page, dates
+    # other calls.
+    own = response.css("article") or response.css("main") or response.css("body")
     for value in (
-        response.css("time::attr(datetime)").get(),
-        response.xpath("//*[contains(@property, 'dc:date')]/@content").get(),
-        " ".join(response.css(".field--name-created ::text, .dataaktualnosci ::text").getall()),
+        own.css("time::attr(datetime)").get(),
+        own.xpath(".//*[contains(@property, 'dc:date')]/@content").get(),
+        response.xpath("//head/meta[contains(@property, 'dc:date')]/@content").get(),
+        " ".join(own.css(".field--name-created ::text, .dataaktualnosci ::text").getall()),
         field(labelled_fields(body), "ogloszenie konkursu", "data ogloszenia", "announced"),
     ):
         if value and (day := normalise_date(value)):

@@ -115,6 +115,23 @@ def test_ncn_a_short_deadline_line_is_not_the_announcements_date() -> None:
     assert record.opening_date is None and record.status == "open"
 
 
+def test_ncn_a_date_of_the_sidebar_is_not_the_calls_announcement() -> None:
+    """The block of open calls is on every NCN page, each call with its closing date: a
+    <time> of it, before the article in the page, was taken for this call's announcement,
+    and the open call became forthcoming until another call's deadline."""
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus33"
+    markup = """<html><body><aside id="otwarte-konkursy"><h2>Otwarte konkursy</h2><ul>
+      <li><a href="/ogloszenia/konkursy/preludium26">PRELUDIUM 26</a>
+      <time datetime="2027-07-31T12:00:00Z">31 lip</time></li></ul></aside>
+      <main><article><h1 class="page-title">OPUS 33</h1>
+      <div class="field field--name-body"><p>Nabór wniosków trwa do 15 czerwca 2027 r.</p>
+      </div></article></main></body></html>"""
+    response = HtmlResponse(url, body=markup.encode(), encoding="utf-8", request=Request(url))
+    spider = NcnSpider()
+    record = records(spider, list(spider.parse_call(response)), "2027-04-01")["opus33"]
+    assert record.opening_date is None and record.status == "open"
+
+
 @pytest.mark.parametrize(
     "body",
     [
