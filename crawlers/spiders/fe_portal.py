@@ -151,7 +151,7 @@ class FePortalSpider(CallSpider):
             opening=opening,
             budget=field(fields, "budzet", "kwota przeznaczona", "alokacja", avoid=("maksymaln",)),
             status=status_word(field(fields, "status", "stan naboru"))
-            or status_word(" ".join(response.css(_BADGES).xpath(".//text()").getall())),
+            or status_word(badge_text(response)),
             extra={
                 "institution": field(fields, "instytucja"),
                 "applicants": field(fields + sections, "dla kogo", "kto moze", "wnioskodawc"),
@@ -163,8 +163,25 @@ class FePortalSpider(CallSpider):
         )
 
 
-# Elements a theme shows a call's state in without a label ("Trwa nabór", "Zakończony").
-_BADGES = "[class*='status'], [class*='badge'], [class*='label-nabor'], [class*='stan']"
+# Elements a theme shows a call's state in without a label ("Trwa nabór", "Zakończony"):
+# a class word such as "status", "badge-status", "stan-naboru", "label-nabor".
+_BADGE_CLASS = re.compile(r"^(?:[\w-]*-)?(?:status|badge|stan|label-nabor)(?:-[\w-]*)?$")
+# A badge is a word or two; a wrapper whose class happens to match is not one.
+_BADGE_MAX = 40
+
+
+def badge_text(response: Response) -> str:
+    """The text of the page's status badges."""
+    found = []
+    for element in response.xpath("//*[@class]"):
+        if not any(_BADGE_CLASS.match(word) for word in element.attrib["class"].split()):
+            continue
+        text = clean(" ".join(element.xpath(".//text()").getall()))
+        if text and len(text) <= _BADGE_MAX:
+            found.append(text)
+    return " ".join(found)
+
+
 # "Nabór do 22.04.2024", "Nabór trwa do 30 września 2026 r." written without a colon.
 _UNTIL_LINE = re.compile(r"\bnab[oó]r\s+(?:trwa\s+|wniosk[oó]w\s+)?(?:od\b|do\b)", re.I)
 

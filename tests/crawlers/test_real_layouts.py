@@ -878,6 +878,24 @@ def test_fe_portal_call_page_without_a_description_block_keeps_its_text() -> Non
     assert "Polityka prywatności" not in record.description
 
 
+def test_fe_portal_status_badge_is_a_small_element_not_any_class_holding_stan() -> None:
+    """The status read from a badge: any element whose class held "stan" or "status" was
+    one, such as a theme's "layout-standard" wrapper of the whole text, whose mention of an
+    earlier round ("nabór zakończony") made an open call closed."""
+    body = """<html><body><div class="layout-standard"><main><article>
+      <h1>Ścieżka SMART 2027</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      <p>Poprzedni nabór zakończony w 2026 r. cieszył się dużym zainteresowaniem.</p>
+      <div class="status-bar"><p>Strona zaktualizowana: 10.01.2027</p>
+      <p>Zobacz też: Nabór zakończony – Ścieżka SMART 2026</p></div>
+      </article></main></div></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/sciezka-smart-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    record = records(spider, list(spider.parse_call(response)), "2027-03-01")["sciezka-smart-2027"]
+    assert record.status == "open"
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
