@@ -65,7 +65,9 @@ _JAVA = re.compile(
     r"\b[A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2})(?::\d{2})?\s+[A-Z]{2,5}\s+(\d{4})\b"
 )
 _TIME = re.compile(
-    r"^[\s,.(]*(?:r\.?|roku)?[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|o|at)?"
+    # The day's name may stand between: "15.06.2027 (poniedziałek), godz. 16:00".
+    r"^[\s,.(]*(?:r\.?|roku)?(?:\s*\([^()\d]{1,20}\))?"
+    r"[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|o|at)?"
     r"\s*(\d{1,2})[:.](\d{2})\b"
 )
 _ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)

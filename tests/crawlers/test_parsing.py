@@ -48,6 +48,8 @@ from crawlers.mirror_server import file_key
         ("do godz. 16:00 dnia 16 czerwca 2026", "2026-06-16T16:00:00+02:00"),
         ("15 grudnia 2026 roku, godz. 16:00", "2026-12-15T16:00:00+01:00"),
         ("16 czerwca 2026 r. o 16:00", "2026-06-16T16:00:00+02:00"),
+        ("15.06.2027 (poniedziałek), godz. 16:00", "2027-06-15T16:00:00+02:00"),
+        ("15 czerwca 2027 r. (wtorek) do godz. 12:00", "2027-06-15T12:00:00+02:00"),
         ("16.06.2026 o godzinie 12.00", "2026-06-16T12:00:00+02:00"),
         (
             "Nabór wniosków potrwa do 16 września 2025 r. do godziny 14:00.",
