@@ -4,7 +4,8 @@ Forms seen on the sources (gov.pl competition search, PARP tiles, NCN announceme
 "350 000 000 zł", "120 000 000,00 zł", "536 912,50 zł", "1.000.000 zł", "66,000 PLN",
 "1,5 mln zł", "300 mln zł", "784 tys. euro", "1 950 000 euro", "296 982 000 PLN (70% …)",
 "0,222 mld zł" (a decimal comma before a multiplier, not a thousands separator: PARP's
-"budżet: 0,222 mld zł" as the press quoted it), "50 tysięcy złotych" (NCN's prize).
+"budżet: 0,222 mld zł" as the press quoted it), "50 tysięcy złotych" (NCN's prize),
+"100 000 000,- zł" (whole złoty, as Polish accounting writes them).
 A figure with no currency next to it ("100% kosztów", "2 projekty", a year) is not money,
 and prose such as "nie ma określonej alokacji" or "w trakcie ustalania" gives nothing.
 """
@@ -57,6 +58,8 @@ _NUMBER = (
 _AMOUNT = re.compile(
     r"(?P<pre>€|\beur\b|\bpln\b)?[\s\u00a0\u202f]*"
     rf"(?<![\d.,])(?P<number>{_NUMBER})(?![\d])"
+    # Whole złoty written "100 000,- zł": the dash stands for no grosze.
+    r"(?:,[-–—])?"
     r"[\s\u00a0\u202f]*(?P<mult>tysięcy|tysiące|tysiąc|tys\.?|thousand|mln\.?|milion[a-zó]*|million[s]?"
     r"|mld\.?|miliard[a-zó]*|billion|bn|[km]\b)?"
     r"[\s\u00a0\u202f]*(?P<post>zł|zl\b|pln\b|złotych|zlotych|złote\b|eur\b|euro\b|€)?",

@@ -65,7 +65,9 @@ _JAVA = re.compile(
     r"\b[A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2})(?::\d{2})?\s+[A-Z]{2,5}\s+(\d{4})\b"
 )
 _TIME = re.compile(
-    r"^[\s,.(]*(?:r\.?|roku)?[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|at)?"
+    # The day's name may stand between: "15.06.2027 (poniedziałek), godz. 16:00".
+    r"^[\s,.(]*(?:r\.?|roku)?(?:\s*\([^()\d]{1,20}\))?"
+    r"[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|o|at)?"
     r"\s*(\d{1,2})[:.](\d{2})\b"
 )
 _ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
@@ -324,13 +326,30 @@ def period_start(value: str) -> date:
     return deadline.latest
 
 
-# A dash is a range's, not one inside an ISO date ("2026-10-01"), which would cut off its
-# year and month as if they were the opening.
+# A month named in words, longest forms first ("marca" before "mar").
+_MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+# A dash is a range's, not a hyphen inside an ISO date ("2026-10-01"), which would cut off
+# its year and month as if they were the opening; a dash right after a year is the range's
+# when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
+# quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do|to|until)\s+|(?<!\d{4})(?<!\d{4}-\d\d)[–—-]\s*)(?=\d|[ivx]+\s*(?:kw|kwarta))",
+    r"(?:\b(?:do(?:\s+ko[nń]ca)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
+    # The closing's label in a window given as its two ends ("Rozpoczęcie: 02.03.2027
+    # Zakończenie: 30.04.2027", "Opening: … Deadline: …").
+    r"|\b(?:zako[nń]czeni[ea]|zamkni[eę]ci[ea]|koniec|deadline|closing(?:\s+date)?)"
+    r"(?:\s+(?:naboru|wniosk[oó]w|przyjmowania))*\s*:\s*)"
+    rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )
-_FROM = re.compile(r"\b(?:od|from)\s+(?=\d)", re.I)
+_FROM = re.compile(r"\b(?:od|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
+# Words saying that a window opens on the date they lead to ("Nabór wniosków rozpocznie
+# się 15 marca", "zostanie uruchomiony", "trwa od"): a lone date after them is an opening.
+_OPENS = re.compile(
+    r"\b(?:od|from|rozpocz\w*|uruchom\w*|startuje|wystartuje|opens?|will\s+open)\b", re.I
+)
+# Words of a closing, which make a sentence's date its deadline whatever else it says
+# ("do", "to" are as often prepositions: "wniosków do NCN", "applications to the call").
+_CLOSES = re.compile(r"zako[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b", re.I)
 
 
 def deadline_in(text: str | None) -> str | None:
@@ -343,7 +362,31 @@ def deadline_in(text: str | None) -> str | None:
         value = normalise_date(text[match.end() :], end=True)
         if value is not None:
             return value
+    if _only_opens(text):
+        return None
     return normalise_date(text, end=True)
+
+
+def every_deadline(text: str | None) -> list[str]:
+    """The closing of every round a text states ("I runda: 02.03.2027 – 30.04.2027; II
+    runda: 01.09.2027 – 30.10.2027"), in its order; of a single window its deadline."""
+    if not text:
+        return []
+    text = _SPACE.sub(" ", text)
+    found = []
+    for match in _UNTIL.finditer(text):
+        value = normalise_date(text[match.end() :], end=True)
+        if value is not None and value not in found:
+            found.append(value)
+    if not found and (value := deadline_in(text)) is not None:
+        found.append(value)
+    return found
+
+
+def _only_opens(text: str) -> bool:
+    """Whether ``text`` states only when a window opens ("trwa od 1.12.2026", "nabór
+    rozpocznie się 15 marca 2027 r."): its date is no deadline."""
+    return _OPENS.search(text) is not None and _CLOSES.search(text) is None
 
 
 def period_in(text: str | None) -> tuple[str | None, str | None]:
@@ -361,6 +404,8 @@ def period_in(text: str | None) -> tuple[str | None, str | None]:
     if not until:
         if start_match:
             return normalise_date(text[start_match.end() :]), None
+        if _only_opens(text):
+            return normalise_date(text), None
         return None, deadline_in(text)
     cut = until[-1]
     deadline = deadline_in(text)
@@ -373,8 +418,15 @@ def period_in(text: str | None) -> tuple[str | None, str | None]:
 
 def _borrow_year(head: str, deadline: str) -> str | None:
     """The opening of a window written without its year, or without its month and year:
-    "od 16 marca do 16 czerwca 2026", "od 1 do 30 września 2026 r.", "1–30.09.2026"."""
+    "od 16 marca do 16 czerwca 2026", "od 1 do 30 września 2026 r.", "1–30.09.2026",
+    "od lipca do września 2026"; of the year before when the window crosses a new year
+    ("od 1 grudnia do 31 stycznia 2027")."""
     head = head.strip()
+    if (month_only := _MONTH_WORDS.get(head.rstrip(".").lower())) and "Q" not in deadline:
+        year = int(deadline[:4])
+        if month_only > int(deadline[5:7]):
+            year -= 1
+        return f"{year}-{month_only:02d}"
     if day_only := re.fullmatch(rf"(\d{{1,2}}){_ORDINAL}\.?", head, re.I):
         # Only a day: the deadline's month, when the deadline names a day.
         if len(deadline) < 10 or "Q" in deadline:
@@ -391,6 +443,8 @@ def _borrow_year(head: str, deadline: str) -> str | None:
         if not month:
             return None
     year = int(deadline[:4])
+    if "Q" not in deadline and month > int(deadline[5:7]):
+        year -= 1
     try:
         opening = date(year, month, day)
     except ValueError:

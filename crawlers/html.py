@@ -56,7 +56,15 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button", "form"})
+_SKIPPED = frozenset(
+    {"script", "style", "noscript", "template", "svg", "button", "form", "nav", "footer"}
+)
+# Page furniture marked by its role or class rather than its tag: menus, breadcrumbs, share
+# buttons. A call card read from its <main> or <body> would otherwise begin with the menu.
+_FURNITURE_ROLES = frozenset({"navigation", "menubar", "search", "contentinfo"})
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|\s)(?:[\w-]*breadcrumb[\w-]*|(?:social|share|sharing)(?:-[\w-]*)?)(?=\s|$)"
+)
 # A "<" that starts no tag, comment or declaration closed by its ">": sources write
 # "power <P_max" or "<GHz range" unescaped, and the parser took it for a tag that ran to
 # the end of the text, dropping everything after it.
@@ -97,9 +105,12 @@ def _clean_line(line: str) -> str:
 
 def _walk(element: html.HtmlElement, parts: list[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _SKIPPED:
+    if tag in _SKIPPED or _furniture(element):
         if element.tail:
             parts.append(element.tail)
+        return
+    if tag == "tr":
+        _row(element, parts)
         return
     block = tag in _BLOCKS
     if block:
@@ -108,8 +119,6 @@ def _walk(element: html.HtmlElement, parts: list[str]) -> None:
         parts.append("- ")
     elif tag == "br":
         parts.append("\n")
-    elif tag in {"td", "th"}:
-        parts.append(" ")
     if element.text and tag != "br" and isinstance(element.tag, str):
         parts.append(element.text)
     for child in element:
@@ -118,3 +127,24 @@ def _walk(element: html.HtmlElement, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
+
+
+def _row(row: html.HtmlElement, parts: list[str]) -> None:
+    """A table row as one line, its cells apart by " | ": read one cell a line, a figure
+    lost the label it stands by."""
+    cells = []
+    for cell in row:
+        if cell.tag in ("td", "th"):
+            text: list[str] = []
+            _walk(cell, text)
+            cells.append(" ".join("".join(text).split()))
+    parts.append("\n" + " | ".join(c for c in cells if c) + "\n")
+    if row.tail:
+        parts.append(row.tail)
+
+
+def _furniture(element: html.HtmlElement) -> bool:
+    attributes = element.attrib if isinstance(element.tag, str) else {}
+    return attributes.get("role") in _FURNITURE_ROLES or bool(
+        _FURNITURE_CLASS.search(attributes.get("class", ""))
+    )

@@ -9,6 +9,7 @@ links join, ids and stored URLs are the real ones.
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -138,11 +139,14 @@ _ISO_8859_2_LETTERS = re.compile(rb"[\xb1\xb6\xbc]")
 
 class PolishCharsetMiddleware:
     """A page that is not UTF-8 and declares no other charset is read as the Polish
-    8-bit charset its bytes fit, Windows-1250 or ISO-8859-2.
+    8-bit charset its bytes fit, Windows-1250 or ISO-8859-2; a page in UTF-8 is read as
+    UTF-8 whatever 8-bit charset its server declares.
 
     Scrapy's guess for such a page is any 8-bit charset (Windows-1257 for a Polish one),
     and a page wrongly declared UTF-8 loses every Polish letter: "zł", month names and
-    "ogłasza" no longer match, so budgets and deadlines go unread.
+    "ogłasza" no longer match, so budgets and deadlines go unread. The other way round, a
+    server's default header ("charset=ISO-8859-1") in front of a UTF-8 page made "Nabór"
+    "NabÃ³r": Polish text in an 8-bit charset is practically never valid UTF-8.
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -153,7 +157,9 @@ class PolishCharsetMiddleware:
         except UnicodeDecodeError:
             pass
         else:
-            return response
+            if response.body.isascii() or codecs.lookup(response.encoding).name == "utf-8":
+                return response
+            return response.replace(encoding="utf-8")
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         declared = http_content_type_encoding(content_type) or html_body_declared_encoding(
             response.body

@@ -14,9 +14,9 @@ SQLite's write lock against each other.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
-from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -108,8 +108,9 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
         {
             "id": item.id,
             "source": source,
-            # A JSON source's title may come escaped ("&ndash;", "&quot;"); a page's is decoded.
-            "title": unescape(item.title),
+            # A JSON source's title may come escaped ("&ndash;", "&quot;") or with its CMS's
+            # tags ("<i>in situ</i>"); a page's is decoded. One line, whatever its <br>.
+            "title": " ".join(html_to_text(item.title).split()),
             "description": html_to_text(item.description),
             "url": item.url,
             "programme": item.programme,
@@ -120,13 +121,20 @@ def normalise(item: RawCall, source: str, language: str, today: Any) -> CallReco
             "opening_date": opening_date,
             "budget": budget,
             "currency": currency,
-            "language": item.language or language,
+            "language": _language_code(item.language) or language,
             "link_key": item.link_key,
             "extra": extra,
         }
     )
     record.status = record.checked_status(today)
     return record
+
+
+def _language_code(value: str | None) -> str | None:
+    """The two-letter code of a source's language field ("EN", "en-GB", "pl_PL"), or None
+    when it holds none: the field is not worth refusing a call over."""
+    code = re.split(r"[-_]", str(value or "").strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
 def _money(budget: float | str | None, currency: str | None) -> tuple[float | None, str | None]:
@@ -182,7 +190,7 @@ class StorePipeline:
         spider: CallSpider = self.crawler.spider  # type: ignore[assignment]
         stats = self.crawler.stats
         assert stats is not None
-        problems = list(spider.problems)
+        problems = spider.problems + spider.closing_problems()
         if (
             not self.records
             and not spider.held

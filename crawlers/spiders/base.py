@@ -63,6 +63,9 @@ class CallSpider(scrapy.Spider):
         # merges a whole listing first counts them here): a crawl that fails after reading
         # some broke part-way; the source is not empty.
         self.held = 0
+        # Calls' own pages asked for, and those of them that answered but could not be read.
+        self.call_pages = 0
+        self.unreadable_call_pages = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CallSpider:
@@ -84,6 +87,14 @@ class CallSpider(scrapy.Spider):
         self.unreachable = True
         self.fail(describe_failure(failure))
 
+    def call_page(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
+        """A request of one call's own page: a page that cannot be read costs that call only
+        (see ``_on_spider_error``), and one that is gone is noted (``call_page_failed``)."""
+        kwargs.setdefault("errback", self.call_page_failed)
+        kwargs["meta"] = {**kwargs.get("meta", {}), CALL_PAGE: True}
+        self.call_pages += 1
+        return self.request(url, callback, **kwargs)
+
     def call_page_failed(self, failure: Failure) -> None:
         """A listed call's own page that failed: gone (404, 410), it is a call withdrawn
         while the listing still links it, noted and left out, the other calls read; any
@@ -94,9 +105,26 @@ class CallSpider(scrapy.Spider):
         self.on_request_failed(failure)
 
     def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
-        if spider is self:
-            error = failure.value
-            self.fail(f"{response.url}: {type(error).__name__}: {error}")
+        if spider is not self:
+            return
+        error = failure.value
+        if response.meta.get(CALL_PAGE):
+            # One call's page in a layout no parser knows, or that trips one: that call is
+            # left out, the others stored; most of them so is a failure (``closing_problems``).
+            self.unreadable_call_pages += 1
+            self.skip(response.url, f"{type(error).__name__}: {error}")
+            return
+        self.fail(f"{response.url}: {type(error).__name__}: {error}")
+
+    def closing_problems(self) -> list[str]:
+        """Problems only the whole crawl shows: most calls' pages unreadable is a layout
+        change, not a few odd calls; the calls still read are not the source's calls."""
+        if self.unreadable_call_pages * 2 > self.call_pages:
+            return [
+                f"{self.unreadable_call_pages} of {self.call_pages} call pages could not be "
+                "read: probable layout change"
+            ]
+        return []
 
     def fail(self, message: str) -> None:
         self.problems.append(message)
@@ -117,6 +145,8 @@ class CallSpider(scrapy.Spider):
         return get_settings().today()
 
 
+# Request meta key marking a call's own page (as opposed to a listing).
+CALL_PAGE = "callradar_call_page"
 # HTTP statuses of a page that no longer exists.
 _GONE = frozenset({404, 410})
 

@@ -9,10 +9,13 @@ the richest one before any item is yielded.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from functools import lru_cache
+from html import unescape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scrapy.http import Request, TextResponse
 
@@ -22,6 +25,8 @@ from crawlers.multipart import json_parts_body
 from crawlers.spiders.base import CallSpider, LayoutChanged
 
 SEARCH_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+# The portal's own time zone: its deadlines are "17:00:00 Brussels time".
+BRUSSELS = ZoneInfo("Europe/Brussels")
 PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities"
 TOPIC_PAGE = PORTAL + "/topic-details/{}"
 CASCADE_PAGE = PORTAL + "/competitive-calls-cs/{}"
@@ -149,7 +154,7 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
     total = budget["total"] if budget else None
     return RawCall(
         id=identifier,
-        title=_first(meta, "title") or row.get("summary") or row.get("content") or identifier,
+        title=_title(meta, row) or identifier,
         url=_public_url(kind, identifier, meta),
         description=_first(meta, "descriptionByte") or "",
         programme=_programme(identifier, _first(meta, "frameworkProgramme")),
@@ -184,6 +189,15 @@ def topic_item(identifier: str, row: dict[str, Any]) -> RawCall:
     )
 
 
+def _title(meta: dict[str, Any], row: dict[str, Any]) -> str | None:
+    """The topic's title, else the row's summary or content: the first that holds text once
+    decoded (a title of a space or "&nbsp;" is none, and refused the topic)."""
+    for value in (_first(meta, "title"), row.get("summary"), row.get("content")):
+        if isinstance(value, str) and unescape(value).strip():
+            return value
+    return None
+
+
 def _metadata(row: dict[str, Any]) -> dict[str, Any]:
     meta = row.get("metadata")
     return meta if isinstance(meta, dict) else {}
@@ -212,15 +226,39 @@ def _int(value: Any) -> int | None:
 
 def _date_text(value: Any) -> str | None:
     """A date of the API as text: ISO as given, epoch milliseconds (as topicDetails and
-    older records write deadlines) as a UTC moment."""
+    older records write deadlines) as a UTC moment; either at midnight, UTC or Brussels
+    time, as the day it is.
+
+    The API writes a day as its midnight: a topic whose ``actions`` blob says
+    "deadlineDates": ["2027-04-08"] has "deadlineDate": "2027-04-08T00:00:00.000+0000". Read
+    as a moment, it was shown as 02:00 Warsaw time, while the portal closes at 17:00
+    Brussels time; Brussels' midnight written in UTC ("2027-04-07T22:00:00.000+0000") was
+    even the day before. The day is all such a value says."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
         try:
-            return datetime.fromtimestamp(float(value) / 1000, UTC).isoformat()
+            moment = datetime.fromtimestamp(float(value) / 1000, UTC)
         except (OverflowError, OSError, ValueError):
             return None
-    return str(value).strip() or None
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(_OFFSET.sub(r"\1:\2", text))
+        except ValueError:
+            return text or None
+        if moment.tzinfo is None:
+            return text
+    for zone in (UTC, BRUSSELS):
+        local = moment.astimezone(zone)
+        if local.time() == time(0):
+            return local.date().isoformat()
+    return moment.isoformat()
+
+
+# The API's offsets have no colon ("+0000"), which fromisoformat of Python 3.11 accepts
+# only with one.
+_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
 def _identifier(row: dict[str, Any]) -> str | None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from crawlers.dates import deadline_in, normalise_date, period_in, rolling
+from crawlers.dates import deadline_in, every_deadline, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged
 from crawlers.spiders.polish import (
@@ -29,6 +29,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     programme_code,
     section_fields,
     status_word,
@@ -70,7 +71,7 @@ class FePortalSpider(CallSpider):
             return
         self.listed.update(new)
         for url in new:
-            yield self.request(url, self.parse_call, errback=self.call_page_failed)
+            yield self.call_page(url, self.parse_call)
         next_page = next_page_of(response)
         if next_page and (self.args.max_pages is None or page < self.args.max_pages):
             yield self.request(next_page, self.parse, cb_kwargs={"page": page + 1})
@@ -112,19 +113,29 @@ class FePortalSpider(CallSpider):
             or window_sentence("\n".join(lines_of(region)))
         )
         opening, deadline = period_in(window) if window else (None, None)
+        # A window of several rounds closes once a round.
+        rounds = every_deadline(window)
         if start_text:
             opening = normalise_date(start_text) or opening
-        if end_text:
-            deadline = deadline_in(end_text) or deadline
+        if end_text and (labelled_end := deadline_in(end_text)):
+            deadline, rounds = labelled_end, []
         # "Nabór ciągły", "do wyczerpania alokacji": no closing date, and none is missing.
         open_ended = deadline is None and (rolling(end_text) or rolling(window))
         if open_ended:
             end_text = None
+        if len(rounds) > 1:
+            deadlines = rounds
+        elif deadline:
+            deadlines = [deadline]
+        else:
+            deadlines = [end_text] if end_text else []
         description = response.css(
             ".call-description, .nabor-opis, .field--name-body, article .text, .opis"
         ).get()
-        if not description and sections:
-            # A page of question sections: they are its text.
+        if not description and (sections or response.css("article, main")):
+            # A page of question sections, or a theme keeping the call's text in plain
+            # paragraphs: the article (or main) is its text; without one, a call tagged on
+            # its title alone matched nobody.
             description = region[0].get()
         yield RawCall(
             id=urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1],
@@ -136,11 +147,11 @@ class FePortalSpider(CallSpider):
             or programme,
             call_identifier=found[0] if found else (number or None),
             link_key=found[0] if found else None,
-            deadlines=[deadline] if deadline else ([end_text] if end_text else []),
+            deadlines=deadlines,
             opening=opening,
             budget=field(fields, "budzet", "kwota przeznaczona", "alokacja", avoid=("maksymaln",)),
             status=status_word(field(fields, "status", "stan naboru"))
-            or status_word(" ".join(response.css(_BADGES).xpath(".//text()").getall())),
+            or status_word(badge_text(response)),
             extra={
                 "institution": field(fields, "instytucja"),
                 "applicants": field(fields + sections, "dla kogo", "kto moze", "wnioskodawc"),
@@ -152,8 +163,25 @@ class FePortalSpider(CallSpider):
         )
 
 
-# Elements a theme shows a call's state in without a label ("Trwa nabór", "Zakończony").
-_BADGES = "[class*='status'], [class*='badge'], [class*='label-nabor'], [class*='stan']"
+# Elements a theme shows a call's state in without a label ("Trwa nabór", "Zakończony"):
+# a class word such as "status", "badge-status", "stan-naboru", "label-nabor".
+_BADGE_CLASS = re.compile(r"^(?:[\w-]*-)?(?:status|badge|stan|label-nabor)(?:-[\w-]*)?$")
+# A badge is a word or two; a wrapper whose class happens to match is not one.
+_BADGE_MAX = 40
+
+
+def badge_text(response: Response) -> str:
+    """The text of the page's status badges."""
+    found = []
+    for element in response.xpath("//*[@class]"):
+        if not any(_BADGE_CLASS.match(word) for word in element.attrib["class"].split()):
+            continue
+        text = clean(" ".join(element.xpath(".//text()").getall()))
+        if text and len(text) <= _BADGE_MAX:
+            found.append(text)
+    return " ".join(found)
+
+
 # "Nabór do 22.04.2024", "Nabór trwa do 30 września 2026 r." written without a colon.
 _UNTIL_LINE = re.compile(r"\bnab[oó]r\s+(?:trwa\s+|wniosk[oó]w\s+)?(?:od\b|do\b)", re.I)
 
@@ -176,7 +204,7 @@ def _unlabelled_window(lines: list[str]) -> str | None:
 
 def page_title(response: Response) -> str:
     """The call's heading; else the page's own title without the portal's name."""
-    title = clean(" ".join(response.css("h1 ::text").getall()))
+    title = main_heading(response)
     if title:
         return title
     for value in (

@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -67,6 +68,8 @@ class NcbrSpider(CallSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.records: dict[str, dict[str, Any]] = {}
+        # Competitions listed without a ``path`` (no page, no id), by name: left out, told.
+        self.pathless: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         yield self.api_request(0, PAGE_SIZES[0])
@@ -93,6 +96,8 @@ class NcbrSpider(CallSpider):
         for record in content:
             if isinstance(record, dict) and record.get("path"):
                 self.records.setdefault(page_url(record["path"]), record)
+            else:
+                self.pathless.add(str(record.get("name") if isinstance(record, dict) else record))
         pages_read = page + 1
         if not content:
             # An empty page ends the listing even if it says it is not the last: paging on
@@ -108,12 +113,16 @@ class NcbrSpider(CallSpider):
             yield self.api_request(page + 1, size)
             return
         total = total or 0
-        if len(self.records) < total and size == PAGE_SIZES[0] and self.args.max_pages is None:
+        read = len(self.records) + len(self.pathless)
+        if read < total and size == PAGE_SIZES[0] and self.args.max_pages is None:
             # Unstable paging hid some rows; another page size shows them in other places.
+            self.pathless.clear()
             yield self.api_request(0, PAGE_SIZES[1])
             return
-        if len(self.records) < total and self.args.max_pages is None:
-            self.note(f"the API lists {total} competitions, {len(self.records)} were read")
+        if read < total and self.args.max_pages is None:
+            self.note(f"the API lists {total} competitions, {read} were read")
+        for name in sorted(self.pathless):
+            self.skip(name, "a competition without a path (no page to link to)")
         for path in sorted(self.records):
             record = self.records[path]
             if record.get("status") != "FINISHED":
@@ -125,6 +134,7 @@ class NcbrSpider(CallSpider):
     def fall_back(self, reason: str) -> Iterator[Request]:
         self.note(f"competition API unusable ({reason}); read the schedule page instead")
         self.records.clear()
+        self.pathless.clear()
         yield self.request(SCHEDULE_URL.format(year=self.today().year), self.parse_schedule)
 
     def parse_schedule(self, response: Response) -> Iterator[RawCall]:
@@ -246,7 +256,8 @@ _UNDECIDED = re.compile(r"ustalan|do ustalenia|nie ustalon|zostanie okreslon|\bt
 def competition_item(record: dict[str, Any]) -> RawCall:
     """The call item of one competition of the API."""
     url = page_url(record["path"])
-    name = clean(str(record.get("name") or ""))
+    # Decoded before the number is cut off it: "…/26 &ndash; Ścieżka SMART".
+    name = clean(unescape(str(record.get("name") or "")))
     number = CALL_NUMBER.search(name)
     title = name
     if number and name.startswith(number[0]):

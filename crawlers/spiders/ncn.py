@@ -22,6 +22,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
 
 from callradar.deadlines import parse_deadline
+from crawlers.amounts import parse_amount
 from crawlers.dates import deadline_in, normalise_date, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CallSpider, LayoutChanged, slug
@@ -32,6 +33,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     text_of,
 )
 
@@ -52,8 +54,11 @@ _HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
 # Phrases that introduce the closing of applications.
 _DEADLINE_WORDS = re.compile(
     r"nab[oó]r wniosk[oó]w|sk[lł]adani[ae] wniosk[oó]w|nale[zż]y z[lł]o[zż]y[cć]"
+    # "Wnioski należy składać w systemie OSF do …", "można składać od … do …"
+    r"|(?:nale[zż]y|mo[zż]na)\s+(?:je\s+)?sk[lł]ada[cć]"
     r"|trwa do|potrwa|up[lł]ywa|zako[nń]czenie naboru|zamkni[eę]cie naboru|deadline"
-    r"|call (?:for proposals )?closes|submission|(?:be|are) submitted",
+    r"|call (?:for proposals )?closes|submission|(?:be|are) submitted"
+    r"|(?:is|are|remains?) open (?:from|until|till)",
     re.I,
 )
 _BUDGET_WORDS = re.compile(
@@ -61,7 +66,9 @@ _BUDGET_WORDS = re.compile(
     r"|do zdobycia|pula|call budget|total budget"
     # "Rada NCN ustala wysokość środków finansowych przeznaczonych na realizację projektów
     # … w ramach konkursu PRELUDIUM 17 w kwocie 30 mln zł." (NCN's announcements of 2019)
-    r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych",
+    r"|wysoko[sś][cć] [sś]rodk[oó]w finansowych przeznaczonych"
+    # "Na finansowanie projektów w konkursie przeznaczono kwotę 600 000 000 zł."
+    r"|przeznaczono",
     re.I,
 )
 # Words of a sentence about the results, whose dates are no deadline.
@@ -102,9 +109,7 @@ class NcnSpider(CallSpider):
         if not links and not self.may_be_empty:
             raise LayoutChanged("the block of open calls links to no call")
         for url, label in links.items():
-            yield self.request(
-                url, self.parse_call, errback=self.call_page_failed, cb_kwargs={"listed_as": label}
-            )
+            yield self.call_page(url, self.parse_call, cb_kwargs={"listed_as": label})
 
     def parse_call(self, response: Response, listed_as: str = "") -> Iterator[RawCall]:
         if not isinstance(response, TextResponse):
@@ -125,7 +130,19 @@ class NcnSpider(CallSpider):
         fields = labelled_fields(body)
         deadlines = deadlines_in(text, fields)
         opening = published(response, body, text)
-        budget = budget_in(text)
+        # The budget's sentence, or its table row ("Budżet konkursu | 600 000 000 zł"), whose
+        # label alone is a line of the text.
+        budget = next(
+            (
+                value
+                for value in (
+                    budget_in(text),
+                    field(fields, "budzet", "alokacja", avoid=("maksymal", "minimal", "projekt")),
+                )
+                if parse_amount(value)
+            ),
+            None,
+        )
         yield RawCall(
             id=call_id(response.url),
             title=title,
@@ -138,6 +155,9 @@ class NcnSpider(CallSpider):
             deadlines=sorted(set(deadlines), key=_sort_key)[-1:],
             opening=opening,
             budget=budget,
+            # NCN publishes calls in English too, and its block of open calls may link one
+            # ("…?language=en"): the page's own language, not the source's.
+            language=response.xpath("/html/@lang").get(),
             extra={"listed_as": listed_as} if listed_as and listed_as != title else {},
         )
 
@@ -185,11 +205,11 @@ def call_text(region: SelectorList[Selector]) -> SelectorList[Selector]:
 
 
 def page_title(response: Response) -> str:
-    for css in ("h1#page-title", "h1.page-title", "article h1", "main h1", "h1"):
+    for css in ("h1#page-title", "h1.page-title"):
         title = clean(" ".join(response.css(f"{css} ::text").getall()))
         if title:
             return title
-    return _TITLE_SUFFIX.sub("", clean(response.css("title::text").get()))
+    return main_heading(response) or _TITLE_SUFFIX.sub("", clean(response.css("title::text").get()))
 
 
 def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
@@ -225,10 +245,14 @@ def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
 
 def published(response: Response, body: SelectorList[Selector], text: str) -> str | None:
     """The day the call was announced: its page's date, or a labelled announcement."""
+    # The call's own article: the block of open calls beside it, on every NCN page, dates
+    # other calls.
+    own = response.css("article") or response.css("main") or response.css("body")
     for value in (
-        response.css("time::attr(datetime)").get(),
-        response.xpath("//*[contains(@property, 'dc:date')]/@content").get(),
-        " ".join(response.css(".field--name-created ::text, .dataaktualnosci ::text").getall()),
+        own.css("time::attr(datetime)").get(),
+        own.xpath(".//*[contains(@property, 'dc:date')]/@content").get(),
+        response.xpath("//head/meta[contains(@property, 'dc:date')]/@content").get(),
+        " ".join(own.css(".field--name-created ::text, .dataaktualnosci ::text").getall()),
         field(labelled_fields(body), "ogloszenie konkursu", "data ogloszenia", "announced"),
     ):
         if value and (day := normalise_date(value)):
@@ -237,6 +261,9 @@ def published(response: Response, body: SelectorList[Selector], text: str) -> st
     # ("16 czerwca 2025 r."), after a field's label or two; or a sentence "… trwa od 16
     # marca do …". Only a whole day counts: a line naming a month is not the date.
     for line in lines_of(body)[:5]:
+        # "Nabór trwa do 15.06.2027 r." is as short, but a deadline.
+        if _DEADLINE_WORDS.search(line) or re.search(r"\b(?:do|until|by)\b", line, re.I):
+            continue
         if len(line) <= 30 and (day := normalise_date(line)) and len(day) >= 10:
             return day
     for line in text.split("\n"):

@@ -27,7 +27,14 @@ from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
+from crawlers.dates import (
+    deadline_in,
+    every_deadline,
+    normalise_date,
+    period_in,
+    period_start,
+    rolling,
+)
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -37,6 +44,7 @@ from crawlers.spiders.polish import (
     labelled_fields,
     lines_of,
     link,
+    main_heading,
     programme_code,
     status_word,
     text_of,
@@ -86,7 +94,7 @@ class ParpSpider(CallSpider):
             call["shared"] = card in shared
             call["id"] = _call_id(card, call["title"], call["shared"])
             if is_parp(card):
-                yield self.request(
+                yield self.call_page(
                     card,
                     self.parse_card,
                     errback=self.card_failed,
@@ -142,7 +150,8 @@ class ParpSpider(CallSpider):
         if card_period:
             start, end = period_in(card_period)
             if not ends and end:
-                ends = [end]
+                # A window of several rounds closes once a round.
+                ends = every_deadline(card_period)
             opening = opening or start
         card_start = field(fields, "rozpoczecie naboru", "data rozpoczecia", "poczatek naboru")
         card_end = field(
@@ -377,7 +386,10 @@ def _card_title(card: Response | None) -> str:
     """The card's own heading; its <title> is the site's generic one."""
     if card is None:
         return ""
-    for css in ("h1", ".grant-title", "article h2", "main h2"):
+    title = main_heading(card)
+    if title and fold(title) not in _GENERIC_TITLES:
+        return title
+    for css in (".grant-title", "article h2", "main h2"):
         title = clean(" ".join(card.css(f"{css} ::text").getall()))
         if title and fold(title) not in _GENERIC_TITLES:
             return title

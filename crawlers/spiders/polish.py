@@ -50,6 +50,21 @@ def link(response: Response, href: str) -> str:
     return url
 
 
+def main_heading(page: Response | Selector) -> str:
+    """The text of the page's own <h1>: the first in its <main> or <article>, else the first
+    outside its header and navigation. Sites that mark their logo as an <h1> would otherwise
+    give it as the call's title, or joined to it ("Portal Funduszy Europejskich Ścieżka …")."""
+    for xpath in (
+        "//main//h1 | //article//h1 | //*[@role='main']//h1",
+        "//h1[not(ancestor::header or ancestor::nav"
+        " or ancestor::*[contains(@class, 'logo') or contains(@class, 'site-name')])]",
+    ):
+        for heading in page.xpath(xpath):
+            if title := clean(" ".join(heading.xpath(_VISIBLE).getall())):
+                return title
+    return ""
+
+
 def lines_of(region: Selector | SelectorList[Selector] | None) -> list[str]:
     """The visible text of ``region``, one stripped line a text node."""
     if region is None:
@@ -90,10 +105,18 @@ def labelled_fields(region: Selector | SelectorList[Selector] | None) -> list[tu
         whole = clean(" ".join(block.xpath(_VISIBLE).getall()))
         if strong:
             label = clean(" ".join(strong[0].xpath(_VISIBLE).getall()))
-            if label.endswith(":") and whole.startswith(label):
+            # "Label: value", or a bold label on a line of its own ("<b>Budżet</b><br>…").
+            on_own_line = strong[0].xpath(_NEXT_NODE_IS_BR) and not label.endswith((".", "!"))
+            if (label.endswith(":") or on_own_line) and whole.startswith(label):
                 _add(pairs, label, whole[len(label) :])
                 continue
         _split(pairs, whole)
+    # A label and its value each in an element of their own, without a colon: Drupal's
+    # <div class="field__label">…</div><div class="field__item">…</div>, label/value spans.
+    for row in region.xpath(_TWO_ELEMENTS):
+        label, value = (clean(" ".join(c.xpath(_VISIBLE).getall())) for c in row.xpath("./*"))
+        if len(label) <= _LABEL_MAX and not label.endswith((".", "!", ",")):
+            _add(pairs, label, value)
     # A line that is only a label, followed by the line of its value.
     lines = lines_of(region)
     for line, following in zip(lines, lines[1:], strict=False):
@@ -101,6 +124,14 @@ def labelled_fields(region: Selector | SelectorList[Selector] | None) -> list[tu
             _add(pairs, line, following)
     return pairs
 
+
+# The first node after an element, not counting blank text, is a line break.
+_NEXT_NODE_IS_BR = "following-sibling::node()[self::* or normalize-space()][1][self::br]"
+# A block of exactly two elements and no text of its own: a label's and its value's.
+_TWO_ELEMENTS = (
+    ".//*[(self::div or self::li or self::p) and count(*) = 2"
+    " and not(text()[normalize-space()]) and not(*[1][self::br] or *[2][self::br])]"
+)
 
 _SECTION_HEADINGS = "self::h2 or self::h3 or self::h4"
 _SECTION_MAX = 500
@@ -194,7 +225,10 @@ _STATUS_WORDS: list[tuple[Status, tuple[str, ...]]] = [
             "zapowiedz",
             "wkrotce",
             "nierozpoczet",
+            "nie rozpoczet",
             "nie rozpoczal",
+            "oczekuje na rozpoczecie",
+            "w przygotowaniu",
             "przed naborem",
             "ogloszony",
             "nadchodzac",

@@ -161,6 +161,44 @@ def test_failing_sources_keep_their_calls(mirror: MirrorServer, engine: Engine) 
     assert {k: now[k] for k in statuses} == statuses
 
 
+UNREADABLE_PAGE = Fault(
+    200, b"<html><body><p>Strona w przebudowie</p></body></html>", content_type="text/html"
+)
+
+
+def test_a_call_page_that_cannot_be_read_costs_that_call_only(
+    mirror: MirrorServer, engine: Engine
+) -> None:
+    """One call page in a layout no parser knows (or that trips a parser) is noted on the
+    run with its address and reason; the source's other calls are stored."""
+    mirror.faults["/www.funduszeeuropejskie.gov.pl/nabory/bony-na-innowacje"] = UNREADABLE_PAGE
+    mirror.faults["/ncn.gov.pl/ogloszenia/konkursy/opus32"] = UNREADABLE_PAGE
+
+    result = by_source(crawl(["fe-portal", "ncn"], mirror.url, engine))
+
+    assert result["fe-portal"].ok and result["ncn"].ok
+    assert stored(engine) == {"fe-portal": EXPECTED["fe-portal"] - 1, "ncn": EXPECTED["ncn"] - 1}
+    assert result["fe-portal"].errors == result["ncn"].errors == 1
+    assert "https://www.funduszeeuropejskie.gov.pl/nabory/bony-na-innowacje-dla-msp-2027/" in (
+        result["fe-portal"].message or ""
+    )
+    assert "LayoutChanged: call page without a title" in (result["ncn"].message or "")
+
+
+def test_most_call_pages_unreadable_is_a_failed_crawl(mirror: MirrorServer, engine: Engine) -> None:
+    """A layout change of the call pages themselves: the few still read are not stored as
+    the whole source, which fails and keeps its earlier calls."""
+    crawl(["ncn"], mirror.url, engine)
+    mirror.faults["/ncn.gov.pl/ogloszenia/konkursy/opus32"] = UNREADABLE_PAGE
+    mirror.faults["/ncn.gov.pl/ogloszenia/konkursy/preludium26"] = UNREADABLE_PAGE
+
+    [summary] = crawl(["ncn"], mirror.url, engine)
+
+    assert not summary.ok
+    assert "2 of 3 call pages could not be read" in (summary.message or "")
+    assert stored(engine) == {"ncn": EXPECTED["ncn"]}
+
+
 @pytest.mark.parametrize(
     "fault",
     [

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from crawlers.amounts import parse_amount
-from crawlers.dates import deadline_in, normalise_date, period_in, period_start, rolling
+from crawlers.dates import (
+    deadline_in,
+    every_deadline,
+    normalise_date,
+    period_in,
+    period_start,
+    rolling,
+)
 from crawlers.html import html_to_text
 from crawlers.middlewares import mirror_url
 from crawlers.mirror_server import file_key
@@ -40,6 +47,10 @@ from crawlers.mirror_server import file_key
         ("Tue Jun 30 11:00:00 CEST 2026", "2026-06-30T11:00:00+02:00"),
         ("do godz. 16:00 dnia 16 czerwca 2026", "2026-06-16T16:00:00+02:00"),
         ("15 grudnia 2026 roku, godz. 16:00", "2026-12-15T16:00:00+01:00"),
+        ("16 czerwca 2026 r. o 16:00", "2026-06-16T16:00:00+02:00"),
+        ("15.06.2027 (poniedziałek), godz. 16:00", "2027-06-15T16:00:00+02:00"),
+        ("15 czerwca 2027 r. (wtorek) do godz. 12:00", "2027-06-15T12:00:00+02:00"),
+        ("16.06.2026 o godzinie 12.00", "2026-06-16T12:00:00+02:00"),
         (
             "Nabór wniosków potrwa do 16 września 2025 r. do godziny 14:00.",
             "2025-09-16T14:00:00+02:00",
@@ -104,6 +115,22 @@ def test_deadline_of_a_period(text: str, expected: str) -> None:
         ("styczeń/luty 2027 r.", "2027-02"),
         ("30.01.2026 – 31.08.2027", "2027-08-31"),
         ("Termin składania wniosków upływa 16 grudnia 2019 r.", "2019-12-16"),
+        # A window written without spaces round its dash: the dash after the opening's
+        # year is the window's, not a hyphen of an ISO date.
+        ("02.04.2024-08.05.2024", "2024-05-08"),
+        ("02.04.2024–08.05.2024 r.", "2024-05-08"),
+        ("2026-12-01–2027-01-31", "2027-01-31"),
+        # A window ending in a month named in words.
+        ("listopad 2026 – styczeń 2027", "2027-01"),
+        ("od listopada 2026 do stycznia 2027 r.", "2027-01"),
+        # Only the window's opening is stated: no deadline.
+        ("nabór trwa od 1.12.2026 r.", None),
+        ("Nabór wniosków rozpocznie się 15 marca 2027 r.", None),
+        ("Nabór zostanie uruchomiony 15 września 2026 r.", None),
+        ("Nabór wniosków do NCN rozpocznie się 1 lutego 2027 r.", None),
+        ("Termin naboru: od 01.02.2027", None),
+        ("Nabór trwa od 1.02.2027 do końca marca 2027 r.", "2027-03"),
+        ("Applications opening on 1 February 2027 are due by 30 April 2027", "2027-04-30"),
     ],
 )
 def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
@@ -153,6 +180,25 @@ def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
             "Wnioski będzie można składać od 27 czerwca do 24 października 2024 r.",
             ("2024-06-27", "2024-10-24"),
         ),
+        ("02.04.2024-08.05.2024", ("2024-04-02", "2024-05-08")),
+        ("od 2026-12-01 do 2027-01-31", ("2026-12-01", "2027-01-31")),
+        # A window across the new year, its opening written without the year.
+        ("od 1 grudnia do 31 stycznia 2027 r.", ("2026-12-01", "2027-01-31")),
+        ("1.12–31.01.2027", ("2026-12-01", "2027-01-31")),
+        # Months named in words.
+        ("listopad 2026 – styczeń 2027", ("2026-11", "2027-01")),
+        ("nabór od lipca do września 2026 r.", ("2026-07", "2026-09")),
+        ("Nabór wniosków rozpocznie się 15 marca 2027 r.", ("2027-03-15", None)),
+        # A window given as its two labelled ends (a table cell of two lines).
+        (
+            "Rozpoczęcie: 02.03.2027 Zakończenie: 30.04.2027, godz. 16:00",
+            ("2027-03-02", "2027-04-30T16:00:00+02:00"),
+        ),
+        (
+            "Start naboru: 2 marca 2027 r., koniec naboru: 30 kwietnia 2027 r.",
+            ("2027-03-02", "2027-04-30"),
+        ),
+        ("Opening: 16 March 2027 Deadline: 16 June 2027", ("2027-03-16", "2027-06-16")),
     ],
 )
 def test_period_of_a_window(text: str, expected: tuple[str | None, str | None]) -> None:
@@ -175,6 +221,27 @@ def test_rolling_calls_have_no_deadline(text: str | None, expected: bool) -> Non
     assert rolling(text) is expected
     if expected:
         assert deadline_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I runda: 02.03.2027 – 30.04.2027; II runda: 01.09.2027 – 30.10.2027",
+            ["2027-04-30", "2027-10-30"],
+        ),
+        (
+            "od 1 lutego do 31 marca 2027 r. oraz od 1 września do 31 października 2027 r.",
+            ["2027-03-31", "2027-10-31"],
+        ),
+        ("od 16.03.2026 do 16.06.2026 r. do godz. 16:00", ["2026-06-16T16:00:00+02:00"]),
+        ("16.06.2026", ["2026-06-16"]),
+        ("nabór trwa od 1.12.2026 r.", []),
+        (None, []),
+    ],
+)
+def test_every_round_of_a_window_closes(text: str | None, expected: list[str]) -> None:
+    assert every_deadline(text) == expected
 
 
 def test_period_start() -> None:
@@ -214,6 +281,11 @@ def test_period_start() -> None:
         ("do 5 mln PLN", (5_000_000, "PLN")),
         ("Do zdobycia jest 330 mln zł.", (330_000_000, "PLN")),
         ("Budżet obu konkursów to 330 milionów złotych.", (330_000_000, "PLN")),
+        # Whole złoty written with ",-" (or ",—") in place of the grosze, as in Polish
+        # accounting and many calls' rules.
+        ("Budżet: 100 000 000,- zł", (100_000_000, "PLN")),
+        ("5.000.000,-PLN", (5_000_000, "PLN")),
+        ("kwota 2 500 000,— zł na projekt", (2_500_000, "PLN")),
     ],
 )
 def test_amounts(text: str, expected: tuple[float, str] | None) -> None:
@@ -231,6 +303,37 @@ def test_html_keeps_sections_as_lines() -> None:
     )
     assert html_to_text("plain\x0btext") == "plaintext"
     assert html_to_text("") == ""
+
+
+def test_html_keeps_a_table_row_on_one_line() -> None:
+    """A table (a topic's budget per action, a call's dates) read one cell a line lost
+    which figure went with which label."""
+    markup = (
+        "<p>Budget:</p><table><thead><tr><th>Action</th><th>Budget (EUR)</th></tr></thead>"
+        "<tr><td>RIA</td><td>10 000 000</td></tr><tr><td><p>IA</p></td><td><p>5 000 000</p>"
+        "<p>(indicative)</p></td></tr><tr><td></td><td> </td></tr></table><p>End</p>"
+    )
+    assert html_to_text(markup) == (
+        "Budget:\nAction | Budget (EUR)\nRIA | 10 000 000\nIA | 5 000 000 (indicative)\nEnd"
+    )
+
+
+def test_html_leaves_out_navigation_and_page_furniture() -> None:
+    """A call card read from its <main> or <body> (PARP's cards when their theme changes):
+    menus, breadcrumbs, share buttons and the site's footer are no part of the call's text."""
+    markup = (
+        '<header><nav class="menu"><ul><li><a href="/">Start</a></li><li>O PARP</li></ul>'
+        '</nav></header><main><nav class="breadcrumb"><a href="/">Strona główna</a> / Nabory'
+        '</nav><ol class="breadcrumbs"><li>Nabory</li></ol><h1>Kredyt ekologiczny</h1>'
+        "<p>Celem jest modernizacja przedsiębiorstw.</p>"
+        '<div class="social-share">Udostępnij: <a href="#">Facebook</a></div>'
+        '<ul role="navigation"><li><a href="/poprzedni">Poprzedni</a></li></ul>'
+        "<p>Budżet: 100 mln zł</p></main>"
+        "<footer><p>Polska Agencja Rozwoju Przedsiębiorczości, ul. Pańska 81/83</p></footer>"
+    )
+    assert html_to_text(markup) == (
+        "Kredyt ekologiczny\nCelem jest modernizacja przedsiębiorstw.\nBudżet: 100 mln zł"
+    )
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,61 @@ def test_ncn_call_page_of_the_current_site() -> None:
     assert closed.status == "closed"
 
 
+def _ncn_call_page(body: str) -> HtmlResponse:
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus33"
+    markup = (
+        '<html><body><main role="main"><article><h1 class="page-title">OPUS 33</h1>'
+        f'<div class="field field--name-body">{body}</div></article></main></body></html>'
+    )
+    return HtmlResponse(url, body=markup.encode(), encoding="utf-8", request=Request(url))
+
+
+def test_ncn_a_short_deadline_line_is_not_the_announcements_date() -> None:
+    """ "Nabór trwa do 15.06.2027 r." among the first short lines was taken for the day the
+    call was announced: an open call became forthcoming until its own deadline."""
+    spider = NcnSpider()
+    response = _ncn_call_page(
+        "<p>Łączny budżet konkursów wynosi 1,2 mld zł.</p><p>Nabór trwa do 15.06.2027 r.</p>"
+    )
+    record = records(spider, list(spider.parse_call(response)), "2027-04-01")["opus33"]
+    assert record.deadlines == ["2027-06-15"]
+    assert record.opening_date is None and record.status == "open"
+
+
+def test_ncn_a_date_of_the_sidebar_is_not_the_calls_announcement() -> None:
+    """The block of open calls is on every NCN page, each call with its closing date: a
+    <time> of it, before the article in the page, was taken for this call's announcement,
+    and the open call became forthcoming until another call's deadline."""
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus33"
+    markup = """<html><body><aside id="otwarte-konkursy"><h2>Otwarte konkursy</h2><ul>
+      <li><a href="/ogloszenia/konkursy/preludium26">PRELUDIUM 26</a>
+      <time datetime="2027-07-31T12:00:00Z">31 lip</time></li></ul></aside>
+      <main><article><h1 class="page-title">OPUS 33</h1>
+      <div class="field field--name-body"><p>Nabór wniosków trwa do 15 czerwca 2027 r.</p>
+      </div></article></main></body></html>"""
+    response = HtmlResponse(url, body=markup.encode(), encoding="utf-8", request=Request(url))
+    spider = NcnSpider()
+    record = records(spider, list(spider.parse_call(response)), "2027-04-01")["opus33"]
+    assert record.opening_date is None and record.status == "open"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<table><tr><td>Termin składania wniosków</td><td>15 czerwca 2027 r.</td></tr>"
+        "<tr><td>Budżet konkursu</td><td>600 000 000 zł</td></tr>"
+        "<tr><td>Maksymalny budżet projektu</td><td>2 000 000 zł</td></tr></table>",
+        "<p>Na finansowanie projektów w konkursie przeznaczono kwotę 600 000 000 zł.</p>"
+        "<p>Termin składania wniosków upływa 15 czerwca 2027 r.</p>",
+    ],
+    ids=["table", "przeznaczono"],
+)
+def test_ncn_budget_in_a_table_or_as_the_sum_set_aside(body: str) -> None:
+    spider = NcnSpider()
+    record = records(spider, list(spider.parse_call(_ncn_call_page(body))), "2027-04-01")
+    assert (record["opus33"].budget, record["opus33"].currency) == (600_000_000, "PLN")
+
+
 def test_ncn_english_call_page_in_its_own_wording() -> None:
     """English dates and amounts as NCN's English announcement writes them."""
     spider = NcnSpider()
@@ -102,6 +157,9 @@ def test_ncn_english_call_page_in_its_own_wording() -> None:
         items = list(spider.parse_call(page("ncn-call-page-en-opus31.html", url)))
         record = records(spider, items, "2026-04-01")["opus31"]
     assert record.title == "OPUS 31"
+    # In English, as its page says (<html lang="en">): it was stored as Polish, the
+    # source's language, and tagged by the Polish pipeline.
+    assert record.language == "en"
     # "open from 16 March to 16 June 2026, at 2 p.m." (Warsaw summer time)
     assert record.deadlines == ["2026-06-16T14:00:00+02:00"]
     assert record.opening_date == date(2026, 3, 16)
@@ -172,6 +230,22 @@ def test_ncn_english_deadline_in_its_stored_wording() -> None:
         "Proposals submitted after that date will not be reviewed."
     )
     assert deadlines_in(text, []) == ["2022-04-26"]
+
+
+def test_ncn_opening_sentences_are_no_deadline() -> None:
+    """An announcement saying when applications open ("Nabór wniosków rozpocznie się 15
+    marca 2027 r.") and, in another sentence, until when they are taken ("Wnioski należy
+    składać do …"): the opening is no deadline, which closed the call three months early."""
+    from crawlers.spiders.ncn import deadlines_in
+
+    text = (
+        "Nabór wniosków rozpocznie się 15 marca 2027 r. Wnioski należy składać w systemie OSF "
+        "do 15 czerwca 2027 r. do godz. 16:00.\n"
+        "Nabór wniosków w konkursie POLONEZ BIS 4 zostanie uruchomiony 15 września 2027 r."
+    )
+    assert deadlines_in(text, []) == ["2027-06-15T16:00:00+02:00"]
+    assert deadlines_in("Wnioski można składać od 1 do 30 czerwca 2027 r.", []) == ["2027-06-30"]
+    assert deadlines_in("The call is open from 16 March until 16 June 2027.", []) == ["2027-06-16"]
 
 
 @pytest.mark.parametrize(
@@ -338,6 +412,28 @@ def test_parp_card_stating_its_window_in_prose() -> None:
         record = records(spider, [item], "2024-07-01")["sciezka-smart"]
     assert record.deadlines == ["2024-10-24"]
     assert record.opening_date == date(2024, 6, 27) and record.status == "open"
+
+
+def test_parp_card_of_several_rounds_keeps_each_rounds_deadline() -> None:
+    """A card whose window has two rounds, linked from a schedule that gives no dates: the
+    first round's closing was lost."""
+    body = """<html><body><main><ul>
+      <li><a href="/component/grants/grants/bony-na-innowacje">Bony na innowacje</a></li>
+      </ul></main></body></html>"""
+    spider = ParpSpider()
+    (request,) = [
+        r
+        for r in spider.parse(HtmlResponse(SCHEDULE_URL, body=body.encode(), encoding="utf-8"))
+        if isinstance(r, Request)
+    ]
+    card = """<html><body><div id="content"><article><h1>Bony na innowacje</h1>
+      <p>Termin naboru: I runda 01.02.2027–31.03.2027, II runda 01.06.2027–31.07.2027</p>
+      </article></div></body></html>"""
+    response = HtmlResponse(request.url, body=card.encode(), encoding="utf-8", request=request)
+    (item,) = list(spider.parse_card(response, **request.cb_kwargs))
+    record = records(spider, [item], "2026-11-28")["bony-na-innowacje"]
+    assert record.deadlines == ["2027-03-31", "2027-07-31"]
+    assert record.opening_date == date(2027, 2, 1)
 
 
 def test_parp_tile_of_a_rolling_call() -> None:
@@ -696,6 +792,110 @@ def test_fe_portal_call_page_in_a_new_theme() -> None:
     assert record.budget == 200_000_000 and record.status == "open"
 
 
+def test_fe_portal_call_page_with_labels_in_their_own_elements_without_a_colon() -> None:
+    """Drupal's field markup (a label's <div> and its value's <div>, no colon) and a bold
+    label on a line of its own: the details were not found, and a page holding only such
+    details failed as a changed layout."""
+    body = """<html><head><title>Kredyt ekologiczny - Portal Funduszy Europejskich</title>
+      </head><body><main><article><h1>Kredyt ekologiczny</h1>
+      <div class="field field--name-numer"><div class="field__label">Numer naboru</div>
+        <div class="field__item">FENG.02.01-IP.01-002/27</div></div>
+      <div class="field"><div class="field__label">Termin naboru</div>
+        <div class="field__item"><time>02.03.2027</time> – <time>30.04.2027</time></div></div>
+      <div class="field"><span class="label">Status naboru</span>
+        <span class="value">Planowany</span></div>
+      <p><strong>Budżet naboru</strong><br>100 000 000,00 zł</p>
+      </article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/kredyt-ekologiczny-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    by_id = records(spider, list(spider.parse_call(response)), "2026-11-28")
+    record = by_id["kredyt-ekologiczny-2027"]
+    assert record.link_key == "FENG.02.01-IP.01-002/27" and record.programme == "FENG"
+    assert record.deadlines == ["2027-04-30"] and record.opening_date == date(2027, 3, 2)
+    assert record.budget == 100_000_000 and record.currency == "PLN"
+    assert record.status == "forthcoming"
+
+
+def test_fe_portal_call_of_several_rounds_keeps_each_rounds_deadline() -> None:
+    """A window of two rounds: the first round's closing was lost, the call shown as open
+    until the second's."""
+    body = """<html><body><main><article><h1>Bony na innowacje</h1>
+      <dl><dt>Termin naboru</dt><dd><ul><li>I runda: 02.03.2027 – 30.04.2027</li>
+      <li>II runda: 01.09.2027 – 30.10.2027</li></ul></dd>
+      <dt>Status</dt><dd>Nabór otwarty</dd></dl></article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/bony-na-innowacje-rundy/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    by_id = records(spider, list(spider.parse_call(response)), "2026-11-28")
+    record = by_id["bony-na-innowacje-rundy"]
+    assert record.deadlines == ["2027-04-30", "2027-10-30"]
+    assert record.opening_date == date(2027, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        '<header><h1 class="logo"><a href="/"><span>Portal Funduszy Europejskich</span></a>'
+        "</h1></header>",
+        '<div class="site-name"><h1><a href="/">Fundusze Europejskie</a></h1></div>',
+    ],
+)
+def test_a_site_logo_in_an_h1_is_no_part_of_the_calls_title(logo: str) -> None:
+    """Sites that mark their logo as an <h1>: the call's title was both joined."""
+    body = f"""<html><body>{logo}<main><article><h1>Ścieżka SMART</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      </article></main></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/sciezka-smart-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    (item,) = FePortalSpider().parse_call(response)
+    assert item.title == "Ścieżka SMART"
+    card = "https://www.parp.gov.pl/component/grants/grants/sciezka-smart"
+    tile = {"title": "SMART", "rounds": [], "summary": "", "programme": None, "id": "s"}
+    parp = ParpSpider().call_item(
+        card,
+        {**tile, "max_funding": None},
+        HtmlResponse(card, body=body.encode(), encoding="utf-8"),
+    )
+    assert parp.title == "Ścieżka SMART"
+
+
+def test_fe_portal_call_page_without_a_description_block_keeps_its_text() -> None:
+    """A theme whose call text is in plain paragraphs of the article: the description was
+    empty, so the call was tagged on its title alone and matched nobody."""
+    body = """<html><body><nav><a href="/">Start</a></nav><main><article>
+      <h1>Kredyt technologiczny</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      <p>Wsparcie wdrożeń nowych technologii, m.in. układów scalonych i fotoniki.</p>
+      </article></main><footer>Polityka prywatności</footer></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/kredyt-technologiczny-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    record = records(spider, list(spider.parse_call(response)), "2026-11-28")[
+        "kredyt-technologiczny-2027"
+    ]
+    assert "układów scalonych i fotoniki" in record.description
+    assert "Polityka prywatności" not in record.description
+
+
+def test_fe_portal_status_badge_is_a_small_element_not_any_class_holding_stan() -> None:
+    """The status read from a badge: any element whose class held "stan" or "status" was
+    one, such as a theme's "layout-standard" wrapper of the whole text, whose mention of an
+    earlier round ("nabór zakończony") made an open call closed."""
+    body = """<html><body><div class="layout-standard"><main><article>
+      <h1>Ścieżka SMART 2027</h1>
+      <dl><dt>Termin naboru</dt><dd>od 1.02.2027 do 30.04.2027</dd></dl>
+      <p>Poprzedni nabór zakończony w 2026 r. cieszył się dużym zainteresowaniem.</p>
+      <div class="status-bar"><p>Strona zaktualizowana: 10.01.2027</p>
+      <p>Zobacz też: Nabór zakończony – Ścieżka SMART 2026</p></div>
+      </article></main></div></body></html>"""
+    url = "https://www.funduszeeuropejskie.gov.pl/nabory/sciezka-smart-2027/"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    spider = FePortalSpider()
+    record = records(spider, list(spider.parse_call(response)), "2027-03-01")["sciezka-smart-2027"]
+    assert record.status == "open"
+
+
 def test_fe_portal_call_page_answering_questions_under_headings() -> None:
     """The portal's call pages "answer who, what, when, own contribution, how to apply" (as
     a public survey of the redesigned portal describes them; the markup is assumed): the
@@ -773,6 +973,10 @@ def test_fe_portal_listing_skips_its_own_address_and_pages_by_word() -> None:
         ("Status Status: Rozstrzygnięty", "closed"),
         ("Open for submission", "open"),
         ("Cancelled", "closed"),
+        # A call not yet open, in the other ways a portal's badge says so.
+        ("Oczekuje na rozpoczęcie", "forthcoming"),
+        ("Nabór w przygotowaniu", "forthcoming"),
+        ("Nie rozpoczęty", "forthcoming"),
         ("", None),
     ],
 )

@@ -4,6 +4,7 @@ itself only, and odd but readable values are read (synthesised variants under
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -76,6 +77,18 @@ def test_eu_portal_rows_in_other_shapes_are_read_not_lost() -> None:
     assert any("not an object" in n for n in spider.notes)
 
 
+@pytest.mark.parametrize("blank", [[" "], ["&nbsp;"], [None], [""], []])
+def test_eu_portal_blank_title_falls_back_to_the_rows_summary(blank: list[Any]) -> None:
+    """A topic whose metadata title is blank (a space, "&nbsp;"): the title was blank and
+    the topic refused, though the row's summary names it."""
+    row = {
+        "summary": "Photonic integrated circuits for sensing",
+        "metadata": {"identifier": ["HORIZON-CL4-2027-04-DIGITAL-EMERGING-11"], "title": blank},
+    }
+    item = eu_portal.topic_item("HORIZON-CL4-2027-04-DIGITAL-EMERGING-11", row)
+    assert normalise(item, "eu-portal", "en", TODAY).title == row["summary"]
+
+
 def test_eu_portal_a_row_that_cannot_be_read_costs_that_topic_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -114,6 +127,20 @@ def test_an_item_with_a_value_of_another_type_is_dropped_and_counted(odd: dict[s
         pipeline.process_item(bad)
     assert crawler.stats.get_value("callradar/invalid") == 1
     assert any("'T-2' refused" in note for note in crawler.spider.notes)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("EN", "en"), ("en-GB", "en"), ("pl_PL", "pl"), (" de ", "de"), ("english", "en"), ("", "en")],
+)
+def test_a_language_written_otherwise_than_as_a_code_keeps_the_call(
+    given: str, stored: str
+) -> None:
+    """The portal's metadata give a language per topic; "EN" or "en-GB" refused the whole
+    call over a field the tagger can do without. A code is read from the value, and a value
+    that holds none leaves the source's own language."""
+    item = RawCall(id="T-1", title="A topic", url="https://example.eu/t-1", language=given)
+    assert normalise(item, "eu-portal", "en", TODAY).language == stored
 
 
 NCBR_API = "https://www.gov.pl/api/data/competition-search?type=NCBR&language=pl&page=0&size=50"
@@ -211,6 +238,28 @@ def test_a_page_in_utf8_or_in_the_charset_it_declares_is_left_alone() -> None:
     assert middleware.process_response(Request(url), latin2) is latin2
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/html; charset=ISO-8859-1", "text/html; charset=iso-8859-2", "text/html; charset=cp1250"],
+)
+def test_a_utf8_page_its_server_declares_in_an_8bit_charset_is_read_as_utf8(
+    content_type: str,
+) -> None:
+    """A server's default header (Apache's "charset=ISO-8859-1") in front of a UTF-8 page:
+    read in the header's charset, "Nabór" became "NabÃ³r", and the month's name and "zł"
+    were lost with it."""
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus32"
+    page = (FIXTURES / "ncn.gov.pl/ogloszenia/konkursy/opus32").read_bytes()
+    raw = HtmlResponse(url, body=page, headers={"Content-Type": content_type}, request=Request(url))
+    response = PolishCharsetMiddleware().process_response(raw.request, raw)
+    assert isinstance(response, HtmlResponse)
+    (item,) = NcnSpider().parse_call(response, listed_as="OPUS 32")
+    record = normalise(item, "ncn", "pl", TODAY)
+    assert "ogłasza konkurs OPUS 32" in record.description
+    assert record.budget == 550_000_000 and record.currency == "PLN"
+    assert record.deadlines == ["2027-06-16T16:00:00+02:00"]
+
+
 def test_eu_portal_listing_ending_before_its_total_is_noted() -> None:
     spider = EuPortalSpider()
     first = EU_SEARCH
@@ -262,6 +311,26 @@ def test_ncbr_paths_written_as_urls_or_without_their_slash() -> None:
         "wariant-sciezki-2": "https://www.gov.pl/web/ncbr/wariant-sciezki-2",
     }
     assert not spider.notes
+
+
+def test_ncbr_a_record_without_its_path_is_noted_not_dropped_unseen() -> None:
+    """A competition without a ``path`` has no page nor id: it is left out, and the run
+    says so (it was dropped without a word)."""
+    spider = NcbrSpider()
+    body = json.dumps(
+        {
+            "content": [
+                {"name": "Konkurs bez adresu", "path": None, "status": "ANNOUNCED"},
+                {"name": "Konkurs z adresem", "path": "/web/ncbr/z-adresem"},
+            ],
+            "totalElements": 2,
+            "last": True,
+        }
+    ).encode()
+    response = TextResponse(NCBR_API, body=body, encoding="utf-8", request=Request(NCBR_API))
+    items = [i for i in spider.parse_api(response, page=0, size=50) if isinstance(i, RawCall)]
+    assert [i.id for i in items] == ["z-adresem"]
+    assert any("'Konkurs bez adresu' skipped" in note for note in spider.notes)
 
 
 def test_ncbr_an_empty_page_ends_the_listing_whatever_its_last_says() -> None:
@@ -316,6 +385,38 @@ def test_entities_in_a_json_sources_title_and_plain_description_are_decoded() ->
     record = normalise(item, "ncbr", "pl", TODAY)
     assert record.title == 'FENG – "Ścieżka SMART" & Konsorcja'
     assert record.description == "Konkurs „Ścieżka SMART” dla MŚP & konsorcjów."
+
+
+def test_ncbr_name_with_escaped_dash_after_its_number() -> None:
+    """The competition's number is cut off its name before the name is decoded: the dash
+    after it, sent as "&ndash;", began the stored title ("– Ścieżka SMART")."""
+    from crawlers.spiders.ncbr import competition_item
+
+    item = competition_item(
+        {
+            "name": "FENG.01.01-IP.01-003/26 &ndash; &bdquo;Ścieżka SMART&rdquo;",
+            "path": "/web/ncbr/feng010101-ip01-00326",
+        }
+    )
+    assert normalise(item, "ncbr", "pl", TODAY).title == "„Ścieżka SMART”"
+    assert item.call_identifier == "FENG.01.01-IP.01-003/26"
+
+
+@pytest.mark.parametrize(
+    ("title", "stored"),
+    [
+        ("Konkurs <b>SMART</b> 2027", "Konkurs SMART 2027"),
+        ("Photonics for <i>in situ</i> sensing", "Photonics for in situ sensing"),
+        ("Ścieżka SMART<br>MŚP", "Ścieżka SMART MŚP"),
+        ("Power &lt; 5 W", "Power < 5 W"),
+        ("Power < 5 W chips", "Power < 5 W chips"),
+    ],
+)
+def test_markup_in_a_json_sources_title_is_not_stored(title: str, stored: str) -> None:
+    """JSON sources send their CMS's title as written: its tags went into the stored title,
+    the messages and the proposal packs."""
+    item = RawCall(id="x", title=title, url="https://www.gov.pl/web/ncbr/x")
+    assert normalise(item, "ncbr", "pl", TODAY).title == stored
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from scrapy.http import Request
 from callradar.calls import CallRecord
 from crawlers.items import RawCall
 from crawlers.pipelines import normalise
+from crawlers.spiders import eu_portal
 from crawlers.spiders.base import CallSpider, LayoutChanged, SpiderArgs
 from crawlers.spiders.eu_portal import EuPortalSpider
 from crawlers.spiders.fe_portal import FePortalSpider
@@ -116,7 +117,15 @@ def test_eu_portal_request_is_multipart_with_json_parts() -> None:
 def test_eu_portal_recorded_topic(parsed: dict[str, Any], records: dict[str, Any]) -> None:
     _, items = parsed["eu-portal"]
     soil = next(i for i in items if i.id == "HORIZON-MISS-2027-05-SOIL-01-two-stage")
-    assert soil.deadlines == ["2027-04-08T00:00:00.000+0000", "2027-09-14T00:00:00.000+0000"]
+    # "2027-04-08T00:00:00.000+0000" is how the API writes a day (its `actions` blob says
+    # "deadlineDates": ["2027-04-08", "2027-09-14"]); as a moment it was shown as 02:00
+    # Warsaw time, and the portal's deadlines are at 17:00 Brussels time.
+    assert soil.deadlines == ["2027-04-08", "2027-09-14"]
+    assert soil.opening == "2027-02-04"
+    # Brussels' midnight as a Java system in Brussels may write it, in UTC or its own offset.
+    assert eu_portal._date_text("2027-04-07T22:00:00.000+0000") == "2027-04-08"
+    assert eu_portal._date_text("2027-03-18T00:00:00.000+0100") == "2027-03-18"
+    assert eu_portal._date_text("2027-03-18T17:00:00.000+0100") == "2027-03-18T17:00:00+01:00"
     assert soil.status == "forthcoming"
     assert soil.type_of_action == "HORIZON  Research and Innovation Actions"
     # The recorded budgetOverview was cut short: no budget rather than another topic's.
