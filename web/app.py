@@ -19,6 +19,7 @@ from callradar.db import make_engine, session_factory
 from callradar.settings import Settings, get_settings
 from web.csrf import csrf_protect
 from web.deps import LoginRequired
+from web.null_bytes import refuse_nul
 from web.render import make_templates, render
 from web.routes import (
     auth,
@@ -114,7 +115,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(refuse_nul), Depends(csrf_protect)],
     )
     app.state.settings = settings
     app.state.sessions = session_factory(engine)
