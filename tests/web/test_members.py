@@ -81,7 +81,11 @@ def test_export_is_readable_by_the_importer(
 
 
 def _profile_form(client: TestClient) -> dict[str, str]:
-    html = client.get("/my/profile").text
+    return _profile_form_of(client.get("/my/profile").text)
+
+
+def _profile_form_of(html: str) -> dict[str, str]:
+    """What a browser would send from the profile page as it is shown."""
     fields: dict[str, str] = {}
     for tag in re.findall(r"<input[^>]*>", html):
         named = re.search(r'name="([^"]+)"', tag)
@@ -252,3 +256,15 @@ def test_coordinator_invites_need_a_known_member(client: TestClient, world: Worl
     )
     assert dup.status_code == 303
     assert "już istnieje" in client.get("/users").text
+
+
+def test_a_refused_profile_keeps_what_was_chosen(client: TestClient, world: World) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form.update({"trl_min": "3", "trl_max": "6", "contact-0-email": "not-an-address"})
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    # Shown unchosen, the range was lost: saving the corrected form erased it.
+    again = _profile_form_of(response.text)
+    assert (again["trl_min"], again["trl_max"]) == ("3", "6")
+    assert again["contact-0-email"] == "not-an-address"
