@@ -295,6 +295,24 @@ def test_pages_send_security_headers(client: TestClient) -> None:
     assert headers["x-content-type-options"] == "nosniff"
 
 
+
+def test_private_pages_and_downloads_are_not_kept_in_caches(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.member_a)
+    feed = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed
+    # Without it a browser showed them from its cache after log-out (Back), and a shared
+    # cache could keep a pack, which carries a Last-Modified date, for the next user.
+    for path in ("/my/calls", "/my/profile", f"/packs/{world.pack_id}/download", feed[0]):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("cache-control") == "no-store", path
+    post(client, "/logout")
+    assert client.get("/login").headers.get("cache-control") == "no-store"
+    # The app's own style sheet may be kept.
+    assert "no-store" not in client.get("/static/style.css").headers.get("cache-control", "")
+
 def test_the_secret_key_is_generated_once_into_the_data_folder(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     key = settings.resolved_secret_key()
