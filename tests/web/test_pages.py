@@ -305,3 +305,30 @@ def test_a_deadline_on_the_last_day_there_is_still_makes_a_feed() -> None:
     call = Call(id=1, title="Open-ended call", url="https://example.org/c", deadlines=[last])
     body = calendar_feed.feed([call], "callradar", "http://testserver", ZoneInfo("Europe/Warsaw"))
     assert "DTSTART;VALUE=DATE:99991231" in body and "DTEND;VALUE=DATE:99991231" in body
+
+
+def test_a_competition_two_sources_list_is_one_call_to_the_member(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    today = datetime.now(UTC).date()
+    with session_scope(engine) as session:
+        # The same competition as the world's call, as a second source lists it.
+        copy = _call("PIC-COPY", "PIC pilot line (second listing)", "Photonics.", today)
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        session.add(Match(call_id=copy.id, member_id="lumen", score=0.9, reasons=["x"]))
+        copy_id = copy.id
+    login(client, world.member_a)
+    page = client.get("/my/calls").text
+    assert page.count('href="/calls/') == 1
+    feed_url = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed_url
+    assert client.get(feed_url[0]).text.count("BEGIN:VEVENT") == 1
+    # "Not relevant" on one listing holds for the competition: it was still listed, and
+    # in the calendar, through the other.
+    post(client, f"/my/calls/{copy_id}/not-relevant")
+    page = client.get("/my/calls").text
+    assert page.count('href="/calls/') == 1
+    assert 'action="/my/calls/' not in page
+    assert "BEGIN:VEVENT" not in client.get(feed_url[0]).text
