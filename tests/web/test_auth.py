@@ -246,6 +246,21 @@ def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, wo
     assert old_session.get("/my/calls", follow_redirects=False).status_code == 303
 
 
+
+def test_a_reset_link_never_points_where_the_request_said(
+    client: TestClient, web_settings: Settings, world: World
+) -> None:
+    # Anyone may send the reset form, and with any Host header: a link built on it sent the
+    # member's token to the sender's server.
+    token = csrf_of(client)
+    client.post(
+        "/forgot",
+        data={"email": world.member_a, "csrf_token": token},
+        headers={"host": "attacker.example"},
+    )
+    [link] = outbox_links(web_settings)
+    assert link.startswith(f"{web_settings.link_base_url}/password?token=")
+
 def test_switching_language_keeps_the_address_with_its_query(
     client: TestClient, engine: Engine, web_settings: Settings, world: World
 ) -> None:

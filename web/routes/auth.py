@@ -116,7 +116,9 @@ def forgot(
     user = find_user(session, email)
     if user is not None and user.active:
         try:
-            send_link(settings, user, Purpose.RESET, str(request.base_url))
+            # Not the address this request came to: its Host header is the sender's to
+            # choose, and the link carries the account's token.
+            send_link(settings, user, Purpose.RESET, settings.link_base_url)
         except DeliveryError as exc:
             # Logged, not shown: the answer must not tell who has an account.
             logger.error("password reset e-mail to %s not sent: %s", user.email, exc)
