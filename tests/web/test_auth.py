@@ -176,6 +176,25 @@ def test_an_inactive_user_cannot_log_in_and_loses_its_session(
     assert login(client, world.member_b).status_code == 401
 
 
+
+def test_a_reactivated_user_logs_in_again(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    member = TestClient(client.app)
+    login(member, world.member_b)
+    assert member.get("/my/calls").status_code == 200
+    login(client, world.coordinator)
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == world.member_b))
+        assert user
+        user_id = user.id
+    for active in ("false", "true"):
+        post(client, f"/users/{user_id}/active", {"active": active})
+    # A session opened before the account was turned off (on a laptop since lost, by
+    # someone who left) came back to life with the account.
+    assert member.get("/my/calls", follow_redirects=False).status_code == 303
+    assert login(member, world.member_b).status_code == 303
+
 def test_invitation_link_sets_the_password_once(
     client: TestClient, web_settings: Settings, world: World
 ) -> None:

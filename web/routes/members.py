@@ -183,6 +183,10 @@ def set_active(
     if user.id == me.id:
         flash(request, "users.not_yourself", "error")
     else:
+        if not active:
+            # Its sessions end for good: turned on again, the account does not revive a
+            # cookie left on a lost laptop or with someone who left.
+            user.session_epoch += 1
         user.active = active
         session.commit()
     return RedirectResponse("/users", status_code=303)
