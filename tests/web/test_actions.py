@@ -176,3 +176,22 @@ def test_the_links_of_messages_work_without_logging_in(
         assert contact and contact.unsubscribed
         match = session.scalar(select(Match).where(Match.member_id == "volta"))
         assert match and match.feedback == "not-relevant"
+
+
+def test_a_removed_contacts_links_no_longer_speak_for_the_member(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        contact = session.scalar(select(Contact).where(Contact.member_id == "volta"))
+        assert contact
+        # Left out of the member's profile: someone who left the company, whose old
+        # messages still hold the links.
+        contact.removed = True
+        token = contact.unsubscribe_token
+    assert client.get(f"/not-relevant/{token}/{world.other_call_id}").status_code == 404
+    assert client.post(f"/not-relevant/{token}/{world.other_call_id}").status_code == 404
+    with session_scope(engine) as session:
+        match = session.scalar(select(Match).where(Match.member_id == "volta"))
+        assert match and match.feedback is None
+    # Stopping the messages is still theirs to do: it holds should they be given again.
+    assert client.post(f"/unsubscribe/{token}").status_code == 200
