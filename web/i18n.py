@@ -340,6 +340,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nie możesz wyłączyć własnego konta.",
         "You cannot deactivate your own account.",
     ),
+    "users.inactive_no_link": (
+        "Konto {email} jest wyłączone: włącz je, zanim wyślesz link.",
+        "The account {email} is deactivated: activate it before sending a link.",
+    ),
     "users.state": ("Stan", "State"),
     "users.active": ("aktywny", "active"),
     "users.inactive": ("wyłączony", "deactivated"),

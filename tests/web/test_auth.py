@@ -354,3 +354,19 @@ def test_the_secret_key_is_generated_once_into_the_data_folder(tmp_path: Path) -
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert Settings(_env_file=None, data_dir=tmp_path).resolved_secret_key() == key  # type: ignore[call-arg]
     assert Settings(_env_file=None, data_dir=tmp_path / "other").resolved_secret_key() != key  # type: ignore[call-arg]
+
+
+def test_no_password_link_is_mailed_to_a_deactivated_user(
+    client: TestClient, engine: Engine, web_settings: Settings, world: World
+) -> None:
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == world.member_b))
+        assert user
+        user.active = False
+        user_id = user.id
+    login(client, world.coordinator)
+    assert f'action="/users/{user_id}/resend"' not in client.get("/users").text
+    # A link that says "invalid" when followed: the account must be turned on first.
+    post(client, f"/users/{user_id}/resend")
+    assert outbox_links(web_settings) == []
+    assert "wyłączone" in client.get("/users").text

@@ -161,6 +161,10 @@ def resend(
     request: Request, session: DB, settings: AppSettings, _user: Coordinator, user_id: RowId
 ) -> Response:
     user = _user_or_404(session, user_id)
+    if not user.active:
+        # Its link would only say "invalid" when followed.
+        flash(request, "users.inactive_no_link", "error", email=user.email)
+        return RedirectResponse("/users", status_code=303)
     purpose = Purpose.INVITE if user.password_hash is None else Purpose.RESET
     try:
         _, where = send_link(settings, user, purpose, str(request.base_url))
