@@ -45,6 +45,12 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def amount(value: float) -> str:
+    """A sum of money as messages and packs write it: whole units, thousands grouped by
+    non-breaking spaces ("12,500,000" reads as a fraction in Polish)."""
+    return f"{value:,.0f}".replace(",", "\u00a0")
+
+
 def is_http_url(value: Any) -> bool:
     # Only web addresses become links: a scraped "javascript:" URL must never be clickable.
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
@@ -69,6 +75,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["highlight"] = highlight
     env.filters["moment"] = format_moment
     env.filters["shown"] = shown
+    env.filters["amount"] = amount
     env.tests["http_url"] = is_http_url
     env.globals["csrf_field"] = CSRF_FIELD
     env.globals["AREAS"] = taxonomy.AREAS

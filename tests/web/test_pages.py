@@ -332,3 +332,16 @@ def test_a_competition_two_sources_list_is_one_call_to_the_member(
     assert page.count('href="/calls/') == 1
     assert 'action="/my/calls/' not in page
     assert "BEGIN:VEVENT" not in client.get(feed_url[0]).text
+
+
+def test_a_budget_is_written_as_in_messages_and_packs(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call
+        call.budget, call.currency = 12_500_000, "PLN"
+    login(client, world.coordinator)  # reads Polish
+    # "12,500,000" reads as a decimal fraction in Polish; the e-mails and packs group
+    # thousands with (non-breaking) spaces.
+    assert "12\u00a0500\u00a0000 PLN" in client.get(f"/calls/{world.call_id}").text
