@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callradar.models import Member, User
@@ -50,6 +51,8 @@ def find_user(session: Session, email: str) -> User | None:
 def create_user(
     session: Session, email: str, role: str, member_id: str | None, language: str = "pl"
 ) -> User:
+    """A new active user, flushed. Raises AccountError naming what is wrong; when the address
+    was taken meanwhile, the session is rolled back."""
     email = normalise_email(email)
     member_id = clean_line(member_id) or None
     if role not in ROLES:
@@ -68,7 +71,15 @@ def create_user(
         active=True,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same address stored since the check above, by another request (an invitation
+        # sent with a double click): the unique address refused this one.
+        session.rollback()
+        if find_user(session, email) is None:
+            raise
+        raise AccountError("error.user_exists", email=email) from None
     return user
 
 
