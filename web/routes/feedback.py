@@ -18,6 +18,12 @@ from web.render import render
 router = APIRouter()
 
 
+def _in_contacts_language(request: Request, contact: Contact) -> None:
+    # Whoever follows the link of a message reads it in the message's language, unless they
+    # have chosen one here (or are logged in with their own).
+    request.session.setdefault("lang", contact.language)
+
+
 def _speaking_contact(session: DB, token: str) -> Contact:
     """The contact whose token speaks for its member: not one the member's profile left out
     (someone who left keeps the old messages, and their links)."""
@@ -30,6 +36,7 @@ def _speaking_contact(session: DB, token: str) -> Contact:
 @router.get("/not-relevant/{token}/{call_id}")
 def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId) -> Response:
     contact = _speaking_contact(session, token)
+    _in_contacts_language(request, contact)
     # Only a call that matched the contact's member: the page shows its title, and a token
     # must not reveal the calls of other members.
     match = session.scalar(
@@ -43,7 +50,7 @@ def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId)
 
 @router.post("/not-relevant/{token}/{call_id}")
 def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> Response:
-    _speaking_contact(session, token)
+    _in_contacts_language(request, _speaking_contact(session, token))
     if not_relevant_by_token(session, token, call_id) is None:
         raise HTTPException(404)
     session.commit()
@@ -53,14 +60,18 @@ def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> R
 
 @router.get("/unsubscribe/{token}")
 def unsubscribe_page(request: Request, session: DB, token: str) -> Response:
-    if contact_for_token(session, token) is None:
+    contact = contact_for_token(session, token)
+    if contact is None:
         raise HTTPException(404)
+    _in_contacts_language(request, contact)
     return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": False})
 
 
 @router.post("/unsubscribe/{token}")
 def unsubscribe_now(request: Request, session: DB, token: str) -> Response:
-    if unsubscribe(session, token) is None:
+    contact = unsubscribe(session, token)
+    if contact is None:
         raise HTTPException(404)
     session.commit()
+    _in_contacts_language(request, contact)
     return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": True})
