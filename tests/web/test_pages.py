@@ -41,6 +41,20 @@ def test_highlighting_escapes_first_then_marks() -> None:
     assert "Photonicsx" in html
 
 
+
+def test_the_taggers_evidence_sentences_light_up_their_marked_phrases() -> None:
+    # As the tagger stores evidence: the sentence, its matched phrases marked «…». Looked
+    # for whole, with its marks, no sentence was ever found in the text: nothing lit up.
+    text = "Pilot lines for Silicon Photonics.\nThe call funds photonic\nintegrated circuits."
+    evidence = [
+        "The call funds «photonic integrated circuits».",
+        "Pilot lines for «Silicon Photonics».",
+    ]
+    html = str(highlight(text, evidence))
+    assert '<mark class="evidence">Silicon Photonics</mark>' in html
+    assert '<mark class="evidence">photonic\nintegrated circuits</mark>' in html
+    assert "«" not in html
+
 def test_scraped_text_is_escaped_on_every_page(
     client: TestClient, engine: Engine, world: World
 ) -> None:
