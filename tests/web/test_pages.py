@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -115,6 +116,24 @@ def test_the_call_page_shows_evidence_areas_versions_and_matches(
     assert re.search(r"<del>2026-01-01</del> → <ins>\d{4}-\d{2}-\d{2}</ins>", html)
     assert "Lumen Photonics" in html and "integrated photonics (level 3)" in html
 
+
+
+def test_a_calls_versions_are_told_in_the_coordinators_language(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call
+        call.versions[1].snapshot = {**call.versions[1].snapshot, "budget": 2_000_000.0}
+        call.versions[1].changed_fields = ["deadlines", "status", "budget"]
+    login(client, world.coordinator)  # reads Polish
+    page = html.unescape(client.get(f"/calls/{world.call_id}").text)
+    versions = page[page.index('<ol class="versions"') :]
+    # Field names and statuses were the stored English words ("deadlines", "forthcoming").
+    assert "<strong>Terminy</strong>" in versions
+    assert "<strong>Stan naboru</strong>" in versions
+    assert "<del>zapowiedziany</del> → <ins>otwarty</ins>" in versions
+    assert "<del>—</del> → <ins>2\u00a0000\u00a0000</ins>" in versions
 
 def test_review_desk_filters_and_search(client: TestClient, engine: Engine, world: World) -> None:
     with session_scope(engine) as session:
