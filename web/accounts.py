@@ -6,10 +6,12 @@ from typing import Literal
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callradar.models import Member, User
 from callradar.settings import Settings
+from callradar.text import clean_line
 from web.i18n import translate
 from web.mail import send_mail
 from web.passwords import MIN_LENGTH, hash_password
@@ -36,14 +38,23 @@ def normalise_email(email: str) -> str:
         raise AccountError("error.email_invalid", email=email) from None
 
 
+def typed_address(email: str) -> str:
+    """An address as typed into a log-in or reset form, as accounts are looked up by: pasted
+    control characters dropped (PostgreSQL's driver fails on a NUL in a query)."""
+    return clean_line(email).lower()
+
+
 def find_user(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return session.scalar(select(User).where(func.lower(User.email) == typed_address(email)))
 
 
 def create_user(
     session: Session, email: str, role: str, member_id: str | None, language: str = "pl"
 ) -> User:
+    """A new active user, flushed. Raises AccountError naming what is wrong; when the address
+    was taken meanwhile, the session is rolled back."""
     email = normalise_email(email)
+    member_id = clean_line(member_id) or None
     if role not in ROLES:
         raise AccountError("error.role_invalid", role=role)
     if role == "member" and not member_id:
@@ -60,7 +71,15 @@ def create_user(
         active=True,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same address stored since the check above, by another request (an invitation
+        # sent with a double click): the unique address refused this one.
+        session.rollback()
+        if find_user(session, email) is None:
+            raise
+        raise AccountError("error.user_exists", email=email) from None
     return user
 
 

@@ -19,6 +19,7 @@ from callradar.db import make_engine, session_factory
 from callradar.settings import Settings, get_settings
 from web.csrf import csrf_protect
 from web.deps import LoginRequired
+from web.null_bytes import refuse_nul
 from web.render import make_templates, render
 from web.routes import (
     auth,
@@ -50,14 +51,25 @@ SECURITY_HEADERS = [
 ]
 
 
+# Pages, packs and feeds are one user's: a browser must not show them from its cache after
+# log-out (Back), nor a shared cache keep them for another user. The static files may be kept.
+NO_STORE = (b"cache-control", b"no-store")
+CACHEABLE_PREFIX = "/static/"
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        private = not str(scope.get("path", "")).startswith(CACHEABLE_PREFIX)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = [*message.get("headers", []), *SECURITY_HEADERS]
+                if private and not any(name.lower() == NO_STORE[0] for name, _ in headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -114,7 +126,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(refuse_nul), Depends(csrf_protect)],
     )
     app.state.settings = settings
     app.state.sessions = session_factory(engine)

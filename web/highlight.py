@@ -1,5 +1,9 @@
 """Marking the tagger's evidence in a call's text: escape first, then mark.
 
+The tagger's evidence is the sentences that led to an area, each with its matched phrases
+marked «like this»: those phrases are what lights up, wherever the text holds them. Evidence
+with no marks (a bare phrase) lights up as it is.
+
 The text is scraped and may hold HTML or scripts; every piece of it goes through
 ``markupsafe.escape`` and only our own ``<mark>`` tags are added as markup.
 """
@@ -12,6 +16,12 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 OPEN, CLOSE = Markup('<mark class="evidence">'), Markup("</mark>")
+_MARKED = re.compile(r"«([^»]+)»")
+
+
+def phrases(evidence: Iterable[str]) -> list[str]:
+    """The phrases the evidence marks, or each unmarked piece of evidence as a phrase."""
+    return [phrase for item in evidence for phrase in (_MARKED.findall(item) or [item])]
 
 
 def _pattern(phrase: str) -> re.Pattern[str] | None:
@@ -26,10 +36,10 @@ def _pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(start + body + end, re.IGNORECASE)
 
 
-def evidence_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the phrases occur in the text, overlapping occurrences merged."""
+def evidence_spans(text: str, evidence: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the evidence's phrases occur in the text, overlapping occurrences merged."""
     spans: list[tuple[int, int]] = []
-    for phrase in phrases:
+    for phrase in set(phrases(evidence)):
         pattern = _pattern(phrase)
         if pattern is not None:
             spans.extend(m.span() for m in pattern.finditer(text))
@@ -42,10 +52,10 @@ def evidence_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, phrases: Iterable[str]) -> Markup:
+def highlight(text: str, evidence: Iterable[str]) -> Markup:
     parts: list[Markup] = []
     position = 0
-    for start, end in evidence_spans(text, phrases):
+    for start, end in evidence_spans(text, evidence):
         parts.extend((escape(text[position:start]), OPEN, escape(text[start:end]), CLOSE))
         position = end
     parts.append(escape(text[position:]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,13 +42,14 @@ class Indicators:
         ]
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in UTC. Years and months are the
+    # cluster's: in UTC, what happened in the first hour or two of one fell in the one before.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
-def _month(moment: datetime) -> str:
-    return _utc(moment).strftime("%Y-%m")
+def _month(moment: datetime, zone: ZoneInfo) -> str:
+    return _local(moment, zone).strftime("%Y-%m")
 
 
 def last_months(today: date, count: int) -> list[str]:
@@ -59,23 +61,25 @@ def last_months(today: date, count: int) -> list[str]:
     return months[::-1]
 
 
-def compute(session: Session, today: date | None = None) -> Indicators:
-    today = today or datetime.now(UTC).date()
+def compute(session: Session, zone: ZoneInfo, today: date | None = None) -> Indicators:
+    """The indicators by year and month in ``zone`` (CALLRADAR_TIMEZONE), up to ``today``
+    (default: today there)."""
+    today = today or datetime.now(zone).date()
     years = list(range(today.year - YEARS_SHOWN + 1, today.year + 1))
     months = last_months(today, MONTHS_SHOWN)
 
     consortia = session.execute(select(Consortium.created_at, Consortium.status)).all()
-    formed = Counter(_utc(c.created_at).year for c in consortia)
-    results = Counter((_utc(c.created_at).year, c.status) for c in consortia)
+    formed = Counter(_local(c.created_at, zone).year for c in consortia)
+    results = Counter((_local(c.created_at, zone).year, c.status) for c in consortia)
     # The year a member joined the cluster where the office's file gives it: on the first
     # import every member would otherwise be new that year.
     joined = Counter(
-        year if year is not None else _utc(created).year
+        year if year is not None else _local(created, zone).year
         for year, created in session.execute(select(Member.joined, Member.created_at))
     )
-    found = Counter(_month(t) for t in session.scalars(select(Call.first_seen_at)))
+    found = Counter(_month(t, zone) for t in session.scalars(select(Call.first_seen_at)))
     notified_pairs = {
-        (_month(sent_at), member_id)
+        (_month(sent_at, zone), member_id)
         for sent_at, member_id in session.execute(
             select(Notification.sent_at, Notification.member_id)
         )

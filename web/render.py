@@ -20,7 +20,7 @@ from proposals.wording import Text
 from web.csrf import FIELD as CSRF_FIELD
 from web.csrf import csrf_token
 from web.highlight import highlight
-from web.i18n import LANGUAGES, Translator
+from web.i18n import LANGUAGES, MESSAGES, Translator
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -43,6 +43,28 @@ def shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def version_value(field: str, value: Any, _: Translator) -> str:
+    """A value a call's version holds, as the page shows it: a status in the page's
+    language, a budget as amounts are written."""
+    if field == "status" and isinstance(value, str) and f"call.status.{value}" in MESSAGES:
+        return _(f"call.status.{value}")
+    if field == "budget" and isinstance(value, int | float):
+        return amount(value)
+    return shown(value)
+
+
+def version_field(field: str, _: Translator) -> str:
+    """A call's field in the page's language; a field stored by a later callradar as it is."""
+    key = f"version.field.{field}"
+    return _(key) if key in MESSAGES else field
+
+
+def amount(value: float) -> str:
+    """A sum of money as messages and packs write it: whole units, thousands grouped by
+    non-breaking spaces ("12,500,000" reads as a fraction in Polish)."""
+    return f"{value:,.0f}".replace(",", "\u00a0")
 
 
 def is_http_url(value: Any) -> bool:
@@ -68,7 +90,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["highlight"] = highlight
     env.filters["moment"] = format_moment
-    env.filters["shown"] = shown
+    env.filters["amount"] = amount
     env.tests["http_url"] = is_http_url
     env.globals["csrf_field"] = CSRF_FIELD
     env.globals["AREAS"] = taxonomy.AREAS
@@ -119,6 +141,8 @@ def render(
         # A sentence of the proposals (a consortium's reasons, its rules) in this language.
         "say": lambda text: text.text(lang) if isinstance(text, Text) else str(text),
         "deadline": lambda d: describe(d.value, d.precision, zone, lang) if d else "—",
+        "version_field": lambda field: version_field(field, _),
+        "version_value": lambda field, value: version_value(field, value, _),
         "zone": zone,
         **(context or {}),
     }

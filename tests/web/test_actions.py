@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
 from callradar.models import Call, Consortium, Contact, Match, ProposalPack
-from tests.web.conftest import World, login, post
+from tests.web.conftest import World, csrf_of, login, post
 
 
 def _call(engine: Engine, call_id: int) -> tuple[str, str | None, list[tuple[str, str]]]:
@@ -176,3 +176,40 @@ def test_the_links_of_messages_work_without_logging_in(
         assert contact and contact.unsubscribed
         match = session.scalar(select(Match).where(Match.member_id == "volta"))
         assert match and match.feedback == "not-relevant"
+
+
+def test_a_removed_contacts_links_no_longer_speak_for_the_member(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        contact = session.scalar(select(Contact).where(Contact.member_id == "volta"))
+        assert contact
+        # Left out of the member's profile: someone who left the company, whose old
+        # messages still hold the links.
+        contact.removed = True
+        token = contact.unsubscribe_token
+    assert client.get(f"/not-relevant/{token}/{world.other_call_id}").status_code == 404
+    assert client.post(f"/not-relevant/{token}/{world.other_call_id}").status_code == 404
+    with session_scope(engine) as session:
+        match = session.scalar(select(Match).where(Match.member_id == "volta"))
+        assert match and match.feedback is None
+    # Stopping the messages is still theirs to do: it holds should they be given again.
+    assert client.post(f"/unsubscribe/{token}").status_code == 200
+
+
+def test_the_links_of_messages_open_in_the_contacts_language(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        contact = session.scalar(select(Contact).where(Contact.member_id == "volta"))
+        assert contact
+        # Told in English; whoever follows the link has no session, and the app's
+        # default is Polish.
+        contact.language = "en"
+        token = contact.unsubscribe_token
+    assert "Not a relevant call" in client.get(f"/not-relevant/{token}/{world.other_call_id}").text
+    assert "Thank you, noted." in client.post(f"/not-relevant/{token}/{world.other_call_id}").text
+    assert "Stop these messages" in client.get(f"/unsubscribe/{token}").text
+    # A language chosen on the page stays chosen.
+    client.post("/language", data={"lang": "pl", "csrf_token": csrf_of(client)})
+    assert "Rezygnacja z wiadomości" in client.get(f"/unsubscribe/{token}").text

@@ -176,6 +176,25 @@ def test_an_inactive_user_cannot_log_in_and_loses_its_session(
     assert login(client, world.member_b).status_code == 401
 
 
+
+def test_a_reactivated_user_logs_in_again(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    member = TestClient(client.app)
+    login(member, world.member_b)
+    assert member.get("/my/calls").status_code == 200
+    login(client, world.coordinator)
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == world.member_b))
+        assert user
+        user_id = user.id
+    for active in ("false", "true"):
+        post(client, f"/users/{user_id}/active", {"active": active})
+    # A session opened before the account was turned off (on a laptop since lost, by
+    # someone who left) came back to life with the account.
+    assert member.get("/my/calls", follow_redirects=False).status_code == 303
+    assert login(member, world.member_b).status_code == 303
+
 def test_invitation_link_sets_the_password_once(
     client: TestClient, web_settings: Settings, world: World
 ) -> None:
@@ -246,6 +265,21 @@ def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, wo
     assert old_session.get("/my/calls", follow_redirects=False).status_code == 303
 
 
+
+def test_a_reset_link_never_points_where_the_request_said(
+    client: TestClient, web_settings: Settings, world: World
+) -> None:
+    # Anyone may send the reset form, and with any Host header: a link built on it sent the
+    # member's token to the sender's server.
+    token = csrf_of(client)
+    client.post(
+        "/forgot",
+        data={"email": world.member_a, "csrf_token": token},
+        headers={"host": "attacker.example"},
+    )
+    [link] = outbox_links(web_settings)
+    assert link.startswith(f"{web_settings.link_base_url}/password?token=")
+
 def test_switching_language_keeps_the_address_with_its_query(
     client: TestClient, engine: Engine, web_settings: Settings, world: World
 ) -> None:
@@ -295,6 +329,24 @@ def test_pages_send_security_headers(client: TestClient) -> None:
     assert headers["x-content-type-options"] == "nosniff"
 
 
+
+def test_private_pages_and_downloads_are_not_kept_in_caches(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.member_a)
+    feed = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed
+    # Without it a browser showed them from its cache after log-out (Back), and a shared
+    # cache could keep a pack, which carries a Last-Modified date, for the next user.
+    for path in ("/my/calls", "/my/profile", f"/packs/{world.pack_id}/download", feed[0]):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("cache-control") == "no-store", path
+    post(client, "/logout")
+    assert client.get("/login").headers.get("cache-control") == "no-store"
+    # The app's own style sheet may be kept.
+    assert "no-store" not in client.get("/static/style.css").headers.get("cache-control", "")
+
 def test_the_secret_key_is_generated_once_into_the_data_folder(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     key = settings.resolved_secret_key()
@@ -302,3 +354,19 @@ def test_the_secret_key_is_generated_once_into_the_data_folder(tmp_path: Path) -
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert Settings(_env_file=None, data_dir=tmp_path).resolved_secret_key() == key  # type: ignore[call-arg]
     assert Settings(_env_file=None, data_dir=tmp_path / "other").resolved_secret_key() != key  # type: ignore[call-arg]
+
+
+def test_no_password_link_is_mailed_to_a_deactivated_user(
+    client: TestClient, engine: Engine, web_settings: Settings, world: World
+) -> None:
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.email == world.member_b))
+        assert user
+        user.active = False
+        user_id = user.id
+    login(client, world.coordinator)
+    assert f'action="/users/{user_id}/resend"' not in client.get("/users").text
+    # A link that says "invalid" when followed: the account must be turned on first.
+    post(client, f"/users/{user_id}/resend")
+    assert outbox_links(web_settings) == []
+    assert "wyłączone" in client.get("/users").text

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 
-from tests.web.conftest import World, login, post
+from callradar.db import session_scope
+from callradar.models import Call, User
+from tests.web.conftest import PASSWORD, World, login, post
 
 
 def test_malformed_ids_and_missing_fields_get_an_error_page(
@@ -82,3 +85,33 @@ def test_error_pages_are_in_the_users_language(client: TestClient, world: World)
     login(client, world.member_a)  # reads English; the app's default is Polish
     assert "No such page." in client.get("/no/such/page").text
     assert "The form expired" in client.post("/my/calendar/renew").text
+
+
+
+
+def test_a_nul_character_is_no_server_error(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    # PostgreSQL's driver fails on NUL in any query parameter: each of these was a server
+    # error there. An address with one names no page; a query with one is a bad request;
+    # what was pasted into a form is cleaned, as the profile's text is.
+    addresses = ("/calendar/a%00b.ics", "/unsubscribe/a%00b", f"/not-relevant/a%00/{world.call_id}")
+    for path in addresses:
+        assert client.get(path).status_code == 404, path
+    assert client.post("/unsubscribe/a%00b").status_code == 404
+    pasted = world.member_a.replace("@", "\x00@")
+    assert post(client, "/forgot", {"email": pasted}).status_code == 303
+    assert post(client, "/login", {"email": pasted, "password": "wrong"}).status_code == 401
+    assert post(client, "/login", {"email": pasted, "password": PASSWORD}).status_code == 303
+    login(client, world.coordinator)
+    for query in ({"source": "man\x00ual"}, {"programme": "Horizon\x00"}):
+        assert client.get("/review", params=query).status_code == 400, query
+    dismiss = post(client, f"/calls/{world.call_id}/dismiss", {"reason": "not ours\x00"})
+    assert dismiss.status_code == 303
+    invite = {"email": "jan@volta.example", "role": "member", "member_id": "volta\x00"}
+    assert post(client, "/users/invite", invite).status_code == 303
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call is not None and call.review_reason == "not ours"
+        user = session.scalar(select(User).where(User.email == "jan@volta.example"))
+        assert user is not None and user.member_id == "volta"

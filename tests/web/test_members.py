@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from callradar import competence_map_io
 from callradar.db import session_scope
 from callradar.members import load_members
-from callradar.models import Contact, Member
+from callradar.models import Contact, Member, User
 from tests.web.conftest import World, csrf_of, login, post
+from web import accounts
 
 
 def test_search_by_area_and_keyword(client: TestClient, world: World) -> None:
@@ -81,7 +84,11 @@ def test_export_is_readable_by_the_importer(
 
 
 def _profile_form(client: TestClient) -> dict[str, str]:
-    html = client.get("/my/profile").text
+    return _profile_form_of(client.get("/my/profile").text)
+
+
+def _profile_form_of(html: str) -> dict[str, str]:
+    """What a browser would send from the profile page as it is shown."""
     fields: dict[str, str] = {}
     for tag in re.findall(r"<input[^>]*>", html):
         named = re.search(r'name="([^"]+)"', tag)
@@ -252,3 +259,39 @@ def test_coordinator_invites_need_a_known_member(client: TestClient, world: Worl
     )
     assert dup.status_code == 303
     assert "już istnieje" in client.get("/users").text
+
+
+def test_a_refused_profile_keeps_what_was_chosen(client: TestClient, world: World) -> None:
+    login(client, world.member_a)
+    form = _profile_form(client)
+    form.update({"trl_min": "3", "trl_max": "6", "contact-0-email": "not-an-address"})
+    response = client.post("/my/profile", data=form)
+    assert response.status_code == 400
+    # Shown unchosen, the range was lost: saving the corrected form erased it.
+    again = _profile_form_of(response.text)
+    assert (again["trl_min"], again["trl_max"]) == ("3", "6")
+    assert again["contact-0-email"] == "not-an-address"
+
+
+def test_an_invitation_sent_twice_at_once_is_made_once(
+    client: TestClient, engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login(client, world.coordinator)
+    invite = {"email": "jan@volta.example", "role": "member", "member_id": "volta"}
+    assert post(client, "/users/invite", invite).status_code == 303
+    # A double click: the second request looked before the first one's user was stored,
+    # and its insert then failed on the unique address (a server error).
+    looked: list[str] = []
+    find_user = accounts.find_user
+
+    def late_look(session: Session, email: str) -> User | None:
+        looked.append(email)
+        return None if len(looked) == 1 else find_user(session, email)
+
+    monkeypatch.setattr(accounts, "find_user", late_look)
+    again = post(client, "/users/invite", invite)
+    assert again.status_code == 303
+    assert "już istnieje" in client.get("/users").text
+    with session_scope(engine) as session:
+        emails = list(session.scalars(select(User.email).where(User.email == invite["email"])))
+    assert emails == [invite["email"]]

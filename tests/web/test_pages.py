@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,20 @@ def test_highlighting_escapes_first_then_marks() -> None:
     # A phrase does not light up inside a longer word.
     assert "Photonicsx" in html
 
+
+
+def test_the_taggers_evidence_sentences_light_up_their_marked_phrases() -> None:
+    # As the tagger stores evidence: the sentence, its matched phrases marked «…». Looked
+    # for whole, with its marks, no sentence was ever found in the text: nothing lit up.
+    text = "Pilot lines for Silicon Photonics.\nThe call funds photonic\nintegrated circuits."
+    evidence = [
+        "The call funds «photonic integrated circuits».",
+        "Pilot lines for «Silicon Photonics».",
+    ]
+    html = str(highlight(text, evidence))
+    assert '<mark class="evidence">Silicon Photonics</mark>' in html
+    assert '<mark class="evidence">photonic\nintegrated circuits</mark>' in html
+    assert "«" not in html
 
 def test_scraped_text_is_escaped_on_every_page(
     client: TestClient, engine: Engine, world: World
@@ -101,6 +116,24 @@ def test_the_call_page_shows_evidence_areas_versions_and_matches(
     assert re.search(r"<del>2026-01-01</del> → <ins>\d{4}-\d{2}-\d{2}</ins>", html)
     assert "Lumen Photonics" in html and "integrated photonics (level 3)" in html
 
+
+
+def test_a_calls_versions_are_told_in_the_coordinators_language(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call
+        call.versions[1].snapshot = {**call.versions[1].snapshot, "budget": 2_000_000.0}
+        call.versions[1].changed_fields = ["deadlines", "status", "budget"]
+    login(client, world.coordinator)  # reads Polish
+    page = html.unescape(client.get(f"/calls/{world.call_id}").text)
+    versions = page[page.index('<ol class="versions"') :]
+    # Field names and statuses were the stored English words ("deadlines", "forthcoming").
+    assert "<strong>Terminy</strong>" in versions
+    assert "<strong>Stan naboru</strong>" in versions
+    assert "<del>zapowiedziany</del> → <ins>otwarty</ins>" in versions
+    assert "<del>—</del> → <ins>2\u00a0000\u00a0000</ins>" in versions
 
 def test_review_desk_filters_and_search(client: TestClient, engine: Engine, world: World) -> None:
     with session_scope(engine) as session:
@@ -305,3 +338,43 @@ def test_a_deadline_on_the_last_day_there_is_still_makes_a_feed() -> None:
     call = Call(id=1, title="Open-ended call", url="https://example.org/c", deadlines=[last])
     body = calendar_feed.feed([call], "callradar", "http://testserver", ZoneInfo("Europe/Warsaw"))
     assert "DTSTART;VALUE=DATE:99991231" in body and "DTEND;VALUE=DATE:99991231" in body
+
+
+def test_a_competition_two_sources_list_is_one_call_to_the_member(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    today = datetime.now(UTC).date()
+    with session_scope(engine) as session:
+        # The same competition as the world's call, as a second source lists it.
+        copy = _call("PIC-COPY", "PIC pilot line (second listing)", "Photonics.", today)
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        session.add(Match(call_id=copy.id, member_id="lumen", score=0.9, reasons=["x"]))
+        copy_id = copy.id
+    login(client, world.member_a)
+    page = client.get("/my/calls").text
+    assert page.count('href="/calls/') == 1
+    feed_url = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed_url
+    assert client.get(feed_url[0]).text.count("BEGIN:VEVENT") == 1
+    # "Not relevant" on one listing holds for the competition: it was still listed, and
+    # in the calendar, through the other.
+    post(client, f"/my/calls/{copy_id}/not-relevant")
+    page = client.get("/my/calls").text
+    assert page.count('href="/calls/') == 1
+    assert 'action="/my/calls/' not in page
+    assert "BEGIN:VEVENT" not in client.get(feed_url[0]).text
+
+
+def test_a_budget_is_written_as_in_messages_and_packs(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        call = session.get(Call, world.call_id)
+        assert call
+        call.budget, call.currency = 12_500_000, "PLN"
+    login(client, world.coordinator)  # reads Polish
+    # "12,500,000" reads as a decimal fraction in Polish; the e-mails and packs group
+    # thousands with (non-breaking) spaces.
+    assert "12\u00a0500\u00a0000 PLN" in client.get(f"/calls/{world.call_id}").text

@@ -12,7 +12,14 @@ from starlette.responses import Response
 from callradar.models import User, utcnow
 from matching.channels import DeliveryError
 from web import ratelimit
-from web.accounts import AccountError, check_password, find_user, send_link, set_password
+from web.accounts import (
+    AccountError,
+    check_password,
+    find_user,
+    send_link,
+    set_password,
+    typed_address,
+)
 from web.deps import DB, AnyUser, AppSettings, MaybeUser, log_in
 from web.i18n import LANGUAGES
 from web.passwords import hash_password, needs_rehash, verify_password
@@ -54,7 +61,7 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    address = email.strip().lower()
+    address = typed_address(email)
     ip = request.client.host if request.client else "unknown"
 
     def refuse(key: str, status: int) -> Response:
@@ -99,7 +106,7 @@ def forgot(
 ) -> Response:
     # Each request counts like a failed log-in (of the address marked as a reset), so the
     # form cannot flood anyone's mailbox; the answer is the same either way.
-    key = f"reset:{email.strip().lower()}"
+    key = f"reset:{typed_address(email)}"
     ip = request.client.host if request.client else "unknown"
     if ratelimit.blocked(session, key, ip):
         flash(request, "forgot.sent")
@@ -109,7 +116,9 @@ def forgot(
     user = find_user(session, email)
     if user is not None and user.active:
         try:
-            send_link(settings, user, Purpose.RESET, str(request.base_url))
+            # Not the address this request came to: its Host header is the sender's to
+            # choose, and the link carries the account's token.
+            send_link(settings, user, Purpose.RESET, settings.link_base_url)
         except DeliveryError as exc:
             # Logged, not shown: the answer must not tell who has an account.
             logger.error("password reset e-mail to %s not sent: %s", user.email, exc)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from callradar.models import Call, Match
+from callradar.models import Call, Contact, Match
 from matching.feedback import contact_for_token, not_relevant_by_token, unsubscribe
 from web.deps import DB, RowId
 from web.render import render
@@ -18,17 +18,29 @@ from web.render import render
 router = APIRouter()
 
 
+def _in_contacts_language(request: Request, contact: Contact) -> None:
+    # Whoever follows the link of a message reads it in the message's language, unless they
+    # have chosen one here (or are logged in with their own).
+    request.session.setdefault("lang", contact.language)
+
+
+def _speaking_contact(session: DB, token: str) -> Contact:
+    """The contact whose token speaks for its member: not one the member's profile left out
+    (someone who left keeps the old messages, and their links)."""
+    contact = contact_for_token(session, token)
+    if contact is None or contact.removed:
+        raise HTTPException(404)
+    return contact
+
+
 @router.get("/not-relevant/{token}/{call_id}")
 def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId) -> Response:
-    contact = contact_for_token(session, token)
+    contact = _speaking_contact(session, token)
+    _in_contacts_language(request, contact)
     # Only a call that matched the contact's member: the page shows its title, and a token
     # must not reveal the calls of other members.
-    match = (
-        session.scalar(
-            select(Match).where(Match.member_id == contact.member_id, Match.call_id == call_id)
-        )
-        if contact is not None
-        else None
+    match = session.scalar(
+        select(Match).where(Match.member_id == contact.member_id, Match.call_id == call_id)
     )
     call = session.get(Call, call_id) if match is not None else None
     if call is None:
@@ -38,8 +50,8 @@ def not_relevant_page(request: Request, session: DB, token: str, call_id: RowId)
 
 @router.post("/not-relevant/{token}/{call_id}")
 def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> Response:
-    match = not_relevant_by_token(session, token, call_id)
-    if match is None:
+    _in_contacts_language(request, _speaking_contact(session, token))
+    if not_relevant_by_token(session, token, call_id) is None:
         raise HTTPException(404)
     session.commit()
     call = session.get(Call, call_id)
@@ -48,14 +60,18 @@ def not_relevant(request: Request, session: DB, token: str, call_id: RowId) -> R
 
 @router.get("/unsubscribe/{token}")
 def unsubscribe_page(request: Request, session: DB, token: str) -> Response:
-    if contact_for_token(session, token) is None:
+    contact = contact_for_token(session, token)
+    if contact is None:
         raise HTTPException(404)
+    _in_contacts_language(request, contact)
     return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": False})
 
 
 @router.post("/unsubscribe/{token}")
 def unsubscribe_now(request: Request, session: DB, token: str) -> Response:
-    if unsubscribe(session, token) is None:
+    contact = unsubscribe(session, token)
+    if contact is None:
         raise HTTPException(404)
     session.commit()
+    _in_contacts_language(request, contact)
     return render(request, "feedback.html", {"kind": "unsubscribe", "call": None, "done": True})

@@ -161,6 +161,10 @@ def resend(
     request: Request, session: DB, settings: AppSettings, _user: Coordinator, user_id: RowId
 ) -> Response:
     user = _user_or_404(session, user_id)
+    if not user.active:
+        # Its link would only say "invalid" when followed.
+        flash(request, "users.inactive_no_link", "error", email=user.email)
+        return RedirectResponse("/users", status_code=303)
     purpose = Purpose.INVITE if user.password_hash is None else Purpose.RESET
     try:
         _, where = send_link(settings, user, purpose, str(request.base_url))
@@ -183,6 +187,10 @@ def set_active(
     if user.id == me.id:
         flash(request, "users.not_yourself", "error")
     else:
+        if not active:
+            # Its sessions end for good: turned on again, the account does not revive a
+            # cookie left on a lost laptop or with someone who left.
+            user.session_epoch += 1
         user.active = active
         session.commit()
     return RedirectResponse("/users", status_code=303)

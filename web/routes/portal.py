@@ -15,7 +15,7 @@ from starlette.responses import Response
 from callradar.competence_map import CompetenceMap
 from callradar.members import import_members, load_members
 from callradar.models import Call, Match, Member, User
-from matching.feedback import MatchNotFound, mark_not_relevant
+from matching.feedback import NOT_RELEVANT, MatchNotFound, mark_not_relevant
 from matching.review import DISMISSED
 from web import calendar_feed, profile_form
 from web.deps import DB, AnyUser, AppSettings, MemberUser, RowId
@@ -28,14 +28,23 @@ router = APIRouter()
 
 def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
     """The member's matched calls, less those the coordinator dismissed (never sent to
-    members either)."""
+    members either). A competition two sources list (calls linked by ``same_as_id``) is one
+    call, as in the members' messages: its first-stored listing, or the one the member
+    called not relevant, which holds for the competition."""
     rows = session.execute(
         select(Match, Call)
         .join(Call, Call.id == Match.call_id)
         .where(Match.member_id == member_id, Call.review_status != DISMISSED)
         .options(selectinload(Call.deadlines))
+        .order_by(Call.id)
     ).all()
-    return [(match, call) for match, call in rows]
+    shown: dict[int, tuple[Match, Call]] = {}
+    for match, call in rows:
+        competition = call.same_as_id or call.id
+        kept = shown.get(competition)
+        if kept is None or (match.feedback == NOT_RELEVANT and kept[0].feedback != NOT_RELEVANT):
+            shown[competition] = (match, call)
+    return list(shown.values())
 
 
 @router.get("/my/calls")
@@ -92,7 +101,7 @@ def calendar(request: Request, session: DB, settings: AppSettings, token: str) -
     calls = [
         call
         for match, call in member_matches(session, user.member_id)
-        if match.feedback != "not-relevant"
+        if match.feedback != NOT_RELEVANT
     ]
     base = settings.base_url or str(request.base_url)
     body = calendar_feed.feed(calls, "callradar", base, ZoneInfo(settings.timezone))

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from callradar import taxonomy
 from callradar.models import Call
+from callradar.text import clean_text
 from matching.review import confirm_call, dismiss_call
 from tagging.store import correct_tags
 from web.deps import DB, Coordinator, RowId
@@ -18,6 +19,11 @@ from web.render import flash
 
 router = APIRouter()
 MAX_REASON = 2000
+
+
+def _note(reason: str) -> str:
+    # Pasted text may hold control characters: a NUL fails PostgreSQL's driver.
+    return clean_text(reason)[:MAX_REASON]
 
 
 def _call(session: DB, call_id: int) -> Call:
@@ -35,7 +41,7 @@ def confirm(
     call_id: RowId,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    confirm_call(session, _call(session, call_id), reason.strip()[:MAX_REASON] or None)
+    confirm_call(session, _call(session, call_id), _note(reason) or None)
     session.commit()
     flash(request, "review.confirmed")
     return RedirectResponse(f"/calls/{call_id}", status_code=303)
@@ -50,10 +56,11 @@ def dismiss(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     call = _call(session, call_id)
-    if not reason.strip():
+    note = _note(reason)
+    if not note:
         flash(request, "review.reason_required", "error")
         return RedirectResponse(f"/calls/{call_id}", status_code=303)
-    dismiss_call(session, call, reason.strip()[:MAX_REASON])
+    dismiss_call(session, call, note)
     session.commit()
     flash(request, "review.dismissed")
     return RedirectResponse("/review", status_code=303)

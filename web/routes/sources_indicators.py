@@ -9,7 +9,7 @@ from starlette.responses import Response
 from callradar.models import Call, Source, SourceRun
 from web import indicators
 from web.charts import Series, bar_chart
-from web.deps import DB, Coordinator
+from web.deps import DB, AppSettings, Coordinator
 from web.i18n import Translator
 from web.render import language, render
 
@@ -43,9 +43,11 @@ def sources_page(request: Request, session: DB, _user: Coordinator) -> Response:
 
 
 @router.get("/indicators")
-def indicators_page(request: Request, session: DB, _user: Coordinator) -> Response:
+def indicators_page(
+    request: Request, session: DB, settings: AppSettings, _user: Coordinator
+) -> Response:
     _ = Translator(language(request))
-    data = indicators.compute(session)
+    data = indicators.compute(session, settings.zone, settings.today())
     years = [str(y) for y in data.years]
     charts = {
         "consortia": bar_chart(
