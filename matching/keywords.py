@@ -23,15 +23,24 @@ import numpy.typing as npt
 Ints = npt.NDArray[np.int64]
 
 _WORD = re.compile(r"\w+")
-# Longest first; a stem keeps at least four letters so short words stay as they are.
+# (ending, what replaces it); longest first. A stem keeps at least four letters so short
+# words stay as they are.
+_ENGLISH_ENDINGS = ["ies", "es", "s", "ing", "ed"]
+_POLISH_ENDINGS = [
+    # nouns
+    "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
+    "iami", "iach", "iom", "ia", "ii", "iu", "ią", "ię",
+    # adjectives: "scalone", "scalonych", "zintegrowanej", "polskiego"
+    "ych", "ymi", "ego", "emu", "ym", "ej", "ich", "imi", "iego", "iemu", "im", "iej",
+]  # fmt: skip
+# A locative whose last consonant changed: "fotonice", "optyce", "detektorze", "produkcie".
+_ALTERNATIONS = [("nice", "nik"), ("yce", "yk"), ("rze", "r"), ("cie", "t")]
 _ENDINGS = sorted(
-    [
-        "ies", "es", "s", "ing", "ed",
-        "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
-    ],
-    key=len,
+    [(e, "") for e in _ENGLISH_ENDINGS + _POLISH_ENDINGS] + _ALTERNATIONS,
+    key=lambda rule: len(rule[0]),
     reverse=True,
-)  # fmt: skip
+)
+_POLISH = frozenset(_POLISH_ENDINGS)
 _MIN_STEM = 4
 # Stems of the words of every whitespace-separated token of the texts read so far (emptied
 # when it grows past the limit). No whitespace character is a word character, so the words of
@@ -43,10 +52,18 @@ _TOKENS_LIMIT = 500_000
 # Call texts share most of their words, so each distinct word is stemmed once per process.
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    if len(word) >= 3 and word[-1] == "s" and word[0].isupper() and word[-2].isupper():
+        # "PICs", "LEDs", "SoCs": an acronym's plural; the rest of it is no inflection.
+        return word[:-1].lower()
     word = word.lower()
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
-            return word[: -len(ending)]
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= _MIN_STEM:
+            root = word[: -len(ending)]
+            # An adjective made from a noun keeps the noun's stem before "-ow-": "laserowe",
+            # "laserów" and "laser" are one stem (English "windows" keeps its "ow").
+            if ending in _POLISH and root.endswith("ow") and len(root) - 2 >= _MIN_STEM:
+                root = root[:-2]
+            return root + replacement
     return word
 
 

@@ -90,6 +90,54 @@ def test_keywords_are_found_in_any_inflection_and_add_to_the_score() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        # Polish adjectives in every case, and the "-ow-" of adjectives made from nouns
+        ("układy scalone", "Projektowanie układów scalonych dla motoryzacji"),
+        ("fotonika zintegrowana", "projekty z zakresu fotoniki zintegrowanej"),
+        ("czujniki optyczne", "sieć czujników optycznych"),
+        ("technologie półprzewodnikowe", "rozwój technologii półprzewodnikowych"),
+        ("baterie", "recykling baterii"),
+        ("laser", "systemy laserowe dużej mocy"),
+        ("półprzewodniki", "materiały półprzewodnikowe"),
+        ("polski przemysł", "dla polskiego przemysłu"),
+        # the locative's changed last consonant
+        ("fotonika", "badania w fotonice i optyce"),
+        ("optyka", "badania w fotonice i optyce"),
+        ("detektor", "praca o detektorze podczerwieni"),
+        ("innowacyjny produkt", "wdrożenie w innowacyjnym produkcie"),
+        # an acronym's plural
+        ("PIC", "design of PICs for datacom"),
+        ("LED", "micro-LEDs for displays"),
+        ("SoC", "heterogeneous SoCs"),
+        ("IC", "analogue ICs"),
+    ],
+)
+def test_polish_inflections_and_acronym_plurals_are_found(keyword: str, text: str) -> None:
+    matcher = Matcher([member("a", {}, keywords=[keyword])], min_score=0.1)
+    [scored] = matcher.match(CallFacts(1, (), text))
+    assert scored.reasons[0].phrases == (keyword,)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("wind", "the submission window closes in May"),
+        ("ion", "ionisation of gases"),
+    ],
+)
+def test_keywords_do_not_match_other_words(keyword: str, text: str) -> None:
+    matcher = Matcher([member("a", {}, keywords=[keyword])], min_score=0.1)
+    assert matcher.match(CallFacts(1, (), text)) == []
+
+
+def test_a_title_in_capitals_still_finds_keywords() -> None:
+    matcher = Matcher([member("a", {}, keywords=["czujniki gazu", "power modules"])], 0.1)
+    [scored] = matcher.match(CallFacts(1, (), "CZUJNIKÓW GAZU I POWER MODULES"))
+    assert scored.reasons[0].phrases == ("czujniki gazu", "power modules")
+
+
 def test_match_calls_stores_matches_and_respects_conditions(engine: Engine) -> None:
     settings = settings_for(Path("/tmp"), match_min_score=0.3)
     with db.session_scope(engine) as s:
