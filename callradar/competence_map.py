@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from callradar.countries import EU_ABBREVIATIONS, ISO_CODES
 from callradar.settings import get_settings
 from callradar.taxonomy import ALL_CODES
 from callradar.text import clean_text
@@ -52,6 +53,20 @@ def _check_code(code: str) -> str:
 
 
 AreaCode = Annotated[str, AfterValidator(_check_code)]
+
+
+def _check_country(code: str) -> str:
+    # Eligibility is checked against ISO codes: a member under any other code was excluded
+    # from every call open only to some countries.
+    code = EU_ABBREVIATIONS.get(code.upper(), code.upper())
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"{code!r}: use the country's ISO 3166 two-letter code, such as PL")
+    if code not in ISO_CODES:
+        raise ValueError(f"unknown country code {code!r} (ISO 3166 two-letter codes, such as PL)")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_check_country)]
 
 
 def _one_keyword(keyword: str) -> str:
@@ -128,7 +143,7 @@ class MemberIn(Strict):
     name: Annotated[Text, _column(300)]
     kind: MemberKind
     city: Annotated[str, _column(100)] | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "PL"
+    country: CountryCode = "PL"
     website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)

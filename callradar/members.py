@@ -145,12 +145,11 @@ def to_competence_map(members: list[Member]) -> CompetenceMap:
 
 def _member_in(member: Member) -> MemberIn:
     trl = (member.trl_min, member.trl_max) if member.trl_min and member.trl_max else None
-    return MemberIn(
+    data = MemberIn(
         id=member.id,
         name=member.name,
         kind=member.kind,  # type: ignore[arg-type]
         city=member.city,
-        country=member.country,
         website=member.website,  # type: ignore[arg-type]
         description=member.description,
         areas={c.code: c.level for c in member.competences},
@@ -190,6 +189,10 @@ def _member_in(member: Member) -> MemberIn:
             for p in member.projects
         ],
     )
+    # As stored, not checked again: a country stored before only ISO codes were taken must not
+    # stop the export or the profile page; saving it back is input again, and checked.
+    data.country = member.country
+    return data
 
 
 def member_summary(member: Member) -> dict[str, Any]:

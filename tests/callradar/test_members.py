@@ -73,6 +73,24 @@ def test_norway_is_a_country_not_false(cli: CliRun, engine: Engine, tmp_path: Pa
     assert (member.country, member.mentor) == ("NO", True)
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"), [("pl", "PL"), ("De", "DE"), ("UK", "GB"), ("EL", "GR"), ("XK", "XK")]
+)
+def test_country_codes_in_any_case_and_the_eus_own_abbreviations(
+    given: str, stored: str, cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # The EU writes UK and EL for the United Kingdom and Greece; eligibility lists use ISO codes.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        f"members:\n  - {{id: abroad, name: Abroad Ltd, kind: sme, country: {given}}}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert member.country == stored
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
@@ -312,6 +330,20 @@ YAML_CASES = {
         f"        notify: ['slack://T1JJ3T3L2/A1BRTD4JD/{'x' * 480}']\n",
         "members[0].contacts[0].notify[0]",
         "at most 500 characters",
+    ),
+    # Eligibility is checked against ISO codes: an unknown one excluded the member from
+    # every call restricted to some countries.
+    "country that is not a code": (
+        "    country: PL\n",
+        "    country: Polska\n",
+        "members[0].country",
+        "ISO 3166",
+    ),
+    "unknown country code": (
+        "    country: PL\n",
+        "    country: XY\n",
+        "members[0].country",
+        "unknown country code 'XY'",
     ),
     "unknown field": (
         "    mentor: false\n    joined: 2019\n",
@@ -556,3 +588,18 @@ def test_a_keyword_stored_before_the_rule_still_exports(
     assert result.exit_code == 0, result.output
     [exported] = [m for m in competence_map_io.load(out).members if m.id == "lumen-photonics"]
     assert exported.keywords == ["power electronics", "SiC", "GaN"]
+
+
+def test_a_country_stored_before_the_rule_still_exports(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """Any two capitals were a country until ISO codes were checked; a member stored so must
+    not make `members export` or its profile page fail."""
+    cli("members", "import", SAMPLE_MEMBERS)
+    with db.session_scope(engine) as session:
+        [member] = load_members(session, ["lumen-photonics"])
+        member.country = "XY"
+    out = tmp_path / "export.yaml"
+    result = cli("members", "export", out)
+    assert result.exit_code == 0, result.output
+    assert "country: XY" in out.read_text(encoding="utf-8")
