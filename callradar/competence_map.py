@@ -13,6 +13,7 @@ from pydantic import (
     AfterValidator,
     AnyUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -28,12 +29,19 @@ from callradar.taxonomy import ALL_CODES
 from callradar.text import clean_text
 from callradar.webhooks import WebhookRefused, check_webhook
 
-MemberKind = Literal["sme", "large", "research", "university", "other"]
-Role = Literal["coordinator", "partner"]
-ProjectRole = Literal["coordinator", "partner", "third-party"]
-Outcome = Literal["funded", "rejected", "ongoing"]
-Language = Literal["pl", "en"]
-Digest = Literal["immediate", "daily", "weekly"]
+
+def _lower(value: Any) -> Any:
+    # A choice is written "SME", "Partner" or "PL" as often as "sme": its case says nothing.
+    return value.lower() if isinstance(value, str) else value
+
+
+Choice = BeforeValidator(_lower)
+MemberKind = Annotated[Literal["sme", "large", "research", "university", "other"], Choice]
+Role = Annotated[Literal["coordinator", "partner"], Choice]
+ProjectRole = Annotated[Literal["coordinator", "partner", "third-party"], Choice]
+Outcome = Annotated[Literal["funded", "rejected", "ongoing"], Choice]
+Language = Annotated[Literal["pl", "en"], Choice]
+Digest = Annotated[Literal["immediate", "daily", "weekly"], Choice]
 MemberId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
 ]
@@ -52,7 +60,7 @@ def _check_code(code: str) -> str:
     return code
 
 
-AreaCode = Annotated[str, AfterValidator(_check_code)]
+AreaCode = Annotated[str, Choice, AfterValidator(_check_code)]
 
 
 def _check_country(code: str) -> str:
@@ -81,6 +89,16 @@ def _one_keyword(keyword: str) -> str:
 
 Keyword = Annotated[Text, AfterValidator(_one_keyword)]
 Level = Annotated[int, Field(ge=1, le=3)]
+
+
+def _yes_no(value: Any) -> Any:
+    # Polish yes and no; pydantic reads the English words (yes, no, true, 1, …) itself.
+    if isinstance(value, str):
+        return {"tak": True, "nie": False}.get(value.strip().lower(), value)
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Trl = Annotated[int, Field(ge=1, le=9)]
 
 
@@ -150,7 +168,7 @@ class MemberIn(Strict):
     keywords: list[Keyword] = Field(default_factory=list)
     trl: tuple[Trl, Trl] | None = None
     roles: list[Role] = ["partner"]
-    mentor: bool = False
+    mentor: YesNo = False
     # The year it joined the cluster.
     joined: int | None = Field(default=None, ge=1990)
     contacts: list[ContactIn] = Field(default_factory=list)

@@ -357,14 +357,6 @@ def split_list(value: Any) -> list[str]:
     ]
 
 
-def _bool(value: Any) -> Any:
-    if isinstance(value, str) and value.lower() in {"yes", "tak", "true", "1", "y"}:
-        return True
-    if isinstance(value, str) and value.lower() in {"no", "nie", "false", "0", "n"}:
-        return False
-    return value  # left for validation to refuse with a clear message
-
-
 def _read_xlsx(path: Path) -> tuple[Raw, Places]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -390,8 +382,6 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         for column in ("keywords", "roles"):
             if column in member:
                 member[column] = split_list(member[column])
-        if "mentor" in member:
-            member["mentor"] = _bool(member["mentor"])
         if row.get("trl_min") is not None or row.get("trl_max") is not None:
             member["trl"] = [row.get("trl_min"), row.get("trl_max")]
         member.setdefault("areas", {})

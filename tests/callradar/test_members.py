@@ -91,6 +91,37 @@ def test_country_codes_in_any_case_and_the_eus_own_abbreviations(
     assert member.country == stored
 
 
+def test_choices_in_any_case_and_polish_yes_and_no(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # "SME" is how people write it, and "tak" is Polish for yes, in YAML as in a workbook.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n"
+        "  - id: ab\n    name: AB\n    kind: SME\n    mentor: Tak\n    roles: [Coordinator]\n"
+        "    areas: {Integrated-Photonics: 2}\n"
+        "    contacts: [{name: Jan, email: jan@ab.example, language: PL, digest: Weekly}]\n"
+        "    projects:\n"
+        "      - {programme: FENG, title: T, role: Partner, year: 2024, outcome: Funded,\n"
+        "         areas: [Sensors-MEMS]}\n"
+        "  - {id: cd, name: CD, kind: Research, mentor: NIE}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    ab, cd = stored_map(engine).members
+    assert (ab.kind, ab.mentor, ab.roles, ab.areas) == (
+        "sme",
+        True,
+        ["coordinator"],
+        {"integrated-photonics": 2},
+    )
+    assert (ab.contacts[0].language, ab.contacts[0].digest) == ("pl", "weekly")
+    [project] = ab.projects
+    assert (project.role, project.outcome, project.areas) == ("partner", "funded", ["sensors-mems"])
+    assert (cd.kind, cd.mentor) == ("research", False)
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
