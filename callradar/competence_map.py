@@ -105,6 +105,15 @@ Trl = Annotated[int, Field(ge=1, le=9)]
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_not_given(cls, data: Any) -> Any:
+        # A YAML key left blank ("keywords:") is null: like an empty cell of a workbook, the
+        # field is not given, so it takes its default (or is named as missing).
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
+
     @field_validator("*", mode="before")
     @classmethod
     def _clean(cls, value: Any) -> Any:

@@ -122,6 +122,32 @@ def test_choices_in_any_case_and_polish_yes_and_no(
     assert (cd.kind, cd.mentor) == ("research", False)
 
 
+def test_a_yaml_key_left_blank_is_a_field_not_given(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # A template filled in leaves keys blank, as a workbook leaves cells empty.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    city:\n    description:\n"
+        "    areas:\n    keywords:\n    roles:\n    mentor:\n    projects:\n"
+        "    contacts:\n      - name: Jan\n        email: jan@ab.example\n        language:\n"
+        "        notify:\n        digest:\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.description, member.areas, member.keywords) == ("", {}, [])
+    assert (member.roles, member.mentor, member.projects) == (["partner"], False, [])
+    [contact] = member.contacts
+    assert (contact.language, contact.notify, contact.digest) == ("pl", ["email"], "daily")
+    # A required field left blank is named as missing, at its line.
+    path.write_text("members:\n  - id: ab\n    name:\n    kind: sme\n", encoding="utf-8")
+    refused = cli("members", "import", path)
+    assert refused.exit_code == 2
+    assert "line 3, field 'members[0].name': required field is missing" in refused.stderr
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
