@@ -103,7 +103,8 @@ Trl = Annotated[int, Field(ge=1, le=9)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # A grant number or a wavelength typed as text is a number to YAML and to Excel.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
     @model_validator(mode="before")
     @classmethod

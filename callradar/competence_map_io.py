@@ -346,6 +346,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _header(value: Any) -> Any:
+    value = _cell(value)
+    return value.lower() if isinstance(value, str) else value
+
+
 def split_list(value: Any) -> list[str]:
     """A list given in one cell: parts separated by ";" or line breaks, blanks dropped."""
     if value is None:
@@ -396,6 +401,16 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         for row_number, row in rows[sheet]:
             place = f"sheet {sheet!r}, row {row_number}"
             member_id = row.pop("member_id", None)
+            if member_id is None:
+                problems.append(
+                    Problem(
+                        "no member id given (a merged cell holds its value in its first row "
+                        "only: give the id in every row)",
+                        place,
+                        "member_id",
+                    )
+                )
+                continue
             if member_id not in index_by_id:
                 problems.append(
                     Problem(
@@ -437,19 +452,26 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
 def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[Problem]]:
     """Each known sheet's non-empty rows as dicts of the filled cells, by row number."""
     problems: list[Problem] = []
-    for name in workbook.sheetnames:
-        if name not in SHEETS:
+    # Excel takes "Members" and "members" for the same sheet name, and so do we.
+    sheet_named: dict[str, str] = {}
+    for title in workbook.sheetnames:
+        name = title.strip().lower()
+        if name in SHEETS:
+            sheet_named[name] = title
+        else:
             problems.append(
-                Problem(f"unknown sheet {name!r}: expected {', '.join(SHEETS)}", f"sheet {name!r}")
+                Problem(
+                    f"unknown sheet {title!r}: expected {', '.join(SHEETS)}", f"sheet {title!r}"
+                )
             )
-    if "members" not in workbook.sheetnames:
+    if "members" not in sheet_named:
         problems.append(Problem("the workbook has no 'members' sheet"))
     rows: dict[str, list[tuple[int, Raw]]] = {name: [] for name in SHEETS}
     for name in SHEETS:
-        if name not in workbook.sheetnames:
+        if name not in sheet_named:
             continue
-        values = workbook[name].iter_rows(values_only=True)
-        header = [_cell(v) for v in next(values, ())]
+        values = workbook[sheet_named[name]].iter_rows(values_only=True)
+        header = [_header(v) for v in next(values, ())]
         unknown = [h for h in header if h is not None and h not in SHEETS[name]]
         missing = REQUIRED_COLUMNS[name] - set(header)
         # A row keeps the last of two equal columns: a copied, still empty "id" column

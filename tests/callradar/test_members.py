@@ -238,8 +238,11 @@ def test_the_year_a_member_joined_is_kept_and_checked(
     with db.session_scope(engine) as session:
         joined = {m.id: m.joined for m in load_members(session)}
     assert joined["lumen-photonics"] == 2019
-    [listed] = [m for m in json.loads(cli("members", "list", "--json").stdout)
-                if m["id"] == "lumen-photonics"]
+    [listed] = [
+        m
+        for m in json.loads(cli("members", "list", "--json").stdout)
+        if m["id"] == "lumen-photonics"
+    ]
     assert listed["joined"] == 2019
 
 
@@ -524,6 +527,63 @@ def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
     path = tmp_path / "good.xlsx"
     cli("members", "export", path)
     return path
+
+
+def test_numbers_in_text_fields_are_text(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # A grant number as a project's call, a wavelength as a keyword: YAML and Excel make them
+    # numbers.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: 1234\n    kind: sme\n    keywords: [1550, 2.5]\n"
+        "    projects:\n      - {programme: FENG, call: 101070046, title: T, role: partner,\n"
+        "         year: 2024, outcome: funded}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.name, member.keywords, member.projects[0].call) == (
+        "1234",
+        ["1550", "2.5"],
+        "101070046",
+    )
+    workbook_path = tmp_path / "members.xlsx"
+    assert cli("members", "export", workbook_path).exit_code == 0
+    workbook = load_workbook(workbook_path)
+    workbook["projects"].cell(row=2, column=4, value=7)  # acronym
+    workbook.save(workbook_path)
+    result = cli("members", "import", workbook_path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine).members[0].projects[0].acronym == "7"
+
+
+def test_xlsx_sheet_and_column_names_in_any_case(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["members"].title = "tmp"  # openpyxl, like Excel, takes "Members" for the same name
+    workbook["tmp"].title = "Members"
+    workbook["Members"].cell(row=1, column=1, value="ID")
+    workbook["Members"].cell(row=1, column=2, value=" Name ")
+    workbook["areas"].cell(row=1, column=1, value="Member_ID")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine) == before
+
+
+def test_xlsx_row_without_its_member_says_so(cli: CliRun, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    workbook = load_workbook(path)
+    # People merge a member's id over the rows of its areas: only the first cell holds it.
+    workbook["areas"].merge_cells("A2:A3")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'areas', row 3, field 'member_id': no member id given" in result.stderr
+    assert "merged" in result.stderr
 
 
 def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
