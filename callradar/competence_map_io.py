@@ -6,6 +6,7 @@ the YAML file, a sheet and row of the workbook), so that validation errors name 
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tempfile
@@ -150,10 +151,15 @@ _Loader.add_implicit_resolver(
 
 
 def _read_yaml(path: Path) -> tuple[Any, Places]:
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        # UTF-16 (Notepad's "Unicode") says so by its byte order mark; PyYAML skips UTF-8's.
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = data.decode("utf-16" if utf16 else "utf-8")
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, [Problem(f"not UTF-8 text ({exc.reason})")]) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        problem = f"not UTF-8 text ({exc.reason}): save the file as UTF-8"
+        raise InputFileError(path, [Problem(problem, f"line {line}")]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)

@@ -460,6 +460,24 @@ def test_duplicate_member_id_is_refused(cli: CliRun, engine: Engine, tmp_path: P
     assert stored_map(engine).members == []
 
 
+def test_a_yaml_file_in_a_windows_encoding(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    text = "members:\n  - id: ab\n    name: Łódzka Elektronika\n    kind: sme\n"
+    # Notepad's "Unicode" is UTF-16 with a byte order mark: read as it is.
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes(text.encode("utf-16"))
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine).members[0].name == "Łódzka Elektronika"
+    # Windows-1250 cannot be told from other encodings: refused, naming the line to look at.
+    path = tmp_path / "cp1250.yaml"
+    path.write_bytes(text.replace("ab", "cd").encode("cp1250"))
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert f"{path}: line 3: not UTF-8 text" in result.stderr
+    assert "save the file as UTF-8" in result.stderr
+    assert [m.id for m in stored_map(engine).members] == ["ab"]
+
+
 def test_malformed_yaml_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text(SAMPLE.replace("    kind: sme\n", "    kind: [sme\n", 1), encoding="utf-8")
