@@ -104,7 +104,8 @@ class KeywordIndex:
         """``keywords``: (owner, keyword) pairs; an owner is usually a member id."""
         #: every distinct keyword as stems; a key's number is its index here
         self.keys: list[tuple[str, ...]] = []
-        #: key number -> the (owner, keyword) pairs with that key, each once, in given order
+        #: key number -> the (owner, keyword) pairs with that key, one per owner (its first
+        #: spelling: "sensors" after "sensor" is the same keyword, found and counted once)
         self.owners: list[list[tuple[str, str]]] = []
         numbers: dict[tuple[str, ...], int] = {}
         for owner, keyword in keywords:
@@ -116,7 +117,7 @@ class KeywordIndex:
                 number = numbers[key] = len(self.keys)
                 self.keys.append(key)
                 self.owners.append([])
-            if (owner, keyword) not in self.owners[number]:
+            if all(owner != known for known, _ in self.owners[number]):
                 self.owners[number].append((owner, keyword))
         # one-word keys: stem -> number; longer keys: first stem -> (number, length, stems as
         # a list and as a set) of each

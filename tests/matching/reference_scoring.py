@@ -120,7 +120,9 @@ class ReferenceKeywordIndex:
             key = tuple(map(stem, _WORD.findall(keyword)))
             if not key:
                 continue
-            self._owners[key].append((owner, keyword))
+            # One spelling of a keyword per owner: its first.
+            if all(owner != known for known, _ in self._owners[key]):
+                self._owners[key].append((owner, keyword))
             self._firsts.add(key[0])
             self._longest = max(self._longest, len(key))
 

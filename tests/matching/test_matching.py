@@ -132,6 +132,21 @@ def test_keywords_do_not_match_other_words(keyword: str, text: str) -> None:
     assert matcher.match(CallFacts(1, (), text)) == []
 
 
+def test_two_spellings_of_one_keyword_count_once() -> None:
+    # People list variants ("sensor", "sensors", "MEMS", "mems"): the same words of the call
+    # must not count twice, nor be listed twice as reasons.
+    matcher = Matcher(
+        [
+            member("variants", {}, keywords=["sensor", "sensors", "MEMS", "mems"]),
+            member("plain", {}, keywords=["sensor", "MEMS"]),
+        ],
+        min_score=0.1,
+    )
+    variants, plain = matcher.match(CallFacts(1, (), "MEMS sensors for cars"))
+    assert variants.score == plain.score
+    assert variants.reasons[0].phrases == plain.reasons[0].phrases == ("MEMS", "sensor")
+
+
 def test_a_title_in_capitals_still_finds_keywords() -> None:
     matcher = Matcher([member("a", {}, keywords=["czujniki gazu", "power modules"])], 0.1)
     [scored] = matcher.match(CallFacts(1, (), "CZUJNIKÓW GAZU I POWER MODULES"))
