@@ -18,6 +18,7 @@ from itertools import accumulate
 from typing import Any
 
 from callradar import countries
+from callradar.text import ascii_letters
 
 SME = "sme"
 LARGE = "large"
@@ -111,6 +112,8 @@ CITY_REGIONS: dict[str, str] = {
     **dict.fromkeys(["poznań", "kalisz", "konin", "piła", "leszno"], "wielkopolskie"),
     **dict.fromkeys(["szczecin", "koszalin", "świnoujście"], "zachodniopomorskie"),
 }
+
+_CITY_REGIONS_ASCII = {ascii_letters(city): region for city, region in CITY_REGIONS.items()}
 
 # A sentence that says who may apply; only such sentences (and the title) can restrict.
 # Every branch starts with a letter, so the engine skips ahead to candidate letters;
@@ -289,8 +292,17 @@ class Applicant:
 
     @classmethod
     def of(cls, kind: str, country: str, city: str | None) -> Applicant:
-        region = CITY_REGIONS.get(city.strip().lower()) if city else None
+        region = _CITY_REGIONS_ASCII.get(_city_key(city)) if city else None
         return cls(kind=kind, country=country.upper(), region=region)
+
+
+def _city_key(city: str) -> str:
+    # "Krakow" typed on an English keyboard and "31-155 Kraków" copied from an address are
+    # still Kraków.
+    return ascii_letters(_POSTCODE.sub("", city).strip().lower())
+
+
+_POSTCODE = re.compile(r"^\s*\d{2}-\d{3}\s*")
 
 
 @dataclass(frozen=True, slots=True)

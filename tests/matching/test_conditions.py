@@ -186,6 +186,14 @@ def test_regional_programmes_by_code_name_and_phrase() -> None:
     assert allowed(mazowsze, Applicant.of("sme", "PL", "Mała Wieś")) == [True]
 
 
+@pytest.mark.parametrize("city", ["Krakow", "KRAKÓW", "31-155 Kraków", "Kraków "])
+def test_a_city_written_without_diacritics_or_with_its_postcode_has_its_region(city: str) -> None:
+    # Typed on an English keyboard, or copied from an address: still Kraków, in Małopolska.
+    assert Applicant.of("sme", "PL", city).region == "malopolskie"
+    lodz = Applicant.of("sme", "PL", "Lodz")
+    assert lodz.region == "lodzkie"
+
+
 def test_restriction_labels_are_bilingual() -> None:
     conditions = conditions_of(title="Ścieżka SMART - MŚP")
     restriction = conditions.restrictions[0]
