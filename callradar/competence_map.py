@@ -6,6 +6,7 @@ YAML or from an XLSX workbook (see ``competence_map_io``).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -42,8 +43,21 @@ ProjectRole = Annotated[Literal["coordinator", "partner", "third-party"], Choice
 Outcome = Annotated[Literal["funded", "rejected", "ongoing"], Choice]
 Language = Annotated[Literal["pl", "en"], Choice]
 Digest = Annotated[Literal["immediate", "daily", "weekly"], Choice]
+_MEMBER_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_member_id(member_id: str) -> str:
+    # Said in words: pydantic's own message shows the regular expression.
+    if not _MEMBER_ID.fullmatch(member_id):
+        raise ValueError(
+            f"{member_id!r}: an id is lowercase letters and digits, words joined by '-' "
+            "(such as lumen-photonics)"
+        )
+    return member_id
+
+
 MemberId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
+    str, StringConstraints(min_length=2, max_length=64), AfterValidator(_check_member_id)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 

@@ -351,7 +351,8 @@ YAML_CASES = {
         "  - id: lumen-photonics\n",
         "  - id: Lumen Photonics\n",
         "members[0].id",
-        "pattern",
+        # said in words, not as the regular expression
+        "'Lumen Photonics': an id is lowercase letters and digits, words joined by '-'",
     ),
     # A workbook cell and the profile form separate keywords by ";" and line breaks: such a
     # keyword came back from an XLSX export and import as two.
