@@ -141,6 +141,16 @@ class Strict(BaseModel):
         return value
 
 
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _web_address(value: Any) -> Any:
+    # "www.lumen.pl" is how people write an address; as a URL it has no scheme.
+    if isinstance(value, str) and value and not _SCHEME.match(value):
+        return f"https://{value}"
+    return value
+
+
 class ContactIn(Strict):
     name: Annotated[Text, _column(200)]
     email: EmailStr
@@ -186,7 +196,9 @@ class MemberIn(Strict):
     kind: MemberKind
     city: Annotated[str, _column(100)] | None = None
     country: CountryCode = "PL"
-    website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
+    website: (
+        Annotated[AnyUrl, UrlConstraints(max_length=500), BeforeValidator(_web_address)] | None
+    ) = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
     keywords: list[Keyword] = Field(default_factory=list)

@@ -148,6 +148,23 @@ def test_a_yaml_key_left_blank_is_a_field_not_given(
     assert "line 3, field 'members[0].name': required field is missing" in refused.stderr
 
 
+def test_a_website_without_its_scheme(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # How people write their address: "www.lumen.pl", refused as "relative URL without a base".
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - {id: ab, name: AB, kind: sme, website: www.ab.example/o-nas}\n"
+        "  - {id: cd, name: CD, kind: sme, website: 'http://cd.example'}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    ab, cd = stored_map(engine).members
+    assert (str(ab.website), str(cd.website)) == (
+        "https://www.ab.example/o-nas",
+        "http://cd.example/",
+    )
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
