@@ -210,6 +210,18 @@ class MemberIn(Strict):
     contacts: list[ContactIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(default_factory=list)
 
+    @field_validator("areas", mode="before")
+    @classmethod
+    def _areas_once(cls, areas: Any) -> Any:
+        # Codes are read in any case: two spellings of one would keep only the last level.
+        if isinstance(areas, dict):
+            seen: set[Any] = set()
+            for code in map(_lower, areas):
+                if code in seen:
+                    raise ValueError(f"area {code!r} is given twice")
+                seen.add(code)
+        return areas
+
     @field_validator("joined")
     @classmethod
     def _joined(cls, year: int | None) -> int | None:

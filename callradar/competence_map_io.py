@@ -430,7 +430,8 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
 
     def add_area(member: Raw, row: Raw, place: Place) -> Loc:
         code = row.get("code")
-        if code in member["areas"]:
+        # Codes are read in any case: "Sensors-MEMS" is "sensors-mems" given again.
+        if str(code).lower() in {str(given).lower() for given in member["areas"]}:
             problems.append(Problem(f"area {code!r} is given twice for this member", place, "code"))
         member["areas"][code] = row.get("level")
         return ("areas", str(code))

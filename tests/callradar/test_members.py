@@ -165,6 +165,18 @@ def test_a_website_without_its_scheme(cli: CliRun, engine: Engine, tmp_path: Pat
     )
 
 
+def test_an_area_given_twice_in_two_cases_is_refused(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n"
+        "    areas: {sensors-mems: 3, Sensors-MEMS: 1}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "line 5, field 'members[0].areas': area 'sensors-mems' is given twice" in result.stderr
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
