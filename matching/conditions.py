@@ -124,7 +124,9 @@ _APPLICANT_CUE = re.compile(
     r"must be (?:an? )?(?:sme|research|universit)|"
     r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
     r"d(?<!\w.)la (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|"
-    r"w(?<!\w.) mśp\b",
+    r"w(?<!\w.) mśp\b|"
+    r"skierowan\w* (?:jest |są )?do\b|adresowan\w* (?:jest |są )?do\b|wziąć udział|"
+    r"beneficjentami mogą|beneficjentem może|aplikować|aimed at|targeted at",
 )
 # The same cues one by one, each starting with its letters: a pattern that starts with fixed
 # letters is looked for at C speed, an alternation is tried at every likely letter. A word
@@ -143,6 +145,9 @@ _CUE_LETTERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dla ", r"(?<!\w.{4})(?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|"
                  r"organizacji)"),
         ("w mśp", r"(?<!\w.{5})\b"),
+        ("skierowan", r"\w* (?:jest |są )?do\b"), ("adresowan", r"\w* (?:jest |są )?do\b"),
+        ("wziąć udział", ""), ("beneficjentami mogą", ""), ("beneficjentem może", ""),
+        ("aplikować", ""), ("aimed at", ""), ("targeted at", ""),
     )
 )  # fmt: skip
 _APPLICANT_CUES = tuple(cue for _, cue in _CUE_LETTERS)

@@ -128,6 +128,27 @@ def test_kinds_of_applicant(fields: dict[str, Any], expected: list[bool]) -> Non
     assert allowed(conditions, SME, LARGE, INSTITUTE, UNIVERSITY) == expected
 
 
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("W konkursie mogą wziąć udział mikro, małe i średnie przedsiębiorstwa.", [True, False]),
+        ("Wsparcie skierowane jest do MŚP.", [True, False]),
+        ("Nabór skierowany do dużych przedsiębiorstw.", [False, True]),
+        ("Konkurs adresowany jest do przedsiębiorstw z sektora MŚP.", [True, False]),
+        ("Beneficjentami mogą być wyłącznie mikro- i małe przedsiębiorstwa.", [True, False]),
+        ("Mogą aplikować uczelnie i instytuty badawcze.", [False, False]),
+        ("The call is aimed at SMEs developing photonic sensors.", [True, False]),
+        # Said of something else than who applies: no restriction.
+        ("Projekty skierowane do odbiorców z branży motoryzacyjnej.", [True, True]),
+    ],
+)
+def test_polish_and_english_ways_of_saying_who_applies(
+    description: str, expected: list[bool]
+) -> None:
+    conditions = conditions_of(title="Nabór", description=description)
+    assert allowed(conditions, SME, LARGE) == expected
+
+
 def test_member_states_only_and_eea() -> None:
     only_ms = conditions_of(
         title="Semiconductor pilot lines",
