@@ -91,12 +91,17 @@ def _check_country(code: str) -> str:
 CountryCode = Annotated[str, AfterValidator(_check_country)]
 
 
+# A comma but one between digits ("1,55 µm"): "MEMS, SiC, GaN" is a list written as people
+# write lists, and as one keyword it would never be found in a call.
+LIST_COMMA = re.compile(r",(?!\d)|(?<!\d),")
+
+
 def _one_keyword(keyword: str) -> str:
     # A workbook cell and the profile form separate keywords by ";" and line breaks: a
     # keyword holding one would come back from an XLSX export as two.
-    if ";" in keyword or "\n" in keyword:
+    if ";" in keyword or "\n" in keyword or LIST_COMMA.search(keyword):
         raise ValueError(
-            f"{keyword!r}: ';' and line breaks separate keywords; give each one on its own"
+            f"{keyword!r}: ';' and line breaks separate keywords, not ','; give each one on its own"
         )
     return keyword
 

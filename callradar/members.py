@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from callradar.competence_map import CompetenceMap, ContactIn, MemberIn, ProjectIn
+from callradar.competence_map import (
+    LIST_COMMA,
+    CompetenceMap,
+    ContactIn,
+    MemberIn,
+    ProjectIn,
+)
 from callradar.competence_map_io import split_list
 from callradar.models import Competence, Contact, Member, Notification, PastProject
 
@@ -153,10 +159,16 @@ def _member_in(member: Member) -> MemberIn:
         website=member.website,  # type: ignore[arg-type]
         description=member.description,
         areas={c.code: c.level for c in member.competences},
-        # A keyword stored before ';' and line breaks were refused in one comes back as the
-        # keywords it holds, as an export and import would make it: checked as one, it made
-        # the export and the member's profile page fail.
-        keywords=[part for keyword in member.keywords for part in split_list(keyword)],
+        # A keyword stored before ';', line breaks and list commas were refused in one comes
+        # back as the keywords it holds: checked as one, it made the export and the member's
+        # profile page fail.
+        keywords=[
+            piece.strip()
+            for keyword in member.keywords
+            for part in split_list(keyword)
+            for piece in LIST_COMMA.split(part)
+            if piece.strip()
+        ],
         trl=trl,
         roles=member.roles,  # type: ignore[arg-type]
         mentor=member.mentor,

@@ -622,6 +622,27 @@ def test_xlsx_sheet_and_column_names_in_any_case(
     assert stored_map(engine) == before
 
 
+def test_xlsx_list_cell_separated_by_commas_is_refused(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # Kept as one keyword "MEMS, SiC, GaN" would never be found in any call.
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["members"].cell(row=2, column=8, value="MEMS, SiC, GaN")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', row 2, field 'members[0].keywords[0]'" in result.stderr
+    assert "'MEMS, SiC, GaN': ';' and line breaks separate keywords, not ','" in result.stderr
+    assert stored_map(engine) == before
+    # A comma between digits is a decimal one.
+    workbook["members"].cell(row=2, column=8, value="laser 1,55 µm; MEMS")
+    workbook.save(path)
+    assert cli("members", "import", path).exit_code == 0
+    assert stored_map(engine).members[0].keywords == ["laser 1,55 µm", "MEMS"]
+
+
 def test_xlsx_row_without_its_member_says_so(cli: CliRun, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     workbook = load_workbook(path)
@@ -747,12 +768,12 @@ def test_a_keyword_stored_before_the_rule_still_exports(
     cli("members", "import", SAMPLE_MEMBERS)
     with db.session_scope(engine) as session:
         [member] = load_members(session, ["lumen-photonics"])
-        member.keywords = ["power electronics; SiC", "GaN"]
+        member.keywords = ["power electronics; SiC", "GaN, InP"]
     out = tmp_path / "export.yaml"
     result = cli("members", "export", out)
     assert result.exit_code == 0, result.output
     [exported] = [m for m in competence_map_io.load(out).members if m.id == "lumen-photonics"]
-    assert exported.keywords == ["power electronics", "SiC", "GaN"]
+    assert exported.keywords == ["power electronics", "SiC", "GaN", "InP"]
 
 
 def test_a_country_stored_before_the_rule_still_exports(
