@@ -522,6 +522,9 @@ def _region_restriction(
     for phrase, codes in _FOR_REGION:
         if phrase in named:
             regions |= codes
+            # "dla Pomorza" is also the start of "dla Pomorza Zachodniego": a phrase found is
+            # taken out, the longer ones being looked for first.
+            named = named.replace(phrase, " ")
     lowered = description.lower()
     for found in _REGION_PHRASE.finditer(lowered) if "wojew" in lowered else ():
         regions.update(_voivodeships_named(found.group(1)))
@@ -540,10 +543,18 @@ def _region_restriction(
     )
 
 
-# "dla Podkarpacia" -> the voivodeships of that stem
+# "dla Podkarpacia" -> the voivodeships of that stem, longest phrases first
 _FOR_REGION = tuple(
-    (f"dla {genitive.lower()}", {code for code, (s, _) in VOIVODESHIPS.items() if s == stem})
-    for stem, genitive in VOIVODESHIPS.values()
+    sorted(
+        (
+            (
+                f"dla {genitive.lower()}",
+                {code for code, (s, _) in VOIVODESHIPS.items() if s == stem},
+            )
+            for stem, genitive in VOIVODESHIPS.values()
+        ),
+        key=lambda rule: -len(rule[0]),
+    )
 )
 
 

@@ -215,6 +215,19 @@ def test_a_city_written_without_diacritics_or_with_its_postcode_has_its_region(c
     assert lodz.region == "lodzkie"
 
 
+def test_a_region_named_inside_a_longer_name_is_not_also_meant() -> None:
+    west = conditions_of(
+        title="Dotacje na B+R",
+        programme="Fundusze Europejskie dla Pomorza Zachodniego 2021-2027",
+    )
+    [restriction] = west.restrictions
+    assert restriction.allowed == {"zachodniopomorskie"}
+    assert allowed(west, Applicant.of("sme", "PL", "Gdańsk")) == [False]
+    assert allowed(west, Applicant.of("sme", "PL", "Szczecin")) == [True]
+    pomorze = conditions_of(title="Dotacje", programme="Fundusze Europejskie dla Pomorza")
+    assert pomorze.restrictions[0].allowed == {"pomorskie"}
+
+
 def test_restriction_labels_are_bilingual() -> None:
     conditions = conditions_of(title="Ścieżka SMART - MŚP")
     restriction = conditions.restrictions[0]
