@@ -465,7 +465,9 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
         name = title.strip().lower()
         if name in SHEETS:
             sheet_named[name] = title
-        else:
+        elif workbook[title].sheet_state == "visible":
+            # A hidden sheet of another name holds the lists of a template's drop-downs, not
+            # members: only a visible one may be a data sheet given a wrong name.
             problems.append(
                 Problem(
                     f"unknown sheet {title!r}: expected {', '.join(SHEETS)}", f"sheet {title!r}"

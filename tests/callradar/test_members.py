@@ -700,6 +700,21 @@ def test_xlsx_wrong_sheet_is_refused(cli: CliRun, engine: Engine, tmp_path: Path
     assert stored_map(engine) == before
 
 
+def test_xlsx_hidden_sheet_of_drop_down_lists_is_left_alone(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    lists = workbook.create_sheet("Lists")
+    lists.append(["sme", "large", "research", "university", "other"])
+    lists.sheet_state = "hidden"
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine) == before
+
+
 def test_xlsx_row_for_unknown_member_is_refused(cli: CliRun, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     workbook = load_workbook(path)
