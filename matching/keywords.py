@@ -42,6 +42,9 @@ _ENDINGS = sorted(
 )
 _POLISH = frozenset(_POLISH_ENDINGS)
 _MIN_STEM = 4
+# Invisible characters inside a word, which pages hyphenate with (&shy;) or join words by: no
+# word character, they cut "zinte\u00adgrowanej" in two.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"))
 # Stems of the words of every whitespace-separated token of the texts read so far (emptied
 # when it grows past the limit). No whitespace character is a word character, so the words of
 # a text are the words of its tokens, one token after the other.
@@ -76,7 +79,7 @@ def stems(text: str) -> list[str]:
         if len(_TOKEN_STEMS) > _TOKENS_LIMIT:
             _TOKEN_STEMS.clear()
         for token in set(tokens).difference(_TOKEN_STEMS):
-            _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token)))
+            _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token.translate(_INVISIBLE))))
         return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
 
 

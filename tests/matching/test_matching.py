@@ -112,6 +112,9 @@ def test_keywords_are_found_in_any_inflection_and_add_to_the_score() -> None:
         ("LED", "micro-LEDs for displays"),
         ("SoC", "heterogeneous SoCs"),
         ("IC", "analogue ICs"),
+        # a page's soft hyphens and word joiners are inside words
+        ("fotonika zintegrowana", "fotoniki zinte\u00adgrowanej"),
+        ("photonic", "photo\u2060nic chips"),
     ],
 )
 def test_polish_inflections_and_acronym_plurals_are_found(keyword: str, text: str) -> None:
