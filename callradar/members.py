@@ -144,6 +144,22 @@ def load_members(session: Session, ids: list[str] | None = None) -> list[Member]
     return list(session.scalars(query))
 
 
+def keywords_of(member: Member) -> list[str]:
+    """The member's keywords one by one.
+
+    A keyword stored before ';', line breaks and list commas were refused in one comes back
+    as the keywords it holds: checked as one, it made the export and the member's profile
+    page fail, and matched as one phrase, none of them was ever found in a call.
+    """
+    return [
+        piece.strip()
+        for keyword in member.keywords or ()
+        for part in split_list(keyword)
+        for piece in LIST_COMMA.split(part)
+        if piece.strip()
+    ]
+
+
 def to_competence_map(members: list[Member]) -> CompetenceMap:
     """The stored members as the competence map file's model (for export)."""
     return CompetenceMap(members=[_member_in(m) for m in members])
@@ -159,16 +175,7 @@ def _member_in(member: Member) -> MemberIn:
         website=member.website,  # type: ignore[arg-type]
         description=member.description,
         areas={c.code: c.level for c in member.competences},
-        # A keyword stored before ';', line breaks and list commas were refused in one comes
-        # back as the keywords it holds: checked as one, it made the export and the member's
-        # profile page fail.
-        keywords=[
-            piece.strip()
-            for keyword in member.keywords
-            for part in split_list(keyword)
-            for piece in LIST_COMMA.split(part)
-            if piece.strip()
-        ],
+        keywords=keywords_of(member),
         trl=trl,
         roles=member.roles,  # type: ignore[arg-type]
         mentor=member.mentor,

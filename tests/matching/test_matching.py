@@ -156,6 +156,19 @@ def test_a_title_in_capitals_still_finds_keywords() -> None:
     assert scored.reasons[0].phrases == ("czujniki gazu", "power modules")
 
 
+def test_keywords_stored_as_one_list_are_found_one_by_one(engine: Engine) -> None:
+    """A keywords cell stored before ',' and ';' were refused in a keyword held a whole list:
+    matched as one phrase, none of its keywords was ever found."""
+    settings = settings_for(Path("/tmp"), match_min_score=0.3)
+    with db.session_scope(engine) as s:
+        add_member(s, "lumen", {}, keywords=["MEMS, SiC; GaN", "laser 1,55 µm", "pilot lines"])
+        add_call(s, "C1", {}, title="SiC and GaN power devices on MEMS pilot lines", now=NOW)
+        match_calls(s, settings=settings, today=TODAY)
+    with db.session_scope(engine) as s:
+        [match] = s.scalars(select(Match))
+        assert match.reasons == ["your keywords in the call text: “SiC”, “GaN”, “MEMS”"]
+
+
 def test_match_calls_stores_matches_and_respects_conditions(engine: Engine) -> None:
     settings = settings_for(Path("/tmp"), match_min_score=0.3)
     with db.session_scope(engine) as s:
