@@ -41,6 +41,7 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _POLISH = frozenset(_POLISH_ENDINGS)
+_PLAIN_LETTERS = str.maketrans("ąćęłńóśźż", "acelnoszz")
 _MIN_STEM = 4
 # Invisible characters inside a word, which pages hyphenate with (&shy;) or join words by: no
 # word character, they cut "zinte\u00adgrowanej" in two.
@@ -55,6 +56,12 @@ _TOKENS_LIMIT = 500_000
 # Call texts share most of their words, so each distinct word is stemmed once per process.
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    # Without its Polish letters' marks: keywords typed on an English keyboard
+    # ("polprzewodniki") find the text's words ("półprzewodników").
+    return _stem(word).translate(_PLAIN_LETTERS)
+
+
+def _stem(word: str) -> str:
     if len(word) >= 3 and word[-1] == "s" and word[0].isupper() and word[-2].isupper():
         # "PICs", "LEDs", "SoCs": an acronym's plural; the rest of it is no inflection.
         return word[:-1].lower()

@@ -112,6 +112,9 @@ def test_keywords_are_found_in_any_inflection_and_add_to_the_score() -> None:
         ("LED", "micro-LEDs for displays"),
         ("SoC", "heterogeneous SoCs"),
         ("IC", "analogue ICs"),
+        # typed on an English keyboard
+        ("polprzewodniki", "materiały półprzewodnikowe i półprzewodników"),
+        ("uklady scalone", "projektowanie układów scalonych"),
         # a page's soft hyphens and word joiners are inside words
         ("fotonika zintegrowana", "fotoniki zinte\u00adgrowanej"),
         ("photonic", "photo\u2060nic chips"),
