@@ -165,6 +165,19 @@ class ContactIn(Strict):
     notify: list[Annotated[str, _column(500)]] = ["email"]
     digest: Digest = "daily"
 
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _email_as_written(cls, channels: Any) -> Any:
+        # "Email", "E-mail", "EMAIL": the e-mail channel as people write it, not a webhook.
+        if isinstance(channels, list):
+            return [
+                "email"
+                if isinstance(c, str) and c.strip().lower().replace("-", "") == "email"
+                else c
+                for c in channels
+            ]
+        return channels
+
     @field_validator("notify")
     @classmethod
     def _channels(cls, channels: list[str]) -> list[str]:

@@ -122,6 +122,20 @@ def test_choices_in_any_case_and_polish_yes_and_no(
     assert (cd.kind, cd.mentor) == ("research", False)
 
 
+def test_the_email_channel_as_people_write_it(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # Refused as "webhook 'E-mail': not a notification URL Apprise knows".
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    contacts:\n"
+        "      - {name: Jan, email: jan@ab.example, notify: [E-mail]}\n"
+        "      - {name: Ola, email: ola@ab.example, notify: [' EMAIL ']}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert [c.notify for c in stored_map(engine).members[0].contacts] == [["email"], ["email"]]
+
+
 def test_a_yaml_key_left_blank_is_a_field_not_given(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
