@@ -199,6 +199,19 @@ _RESEARCH = re.compile(
     r"jednost\w* naukow|organizac\w* badawcz|instytut\w* badawcz|instytut\w* pan\b|uczelni|"
     r"szkoł\w* wyższ|podmiot\w* prowadząc\w* działalność naukową|zespoł\w* badawcz"
 )
+_NOT_SME = re.compile(
+    r"\bnon-smes?\b|\bother than smes?\b|\bnie ?będąc\w* mśp\b|\binn\w* niż mśp\b|"
+    r"\bpoza mśp\b|\bnie (?:są|jest) mśp\b"
+)
+_INCLUDING_SME = re.compile(
+    r"\b(?:including|incl\.|in particular|especially|w tym|zwłaszcza|w szczególności|"
+    r"szczególnie)\s+(?:\w+\s+){0,2}?(?:smes?|mśp)\b"
+)
+# "Any legal entity … may apply": open to every kind of applicant.
+_ANY_ENTITY = re.compile(
+    r"\bany (?:legal )?entit|\ball (?:types of )?legal entities\b|\bkażdy podmiot\b|"
+    r"\bdowolny podmiot\b|\bwszystkie podmioty\b"
+)
 # "services provided by research organisations": there they are suppliers, not applicants.
 _PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
 # Sentences end at spaces after . ! ?, at line breaks and at bullets: the same as
@@ -432,6 +445,17 @@ def _applicant_restriction(
         sme = True
     statements = _applicant_statements(title, description, type_of_action, extra)
     for position, statement in enumerate(statements):
+        if _ANY_ENTITY.search(statement):
+            return None
+        # "enterprises other than SMEs" and "enterprises, including SMEs" name SMEs, yet are
+        # open to large enterprises: only to them, and to every enterprise.
+        if "mśp" in statement or "sme" in statement:
+            if _NOT_SME.search(statement):
+                large = True
+                statement = _NOT_SME.sub(" ", statement)
+            if _INCLUDING_SME.search(statement):
+                enterprise = True
+                statement = _INCLUDING_SME.sub(" ", statement)
         sme |= _any(_SME_BRANCHES, statement)
         if position > 1:  # after the title and the type of action
             enterprise |= _any(_INDUSTRY_BRANCHES, statement)

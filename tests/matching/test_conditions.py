@@ -149,6 +149,26 @@ def test_polish_and_english_ways_of_saying_who_applies(
     assert allowed(conditions, SME, LARGE) == expected
 
 
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # SMEs named among all enterprises, or as the ones left out: large ones may apply.
+        ("Wnioskodawcami mogą być przedsiębiorcy, w tym MŚP.", [True, True, False]),
+        ("Applicants may be enterprises, including SMEs, and universities.", [True, True, True]),
+        ("O wsparcie mogą ubiegać się przedsiębiorstwa niebędące MŚP.", [False, True, False]),
+        ("Eligible: enterprises other than SMEs.", [False, True, False]),
+        ("Eligible applicants: any legal entity, including SMEs.", [True, True, True]),
+        # still SMEs only
+        ("Only SMEs may apply.", [True, False, False]),
+    ],
+)
+def test_smes_named_within_a_wider_group_or_left_out(
+    description: str, expected: list[bool]
+) -> None:
+    conditions = conditions_of(title="Nabór", description=description)
+    assert allowed(conditions, SME, LARGE, UNIVERSITY) == expected
+
+
 def test_member_states_only_and_eea() -> None:
     only_ms = conditions_of(
         title="Semiconductor pilot lines",
