@@ -6,6 +6,7 @@ YAML or from an XLSX workbook (see ``competence_map_io``).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import (
     AfterValidator,
     AnyUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -22,19 +24,40 @@ from pydantic import (
     model_validator,
 )
 
+from callradar.countries import EU_ABBREVIATIONS, ISO_CODES
 from callradar.settings import get_settings
 from callradar.taxonomy import ALL_CODES
 from callradar.text import clean_text
 from callradar.webhooks import WebhookRefused, check_webhook
 
-MemberKind = Literal["sme", "large", "research", "university", "other"]
-Role = Literal["coordinator", "partner"]
-ProjectRole = Literal["coordinator", "partner", "third-party"]
-Outcome = Literal["funded", "rejected", "ongoing"]
-Language = Literal["pl", "en"]
-Digest = Literal["immediate", "daily", "weekly"]
+
+def _lower(value: Any) -> Any:
+    # A choice is written "SME", "Partner" or "PL" as often as "sme": its case says nothing.
+    return value.lower() if isinstance(value, str) else value
+
+
+Choice = BeforeValidator(_lower)
+MemberKind = Annotated[Literal["sme", "large", "research", "university", "other"], Choice]
+Role = Annotated[Literal["coordinator", "partner"], Choice]
+ProjectRole = Annotated[Literal["coordinator", "partner", "third-party"], Choice]
+Outcome = Annotated[Literal["funded", "rejected", "ongoing"], Choice]
+Language = Annotated[Literal["pl", "en"], Choice]
+Digest = Annotated[Literal["immediate", "daily", "weekly"], Choice]
+_MEMBER_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_member_id(member_id: str) -> str:
+    # Said in words: pydantic's own message shows the regular expression.
+    if not _MEMBER_ID.fullmatch(member_id):
+        raise ValueError(
+            f"{member_id!r}: an id is lowercase letters and digits, words joined by '-' "
+            "(such as lumen-photonics)"
+        )
+    return member_id
+
+
 MemberId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
+    str, StringConstraints(min_length=2, max_length=64), AfterValidator(_check_member_id)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -51,26 +74,65 @@ def _check_code(code: str) -> str:
     return code
 
 
-AreaCode = Annotated[str, AfterValidator(_check_code)]
+AreaCode = Annotated[str, Choice, AfterValidator(_check_code)]
+
+
+def _check_country(code: str) -> str:
+    # Eligibility is checked against ISO codes: a member under any other code was excluded
+    # from every call open only to some countries.
+    code = EU_ABBREVIATIONS.get(code.upper(), code.upper())
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"{code!r}: use the country's ISO 3166 two-letter code, such as PL")
+    if code not in ISO_CODES:
+        raise ValueError(f"unknown country code {code!r} (ISO 3166 two-letter codes, such as PL)")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_check_country)]
+
+
+# A comma but one between digits ("1,55 µm"): "MEMS, SiC, GaN" is a list written as people
+# write lists, and as one keyword it would never be found in a call.
+LIST_COMMA = re.compile(r",(?!\d)|(?<!\d),")
 
 
 def _one_keyword(keyword: str) -> str:
     # A workbook cell and the profile form separate keywords by ";" and line breaks: a
     # keyword holding one would come back from an XLSX export as two.
-    if ";" in keyword or "\n" in keyword:
+    if ";" in keyword or "\n" in keyword or LIST_COMMA.search(keyword):
         raise ValueError(
-            f"{keyword!r}: ';' and line breaks separate keywords; give each one on its own"
+            f"{keyword!r}: ';' and line breaks separate keywords, not ','; give each one on its own"
         )
     return keyword
 
 
 Keyword = Annotated[Text, AfterValidator(_one_keyword)]
 Level = Annotated[int, Field(ge=1, le=3)]
+
+
+def _yes_no(value: Any) -> Any:
+    # Polish yes and no; pydantic reads the English words (yes, no, true, 1, …) itself.
+    if isinstance(value, str):
+        return {"tak": True, "nie": False}.get(value.strip().lower(), value)
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Trl = Annotated[int, Field(ge=1, le=9)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # A grant number or a wavelength typed as text is a number to YAML and to Excel.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_not_given(cls, data: Any) -> Any:
+        # A YAML key left blank ("keywords:") is null: like an empty cell of a workbook, the
+        # field is not given, so it takes its default (or is named as missing).
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
     @field_validator("*", mode="before")
     @classmethod
@@ -84,6 +146,16 @@ class Strict(BaseModel):
         return value
 
 
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _web_address(value: Any) -> Any:
+    # "www.lumen.pl" is how people write an address; as a URL it has no scheme.
+    if isinstance(value, str) and value and not _SCHEME.match(value):
+        return f"https://{value}"
+    return value
+
+
 class ContactIn(Strict):
     name: Annotated[Text, _column(200)]
     email: EmailStr
@@ -92,6 +164,19 @@ class ContactIn(Strict):
     # URL failed queueing the messages of every member, not only this contact's.
     notify: list[Annotated[str, _column(500)]] = ["email"]
     digest: Digest = "daily"
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _email_as_written(cls, channels: Any) -> Any:
+        # "Email", "E-mail", "EMAIL": the e-mail channel as people write it, not a webhook.
+        if isinstance(channels, list):
+            return [
+                "email"
+                if isinstance(c, str) and c.strip().lower().replace("-", "") == "email"
+                else c
+                for c in channels
+            ]
+        return channels
 
     @field_validator("notify")
     @classmethod
@@ -128,18 +213,32 @@ class MemberIn(Strict):
     name: Annotated[Text, _column(300)]
     kind: MemberKind
     city: Annotated[str, _column(100)] | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "PL"
-    website: Annotated[AnyUrl, UrlConstraints(max_length=500)] | None = None
+    country: CountryCode = "PL"
+    website: (
+        Annotated[AnyUrl, UrlConstraints(max_length=500), BeforeValidator(_web_address)] | None
+    ) = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
     keywords: list[Keyword] = Field(default_factory=list)
     trl: tuple[Trl, Trl] | None = None
     roles: list[Role] = ["partner"]
-    mentor: bool = False
+    mentor: YesNo = False
     # The year it joined the cluster.
     joined: int | None = Field(default=None, ge=1990)
     contacts: list[ContactIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(default_factory=list)
+
+    @field_validator("areas", mode="before")
+    @classmethod
+    def _areas_once(cls, areas: Any) -> Any:
+        # Codes are read in any case: two spellings of one would keep only the last level.
+        if isinstance(areas, dict):
+            seen: set[Any] = set()
+            for code in map(_lower, areas):
+                if code in seen:
+                    raise ValueError(f"area {code!r} is given twice")
+                seen.add(code)
+        return areas
 
     @field_validator("joined")
     @classmethod

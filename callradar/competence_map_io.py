@@ -6,6 +6,7 @@ the YAML file, a sheet and row of the workbook), so that validation errors name 
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tempfile
@@ -150,10 +151,15 @@ _Loader.add_implicit_resolver(
 
 
 def _read_yaml(path: Path) -> tuple[Any, Places]:
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        # UTF-16 (Notepad's "Unicode") says so by its byte order mark; PyYAML skips UTF-8's.
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = data.decode("utf-16" if utf16 else "utf-8")
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, [Problem(f"not UTF-8 text ({exc.reason})")]) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        problem = f"not UTF-8 text ({exc.reason}): save the file as UTF-8"
+        raise InputFileError(path, [Problem(problem, f"line {line}")]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -346,6 +352,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _header(value: Any) -> Any:
+    value = _cell(value)
+    return value.lower() if isinstance(value, str) else value
+
+
 def split_list(value: Any) -> list[str]:
     """A list given in one cell: parts separated by ";" or line breaks, blanks dropped."""
     if value is None:
@@ -355,14 +366,6 @@ def split_list(value: Any) -> list[str]:
         for part in str(value).replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
         if part.strip()
     ]
-
-
-def _bool(value: Any) -> Any:
-    if isinstance(value, str) and value.lower() in {"yes", "tak", "true", "1", "y"}:
-        return True
-    if isinstance(value, str) and value.lower() in {"no", "nie", "false", "0", "n"}:
-        return False
-    return value  # left for validation to refuse with a clear message
 
 
 def _read_xlsx(path: Path) -> tuple[Raw, Places]:
@@ -390,8 +393,6 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         for column in ("keywords", "roles"):
             if column in member:
                 member[column] = split_list(member[column])
-        if "mentor" in member:
-            member["mentor"] = _bool(member["mentor"])
         if row.get("trl_min") is not None or row.get("trl_max") is not None:
             member["trl"] = [row.get("trl_min"), row.get("trl_max")]
         member.setdefault("areas", {})
@@ -406,6 +407,16 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         for row_number, row in rows[sheet]:
             place = f"sheet {sheet!r}, row {row_number}"
             member_id = row.pop("member_id", None)
+            if member_id is None:
+                problems.append(
+                    Problem(
+                        "no member id given (a merged cell holds its value in its first row "
+                        "only: give the id in every row)",
+                        place,
+                        "member_id",
+                    )
+                )
+                continue
             if member_id not in index_by_id:
                 problems.append(
                     Problem(
@@ -419,7 +430,8 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
 
     def add_area(member: Raw, row: Raw, place: Place) -> Loc:
         code = row.get("code")
-        if code in member["areas"]:
+        # Codes are read in any case: "Sensors-MEMS" is "sensors-mems" given again.
+        if str(code).lower() in {str(given).lower() for given in member["areas"]}:
             problems.append(Problem(f"area {code!r} is given twice for this member", place, "code"))
         member["areas"][code] = row.get("level")
         return ("areas", str(code))
@@ -447,19 +459,28 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
 def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[Problem]]:
     """Each known sheet's non-empty rows as dicts of the filled cells, by row number."""
     problems: list[Problem] = []
-    for name in workbook.sheetnames:
-        if name not in SHEETS:
+    # Excel takes "Members" and "members" for the same sheet name, and so do we.
+    sheet_named: dict[str, str] = {}
+    for title in workbook.sheetnames:
+        name = title.strip().lower()
+        if name in SHEETS:
+            sheet_named[name] = title
+        elif workbook[title].sheet_state == "visible":
+            # A hidden sheet of another name holds the lists of a template's drop-downs, not
+            # members: only a visible one may be a data sheet given a wrong name.
             problems.append(
-                Problem(f"unknown sheet {name!r}: expected {', '.join(SHEETS)}", f"sheet {name!r}")
+                Problem(
+                    f"unknown sheet {title!r}: expected {', '.join(SHEETS)}", f"sheet {title!r}"
+                )
             )
-    if "members" not in workbook.sheetnames:
+    if "members" not in sheet_named:
         problems.append(Problem("the workbook has no 'members' sheet"))
     rows: dict[str, list[tuple[int, Raw]]] = {name: [] for name in SHEETS}
     for name in SHEETS:
-        if name not in workbook.sheetnames:
+        if name not in sheet_named:
             continue
-        values = workbook[name].iter_rows(values_only=True)
-        header = [_cell(v) for v in next(values, ())]
+        values = workbook[sheet_named[name]].iter_rows(values_only=True)
+        header = [_header(v) for v in next(values, ())]
         unknown = [h for h in header if h is not None and h not in SHEETS[name]]
         missing = REQUIRED_COLUMNS[name] - set(header)
         # A row keeps the last of two equal columns: a copied, still empty "id" column

@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from callradar.competence_map import CompetenceMap, ContactIn, MemberIn, ProjectIn
+from callradar.competence_map import (
+    LIST_COMMA,
+    CompetenceMap,
+    ContactIn,
+    MemberIn,
+    ProjectIn,
+)
 from callradar.competence_map_io import split_list
 from callradar.models import Competence, Contact, Member, Notification, PastProject
 
@@ -138,6 +144,22 @@ def load_members(session: Session, ids: list[str] | None = None) -> list[Member]
     return list(session.scalars(query))
 
 
+def keywords_of(member: Member) -> list[str]:
+    """The member's keywords one by one.
+
+    A keyword stored before ';', line breaks and list commas were refused in one comes back
+    as the keywords it holds: checked as one, it made the export and the member's profile
+    page fail, and matched as one phrase, none of them was ever found in a call.
+    """
+    return [
+        piece.strip()
+        for keyword in member.keywords or ()
+        for part in split_list(keyword)
+        for piece in LIST_COMMA.split(part)
+        if piece.strip()
+    ]
+
+
 def to_competence_map(members: list[Member]) -> CompetenceMap:
     """The stored members as the competence map file's model (for export)."""
     return CompetenceMap(members=[_member_in(m) for m in members])
@@ -145,19 +167,15 @@ def to_competence_map(members: list[Member]) -> CompetenceMap:
 
 def _member_in(member: Member) -> MemberIn:
     trl = (member.trl_min, member.trl_max) if member.trl_min and member.trl_max else None
-    return MemberIn(
+    data = MemberIn(
         id=member.id,
         name=member.name,
         kind=member.kind,  # type: ignore[arg-type]
         city=member.city,
-        country=member.country,
         website=member.website,  # type: ignore[arg-type]
         description=member.description,
         areas={c.code: c.level for c in member.competences},
-        # A keyword stored before ';' and line breaks were refused in one comes back as the
-        # keywords it holds, as an export and import would make it: checked as one, it made
-        # the export and the member's profile page fail.
-        keywords=[part for keyword in member.keywords for part in split_list(keyword)],
+        keywords=keywords_of(member),
         trl=trl,
         roles=member.roles,  # type: ignore[arg-type]
         mentor=member.mentor,
@@ -190,6 +208,10 @@ def _member_in(member: Member) -> MemberIn:
             for p in member.projects
         ],
     )
+    # As stored, not checked again: a country stored before only ISO codes were taken must not
+    # stop the export or the profile page; saving it back is input again, and checked.
+    data.country = member.country
+    return data
 
 
 def member_summary(member: Member) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from itertools import accumulate
 from typing import Any
 
 from callradar import countries
+from callradar.text import ascii_letters
 
 SME = "sme"
 LARGE = "large"
@@ -112,6 +113,8 @@ CITY_REGIONS: dict[str, str] = {
     **dict.fromkeys(["szczecin", "koszalin", "świnoujście"], "zachodniopomorskie"),
 }
 
+_CITY_REGIONS_ASCII = {ascii_letters(city): region for city, region in CITY_REGIONS.items()}
+
 # A sentence that says who may apply; only such sentences (and the title) can restrict.
 # Every branch starts with a letter, so the engine skips ahead to candidate letters;
 # ``x(?<!\w.)`` is ``\bx`` written so (a word boundary before a letter).
@@ -121,7 +124,9 @@ _APPLICANT_CUE = re.compile(
     r"must be (?:an? )?(?:sme|research|universit)|"
     r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
     r"d(?<!\w.)la (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|"
-    r"w(?<!\w.) mśp\b",
+    r"w(?<!\w.) mśp\b|"
+    r"skierowan\w* (?:jest |są )?do\b|adresowan\w* (?:jest |są )?do\b|wziąć udział|"
+    r"beneficjentami mogą|beneficjentem może|aplikować|aimed at|targeted at",
 )
 # The same cues one by one, each starting with its letters: a pattern that starts with fixed
 # letters is looked for at C speed, an alternation is tried at every likely letter. A word
@@ -140,6 +145,9 @@ _CUE_LETTERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dla ", r"(?<!\w.{4})(?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|"
                  r"organizacji)"),
         ("w mśp", r"(?<!\w.{5})\b"),
+        ("skierowan", r"\w* (?:jest |są )?do\b"), ("adresowan", r"\w* (?:jest |są )?do\b"),
+        ("wziąć udział", ""), ("beneficjentami mogą", ""), ("beneficjentem może", ""),
+        ("aplikować", ""), ("aimed at", ""), ("targeted at", ""),
     )
 )  # fmt: skip
 _APPLICANT_CUES = tuple(cue for _, cue in _CUE_LETTERS)
@@ -190,6 +198,19 @@ _RESEARCH = re.compile(
     r"universit(?:y|ies)|higher education|academi[ac]|"
     r"jednost\w* naukow|organizac\w* badawcz|instytut\w* badawcz|instytut\w* pan\b|uczelni|"
     r"szkoł\w* wyższ|podmiot\w* prowadząc\w* działalność naukową|zespoł\w* badawcz"
+)
+_NOT_SME = re.compile(
+    r"\bnon-smes?\b|\bother than smes?\b|\bnie ?będąc\w* mśp\b|\binn\w* niż mśp\b|"
+    r"\bpoza mśp\b|\bnie (?:są|jest) mśp\b"
+)
+_INCLUDING_SME = re.compile(
+    r"\b(?:including|incl\.|in particular|especially|w tym|zwłaszcza|w szczególności|"
+    r"szczególnie)\s+(?:\w+\s+){0,2}?(?:smes?|mśp)\b"
+)
+# "Any legal entity … may apply": open to every kind of applicant.
+_ANY_ENTITY = re.compile(
+    r"\bany (?:legal )?entit|\ball (?:types of )?legal entities\b|\bkażdy podmiot\b|"
+    r"\bdowolny podmiot\b|\bwszystkie podmioty\b"
 )
 # "services provided by research organisations": there they are suppliers, not applicants.
 _PROVIDED_BY = re.compile(r"(?:\bby|\bfrom|\bprzez|\bod)\s+(?:\w+\s+){0,2}$")
@@ -289,8 +310,17 @@ class Applicant:
 
     @classmethod
     def of(cls, kind: str, country: str, city: str | None) -> Applicant:
-        region = CITY_REGIONS.get(city.strip().lower()) if city else None
+        region = _CITY_REGIONS_ASCII.get(_city_key(city)) if city else None
         return cls(kind=kind, country=country.upper(), region=region)
+
+
+def _city_key(city: str) -> str:
+    # "Krakow" typed on an English keyboard and "31-155 Kraków" copied from an address are
+    # still Kraków.
+    return ascii_letters(_POSTCODE.sub("", city).strip().lower())
+
+
+_POSTCODE = re.compile(r"^\s*\d{2}-\d{3}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +445,17 @@ def _applicant_restriction(
         sme = True
     statements = _applicant_statements(title, description, type_of_action, extra)
     for position, statement in enumerate(statements):
+        if _ANY_ENTITY.search(statement):
+            return None
+        # "enterprises other than SMEs" and "enterprises, including SMEs" name SMEs, yet are
+        # open to large enterprises: only to them, and to every enterprise.
+        if "mśp" in statement or "sme" in statement:
+            if _NOT_SME.search(statement):
+                large = True
+                statement = _NOT_SME.sub(" ", statement)
+            if _INCLUDING_SME.search(statement):
+                enterprise = True
+                statement = _INCLUDING_SME.sub(" ", statement)
         sme |= _any(_SME_BRANCHES, statement)
         if position > 1:  # after the title and the type of action
             enterprise |= _any(_INDUSTRY_BRANCHES, statement)
@@ -505,6 +546,9 @@ def _region_restriction(
     for phrase, codes in _FOR_REGION:
         if phrase in named:
             regions |= codes
+            # "dla Pomorza" is also the start of "dla Pomorza Zachodniego": a phrase found is
+            # taken out, the longer ones being looked for first.
+            named = named.replace(phrase, " ")
     lowered = description.lower()
     for found in _REGION_PHRASE.finditer(lowered) if "wojew" in lowered else ():
         regions.update(_voivodeships_named(found.group(1)))
@@ -523,10 +567,18 @@ def _region_restriction(
     )
 
 
-# "dla Podkarpacia" -> the voivodeships of that stem
+# "dla Podkarpacia" -> the voivodeships of that stem, longest phrases first
 _FOR_REGION = tuple(
-    (f"dla {genitive.lower()}", {code for code, (s, _) in VOIVODESHIPS.items() if s == stem})
-    for stem, genitive in VOIVODESHIPS.values()
+    sorted(
+        (
+            (
+                f"dla {genitive.lower()}",
+                {code for code, (s, _) in VOIVODESHIPS.items() if s == stem},
+            )
+            for stem, genitive in VOIVODESHIPS.values()
+        ),
+        key=lambda rule: -len(rule[0]),
+    )
 )
 
 

@@ -23,16 +23,29 @@ import numpy.typing as npt
 Ints = npt.NDArray[np.int64]
 
 _WORD = re.compile(r"\w+")
-# Longest first; a stem keeps at least four letters so short words stay as they are.
+# (ending, what replaces it); longest first. A stem keeps at least four letters so short
+# words stay as they are.
+_ENGLISH_ENDINGS = ["ies", "es", "s", "ing", "ed"]
+_POLISH_ENDINGS = [
+    # nouns
+    "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
+    "iami", "iach", "iom", "ia", "ii", "iu", "ią", "ię",
+    # adjectives: "scalone", "scalonych", "zintegrowanej", "polskiego"
+    "ych", "ymi", "ego", "emu", "ym", "ej", "ich", "imi", "iego", "iemu", "im", "iej",
+]  # fmt: skip
+# A locative whose last consonant changed: "fotonice", "optyce", "detektorze", "produkcie".
+_ALTERNATIONS = [("nice", "nik"), ("yce", "yk"), ("rze", "r"), ("cie", "t")]
 _ENDINGS = sorted(
-    [
-        "ies", "es", "s", "ing", "ed",
-        "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
-    ],
-    key=len,
+    [(e, "") for e in _ENGLISH_ENDINGS + _POLISH_ENDINGS] + _ALTERNATIONS,
+    key=lambda rule: len(rule[0]),
     reverse=True,
-)  # fmt: skip
+)
+_POLISH = frozenset(_POLISH_ENDINGS)
+_PLAIN_LETTERS = str.maketrans("ąćęłńóśźż", "acelnoszz")
 _MIN_STEM = 4
+# Invisible characters inside a word, which pages hyphenate with (&shy;) or join words by: no
+# word character, they cut "zinte\u00adgrowanej" in two.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"))
 # Stems of the words of every whitespace-separated token of the texts read so far (emptied
 # when it grows past the limit). No whitespace character is a word character, so the words of
 # a text are the words of its tokens, one token after the other.
@@ -43,10 +56,24 @@ _TOKENS_LIMIT = 500_000
 # Call texts share most of their words, so each distinct word is stemmed once per process.
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    # Without its Polish letters' marks: keywords typed on an English keyboard
+    # ("polprzewodniki") find the text's words ("półprzewodników").
+    return _stem(word).translate(_PLAIN_LETTERS)
+
+
+def _stem(word: str) -> str:
+    if len(word) >= 3 and word[-1] == "s" and word[0].isupper() and word[-2].isupper():
+        # "PICs", "LEDs", "SoCs": an acronym's plural; the rest of it is no inflection.
+        return word[:-1].lower()
     word = word.lower()
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
-            return word[: -len(ending)]
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= _MIN_STEM:
+            root = word[: -len(ending)]
+            # An adjective made from a noun keeps the noun's stem before "-ow-": "laserowe",
+            # "laserów" and "laser" are one stem (English "windows" keeps its "ow").
+            if ending in _POLISH and root.endswith("ow") and len(root) - 2 >= _MIN_STEM:
+                root = root[:-2]
+            return root + replacement
     return word
 
 
@@ -59,7 +86,7 @@ def stems(text: str) -> list[str]:
         if len(_TOKEN_STEMS) > _TOKENS_LIMIT:
             _TOKEN_STEMS.clear()
         for token in set(tokens).difference(_TOKEN_STEMS):
-            _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token)))
+            _TOKEN_STEMS[token] = tuple(map(stem, _WORD.findall(token.translate(_INVISIBLE))))
         return list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, tokens)))
 
 
@@ -87,7 +114,8 @@ class KeywordIndex:
         """``keywords``: (owner, keyword) pairs; an owner is usually a member id."""
         #: every distinct keyword as stems; a key's number is its index here
         self.keys: list[tuple[str, ...]] = []
-        #: key number -> the (owner, keyword) pairs with that key, each once, in given order
+        #: key number -> the (owner, keyword) pairs with that key, one per owner (its first
+        #: spelling: "sensors" after "sensor" is the same keyword, found and counted once)
         self.owners: list[list[tuple[str, str]]] = []
         numbers: dict[tuple[str, ...], int] = {}
         for owner, keyword in keywords:
@@ -99,7 +127,7 @@ class KeywordIndex:
                 number = numbers[key] = len(self.keys)
                 self.keys.append(key)
                 self.owners.append([])
-            if (owner, keyword) not in self.owners[number]:
+            if all(owner != known for known, _ in self.owners[number]):
                 self.owners[number].append((owner, keyword))
         # one-word keys: stem -> number; longer keys: first stem -> (number, length, stems as
         # a list and as a set) of each

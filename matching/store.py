@@ -14,6 +14,7 @@ from typing import TypeAlias
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from callradar.members import keywords_of
 from callradar.models import Call, CallMatchFeatures, Match, Member, utcnow
 from callradar.settings import Settings, get_settings
 from matching.conditions import Applicant
@@ -107,7 +108,7 @@ def member_facts(member: Member) -> MemberFacts:
         id=member.id,
         applicant=Applicant.of(member.kind, member.country, member.city),
         competences={c.code: c.level for c in member.competences},
-        keywords=tuple(member.keywords or ()),
+        keywords=tuple(keywords_of(member)),
     )
 
 

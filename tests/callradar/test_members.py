@@ -73,6 +73,124 @@ def test_norway_is_a_country_not_false(cli: CliRun, engine: Engine, tmp_path: Pa
     assert (member.country, member.mentor) == ("NO", True)
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"), [("pl", "PL"), ("De", "DE"), ("UK", "GB"), ("EL", "GR"), ("XK", "XK")]
+)
+def test_country_codes_in_any_case_and_the_eus_own_abbreviations(
+    given: str, stored: str, cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # The EU writes UK and EL for the United Kingdom and Greece; eligibility lists use ISO codes.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        f"members:\n  - {{id: abroad, name: Abroad Ltd, kind: sme, country: {given}}}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert member.country == stored
+
+
+def test_choices_in_any_case_and_polish_yes_and_no(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # "SME" is how people write it, and "tak" is Polish for yes, in YAML as in a workbook.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n"
+        "  - id: ab\n    name: AB\n    kind: SME\n    mentor: Tak\n    roles: [Coordinator]\n"
+        "    areas: {Integrated-Photonics: 2}\n"
+        "    contacts: [{name: Jan, email: jan@ab.example, language: PL, digest: Weekly}]\n"
+        "    projects:\n"
+        "      - {programme: FENG, title: T, role: Partner, year: 2024, outcome: Funded,\n"
+        "         areas: [Sensors-MEMS]}\n"
+        "  - {id: cd, name: CD, kind: Research, mentor: NIE}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    ab, cd = stored_map(engine).members
+    assert (ab.kind, ab.mentor, ab.roles, ab.areas) == (
+        "sme",
+        True,
+        ["coordinator"],
+        {"integrated-photonics": 2},
+    )
+    assert (ab.contacts[0].language, ab.contacts[0].digest) == ("pl", "weekly")
+    [project] = ab.projects
+    assert (project.role, project.outcome, project.areas) == ("partner", "funded", ["sensors-mems"])
+    assert (cd.kind, cd.mentor) == ("research", False)
+
+
+def test_the_email_channel_as_people_write_it(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # Refused as "webhook 'E-mail': not a notification URL Apprise knows".
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    contacts:\n"
+        "      - {name: Jan, email: jan@ab.example, notify: [E-mail]}\n"
+        "      - {name: Ola, email: ola@ab.example, notify: [' EMAIL ']}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert [c.notify for c in stored_map(engine).members[0].contacts] == [["email"], ["email"]]
+
+
+def test_a_yaml_key_left_blank_is_a_field_not_given(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # A template filled in leaves keys blank, as a workbook leaves cells empty.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    city:\n    description:\n"
+        "    areas:\n    keywords:\n    roles:\n    mentor:\n    projects:\n"
+        "    contacts:\n      - name: Jan\n        email: jan@ab.example\n        language:\n"
+        "        notify:\n        digest:\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.description, member.areas, member.keywords) == ("", {}, [])
+    assert (member.roles, member.mentor, member.projects) == (["partner"], False, [])
+    [contact] = member.contacts
+    assert (contact.language, contact.notify, contact.digest) == ("pl", ["email"], "daily")
+    # A required field left blank is named as missing, at its line.
+    path.write_text("members:\n  - id: ab\n    name:\n    kind: sme\n", encoding="utf-8")
+    refused = cli("members", "import", path)
+    assert refused.exit_code == 2
+    assert "line 3, field 'members[0].name': required field is missing" in refused.stderr
+
+
+def test_a_website_without_its_scheme(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # How people write their address: "www.lumen.pl", refused as "relative URL without a base".
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - {id: ab, name: AB, kind: sme, website: www.ab.example/o-nas}\n"
+        "  - {id: cd, name: CD, kind: sme, website: 'http://cd.example'}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    ab, cd = stored_map(engine).members
+    assert (str(ab.website), str(cd.website)) == (
+        "https://www.ab.example/o-nas",
+        "http://cd.example/",
+    )
+
+
+def test_an_area_given_twice_in_two_cases_is_refused(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n"
+        "    areas: {sensors-mems: 3, Sensors-MEMS: 1}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "line 5, field 'members[0].areas': area 'sensors-mems' is given twice" in result.stderr
+
+
 def test_yaml_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     cli("members", "import", SAMPLE_MEMBERS)
     out = tmp_path / "export.yaml"
@@ -163,8 +281,11 @@ def test_the_year_a_member_joined_is_kept_and_checked(
     with db.session_scope(engine) as session:
         joined = {m.id: m.joined for m in load_members(session)}
     assert joined["lumen-photonics"] == 2019
-    [listed] = [m for m in json.loads(cli("members", "list", "--json").stdout)
-                if m["id"] == "lumen-photonics"]
+    [listed] = [
+        m
+        for m in json.loads(cli("members", "list", "--json").stdout)
+        if m["id"] == "lumen-photonics"
+    ]
     assert listed["joined"] == 2019
 
 
@@ -273,7 +394,8 @@ YAML_CASES = {
         "  - id: lumen-photonics\n",
         "  - id: Lumen Photonics\n",
         "members[0].id",
-        "pattern",
+        # said in words, not as the regular expression
+        "'Lumen Photonics': an id is lowercase letters and digits, words joined by '-'",
     ),
     # A workbook cell and the profile form separate keywords by ";" and line breaks: such a
     # keyword came back from an XLSX export and import as two.
@@ -312,6 +434,20 @@ YAML_CASES = {
         f"        notify: ['slack://T1JJ3T3L2/A1BRTD4JD/{'x' * 480}']\n",
         "members[0].contacts[0].notify[0]",
         "at most 500 characters",
+    ),
+    # Eligibility is checked against ISO codes: an unknown one excluded the member from
+    # every call restricted to some countries.
+    "country that is not a code": (
+        "    country: PL\n",
+        "    country: Polska\n",
+        "members[0].country",
+        "ISO 3166",
+    ),
+    "unknown country code": (
+        "    country: PL\n",
+        "    country: XY\n",
+        "members[0].country",
+        "unknown country code 'XY'",
     ),
     "unknown field": (
         "    mentor: false\n    joined: 2019\n",
@@ -366,6 +502,24 @@ def test_duplicate_member_id_is_refused(cli: CliRun, engine: Engine, tmp_path: P
     assert f"line {lines[1]}, field 'members[8].id'" in result.stderr
     assert f"first given at line {lines[0]}" in result.stderr
     assert stored_map(engine).members == []
+
+
+def test_a_yaml_file_in_a_windows_encoding(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    text = "members:\n  - id: ab\n    name: Łódzka Elektronika\n    kind: sme\n"
+    # Notepad's "Unicode" is UTF-16 with a byte order mark: read as it is.
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes(text.encode("utf-16"))
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine).members[0].name == "Łódzka Elektronika"
+    # Windows-1250 cannot be told from other encodings: refused, naming the line to look at.
+    path = tmp_path / "cp1250.yaml"
+    path.write_bytes(text.replace("ab", "cd").encode("cp1250"))
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert f"{path}: line 3: not UTF-8 text" in result.stderr
+    assert "save the file as UTF-8" in result.stderr
+    assert [m.id for m in stored_map(engine).members] == ["ab"]
 
 
 def test_malformed_yaml_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
@@ -437,6 +591,84 @@ def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
     return path
 
 
+def test_numbers_in_text_fields_are_text(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
+    # A grant number as a project's call, a wavelength as a keyword: YAML and Excel make them
+    # numbers.
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: 1234\n    kind: sme\n    keywords: [1550, 2.5]\n"
+        "    projects:\n      - {programme: FENG, call: 101070046, title: T, role: partner,\n"
+        "         year: 2024, outcome: funded}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.name, member.keywords, member.projects[0].call) == (
+        "1234",
+        ["1550", "2.5"],
+        "101070046",
+    )
+    workbook_path = tmp_path / "members.xlsx"
+    assert cli("members", "export", workbook_path).exit_code == 0
+    workbook = load_workbook(workbook_path)
+    workbook["projects"].cell(row=2, column=4, value=7)  # acronym
+    workbook.save(workbook_path)
+    result = cli("members", "import", workbook_path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine).members[0].projects[0].acronym == "7"
+
+
+def test_xlsx_sheet_and_column_names_in_any_case(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["members"].title = "tmp"  # openpyxl, like Excel, takes "Members" for the same name
+    workbook["tmp"].title = "Members"
+    workbook["Members"].cell(row=1, column=1, value="ID")
+    workbook["Members"].cell(row=1, column=2, value=" Name ")
+    workbook["areas"].cell(row=1, column=1, value="Member_ID")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine) == before
+
+
+def test_xlsx_list_cell_separated_by_commas_is_refused(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    # Kept as one keyword "MEMS, SiC, GaN" would never be found in any call.
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["members"].cell(row=2, column=8, value="MEMS, SiC, GaN")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', row 2, field 'members[0].keywords[0]'" in result.stderr
+    assert "'MEMS, SiC, GaN': ';' and line breaks separate keywords, not ','" in result.stderr
+    assert stored_map(engine) == before
+    # A comma between digits is a decimal one.
+    workbook["members"].cell(row=2, column=8, value="laser 1,55 µm; MEMS")
+    workbook.save(path)
+    assert cli("members", "import", path).exit_code == 0
+    assert stored_map(engine).members[0].keywords == ["laser 1,55 µm", "MEMS"]
+
+
+def test_xlsx_row_without_its_member_says_so(cli: CliRun, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    workbook = load_workbook(path)
+    # People merge a member's id over the rows of its areas: only the first cell holds it.
+    workbook["areas"].merge_cells("A2:A3")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'areas', row 3, field 'member_id': no member id given" in result.stderr
+    assert "merged" in result.stderr
+
+
 def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     before = stored_map(engine)
@@ -479,6 +711,21 @@ def test_xlsx_wrong_sheet_is_refused(cli: CliRun, engine: Engine, tmp_path: Path
     result = cli("members", "import", path)
     assert result.exit_code == 2
     assert "unknown sheet 'kontakty'" in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_xlsx_hidden_sheet_of_drop_down_lists_is_left_alone(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    lists = workbook.create_sheet("Lists")
+    lists.append(["sme", "large", "research", "university", "other"])
+    lists.sheet_state = "hidden"
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
     assert stored_map(engine) == before
 
 
@@ -550,9 +797,24 @@ def test_a_keyword_stored_before_the_rule_still_exports(
     cli("members", "import", SAMPLE_MEMBERS)
     with db.session_scope(engine) as session:
         [member] = load_members(session, ["lumen-photonics"])
-        member.keywords = ["power electronics; SiC", "GaN"]
+        member.keywords = ["power electronics; SiC", "GaN, InP"]
     out = tmp_path / "export.yaml"
     result = cli("members", "export", out)
     assert result.exit_code == 0, result.output
     [exported] = [m for m in competence_map_io.load(out).members if m.id == "lumen-photonics"]
-    assert exported.keywords == ["power electronics", "SiC", "GaN"]
+    assert exported.keywords == ["power electronics", "SiC", "GaN", "InP"]
+
+
+def test_a_country_stored_before_the_rule_still_exports(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """Any two capitals were a country until ISO codes were checked; a member stored so must
+    not make `members export` or its profile page fail."""
+    cli("members", "import", SAMPLE_MEMBERS)
+    with db.session_scope(engine) as session:
+        [member] = load_members(session, ["lumen-photonics"])
+        member.country = "XY"
+    out = tmp_path / "export.yaml"
+    result = cli("members", "export", out)
+    assert result.exit_code == 0, result.output
+    assert "country: XY" in out.read_text(encoding="utf-8")

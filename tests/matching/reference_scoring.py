@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from callradar import taxonomy
+from matching.keywords import stem
 from matching.reasons import Kind, Reason, phrases_of
 from matching.scoring import (
     DOMAIN_WEIGHT,
@@ -106,22 +107,6 @@ def _combine(weights: Iterable[float]) -> float:
 
 
 _WORD = re.compile(r"\w+")
-_ENDINGS = sorted(
-    [
-        "ies", "es", "s", "ing", "ed",
-        "ami", "ach", "ów", "om", "em", "ie", "y", "i", "a", "e", "u", "ę", "ą", "o",
-    ],
-    key=len,
-    reverse=True,
-)  # fmt: skip
-
-
-def reference_stem(word: str) -> str:
-    word = word.lower()
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
 
 
 class ReferenceKeywordIndex:
@@ -132,15 +117,17 @@ class ReferenceKeywordIndex:
         self._firsts: set[str] = set()
         self._longest = 0
         for owner, keyword in keywords:
-            key = tuple(map(reference_stem, _WORD.findall(keyword)))
+            key = tuple(map(stem, _WORD.findall(keyword)))
             if not key:
                 continue
-            self._owners[key].append((owner, keyword))
+            # One spelling of a keyword per owner: its first.
+            if all(owner != known for known, _ in self._owners[key]):
+                self._owners[key].append((owner, keyword))
             self._firsts.add(key[0])
             self._longest = max(self._longest, len(key))
 
     def find(self, text: str) -> dict[str, list[str]]:
-        words = list(map(reference_stem, _WORD.findall(text)))
+        words = list(map(stem, _WORD.findall(text)))
         found: dict[str, list[str]] = defaultdict(list)
         if self._firsts.isdisjoint(words):
             return found

@@ -128,6 +128,47 @@ def test_kinds_of_applicant(fields: dict[str, Any], expected: list[bool]) -> Non
     assert allowed(conditions, SME, LARGE, INSTITUTE, UNIVERSITY) == expected
 
 
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("W konkursie mogą wziąć udział mikro, małe i średnie przedsiębiorstwa.", [True, False]),
+        ("Wsparcie skierowane jest do MŚP.", [True, False]),
+        ("Nabór skierowany do dużych przedsiębiorstw.", [False, True]),
+        ("Konkurs adresowany jest do przedsiębiorstw z sektora MŚP.", [True, False]),
+        ("Beneficjentami mogą być wyłącznie mikro- i małe przedsiębiorstwa.", [True, False]),
+        ("Mogą aplikować uczelnie i instytuty badawcze.", [False, False]),
+        ("The call is aimed at SMEs developing photonic sensors.", [True, False]),
+        # Said of something else than who applies: no restriction.
+        ("Projekty skierowane do odbiorców z branży motoryzacyjnej.", [True, True]),
+    ],
+)
+def test_polish_and_english_ways_of_saying_who_applies(
+    description: str, expected: list[bool]
+) -> None:
+    conditions = conditions_of(title="Nabór", description=description)
+    assert allowed(conditions, SME, LARGE) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # SMEs named among all enterprises, or as the ones left out: large ones may apply.
+        ("Wnioskodawcami mogą być przedsiębiorcy, w tym MŚP.", [True, True, False]),
+        ("Applicants may be enterprises, including SMEs, and universities.", [True, True, True]),
+        ("O wsparcie mogą ubiegać się przedsiębiorstwa niebędące MŚP.", [False, True, False]),
+        ("Eligible: enterprises other than SMEs.", [False, True, False]),
+        ("Eligible applicants: any legal entity, including SMEs.", [True, True, True]),
+        # still SMEs only
+        ("Only SMEs may apply.", [True, False, False]),
+    ],
+)
+def test_smes_named_within_a_wider_group_or_left_out(
+    description: str, expected: list[bool]
+) -> None:
+    conditions = conditions_of(title="Nabór", description=description)
+    assert allowed(conditions, SME, LARGE, UNIVERSITY) == expected
+
+
 def test_member_states_only_and_eea() -> None:
     only_ms = conditions_of(
         title="Semiconductor pilot lines",
@@ -184,6 +225,27 @@ def test_regional_programmes_by_code_name_and_phrase() -> None:
     assert allowed(phrase, SME, RZESZOW_SME) == [True, False]
     # A member whose city is not known to us is not excluded on a guess.
     assert allowed(mazowsze, Applicant.of("sme", "PL", "Mała Wieś")) == [True]
+
+
+@pytest.mark.parametrize("city", ["Krakow", "KRAKÓW", "31-155 Kraków", "Kraków "])
+def test_a_city_written_without_diacritics_or_with_its_postcode_has_its_region(city: str) -> None:
+    # Typed on an English keyboard, or copied from an address: still Kraków, in Małopolska.
+    assert Applicant.of("sme", "PL", city).region == "malopolskie"
+    lodz = Applicant.of("sme", "PL", "Lodz")
+    assert lodz.region == "lodzkie"
+
+
+def test_a_region_named_inside_a_longer_name_is_not_also_meant() -> None:
+    west = conditions_of(
+        title="Dotacje na B+R",
+        programme="Fundusze Europejskie dla Pomorza Zachodniego 2021-2027",
+    )
+    [restriction] = west.restrictions
+    assert restriction.allowed == {"zachodniopomorskie"}
+    assert allowed(west, Applicant.of("sme", "PL", "Gdańsk")) == [False]
+    assert allowed(west, Applicant.of("sme", "PL", "Szczecin")) == [True]
+    pomorze = conditions_of(title="Dotacje", programme="Fundusze Europejskie dla Pomorza")
+    assert pomorze.restrictions[0].allowed == {"pomorskie"}
 
 
 def test_restriction_labels_are_bilingual() -> None:

@@ -90,6 +90,88 @@ def test_keywords_are_found_in_any_inflection_and_add_to_the_score() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        # Polish adjectives in every case, and the "-ow-" of adjectives made from nouns
+        ("układy scalone", "Projektowanie układów scalonych dla motoryzacji"),
+        ("fotonika zintegrowana", "projekty z zakresu fotoniki zintegrowanej"),
+        ("czujniki optyczne", "sieć czujników optycznych"),
+        ("technologie półprzewodnikowe", "rozwój technologii półprzewodnikowych"),
+        ("baterie", "recykling baterii"),
+        ("laser", "systemy laserowe dużej mocy"),
+        ("półprzewodniki", "materiały półprzewodnikowe"),
+        ("polski przemysł", "dla polskiego przemysłu"),
+        # the locative's changed last consonant
+        ("fotonika", "badania w fotonice i optyce"),
+        ("optyka", "badania w fotonice i optyce"),
+        ("detektor", "praca o detektorze podczerwieni"),
+        ("innowacyjny produkt", "wdrożenie w innowacyjnym produkcie"),
+        # an acronym's plural
+        ("PIC", "design of PICs for datacom"),
+        ("LED", "micro-LEDs for displays"),
+        ("SoC", "heterogeneous SoCs"),
+        ("IC", "analogue ICs"),
+        # typed on an English keyboard
+        ("polprzewodniki", "materiały półprzewodnikowe i półprzewodników"),
+        ("uklady scalone", "projektowanie układów scalonych"),
+        # a page's soft hyphens and word joiners are inside words
+        ("fotonika zintegrowana", "fotoniki zinte\u00adgrowanej"),
+        ("photonic", "photo\u2060nic chips"),
+    ],
+)
+def test_polish_inflections_and_acronym_plurals_are_found(keyword: str, text: str) -> None:
+    matcher = Matcher([member("a", {}, keywords=[keyword])], min_score=0.1)
+    [scored] = matcher.match(CallFacts(1, (), text))
+    assert scored.reasons[0].phrases == (keyword,)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("wind", "the submission window closes in May"),
+        ("ion", "ionisation of gases"),
+    ],
+)
+def test_keywords_do_not_match_other_words(keyword: str, text: str) -> None:
+    matcher = Matcher([member("a", {}, keywords=[keyword])], min_score=0.1)
+    assert matcher.match(CallFacts(1, (), text)) == []
+
+
+def test_two_spellings_of_one_keyword_count_once() -> None:
+    # People list variants ("sensor", "sensors", "MEMS", "mems"): the same words of the call
+    # must not count twice, nor be listed twice as reasons.
+    matcher = Matcher(
+        [
+            member("variants", {}, keywords=["sensor", "sensors", "MEMS", "mems"]),
+            member("plain", {}, keywords=["sensor", "MEMS"]),
+        ],
+        min_score=0.1,
+    )
+    variants, plain = matcher.match(CallFacts(1, (), "MEMS sensors for cars"))
+    assert variants.score == plain.score
+    assert variants.reasons[0].phrases == plain.reasons[0].phrases == ("MEMS", "sensor")
+
+
+def test_a_title_in_capitals_still_finds_keywords() -> None:
+    matcher = Matcher([member("a", {}, keywords=["czujniki gazu", "power modules"])], 0.1)
+    [scored] = matcher.match(CallFacts(1, (), "CZUJNIKÓW GAZU I POWER MODULES"))
+    assert scored.reasons[0].phrases == ("czujniki gazu", "power modules")
+
+
+def test_keywords_stored_as_one_list_are_found_one_by_one(engine: Engine) -> None:
+    """A keywords cell stored before ',' and ';' were refused in a keyword held a whole list:
+    matched as one phrase, none of its keywords was ever found."""
+    settings = settings_for(Path("/tmp"), match_min_score=0.3)
+    with db.session_scope(engine) as s:
+        add_member(s, "lumen", {}, keywords=["MEMS, SiC; GaN", "laser 1,55 µm", "pilot lines"])
+        add_call(s, "C1", {}, title="SiC and GaN power devices on MEMS pilot lines", now=NOW)
+        match_calls(s, settings=settings, today=TODAY)
+    with db.session_scope(engine) as s:
+        [match] = s.scalars(select(Match))
+        assert match.reasons == ["your keywords in the call text: “SiC”, “GaN”, “MEMS”"]
+
+
 def test_match_calls_stores_matches_and_respects_conditions(engine: Engine) -> None:
     settings = settings_for(Path("/tmp"), match_min_score=0.3)
     with db.session_scope(engine) as s:

@@ -120,11 +120,14 @@ ORIGINAL_CUE = re.compile(
     r"eligib|may apply|can apply|applicants?\b|open to|only|restricted to|limited to|"
     r"\bsingle\b|\bindividual\b|\bfor smes\b|must be (?:an? )?(?:sme|research|universit)|"
     r"wnioskodawc|ubiegać się|skorzystać|kto może|dla kogo|uprawnion|wyłącznie|tylko|"
-    r"\bdla (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|\bw mśp\b",
+    r"\bdla (?:mśp|mikro|małych|dużych|przedsiębior|jednostek|uczelni|organizacji)|\bw mśp\b|"
+    r"skierowan\w* (?:jest |są )?do\b|adresowan\w* (?:jest |są )?do\b|wziąć udział|"
+    r"beneficjentami mogą|beneficjentem może|aplikować|aimed at|targeted at",
 )
 PIECES = list(" \n\t\r\u00a0.!?•,-_1aąbcdgilmnoprsśtuwyzęółżź") + [
     "only", "single", "sme", "dla ", "mśp", "w mśp", "must be an sme", " applicants", "dla mikro",
     "kto może", "open to", "eligible", "individual", "for smes", "xsingle", "_dla mśp",
+    "skierowane jest do", "adresowany do", "wziąć udział", "aimed at",
 ]  # fmt: skip
 
 
