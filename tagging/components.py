@@ -325,6 +325,8 @@ class Sentences:
         sentence_start = left
         if before >= 0 and ends[before] >= left:
             sentence_start = ends[before] + 1
+        elif left:
+            sentence_start = _word_start(text, left, start)
         reach = end + _SENTENCE_REACH
         if reach > self._length:
             reach = self._length
@@ -336,7 +338,34 @@ class Sentences:
                     return sentence_start, at
             elif at + 1 < reach:
                 return sentence_start, at + 1
+        if reach < self._length:
+            return sentence_start, _word_end(text, end, reach)
         return sentence_start, reach
+
+
+# A window cut at a fixed reach would start or end inside a word ("versity of Macau"): it
+# is moved to the nearest space inside it, keeping the match.
+def _word_start(text: str, left: int, start: int) -> int:
+    """`left`, or just past the first space after it (before `start`) if it is inside a word."""
+    if text[left - 1].isspace() or text[left].isspace():
+        return left
+    space = text.find(" ", left, start)
+    return left if space < 0 else space + 1
+
+
+def _word_end(text: str, end: int, reach: int) -> int:
+    """`reach`, or the last space before it (from `end`) if it is inside a word."""
+    if text[reach - 1].isspace() or text[reach].isspace():
+        return reach
+    space = text.rfind(" ", end, reach)
+    return reach if space < 0 else space
+
+
+# The characters a sentence's bounds from `Sentences.around` lie next to when they are a
+# sentence's own ends, not a cut through it: a cut is shown with an ellipsis.
+_ENDS_BEFORE = frozenset(".!?;\n")
+_ENDS_AFTER = frozenset(".!?;")
+_CUT = "…"
 
 
 def _normal(sentence: str) -> str:
@@ -375,8 +404,18 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     said: set[str] | None = None
     plain: dict[tuple[int, int], bool] = {}
     around = sentences.around
+    last = (0, 0)
     for span in spans:
         bounds = around(span[2], span[3])
+        if bounds != last and bounds[0] < last[1]:
+            # A sentence too long to show whole is shown in windows around its matches:
+            # a match the last window shows is marked there, and the next window starts
+            # where the last ended, so no stretch of text is shown twice.
+            if span[2] >= last[0] and span[3] <= last[1]:
+                bounds = last
+            elif span[2] >= last[1]:
+                bounds = (last[1], bounds[1])
+        last = bounds
         matched = by_sentence.get(bounds)
         if matched is None:
             if len(by_sentence) == limit:
@@ -410,9 +449,14 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
             marked = "".join(parts)
         is_plain = plain.get((start, end))
         if is_plain is None:
-            evidence.append(_normal(marked))
+            marked = _normal(marked)
         else:
-            evidence.append(marked.strip() if is_plain else " ".join(marked.split()))
+            marked = marked.strip() if is_plain else " ".join(marked.split())
+        if start and text[start - 1] not in _ENDS_BEFORE:
+            marked = _CUT + marked
+        if end < len(text) and text[end] != "\n" and text[end - 1] not in _ENDS_AFTER:
+            marked += _CUT
+        evidence.append(marked)
     return evidence
 
 
