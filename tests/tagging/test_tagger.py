@@ -108,3 +108,14 @@ def test_an_area_named_once_in_the_title_is_assigned(tagger: Tagger) -> None:
             "the budget, eligibility and evaluation rules follow the work programme.")
     assert "power-electronics" in codes(tagger, "Power electronics for rail traction", body)
     assert not codes(tagger, "Circularity in industrial sites", body)
+
+
+def test_a_title_in_capitals_is_tagged_as_written_in_lower_case(tagger: Tagger) -> None:
+    body = "Applications are submitted through the online system by the deadline."
+    assert "integrated-photonics" in codes(
+        tagger, "PHOTONIC INTEGRATED CIRCUITS FOR DATACOM TRANSCEIVERS", body
+    )
+    body_pl = "Wnioski składa się w systemie teleinformatycznym do dnia zamknięcia naboru."
+    assert "integrated-photonics" in codes(
+        tagger, "KONKURS NA FOTONICZNE UKŁADY SCALONE DLA TELEKOMUNIKACJI", body_pl
+    )
