@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from callradar.taxonomy import domain_of
 from tagging.result import CallText
 from tagging.tagger import Tagger
@@ -119,3 +121,44 @@ def test_a_title_in_capitals_is_tagged_as_written_in_lower_case(tagger: Tagger) 
     assert "integrated-photonics" in codes(
         tagger, "KONKURS NA FOTONICZNE UKŁADY SCALONE DLA TELEKOMUNIKACJI", body_pl
     )
+
+
+@pytest.mark.parametrize(
+    ("english", "polish"),
+    [
+        (
+            (
+                "Competence centres for semiconductor technologies",
+                "The call funds national competence centres giving companies access to "
+                "semiconductor technologies, skills and know-how.",
+            ),
+            (
+                "Centra kompetencji w dziedzinie technologii półprzewodnikowych",
+                "Konkurs finansuje krajowe centra kompetencji dające firmom dostęp do "
+                "technologii półprzewodnikowych, umiejętności i wiedzy.",
+            ),
+        ),
+        (
+            (
+                "Thermal management for electronic systems",
+                "Proposals address more efficient ways of integrating components and "
+                "semiconductor devices into systems and of cooling them.",
+            ),
+            (
+                "Zarządzanie ciepłem w systemach elektronicznych",
+                "Wnioski dotyczą bardziej efektywnych sposobów integracji komponentów i "
+                "przyrządów półprzewodnikowych w systemy oraz ich chłodzenia.",
+            ),
+        ),
+    ],
+)
+def test_polish_semiconductor_wording_is_tagged_as_its_english(
+    tagger: Tagger, english: tuple[str, str], polish: tuple[str, str]
+) -> None:
+    """Semiconductor technologies as a whole are the microelectronics domain, not front-end
+    processes, and semiconductor devices are a term, in Polish as in English."""
+    en = tagger.tag(CallText("en", *english, "en"))
+    pl = tagger.tag(CallText("pl", *polish, "pl"))
+    assert "semiconductor-process" not in {a.code for a in pl.areas}
+    assert {a.code for a in pl.areas} == {a.code for a in en.areas}
+    assert pl.domains == en.domains
