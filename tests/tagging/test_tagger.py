@@ -162,3 +162,38 @@ def test_polish_semiconductor_wording_is_tagged_as_its_english(
     assert "semiconductor-process" not in {a.code for a in pl.areas}
     assert {a.code for a in pl.areas} == {a.code for a in en.areas}
     assert pl.domains == en.domains
+
+
+@pytest.mark.parametrize(
+    ("english", "polish", "area"),
+    [
+        ("Repair of submarine cables", "Naprawa kabli podmorskich", "optical-communications"),
+        (
+            "Research on compound semiconductors",
+            "Badania nad półprzewodnikami złożonymi",
+            "semiconductor-process",
+        ),
+        (
+            "Metasurfaces at radio frequencies",
+            "Metapowierzchnie pracujące na częstotliwościach radiowych",
+            "rf-wireless",
+        ),
+        (
+            "Photonic interconnects for data centres",
+            "Połączenia fotoniczne dla centrów danych",
+            "optical-communications",
+        ),
+        (
+            "Electro optical systems for surveillance",
+            "Systemy elektrooptyczne do obserwacji",
+            "optical-imaging-sensing",
+        ),
+    ],
+)
+def test_polish_wording_of_english_core_phrases_gets_the_same_area(
+    tagger: Tagger, english: str, polish: str, area: str
+) -> None:
+    en_body = "Applications are submitted through the online system by the deadline."
+    pl_body = "Wnioski składa się w systemie teleinformatycznym do dnia zamknięcia naboru."
+    assert area in codes(tagger, english, en_body, "en")
+    assert area in codes(tagger, polish, pl_body, "pl")
