@@ -33,6 +33,11 @@ from tagging.result import AreaTag
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 SPANS_KEY = "callradar_rules"
 STRENGTHS: tuple[str, ...] = ("core", "term")
+# The label of a phrase that holds a taxonomy phrase but names something else: airtime
+# ("na antenie"), "on the radar", an electron microscope, a funder's office named after
+# microsystems. Of overlapping phrases only the longest counts, so such a phrase hides the
+# shorter one inside it, and it counts for no code itself.
+NAMES_NOTHING = "none"
 
 Doc.set_extension("callradar_areas", default=None, force=True)
 Doc.set_extension("callradar_domains", default=None, force=True)
@@ -105,7 +110,7 @@ def read_patterns(path: Path) -> list[dict[str, Any]]:
         place = f"line {number}"
         if set(entry) != {"label", "pattern", "id"}:
             problems.append(Problem("expected an object with label, pattern and id", place))
-        elif entry["label"] not in ALL_CODES:
+        elif entry["label"] not in ALL_CODES and entry["label"] != NAMES_NOTHING:
             problems.append(Problem(f"unknown area or domain code {entry['label']!r}", place))
         elif entry["id"] not in STRENGTHS:
             problems.append(Problem(f"id must be one of {STRENGTHS}, not {entry['id']!r}", place))

@@ -197,3 +197,44 @@ def test_polish_wording_of_english_core_phrases_gets_the_same_area(
     pl_body = "Wnioski składa się w systemie teleinformatycznym do dnia zamknięcia naboru."
     assert area in codes(tagger, english, en_body, "en")
     assert area in codes(tagger, polish, pl_body, "pl")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Konkurs na audycje radiowe i telewizyjne",
+            "Dofinansowanie produkcji audycji emitowanych na antenie regionalnych rozgłośni. "
+            "Audycje muszą zostać wyemitowane na antenie do końca 2027 roku; czas antenowy "
+            "zapewnia nadawca.",
+        ),
+        (
+            "Policy innovation lab",
+            "The lab keeps emerging risks on the radar of policy makers and puts new trends "
+            "on their radar.",
+        ),
+        (
+            "Research infrastructure for structural biology",
+            "Funding for cryo-electron microscopy and mass spectrometry facilities; electron "
+            "microscopes and mass spectrometers will be purchased for life science labs.",
+        ),
+        (
+            "Infrastruktura badawcza dla biologii strukturalnej",
+            "Zakup mikroskopów elektronowych oraz spektrometrów mas dla laboratoriów. "
+            "Spektrometria mas i mikroskopia elektronowa dla nauk o życiu.",
+        ),
+        (
+            "Microsystems Technology Office (MTO) Office-wide BAA",
+            "The Microsystems Technology Office seeks revolutionary research ideas; proposals "
+            "are submitted to the Microsystems Technology Office by the due date.",
+        ),
+    ],
+)
+def test_phrases_naming_something_else_give_no_area(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """Airtime ('na antenie'), 'on the radar', electron microscopes, mass spectrometers and a
+    funder's office named after microsystems are no antenna, radar, optical instrument or
+    MEMS."""
+    result = tagger.tag(CallText("c", title, description))
+    assert result.areas == [] and result.whole_domains == []
