@@ -16,9 +16,12 @@ _BLOCK_TAG = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # Control and format characters (C0 and C1 controls, zero-width and bidi marks, BOM,
-# non-characters) except tab and line feed; they break documents and hide words.
+# non-characters) except tab and line feed; they break documents and hide words. Lone
+# surrogates too (half of a UTF-16 pair a source cut in two, sent as a JSON escape): no
+# UTF-8 text holds one, and spaCy cannot hash a word holding one.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff"
+    "\ud800-\udfff]"
 )
 # Printable ASCII, tab and line feed: what is left of a text once they are deleted from it
 # (as UTF-8 bytes, one 256-byte table look-up a byte) holds every control character it
