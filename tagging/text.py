@@ -79,6 +79,38 @@ def clean(raw: str) -> str:
     return text.strip()
 
 
+# spaCy's tokenizer splits leading and trailing punctuation off a word one mark at a time,
+# copying the rest of the word each time: a word made of thousands of marks (a garbage page,
+# a rule of "=", a form's dot leaders run together) took time growing with the square of its
+# length (4,000 "=" 6 s, 100,000 "(" over ten minutes). Such a run is cut by a space every
+# `_SYMBOL_RUN` marks; shorter runs, and every word, stay as they are.
+_SYMBOL_RUN = 32
+_SYMBOLS = re.compile(rf"(?:[^\w\s]|_){{{_SYMBOL_RUN + 1},}}")
+# A quick first look, so that the expression (slow over Unicode) reads only texts that may
+# hold such a run: in the UTF-8 bytes ASCII punctuation and every byte of a character
+# outside ASCII become "!", the rest a space; a run needs that many "!" in a row (Polish
+# words, whose letters outside ASCII are two bytes between ASCII ones, never make one).
+_MAY_BE_SYMBOL = bytes.maketrans(
+    bytes(range(256)),
+    bytes(
+        0x21 if byte >= 0x80 or (0x21 <= byte <= 0x7E and not chr(byte).isalnum()) else 0x20
+        for byte in range(256)
+    ),
+)
+_SYMBOL_RUN_BYTES = b"!" * (_SYMBOL_RUN + 1)
+
+
+def _break_symbol_runs(text: str) -> str:
+    if _SYMBOL_RUN_BYTES not in text.encode("utf-8").translate(_MAY_BE_SYMBOL):
+        return text
+    return _SYMBOLS.sub(_broken, text)
+
+
+def _broken(run: re.Match[str]) -> str:
+    marks = run.group()
+    return " ".join(marks[at : at + _SYMBOL_RUN] for at in range(0, len(marks), _SYMBOL_RUN))
+
+
 def call_document(title: str, description: str) -> tuple[str, list[str]]:
     """The text to tag for one call (title, blank line, description) and notes on what was
     done to it."""
@@ -88,7 +120,7 @@ def call_document(title: str, description: str) -> tuple[str, list[str]]:
     if len(text) > MAX_CHARS:
         notes.append(f"text cut from {len(text)} to its first {MAX_CHARS} characters")
         text = text[:MAX_CHARS]
-    return text, notes
+    return _break_symbol_runs(text), notes
 
 
 def has_words(text: str) -> bool:
