@@ -238,3 +238,46 @@ def test_phrases_naming_something_else_give_no_area(
     MEMS."""
     result = tagger.tag(CallText("c", title, description))
     assert result.areas == [] and result.whole_domains == []
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Additive manufacturing of high performance copper-based components",
+            "Copper alloys are hard to print. This is especially true in the defense "
+            "electronics and defense systems industries, where stringent requirements "
+            "drive materials selection and cost.",
+        ),
+        (
+            "Call for proposals: regional circular economy study",
+            "The study covers circular approaches for waste management in Latin America, "
+            "with the electronics sector as one example among textiles, food and "
+            "construction.",
+        ),
+        (
+            "Expression of interest for display fabs",
+            "The Ministry of Electronics and Information Technology invites companies to set "
+            "up liquid crystal display fabrication units in the country.",
+        ),
+    ],
+)
+def test_electronics_in_passing_is_not_the_whole_domain(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """'Electronics' alone mostly qualifies something else: a sector, control or defence
+    electronics, a ministry's or company's name; the domain needs more than the bare word."""
+    assert "electronics" not in tagger.tag(CallText("c", title, description, "en")).domains
+
+
+def test_electronic_components_and_systems_are_still_the_domain(tagger: Tagger) -> None:
+    result = tagger.tag(
+        CallText(
+            "c",
+            "Electronic components and systems for Europe",
+            "The programme funds research and innovation on electronic components and "
+            "systems and the European electronics industry.",
+            "en",
+        )
+    )
+    assert "electronics" in result.domains
