@@ -4,6 +4,7 @@ normaliser, the classifier's embedding of normalised words, and the combiner."""
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -123,9 +124,20 @@ def read_patterns(path: Path) -> list[dict[str, Any]]:
     return patterns
 
 
+# A hyphen between letters ("chip-scale", "mixed-signal", "analogowo-cyfrowe") is as often
+# written as a space, which the tokenizer reads as different words: each phrase with one
+# also matches written apart.
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
 @registry.misc("callradar.area_patterns.v1")
 def area_patterns(lang: str) -> list[dict[str, Any]]:
-    return [p for path in pattern_files(lang) for p in read_patterns(path)]
+    """The patterns of the files for `lang`, plus each hyphenated phrase written apart;
+    each (label, phrase, strength) once."""
+    listed = [p for path in pattern_files(lang) for p in read_patterns(path)]
+    apart = [{**p, "pattern": _HYPHEN.sub(" ", p["pattern"])} for p in listed]
+    unique = {(p["label"], p["pattern"], p["id"]): p for p in [*listed, *apart]}
+    return list(unique.values())
 
 
 class PhraseRules(SpanRuler):

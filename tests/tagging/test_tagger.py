@@ -281,3 +281,17 @@ def test_electronic_components_and_systems_are_still_the_domain(tagger: Tagger) 
         )
     )
     assert "electronics" in result.domains
+
+
+@pytest.mark.parametrize(
+    ("title", "area"),
+    [
+        ("Chip scale photonics for gas sensing", "integrated-photonics"),
+        ("Photonics based sensing of pipelines", "optical-imaging-sensing"),
+        ("Układy mieszane analogowo cyfrowe dla motoryzacji", "chip-design"),
+    ],
+)
+def test_a_hyphen_may_be_written_as_a_space(tagger: Tagger, title: str, area: str) -> None:
+    """'chip-scale' and 'chip scale' are the same words: a phrase listed with a hyphen
+    between letters matches them written apart."""
+    assert area in codes(tagger, title, "")
