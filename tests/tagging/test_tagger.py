@@ -295,3 +295,25 @@ def test_a_hyphen_may_be_written_as_a_space(tagger: Tagger, title: str, area: st
     """'chip-scale' and 'chip scale' are the same words: a phrase listed with a hyphen
     between letters matches them written apart."""
     assert area in codes(tagger, title, "")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Shared instruments for chemistry and materials labs",
+            "The call funds NMR spectroscopy, impedance spectroscopy and atomic force microscopy "
+            "instruments; NMR spectrometers and scanning probe microscopy are also eligible.",
+        ),
+        (
+            "Aparatura dla laboratoriów chemicznych",
+            "Konkurs finansuje zakup aparatury do spektroskopii NMR i spektroskopii "
+            "impedancyjnej, spektrometrów NMR oraz mikroskopów sił atomowych.",
+        ),
+    ],
+)
+def test_instruments_that_are_not_optical_give_no_optical_area(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """NMR and impedance spectroscopy and atomic force microscopy measure no light."""
+    assert "optical-imaging-sensing" not in codes(tagger, title, description)
