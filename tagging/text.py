@@ -50,6 +50,12 @@ def _has_control(text: str) -> bool:
     return _CONTROL.search(rest.decode("utf-8", "surrogatepass")) is not None
 
 
+def _without_markup(text: str) -> str:
+    """`text` with scripts, comments and tags removed, block-level tags as line breaks."""
+    text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
+    return _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+
+
 def clean(raw: str) -> str:
     """Plain text from a string that may hold HTML, entities and control characters.
 
@@ -63,11 +69,16 @@ def clean(raw: str) -> str:
     # second pass over a long text.
     control = _has_control(text)
     if "<" in text:
-        text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
-        text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+        text = _without_markup(text)
     if "&" in text:
         decoded = html.unescape(text)
         if decoded != text:
+            # Some sources escape their HTML once more ("&lt;p&gt;", "&amp;nbsp;"): the
+            # markup and entities that decoding reveals go the same way.
+            if "<" in decoded:
+                decoded = _without_markup(decoded)
+            if "&" in decoded:
+                decoded = html.unescape(decoded)
             text = decoded
             control = control or _has_control(text)
     if control:

@@ -445,7 +445,11 @@ def _clean_every_step(raw: str) -> str:
 
     text = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", raw))
     text = t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", text))
-    text = t._CONTROL.sub(" ", html.unescape(text))
+    decoded = html.unescape(text)
+    if decoded != text:  # markup and entities escaped twice
+        decoded = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", decoded))
+        decoded = html.unescape(t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", decoded)))
+    text = t._CONTROL.sub(" ", decoded)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = t._SPACES.sub(" ", text)
     return t._BLANK_LINES.sub("\n\n", text).strip()

@@ -28,3 +28,22 @@ def test_ordinary_text_is_left_as_it_is() -> None:
         "........ ===== ‘quoted’ «evidence» 10–20 % §§ 3.5.1."
     )
     assert call_document("Tytuł", description)[0] == f"Tytuł\n\n{description}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "&lt;p&gt;Silicon photonics for &lt;strong&gt;datacom&lt;/strong&gt;.&lt;/p&gt;"
+            "&lt;p&gt;R&amp;amp;D&amp;nbsp;projects.&lt;/p&gt;",
+            "Silicon photonics for datacom .\n\nR&D projects.",
+        ),
+        ("Lasers &amp;amp; LEDs", "Lasers & LEDs"),
+        ("TRL &lt; 4 and R&amp;D", "TRL < 4 and R&D"),
+    ],
+)
+def test_markup_and_entities_escaped_twice_are_cleaned_too(raw: str, expected: str) -> None:
+    """Some sources escape their HTML once more ('&lt;p&gt;', '&amp;nbsp;'): the text to
+    tag, and so the evidence users read, holds no tags or entities."""
+    text, _ = call_document("", raw)
+    assert text == expected
