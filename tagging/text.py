@@ -126,7 +126,9 @@ def call_document(title: str, description: str) -> tuple[str, list[str]]:
     """The text to tag for one call (title, blank line, description) and notes on what was
     done to it."""
     title, description = clean(title), clean(description)
-    text = f"{title}\n\n{description}" if title and description else title or description
+    # The blank line after the title is where the combiner reads the title to end, so a
+    # title given alone (listings often give nothing more) keeps it.
+    text = f"{title}\n\n{description}" if title else description
     notes: list[str] = []
     if len(text) > MAX_CHARS:
         notes.append(f"text cut from {len(text)} to its first {MAX_CHARS} characters")

@@ -344,3 +344,19 @@ def test_an_english_call_claimed_polish_stays_polish(tagger: Tagger) -> None:
     )
     assert result.language == "pl"
     assert "integrated-photonics" in {a.code for a in result.areas}
+
+
+@pytest.mark.parametrize(
+    ("title", "area"),
+    [
+        ("Rozwój energoelektroniki dla kolei", "power-electronics"),
+        ("Power electronics for rail traction", "power-electronics"),
+    ],
+)
+def test_a_call_known_by_its_title_alone_has_its_title_read_as_one(
+    tagger: Tagger, title: str, area: str
+) -> None:
+    """Listings often give a call's title and nothing more: a core phrase in it is as
+    decisive as in the title of a call with a description."""
+    assert area in codes(tagger, title, "")
+    assert area in codes(tagger, title, "Wnioski składa się do końca roku. Applications welcome.")
