@@ -360,3 +360,13 @@ def test_a_call_known_by_its_title_alone_has_its_title_read_as_one(
     decisive as in the title of a call with a description."""
     assert area in codes(tagger, title, "")
     assert area in codes(tagger, title, "Wnioski składa się do końca roku. Applications welcome.")
+
+
+def test_waste_electrical_and_electronic_equipment_in_the_genitive(tagger: Tagger) -> None:
+    """The stemmer folds 'zużyty' and 'zużytego' apart, so the genitive, the form calls use
+    ('recykling zużytego sprzętu…'), is listed as its own phrase."""
+    assert "electronics-manufacturing" in codes(
+        tagger,
+        "Recykling zużytego sprzętu elektrycznego i elektronicznego",
+        "Dotacje dla przedsiębiorstw zajmujących się przetwarzaniem odpadów.",
+    )
