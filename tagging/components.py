@@ -4,6 +4,7 @@ normaliser, the classifier's embedding of normalised words, and the combiner."""
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,11 @@ from tagging.result import AreaTag
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 SPANS_KEY = "callradar_rules"
 STRENGTHS: tuple[str, ...] = ("core", "term")
+# The label of a phrase that holds a taxonomy phrase but names something else: airtime
+# ("na antenie"), "on the radar", an electron microscope, a funder's office named after
+# microsystems. Of overlapping phrases only the longest counts, so such a phrase hides the
+# shorter one inside it, and it counts for no code itself.
+NAMES_NOTHING = "none"
 
 Doc.set_extension("callradar_areas", default=None, force=True)
 Doc.set_extension("callradar_domains", default=None, force=True)
@@ -105,7 +111,7 @@ def read_patterns(path: Path) -> list[dict[str, Any]]:
         place = f"line {number}"
         if set(entry) != {"label", "pattern", "id"}:
             problems.append(Problem("expected an object with label, pattern and id", place))
-        elif entry["label"] not in ALL_CODES:
+        elif entry["label"] not in ALL_CODES and entry["label"] != NAMES_NOTHING:
             problems.append(Problem(f"unknown area or domain code {entry['label']!r}", place))
         elif entry["id"] not in STRENGTHS:
             problems.append(Problem(f"id must be one of {STRENGTHS}, not {entry['id']!r}", place))
@@ -118,9 +124,20 @@ def read_patterns(path: Path) -> list[dict[str, Any]]:
     return patterns
 
 
+# A hyphen between letters ("chip-scale", "mixed-signal", "analogowo-cyfrowe") is as often
+# written as a space, which the tokenizer reads as different words: each phrase with one
+# also matches written apart.
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
 @registry.misc("callradar.area_patterns.v1")
 def area_patterns(lang: str) -> list[dict[str, Any]]:
-    return [p for path in pattern_files(lang) for p in read_patterns(path)]
+    """The patterns of the files for `lang`, plus each hyphenated phrase written apart;
+    each (label, phrase, strength) once."""
+    listed = [p for path in pattern_files(lang) for p in read_patterns(path)]
+    apart = [{**p, "pattern": _HYPHEN.sub(" ", p["pattern"])} for p in listed]
+    unique = {(p["label"], p["pattern"], p["id"]): p for p in [*listed, *apart]}
+    return list(unique.values())
 
 
 class PhraseRules(SpanRuler):
@@ -325,6 +342,8 @@ class Sentences:
         sentence_start = left
         if before >= 0 and ends[before] >= left:
             sentence_start = ends[before] + 1
+        elif left:
+            sentence_start = _word_start(text, left, start)
         reach = end + _SENTENCE_REACH
         if reach > self._length:
             reach = self._length
@@ -336,7 +355,34 @@ class Sentences:
                     return sentence_start, at
             elif at + 1 < reach:
                 return sentence_start, at + 1
+        if reach < self._length:
+            return sentence_start, _word_end(text, end, reach)
         return sentence_start, reach
+
+
+# A window cut at a fixed reach would start or end inside a word ("versity of Macau"): it
+# is moved to the nearest space inside it, keeping the match.
+def _word_start(text: str, left: int, start: int) -> int:
+    """`left`, or just past the first space after it (before `start`) if it is inside a word."""
+    if text[left - 1].isspace() or text[left].isspace():
+        return left
+    space = text.find(" ", left, start)
+    return left if space < 0 else space + 1
+
+
+def _word_end(text: str, end: int, reach: int) -> int:
+    """`reach`, or the last space before it (from `end`) if it is inside a word."""
+    if text[reach - 1].isspace() or text[reach].isspace():
+        return reach
+    space = text.rfind(" ", end, reach)
+    return reach if space < 0 else space
+
+
+# The characters a sentence's bounds from `Sentences.around` lie next to when they are a
+# sentence's own ends, not a cut through it: a cut is shown with an ellipsis.
+_ENDS_BEFORE = frozenset(".!?;\n")
+_ENDS_AFTER = frozenset(".!?;")
+_CUT = "…"
 
 
 def _normal(sentence: str) -> str:
@@ -375,8 +421,18 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
     said: set[str] | None = None
     plain: dict[tuple[int, int], bool] = {}
     around = sentences.around
+    last = (0, 0)
     for span in spans:
         bounds = around(span[2], span[3])
+        if bounds != last and bounds[0] < last[1]:
+            # A sentence too long to show whole is shown in windows around its matches:
+            # a match the last window shows is marked there, and the next window starts
+            # where the last ended, so no stretch of text is shown twice.
+            if span[2] >= last[0] and span[3] <= last[1]:
+                bounds = last
+            elif span[2] >= last[1]:
+                bounds = (last[1], bounds[1])
+        last = bounds
         matched = by_sentence.get(bounds)
         if matched is None:
             if len(by_sentence) == limit:
@@ -410,9 +466,14 @@ def _evidence(sentences: Sentences, spans: Iterable[Located], limit: int) -> lis
             marked = "".join(parts)
         is_plain = plain.get((start, end))
         if is_plain is None:
-            evidence.append(_normal(marked))
+            marked = _normal(marked)
         else:
-            evidence.append(marked.strip() if is_plain else " ".join(marked.split()))
+            marked = marked.strip() if is_plain else " ".join(marked.split())
+        if start and text[start - 1] not in _ENDS_BEFORE:
+            marked = _CUT + marked
+        if end < len(text) and text[end] != "\n" and text[end - 1] not in _ENDS_AFTER:
+            marked += _CUT
+        evidence.append(marked)
     return evidence
 
 

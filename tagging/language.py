@@ -142,6 +142,19 @@ def quick_language(sample: str) -> str | None:
 _SETTLED: dict[str, Detection] = {language: Detection(language) for language in SUPPORTED}
 
 
+def checked_claim(claimed: str, text: str) -> str:
+    """The language to tag a call in whose source states `claimed`.
+
+    A claim is kept, but for a text claimed English whose opening is clearly Polish (a calls
+    file or a source stating "en" for every call): the English pipeline reads Polish badly
+    (areas F1 0.474 against 0.809 on the Polish training calls claimed English), while the
+    Polish one, which also holds the English phrases and dictionary, reads English calls
+    about as well as the English one (0.823 against 0.828), so a claimed "pl" stands."""
+    if claimed == "en" and quick_language(text[:_SAMPLE_CHARS]) == "pl":
+        return "pl"
+    return claimed
+
+
 class LanguageDetector:
     """Function words first (a few microseconds a call); py3langid over all its languages
     when they do not settle it, narrowed to English or Polish unless the text is long and

@@ -48,10 +48,24 @@ def stem_pl(word: str) -> str:
     return word
 
 
+# Acronyms in capitals alone are short ("LED", "MEMS", "VCSEL", programme names such as
+# "FAMES"); a longer word in capitals is a word of a title or heading written in capitals
+# ("FOTONICZNE UKŁADY SCALONE"), which must match as the same words in lower case do. At
+# four letters, five-letter programme names became words ("PIPES" a pipe) and moved the
+# classifier: one right tag fewer on the training calls, domains F1 on the development set
+# 0.863 -> 0.859; at five, no tag of either changes.
+_LONGEST_ACRONYM = 5
+
+
 def _acronym(word: str) -> bool:
     """An acronym or a chemical formula: a capital after the first letter, as in "LED",
-    "MEMS", "PICs", "GaN", "InP" (simplemma would make "GaN" "gin")."""
-    return len(word) >= 2 and any(ch.isupper() for ch in word[1:])
+    "MEMS", "PICs", "GaN", "InP" (simplemma would make "GaN" "gin"), but not a long word in
+    capitals."""
+    if len(word) < 2:
+        return False
+    if word.isupper():
+        return len(word) <= _LONGEST_ACRONYM
+    return any(ch.isupper() for ch in word[1:])
 
 
 def normaliser(lang: str, mode: Mode) -> Callable[[str], str]:

@@ -20,7 +20,7 @@ from callradar.gcpause import collector_paused
 
 # Importing the components also registers what the pipelines' configs name.
 from tagging.components import extension_key, has_matches
-from tagging.language import SUPPORTED, LanguageDetector
+from tagging.language import SUPPORTED, LanguageDetector, checked_claim
 from tagging.normalise import Mode
 from tagging.paths import MODELS_DIR
 from tagging.result import AreaTag, CallText, TagResult
@@ -381,7 +381,8 @@ class Tagger:
         if not has_words(text):
             item.result = TagResult(call.id, None, skipped=_NO_TEXT)
             return item
-        item.language = _claimed_language(call.language)
+        claimed = _claimed_language(call.language)
+        item.language = None if claimed is None else checked_claim(claimed, text)
         if item.language is None:
             detection = self.detector.detect(text)
             if detection.language is None:

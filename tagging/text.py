@@ -16,9 +16,12 @@ _BLOCK_TAG = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # Control and format characters (C0 and C1 controls, zero-width and bidi marks, BOM,
-# non-characters) except tab and line feed; they break documents and hide words.
+# non-characters) except tab and line feed; they break documents and hide words. Lone
+# surrogates too (half of a UTF-16 pair a source cut in two, sent as a JSON escape): no
+# UTF-8 text holds one, and spaCy cannot hash a word holding one.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff"
+    "\ud800-\udfff]"
 )
 # Printable ASCII, tab and line feed: what is left of a text once they are deleted from it
 # (as UTF-8 bytes, one 256-byte table look-up a byte) holds every control character it
@@ -47,6 +50,12 @@ def _has_control(text: str) -> bool:
     return _CONTROL.search(rest.decode("utf-8", "surrogatepass")) is not None
 
 
+def _without_markup(text: str) -> str:
+    """`text` with scripts, comments and tags removed, block-level tags as line breaks."""
+    text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
+    return _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+
+
 def clean(raw: str) -> str:
     """Plain text from a string that may hold HTML, entities and control characters.
 
@@ -60,11 +69,16 @@ def clean(raw: str) -> str:
     # second pass over a long text.
     control = _has_control(text)
     if "<" in text:
-        text = _COMMENT.sub(" ", _INVISIBLE.sub(" ", text))
-        text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+        text = _without_markup(text)
     if "&" in text:
         decoded = html.unescape(text)
         if decoded != text:
+            # Some sources escape their HTML once more ("&lt;p&gt;", "&amp;nbsp;"): the
+            # markup and entities that decoding reveals go the same way.
+            if "<" in decoded:
+                decoded = _without_markup(decoded)
+            if "&" in decoded:
+                decoded = html.unescape(decoded)
             text = decoded
             control = control or _has_control(text)
     if control:
@@ -76,16 +90,50 @@ def clean(raw: str) -> str:
     return text.strip()
 
 
+# spaCy's tokenizer splits leading and trailing punctuation off a word one mark at a time,
+# copying the rest of the word each time: a word made of thousands of marks (a garbage page,
+# a rule of "=", a form's dot leaders run together) took time growing with the square of its
+# length (4,000 "=" 6 s, 100,000 "(" over ten minutes). Such a run is cut by a space every
+# `_SYMBOL_RUN` marks; shorter runs, and every word, stay as they are.
+_SYMBOL_RUN = 32
+_SYMBOLS = re.compile(rf"(?:[^\w\s]|_){{{_SYMBOL_RUN + 1},}}")
+# A quick first look, so that the expression (slow over Unicode) reads only texts that may
+# hold such a run: in the UTF-8 bytes ASCII punctuation and every byte of a character
+# outside ASCII become "!", the rest a space; a run needs that many "!" in a row (Polish
+# words, whose letters outside ASCII are two bytes between ASCII ones, never make one).
+_MAY_BE_SYMBOL = bytes.maketrans(
+    bytes(range(256)),
+    bytes(
+        0x21 if byte >= 0x80 or (0x21 <= byte <= 0x7E and not chr(byte).isalnum()) else 0x20
+        for byte in range(256)
+    ),
+)
+_SYMBOL_RUN_BYTES = b"!" * (_SYMBOL_RUN + 1)
+
+
+def _break_symbol_runs(text: str) -> str:
+    if _SYMBOL_RUN_BYTES not in text.encode("utf-8").translate(_MAY_BE_SYMBOL):
+        return text
+    return _SYMBOLS.sub(_broken, text)
+
+
+def _broken(run: re.Match[str]) -> str:
+    marks = run.group()
+    return " ".join(marks[at : at + _SYMBOL_RUN] for at in range(0, len(marks), _SYMBOL_RUN))
+
+
 def call_document(title: str, description: str) -> tuple[str, list[str]]:
     """The text to tag for one call (title, blank line, description) and notes on what was
     done to it."""
     title, description = clean(title), clean(description)
-    text = f"{title}\n\n{description}" if title and description else title or description
+    # The blank line after the title is where the combiner reads the title to end, so a
+    # title given alone (listings often give nothing more) keeps it.
+    text = f"{title}\n\n{description}" if title else description
     notes: list[str] = []
     if len(text) > MAX_CHARS:
         notes.append(f"text cut from {len(text)} to its first {MAX_CHARS} characters")
         text = text[:MAX_CHARS]
-    return text, notes
+    return _break_symbol_runs(text), notes
 
 
 def has_words(text: str) -> bool:

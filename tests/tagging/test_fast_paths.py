@@ -60,23 +60,42 @@ def test_longest_first_is_filter_spans(tagger: Tagger) -> None:
 _FIRST_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
 
 
+def _inside_word(text: str, at: int) -> bool:
+    return not text[at - 1].isspace() and not text[at].isspace()
+
+
 def _scanned_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence bounds as first written: every sentence end before the match."""
+    """The sentence bounds as first written: every sentence end before the match; a window
+    cut at the reach inside a word moved to the nearest space within it."""
     left = max(0, start - _SENTENCE_REACH)
     ends = [m.end() for m in _FIRST_SENTENCE_END.finditer(text, left, start)]
     sentence_start = ends[-1] if ends else left
+    if not ends and left and _inside_word(text, left) and " " in text[left:start]:
+        sentence_start = text.index(" ", left, start) + 1
     after = _FIRST_SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_REACH))
     if after is None:
-        return sentence_start, min(len(text), end + _SENTENCE_REACH)
+        reach = min(len(text), end + _SENTENCE_REACH)
+        if reach < len(text) and _inside_word(text, reach) and " " in text[end:reach]:
+            reach = text.rindex(" ", end, reach)
+        return sentence_start, reach
     return sentence_start, after.end() if after.group() != "\n" else after.start()
 
 
 def _all_sentences_evidence(text: str, spans: list[RuleMatch], limit: int) -> list[str]:
     """The evidence as first written: the sentences of all matches, sorted, a sentence
-    repeated word for word kept once, then cut."""
+    repeated word for word kept once, then cut; a match inside the window before its own
+    shown there, and a window overlapping the one before started where that one ends; an
+    ellipsis where a window cuts a sentence."""
     by_sentence: dict[tuple[int, int], list[RuleMatch]] = defaultdict(list)
-    for span in spans:
-        by_sentence[_scanned_sentence(text, span.start_char, span.end_char)].append(span)
+    last = (0, 0)
+    for span in sorted(spans, key=lambda s: s.start_char):
+        bounds = _scanned_sentence(text, span.start_char, span.end_char)
+        if last[0] <= span.start_char and span.end_char <= last[1]:
+            bounds = last
+        elif bounds[0] < last[1] <= span.start_char:
+            bounds = (last[1], bounds[1])
+        by_sentence[bounds].append(span)
+        last = bounds
     distinct: dict[str, tuple[tuple[int, int], list[RuleMatch]]] = {}
     for bounds, matched in sorted(by_sentence.items()):
         distinct.setdefault(" ".join(text[bounds[0] : bounds[1]].split()), (bounds, matched))
@@ -89,7 +108,10 @@ def _all_sentences_evidence(text: str, spans: list[RuleMatch], limit: int) -> li
             parts += [text[at : span.start_char], "«", text[span.start_char : span.end_char], "»"]
             at = span.end_char
         parts.append(text[at:end])
-        evidence.append(" ".join("".join(parts).split()))
+        cut_before = "…" if start and text[start - 1] not in ".!?;\n" else ""
+        ends_sentence = end == len(text) or text[end] == "\n" or text[end - 1] in ".!?;"
+        cut_after = "" if ends_sentence else "…"
+        evidence.append(cut_before + " ".join("".join(parts).split()) + cut_after)
     return evidence
 
 
@@ -423,7 +445,11 @@ def _clean_every_step(raw: str) -> str:
 
     text = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", raw))
     text = t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", text))
-    text = t._CONTROL.sub(" ", html.unescape(text))
+    decoded = html.unescape(text)
+    if decoded != text:  # markup and entities escaped twice
+        decoded = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", decoded))
+        decoded = html.unescape(t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", decoded)))
+    text = t._CONTROL.sub(" ", decoded)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = t._SPACES.sub(" ", text)
     return t._BLANK_LINES.sub("\n\n", text).strip()

@@ -86,3 +86,16 @@ def test_cli_prints_file_names_as_they_are(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--input", str(source), "--output", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "calls[draft].jsonl: refused, nothing was written" in result.output
+
+
+def test_a_lone_surrogate_in_a_call_is_dropped_not_a_crash(tmp_path: Path, tagger: Tagger) -> None:
+    """JSON may escape half of a UTF-16 pair ("\\ud83d", an emoji cut in two by a source
+    that shortened its text): the call is tagged and the output is valid UTF-8."""
+    source = write(
+        tmp_path / "in.jsonl",
+        '{"id": "a", "title": "Silicon photonics \\ud83d", "description": "PICs \\udc00 for 6G"}',
+    )
+    summary = tag_file(source, tmp_path / "out.jsonl", tagger)
+    assert summary.tagged == 1 and not summary.skipped
+    line = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert "integrated-photonics" in [area["code"] for area in line["areas"]]

@@ -38,3 +38,19 @@ def test_acronyms_and_formulas_are_not_lemmatised() -> None:
     assert norm("LED") == norm("LEDs") == "led" != norm("led")  # "led" is a form of "lead"
     assert norm("PICs") == norm("PIC") == "pic"
     assert norm("GaN") == "gan" and norm("MEMS") == "mems"
+
+
+@pytest.mark.parametrize(
+    ("lang", "shouted", "written"),
+    [
+        ("en", "PHOTONIC INTEGRATED CIRCUITS", "photonic integrated circuits"),
+        ("en", "WAFERS", "wafers"),
+        ("pl", "FOTONICZNYCH UKŁADÓW SCALONYCH", "fotonicznych układów scalonych"),
+        ("pl", "CZUJNIKÓW", "czujników"),
+    ],
+)
+def test_words_in_capitals_are_words_not_acronyms(lang: str, shouted: str, written: str) -> None:
+    """Titles and headings written in capitals ("FOTONICZNE UKŁADY SCALONE") are words: an
+    acronym is short ("LED", "MEMS") or mixes cases ("GaN", "VCSELs")."""
+    norm = normaliser(lang, "lemma+stem")
+    assert [norm(w) for w in shouted.split()] == [norm(w) for w in written.split()]
