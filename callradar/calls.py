@@ -30,7 +30,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from callradar.deadlines import Deadline, iso_value, parse_deadline
+from callradar.deadlines import Deadline, iso_value, parse_deadline, same_days_rewritten
 from callradar.models import Call, CallDeadline, CallVersion, Source, utcnow
 from callradar.settings import get_settings
 from callradar.text import clean_line, clean_text
@@ -210,7 +210,8 @@ def store_calls(
     nobody reads, cost more than the SQL itself on a crawl of thousands of calls.
     """
     now = now or utcnow()
-    today = get_settings().today(now)
+    settings = get_settings()
+    today, zone = settings.today(now), settings.zone
     for source in dict.fromkeys(r.source for r in records):
         _ensure_source(session, source)
     stored = _stored_fingerprints(session, records)
@@ -238,7 +239,15 @@ def store_calls(
             continue
         call = session.get_one(Call, call_id)
         previous = call.versions[-1].snapshot if call.versions else {}
-        changed = tuple(f for f in VERSIONED_FIELDS if previous.get(f) != snapshot.get(f))
+        changed = tuple(
+            f
+            for f in VERSIONED_FIELDS
+            if previous.get(f) != snapshot.get(f)
+            and not (
+                f == "deadlines"
+                and same_days_rewritten(previous.get(f) or [], snapshot.get(f) or [], zone)
+            )
+        )
         call.version += 1
         call.changed_at = now
         _apply(call, record, snapshot, digest, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -91,6 +91,36 @@ def deadline_moment(value: str, zone: ZoneInfo) -> datetime:
     not in the machine's zone, nor in UTC."""
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+# The EU portal's own zone: its API once wrote a day as the day's midnight there, in UTC.
+_BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def same_days_rewritten(old: list[str], new: list[str], zone: ZoneInfo) -> bool:
+    """Whether ``new`` deadlines say what ``old`` said, written as days where ``old`` wrote
+    each day as its midnight (in UTC, its own offset, Brussels' or ``zone``'s).
+
+    callradar once stored the EU portal's days that way; the corrected values must not
+    tell every matched member that every EU call's deadline changed.
+    """
+    return len(old) == len(new) and all(
+        o == n or _midnight_day(o, zone) == n for o, n in zip(old, new, strict=True)
+    )
+
+
+def _midnight_day(value: str, zone: ZoneInfo) -> str | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    for where in (moment.tzinfo, UTC, _BRUSSELS, zone):
+        local = moment.astimezone(where)
+        if local.time() == time(0):
+            return local.date().isoformat()
+    return None
 
 
 def iso_value(value: str, precision: str, zone: ZoneInfo) -> str:

@@ -100,6 +100,31 @@ def test_reimport_is_unchanged_and_a_moved_deadline_is_a_new_version(
         assert versions[0].snapshot["deadlines"][0] == "2027-04-08T17:00:00+02:00"
 
 
+@pytest.mark.parametrize(
+    "stored",
+    ["2027-04-08T00:00:00+00:00", "2027-04-07T22:00:00+00:00"],
+    ids=["UTC midnight", "Brussels midnight in UTC"],
+)
+def test_a_day_once_stored_as_its_midnight_is_no_changed_deadline(
+    stored: str, engine: Engine, settings_env: Path
+) -> None:
+    """The EU portal's days were stored as their midnight; stored right, every EU call
+    would have been told to every matched member as having a changed deadline."""
+    record = CallRecord.model_validate(dict(CALL, deadlines=[stored, "2027-09-14"]))
+    with db.session_scope(engine) as session:
+        upsert_call(session, record)
+        rewritten = upsert_call(
+            session, record.model_copy(update={"deadlines": ["2027-04-08", "2027-09-14"]})
+        )
+        assert rewritten.outcome == Outcome.CHANGED
+        assert "deadlines" not in rewritten.changed_fields
+        # A real move of the same day still is one.
+        moved = upsert_call(
+            session, record.model_copy(update={"deadlines": ["2027-04-09", "2027-09-14"]})
+        )
+        assert moved.changed_fields == ("deadlines",)
+
+
 BAD_LINES: dict[str, tuple[list[dict[str, Any] | str], str, str]] = {
     # name: (rows, text of the place, text of the message)
     "malformed JSON": ([CALL, '{"id": "A", "title": '], "line 2", "malformed JSON"),
