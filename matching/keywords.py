@@ -43,6 +43,10 @@ _ENDINGS = sorted(
 _POLISH = frozenset(_POLISH_ENDINGS)
 _PLAIN_LETTERS = str.maketrans("ąćęłńóśźż", "acelnoszz")
 _MIN_STEM = 4
+# A word written in capitals of at most this many letters is an acronym (LED, MEMS, PIC, 5G);
+# a longer one is a word in a title written in capitals.
+_ACRONYM_LETTERS = 5
+_ACRONYM = "^"
 # Invisible characters inside a word, which pages hyphenate with (&shy;) or join words by: no
 # word character, they cut "zinte\u00adgrowanej" in two.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"))
@@ -64,7 +68,11 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if len(word) >= 3 and word[-1] == "s" and word[0].isupper() and word[-2].isupper():
         # "PICs", "LEDs", "SoCs": an acronym's plural; the rest of it is no inflection.
-        return word[:-1].lower()
+        word = word[:-1]
+        return _ACRONYM + word.lower() if word.isupper() else word.lower()
+    if word.isupper() and len(word) <= _ACRONYM_LETTERS:
+        # An acronym is its own word: the keyword "LED" is no "led by", "IT" no "it".
+        return _ACRONYM + word.lower()
     word = word.lower()
     for ending, replacement in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= _MIN_STEM:
@@ -107,6 +115,21 @@ def stem_hashes(text: str) -> bytes:
     return b"".join(map(stem_hash, stems(text)))
 
 
+def keyword_forms(keyword: str) -> list[tuple[str, ...]]:
+    """``keyword`` as stems and, where it has short words typed in lower case, also with
+    those words as a text writes them in capitals ("mems sensors": "MEMS sensors"); a word
+    typed in capitals ("LED") is found only so. The last form is the loosest."""
+    words = _WORD.findall(keyword.translate(_INVISIBLE))
+    key = tuple(map(stem, words))
+    loose = tuple(
+        _ACRONYM + word.lower().translate(_PLAIN_LETTERS)
+        if len(word) <= _ACRONYM_LETTERS and not word.isupper()
+        else word_stem
+        for word, word_stem in zip(words, key, strict=True)
+    )
+    return [key] if loose == key else [key, loose]
+
+
 class KeywordIndex:
     """Every keyword of every member, found in a text in one pass over its words."""
 
@@ -115,41 +138,54 @@ class KeywordIndex:
         #: every distinct keyword as stems; a key's number is its index here
         self.keys: list[tuple[str, ...]] = []
         #: key number -> the (owner, keyword) pairs with that key, one per owner (its first
-        #: spelling: "sensors" after "sensor" is the same keyword, found and counted once)
+        #: spelling: "sensors" after "sensor", or "mems" after "MEMS", is the same keyword,
+        #: found and counted once)
         self.owners: list[list[tuple[str, str]]] = []
         numbers: dict[tuple[str, ...], int] = {}
+        owners_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        forms_of: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for owner, keyword in keywords:
-            key = tuple(stems(keyword))
+            forms = keyword_forms(keyword)
+            key = forms[0]
             if not key:
                 continue
+            forms_of.setdefault(key, forms)
+            spellings = owners_of[forms[-1]]
+            if owner in spellings:
+                continue
+            spellings.add(owner)
             number = numbers.get(key)
             if number is None:
                 number = numbers[key] = len(self.keys)
                 self.keys.append(key)
                 self.owners.append([])
-            if all(owner != known for known, _ in self.owners[number]):
-                self.owners[number].append((owner, keyword))
-        # one-word keys: stem -> number; longer keys: first stem -> (number, length, stems as
-        # a list and as a set) of each
-        self._single: dict[str, int] = {}
+            self.owners[number].append((owner, keyword))
+        # Each key as the text may write it: a keyword typed in lower case ("mems sensors")
+        # also finds its short words written as acronyms ("MEMS sensors"); one typed as an
+        # acronym ("LED") finds only the acronym.
+        rows = [(number, form) for number, key in enumerate(self.keys) for form in forms_of[key]]
+        self._row_key = np.fromiter((number for number, _ in rows), np.int64, len(rows))
+        # one-word forms: stem -> number; longer ones: first stem -> (number, length, stems
+        # as a list and as a set) of each
+        self._single: dict[str, list[int]] = defaultdict(list)
         self._multi: dict[str, list[tuple[int, int, list[str], set[str]]]] = defaultdict(list)
-        for number, key in enumerate(self.keys):
-            if len(key) == 1:
-                self._single[key[0]] = number
+        for number, form in rows:
+            if len(form) == 1:
+                self._single[form[0]].append(number)
             else:
-                self._multi[key[0]].append((number, len(key), list(key), set(key)))
+                self._multi[form[0]].append((number, len(form), list(form), set(form)))
         self._single_stems = frozenset(self._single)
         self._first_stems = frozenset(self._multi)
         # The keys as numbers, for ``found_in``: every key's stems (0 past its end), its
         # length, and the keys by first stem (``_firsts`` sorted; the keys of ``_firsts[f]``
         # are ``_by_first[_first_start[f]:_first_start[f + 1]]``).
-        width = max(map(len, self.keys), default=1)
-        self._key_hashes = np.zeros((len(self.keys), width), np.uint64)
-        for number, key in enumerate(self.keys):
-            self._key_hashes[number, : len(key)] = np.frombuffer(
-                b"".join(map(stem_hash, key)), _HASH
+        width = max((len(form) for _, form in rows), default=1)
+        self._key_hashes = np.zeros((len(rows), width), np.uint64)
+        for row, (_, form) in enumerate(rows):
+            self._key_hashes[row, : len(form)] = np.frombuffer(
+                b"".join(map(stem_hash, form)), _HASH
             )
-        self._key_size = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
+        self._key_size = np.fromiter((len(form) for _, form in rows), np.int64, len(rows))
         self._firsts, first = np.unique(self._key_hashes[:, 0], return_inverse=True)
         self._by_first = np.argsort(first.ravel(), kind="stable")
         self._first_bits = np.zeros(int(_LOW_BITS) + 1, bool)
@@ -166,7 +202,11 @@ class KeywordIndex:
         # by one set intersection each, and only their first positions looked up (at C speed).
         in_text = set(words)
         position = words.index
-        found = [(position(w), 1, self._single[w]) for w in in_text & self._single_stems]
+        found = [
+            (position(w), 1, number)
+            for w in in_text & self._single_stems
+            for number in self._single[w]
+        ]
         for first in in_text & self._first_stems:
             for number, size, wanted, stems_of in self._multi[first]:
                 if not in_text >= stems_of:
@@ -179,7 +219,8 @@ class KeywordIndex:
                     continue
                 found.append((i, size, number))
         found.sort()
-        return [number for _, _, number in found]
+        # Two forms of one key in one text: the key once, where it first occurs.
+        return list(dict.fromkeys(number for _, _, number in found))
 
     def found_in(self, texts: Sequence[bytes]) -> tuple[Ints, Ints]:
         """``found_keys`` of many texts given as ``stem_hashes``, at once: the (text, key)
@@ -213,6 +254,7 @@ class KeywordIndex:
             keep[longer[~fits]] = False
             at, key, size = at[keep], key[keep], size[keep]
         text = text_of[at]
+        key = self._row_key[key]
         # Each key's first place in each text, then a text's keys by place, shorter first.
         order = np.lexsort((at, key, text))
         text, key, at, size = text[order], key[order], at[order], size[order]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from callradar import taxonomy
-from matching.keywords import stem
+from matching.keywords import keyword_forms, stem
 from matching.reasons import Kind, Reason, phrases_of
 from matching.scoring import (
     DOMAIN_WEIGHT,
@@ -116,15 +116,30 @@ class ReferenceKeywordIndex:
         self._owners: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
         self._firsts: set[str] = set()
         self._longest = 0
+        spellings: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # The owners of each keyword's stems, in the order the keywords came first; each
+        # form a text may write a keyword in -> those keywords' stems, in that order.
+        by_key: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        keys_of: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for owner, keyword in keywords:
-            key = tuple(map(stem, _WORD.findall(keyword)))
-            if not key:
+            forms = keyword_forms(keyword)
+            if not forms[0]:
                 continue
-            # One spelling of a keyword per owner: its first.
-            if all(owner != known for known, _ in self._owners[key]):
-                self._owners[key].append((owner, keyword))
-            self._firsts.add(key[0])
-            self._longest = max(self._longest, len(key))
+            # One spelling of a keyword per owner: its first ("mems" after "MEMS" too).
+            if owner in spellings[forms[-1]]:
+                continue
+            spellings[forms[-1]].add(owner)
+            if forms[0] not in by_key:
+                by_key[forms[0]] = []
+                for form in forms:
+                    keys_of[form].append(forms[0])
+                    self._firsts.add(form[0])
+            by_key[forms[0]].append((owner, keyword))
+            self._longest = max(self._longest, len(forms[0]))
+        rank = {key: i for i, key in enumerate(by_key)}
+        for form, keys in keys_of.items():
+            for key in sorted(keys, key=rank.__getitem__):
+                self._owners[form].extend(by_key[key])
 
     def find(self, text: str) -> dict[str, list[str]]:
         words = list(map(stem, _WORD.findall(text)))

@@ -118,6 +118,11 @@ def test_keywords_are_found_in_any_inflection_and_add_to_the_score() -> None:
         # a page's soft hyphens and word joiners are inside words
         ("fotonika zintegrowana", "fotoniki zinte\u00adgrowanej"),
         ("photonic", "photo\u2060nic chips"),
+        # an acronym typed in lower case, a short word written in capitals
+        ("mems", "MEMS microphones"),
+        ("mems sensors", "MEMS sensors"),
+        ("czujniki gazu", "CZUJNIKI GAZU"),
+        ("LED", "LED lighting"),
     ],
 )
 def test_polish_inflections_and_acronym_plurals_are_found(keyword: str, text: str) -> None:
@@ -131,6 +136,11 @@ def test_polish_inflections_and_acronym_plurals_are_found(keyword: str, text: st
     [
         ("wind", "the submission window closes in May"),
         ("ion", "ionisation of gases"),
+        # an acronym is no word of the text written in lower case
+        ("LED", "a consortium led by a research organisation"),
+        ("IT", "it is expected that proposals address"),
+        ("PIC", "pic of the week"),
+        ("IT security", "it security"),
     ],
 )
 def test_keywords_do_not_match_other_words(keyword: str, text: str) -> None:
