@@ -47,6 +47,14 @@ def forget_person(session: Session, address: str) -> Erased:
     users = [u for u in session.scalars(select(User)) if u.email.lower() == wanted]
     if not contacts and not users:
         raise ErasureRefused(f"no contact and no web account has the address {address!r}")
+    coordinators = [
+        u for u in session.scalars(select(User)) if u.role == "coordinator" and u.active
+    ]
+    if coordinators and all(u in users for u in coordinators):
+        raise ErasureRefused(
+            f"{address!r} is the last active coordinator's web account: make another "
+            "coordinator first (callradar users add), or nobody could run the web app"
+        )
     listed = sorted({c.member_id for c in contacts if not c.removed})
     if listed:
         raise ErasureRefused(

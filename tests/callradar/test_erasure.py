@@ -126,3 +126,14 @@ def test_an_unknown_address_is_an_error_and_the_question_can_be_declined(
     declined = CliRunner().invoke(app, ["members", "forget", "james@lumen.example"], input="n\n")
     assert declined.exit_code == 1
     assert _everything(engine) == before
+
+
+def test_the_last_coordinator_is_not_erased(cli: CliRun, tmp_path: Path, engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        session.add(User(email="office@cluster.example", role="coordinator"))
+    result = cli("members", "forget", "office@cluster.example", "--yes")
+    assert result.exit_code == 2
+    assert "last active coordinator" in " ".join(result.output.split())
+    with db.session_scope(engine) as session:
+        session.add(User(email="deputy@cluster.example", role="coordinator"))
+    assert cli("members", "forget", "office@cluster.example", "--yes").exit_code == 0
