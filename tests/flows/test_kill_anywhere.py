@@ -36,8 +36,8 @@ from matching.outbox import IMMEDIATE
 from tests.loopback import free_port
 
 SCRIPT = (
-    "import sys; from flows.daily import daily; "
-    "daily(mirror=sys.argv[1], sources=sys.argv[2].split(','))"
+    "import sys; from flows.daily import run_daily; "
+    "run_daily(mirror=sys.argv[1], sources=sys.argv[2].split(','))"
 )
 # A schedule page and a paged API; ncbr's calls give the immediate contacts messages.
 SOURCES = ["ncn", "ncbr"]
