@@ -116,7 +116,14 @@ def alert_coordinator(
         )
     }
     current = {(p.source, p.problem) for p in problems}
-    recovered = [a for key, a in open_alerts.items() if key not in current]
+    ended = [a for key, a in open_alerts.items() if key not in current]
+    # A source with another problem now is not working again: its old problem is closed
+    # without a word, the new one alerted.
+    troubled = {p.source for p in problems}
+    for a in ended:
+        if a.source in troubled:
+            a.resolved_at = now
+    recovered = [a for a in ended if a.source not in troubled]
     repeat_before = now - timedelta(days=settings.alert_repeat_days)
     due = [
         p

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from callradar import db
 from callradar.settings import get_settings
-from crawlers.health import source_problems
+from crawlers.health import SourceProblem, source_problems
 from crawlers.mirror_server import Fault, MirrorServer
 from crawlers.run import crawl
 from flows.source_health import source_health
@@ -169,3 +169,25 @@ def test_an_alert_that_reached_nobody_is_sent_at_the_next_check(
     assert sent.recipients == ["office@cluster.example"]
     [alert] = _alerts(cluster)
     assert "still so" not in alert
+
+
+def test_a_source_with_another_problem_now_is_not_working_again(
+    mirror: MirrorServer, cluster: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CALLRADAR_COORDINATOR_EMAIL", "office@cluster.example")
+    get_settings.cache_clear()
+    crawl(["ncn"], mirror.url, engine)  # the source's row
+    failed = SourceProblem("ncn", "failed-twice", "HTTP 503", 1)
+    empty = SourceProblem("ncn", "empty", "the source returned no calls", 2)
+    with db.session_scope(engine) as session:
+        assert alert_coordinator(session, [failed], get_settings()).alerted == [failed]
+    _clear_outbox(cluster)
+    with db.session_scope(engine) as session:
+        then = alert_coordinator(session, [empty], get_settings())
+    assert then.alerted == [empty] and then.recovered == []
+    [alert] = _alerts(cluster)
+    assert "returned nothing" in alert and "Working again" not in alert
+    # Once it works, the open problem is the one said to be over.
+    _clear_outbox(cluster)
+    with db.session_scope(engine) as session:
+        assert alert_coordinator(session, [], get_settings()).recovered == [("ncn", "empty")]
