@@ -334,10 +334,12 @@ _MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
     r"(?:\b(?:do(?:\s+ko[nń]ca)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
-    # The closing's label in a window given as its two ends ("Rozpoczęcie: 02.03.2027
-    # Zakończenie: 30.04.2027", "Opening: … Deadline: …").
-    r"|\b(?:zako[nń]czeni[ea]|zamkni[eę]ci[ea]|koniec|deadline|closing(?:\s+date)?)"
-    r"(?:\s+(?:naboru|wniosk[oó]w|przyjmowania))*\s*:\s*)"
+    # The closing's label or verb in a window given as its two ends ("Rozpoczęcie:
+    # 02.03.2027 Zakończenie: 30.04.2027", "zakończenie naboru 30.04.2027", "opens on …
+    # and closes on …", "… i kończy 30 kwietnia", "start … - end …").
+    r"|\b(?:zako[nń]czeni[ea]|zamkni[eę]ci[ea]|koniec|deadline|closing(?:\s+date)?"
+    r"|closes?(?:\s+on)?|ko[nń]czy(?:\s+si[eę])?|end)"
+    r"(?:\s+(?:naboru|wniosk[oó]w|przyjmowania))*\s*:?\s*)"
     rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )
@@ -349,7 +351,9 @@ _OPENS = re.compile(
 )
 # Words of a closing, which make a sentence's date its deadline whatever else it says
 # ("do", "to" are as often prepositions: "wniosków do NCN", "applications to the call").
-_CLOSES = re.compile(r"zako[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b", re.I)
+_CLOSES = re.compile(
+    r"ko[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b|\bend\b", re.I
+)
 
 
 def deadline_in(text: str | None) -> str | None:

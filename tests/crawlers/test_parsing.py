@@ -131,6 +131,12 @@ def test_deadline_of_a_period(text: str, expected: str) -> None:
         ("Termin naboru: od 01.02.2027", None),
         ("Nabór trwa od 1.02.2027 do końca marca 2027 r.", "2027-03"),
         ("Applications opening on 1 February 2027 are due by 30 April 2027", "2027-04-30"),
+        # The closing's label without a colon, or a verb.
+        ("Rozpoczęcie naboru 02.03.2027 r., zakończenie naboru 30.04.2027 r.", "2027-04-30"),
+        ("The call opens on 1 March 2027 and closes on 30 April 2027", "2027-04-30"),
+        ("opening 1 March 2027; submission deadline 30 April 2027", "2027-04-30"),
+        ("start 1 March 2027 - end 30 April 2027", "2027-04-30"),
+        ("Nabór rozpoczyna się 1 marca 2027 r. i kończy 30 kwietnia 2027 r.", "2027-04-30"),
     ],
 )
 def test_deadline_takes_the_end_of_a_window(text: str, expected: str) -> None:
