@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -93,34 +93,41 @@ def deadline_moment(value: str, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-# The EU portal's own zone: its API once wrote a day as the day's midnight there, in UTC.
-_BRUSSELS = ZoneInfo("Europe/Brussels")
+# The EU portal's own zone: its API writes a day as the day's midnight there, or in UTC.
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def midnight_day(moment: datetime, *zones: tzinfo) -> date | None:
+    """The day an aware ``moment`` is the midnight of, in the first of ``zones`` where it is
+    one; None when it is a time of day in all of them."""
+    for zone in zones:
+        local = moment.astimezone(zone)
+        if local.time() == time(0):
+            return local.date()
+    return None
 
 
 def same_days_rewritten(old: list[str], new: list[str], zone: ZoneInfo) -> bool:
     """Whether ``new`` deadlines say what ``old`` said, written as days where ``old`` wrote
-    each day as its midnight (in UTC, its own offset, Brussels' or ``zone``'s).
+    each day as its midnight (in its own offset, UTC, Brussels' or ``zone``'s).
 
     callradar once stored the EU portal's days that way; the corrected values must not
     tell every matched member that every EU call's deadline changed.
     """
     return len(old) == len(new) and all(
-        o == n or _midnight_day(o, zone) == n for o, n in zip(old, new, strict=True)
+        o == n or _stored_midnight_day(o, zone) == n for o, n in zip(old, new, strict=True)
     )
 
 
-def _midnight_day(value: str, zone: ZoneInfo) -> str | None:
+def _stored_midnight_day(value: str, zone: ZoneInfo) -> str | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if moment.tzinfo is None:
         return None
-    for where in (moment.tzinfo, UTC, _BRUSSELS, zone):
-        local = moment.astimezone(where)
-        if local.time() == time(0):
-            return local.date().isoformat()
-    return None
+    day = midnight_day(moment, moment.tzinfo, UTC, BRUSSELS, zone)
+    return day.isoformat() if day else None
 
 
 def iso_value(value: str, precision: str, zone: ZoneInfo) -> str:

@@ -11,22 +11,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from functools import lru_cache
 from html import unescape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from scrapy.http import Request, TextResponse
 
 from callradar.calls import Status
+from callradar.deadlines import BRUSSELS, midnight_day
 from crawlers.items import RawCall
 from crawlers.multipart import json_parts_body
 from crawlers.spiders.base import CallSpider, LayoutChanged
 
 SEARCH_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
-# The portal's own time zone: its deadlines are "17:00:00 Brussels time".
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities"
 TOPIC_PAGE = PORTAL + "/topic-details/{}"
 CASCADE_PAGE = PORTAL + "/competitive-calls-cs/{}"
@@ -249,11 +247,8 @@ def _date_text(value: Any) -> str | None:
             return text or None
         if moment.tzinfo is None:
             return text
-    for zone in (UTC, BRUSSELS):
-        local = moment.astimezone(zone)
-        if local.time() == time(0):
-            return local.date().isoformat()
-    return moment.isoformat()
+    day = midnight_day(moment, UTC, BRUSSELS)
+    return day.isoformat() if day else moment.isoformat()
 
 
 # The API's offsets have no colon ("+0000"), which fromisoformat of Python 3.11 accepts
