@@ -22,20 +22,17 @@ from callradar.demo import RECORDED_SITES, SAMPLE_MEMBERS
 from callradar.members import import_members
 from callradar.settings import get_settings
 from crawlers.mirror_server import MirrorServer
+from tests.conftest import sqlite_copy
 
 # The quicker sources: together they cover an API, a schedule page and call pages.
 QUICK = ["ncn", "parp", "eu-portal"]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(sqlite_template: Path, tmp_path: Path) -> str:
     """SQLite only: the flows add no SQL of their own, and the steps they run are tested on
     PostgreSQL in their packages; running these minutes-long tests twice would not pay."""
-    url = f"sqlite:///{tmp_path / 'callradar.db'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    engine.dispose()
-    return url
+    return sqlite_copy(sqlite_template, tmp_path)
 
 
 @pytest.fixture(scope="session", autouse=True)
