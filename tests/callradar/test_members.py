@@ -345,6 +345,41 @@ def test_reimport_updates_in_place_and_keeps_contacts(
         )
 
 
+def test_a_contact_whose_address_is_corrected_stays_the_same_contact(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """A typo in an address, corrected in the next file: the same person, whose "stop these
+    messages" must hold, not a new contact told everything again."""
+    path = tmp_path / "members.yaml"
+    person = "      - {{name: {name}, email: {email}}}\n"
+    head = "members:\n  - id: lumen\n    name: Lumen\n    kind: sme\n    contacts:\n"
+
+    def import_with(*people: tuple[str, str]) -> None:
+        path.write_text(head + "".join(person.format(name=n, email=e) for n, e in people))
+        result = cli("members", "import", path)
+        assert result.exit_code == 0, result.output
+
+    import_with(("Anna Nowak", "anna.nowak@lumen.exmaple"), ("Jan Kos", "jan@lumen.example"))
+    with db.session_scope(engine) as session:
+        anna = session.scalars(select(Contact).where(Contact.name == "Anna Nowak")).one()
+        anna.unsubscribed = True
+        anna_id, token = anna.id, anna.unsubscribe_token
+
+    import_with(("anna  nowak", "Anna.Nowak@lumen.example"), ("Jan Kos", "jan@lumen.example"))
+
+    with db.session_scope(engine) as session:
+        contacts = list(session.scalars(select(Contact).order_by(Contact.id)))
+        assert [(c.id, c.email, c.unsubscribed, c.removed) for c in contacts][0] == (
+            anna_id, "Anna.Nowak@lumen.example", True, False
+        )
+        assert len(contacts) == 2 and contacts[0].unsubscribe_token == token
+    # Someone else in her place is another person: a contact of their own.
+    import_with(("Ewa Lis", "ewa@lumen.example"), ("Jan Kos", "jan@lumen.example"))
+    with db.session_scope(engine) as session:
+        ewa = session.scalars(select(Contact).where(Contact.name == "Ewa Lis")).one()
+        assert ewa.id != anna_id and not ewa.unsubscribed
+
+
 def test_members_missing_from_the_file_are_kept(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
