@@ -10,16 +10,19 @@ import codecs
 import os
 import re
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 import yaml
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
@@ -368,18 +371,57 @@ def split_list(value: Any) -> list[str]:
     ]
 
 
-def _read_xlsx(path: Path) -> tuple[Raw, Places]:
+def _open_workbook(path: Path, *, data_only: bool, read_only: bool) -> Any:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=read_only, data_only=data_only)
     except (InvalidFileException, OSError, KeyError, ValueError, *_DAMAGED) as exc:
         raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
+
+
+def _recomputed_on_opening(path: Path) -> bool:
+    """Whether the workbook asks to have its formulas computed on opening (``<calcPr
+    fullCalcOnLoad="1">``); openpyxl cannot say, as it reads a missing attribute as yes."""
     try:
-        rows, problems = _sheet_rows(workbook)
+        with zipfile.ZipFile(path) as archive:
+            rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+            part = next(
+                r.get("Target", "") for r in rels if r.get("Type", "").endswith("/officeDocument")
+            )
+            book = ElementTree.fromstring(archive.read(part.lstrip("/")))
+    except (KeyError, StopIteration, *_DAMAGED):
+        return False
+    return any(e.tag.endswith("}calcPr") and e.get("fullCalcOnLoad") in {"1", "true"} for e in book)
+
+
+def _uncomputed_formulas(path: Path) -> set[tuple[str, int, int]]:
+    """The formula cells (sheet, row, column) of a workbook saved without their results.
+
+    Excel and LibreOffice save a formula with its result, which is what is read. A program
+    that does not compute formulas (openpyxl, XlsxWriter, many scripts) saves none, or a
+    made-up 0, and asks the next spreadsheet to compute them all on opening.
+    """
+    if not _recomputed_on_opening(path):
+        return set()
+    formulas = _open_workbook(path, data_only=False, read_only=True)
+    try:
+        return {
+            (title, cell.row, cell.column)
+            for title in formulas.sheetnames
+            for row in formulas[title].iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        }
     except _DAMAGED as exc:
         # Read-only mode reads a sheet only now: a damaged one fails here, not when opened.
         raise InputFileError(path, [Problem(f"not a readable .xlsx workbook ({exc})")]) from None
     finally:
-        workbook.close()
+        formulas.close()
+
+
+def _read_xlsx(path: Path) -> tuple[Raw, Places]:
+    # Not read-only: only a whole worksheet knows its merged cells.
+    workbook = _open_workbook(path, data_only=True, read_only=False)
+    rows, problems = _sheet_rows(workbook, _uncomputed_formulas(path))
     if problems:
         raise InputFileError(path, problems)
 
@@ -408,14 +450,7 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
             place = f"sheet {sheet!r}, row {row_number}"
             member_id = row.pop("member_id", None)
             if member_id is None:
-                problems.append(
-                    Problem(
-                        "no member id given (a merged cell holds its value in its first row "
-                        "only: give the id in every row)",
-                        place,
-                        "member_id",
-                    )
-                )
+                problems.append(Problem("no member id given", place, "member_id"))
                 continue
             if member_id not in index_by_id:
                 problems.append(
@@ -456,7 +491,9 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
     return {"members": raw_members}, places
 
 
-def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[Problem]]:
+def _sheet_rows(
+    workbook: Any, uncomputed: set[tuple[str, int, int]]
+) -> tuple[dict[str, list[tuple[int, Raw]]], list[Problem]]:
     """Each known sheet's non-empty rows as dicts of the filled cells, by row number."""
     problems: list[Problem] = []
     # Excel takes "Members" and "members" for the same sheet name, and so do we.
@@ -479,7 +516,8 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
     for name in SHEETS:
         if name not in sheet_named:
             continue
-        values = workbook[sheet_named[name]].iter_rows(values_only=True)
+        sheet = workbook[sheet_named[name]]
+        values = sheet.iter_rows(values_only=True)
         header = [_header(v) for v in next(values, ())]
         unknown = [h for h in header if h is not None and h not in SHEETS[name]]
         missing = REQUIRED_COLUMNS[name] - set(header)
@@ -504,9 +542,65 @@ def _sheet_rows(workbook: Any) -> tuple[dict[str, list[tuple[int, Raw]]], list[P
             )
         if unknown or missing or twice:
             continue
+        merged = _merged_values(sheet, name, header, problems)
         for row_number, row_values in enumerate(values, start=2):
-            row = {h: _cell(v) for h, v in zip(header, row_values, strict=False) if h}
+            row: Raw = {}
+            for column, (h, value) in enumerate(zip(header, row_values, strict=False), start=1):
+                if not h:
+                    continue
+                if (sheet.title, row_number, column) in uncomputed:
+                    problems.append(
+                        Problem(
+                            "a formula whose result is not saved in the file (it was written by "
+                            "a program that does not compute formulas): open it in Excel or "
+                            "LibreOffice and save it, or type the value",
+                            f"sheet {name!r}, row {row_number}",
+                            h,
+                        )
+                    )
+                value = merged.get((row_number, column), value)
+                if isinstance(value, str) and value in ERROR_CODES:
+                    problems.append(
+                        Problem(
+                            f"the formula's result is an error ({value})",
+                            f"sheet {name!r}, row {row_number}",
+                            h,
+                        )
+                    )
+                row[h] = _cell(value)
             filled = {k: v for k, v in row.items() if v is not None}
             if filled:
                 rows[name].append((row_number, filled))
     return rows, problems
+
+
+def _merged_values(
+    sheet: Any, name: str, header: list[Any], problems: list[Problem]
+) -> dict[tuple[int, int], Any]:
+    """The value of each merged range, for the rows below its first cell that it covers.
+
+    A merged cell holds its value in its first cell only; merged down a column (a member's
+    id over the rows of its areas), it is meant for every row it spans. Merged across
+    columns, it would be meant for one of them, and which one nobody can tell: refused.
+    """
+    values: dict[tuple[int, int], Any] = {}
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row < 2:
+            continue
+        columns = [
+            str(header[c - 1])
+            for c in range(merged.min_col, merged.max_col + 1)
+            if c <= len(header) and header[c - 1]
+        ]
+        if len(columns) > 1:
+            problems.append(
+                Problem(
+                    f"merged across the columns {' and '.join(columns)}: unmerge these cells",
+                    f"sheet {name!r}, cells {merged.coord}",
+                )
+            )
+            continue
+        first = sheet.cell(row=merged.min_row, column=merged.min_col).value
+        for row in range(max(merged.min_row, 2) + 1, merged.max_row + 1):
+            values[(row, merged.min_col)] = first
+    return values

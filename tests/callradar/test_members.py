@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -370,7 +371,10 @@ def test_a_contact_whose_address_is_corrected_stays_the_same_contact(
     with db.session_scope(engine) as session:
         contacts = list(session.scalars(select(Contact).order_by(Contact.id)))
         assert [(c.id, c.email, c.unsubscribed, c.removed) for c in contacts][0] == (
-            anna_id, "Anna.Nowak@lumen.example", True, False
+            anna_id,
+            "Anna.Nowak@lumen.example",
+            True,
+            False,
         )
         assert len(contacts) == 2 and contacts[0].unsubscribe_token == token
     # Someone else in her place is another person: a contact of their own.
@@ -695,13 +699,84 @@ def test_xlsx_list_cell_separated_by_commas_is_refused(
 def test_xlsx_row_without_its_member_says_so(cli: CliRun, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     workbook = load_workbook(path)
-    # People merge a member's id over the rows of its areas: only the first cell holds it.
-    workbook["areas"].merge_cells("A2:A3")
+    workbook["areas"]["A3"] = None
     workbook.save(path)
     result = cli("members", "import", path)
     assert result.exit_code == 2
-    assert "sheet 'areas', row 3, field 'member_id': no member id given" in result.stderr
-    assert "merged" in result.stderr
+    assert "sheet 'areas', row 3" in result.stderr
+    assert "no member id given" in result.stderr
+
+
+def test_xlsx_merged_cells_hold_their_value_in_each_row(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """People merge a member's id over the rows of its areas (or one kind over several
+    members): the value is in the first cell only, and every row of the range means it."""
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    areas = workbook["areas"]
+    assert areas["A2"].value == areas["A3"].value == areas["A4"].value
+    areas.merge_cells("A2:A4")
+    # A wide cell over columns of no header is a layout, not data.
+    workbook["projects"].merge_cells("J2:L2")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine) == before
+    # Merged over two columns, the value would be meant for one of them: which, nobody knows.
+    workbook["members"].merge_cells("B3:C3")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', cells B3:C3" in result.stderr
+    assert "merged across the columns name and kind" in result.stderr
+    assert stored_map(engine) == before
+
+
+def test_xlsx_formulas_are_read_as_their_results(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    workbook["members"]["B2"] = '="Lumen Photonics"&" renamed"'
+    workbook.save(path)
+    # A workbook saved by a program that does not compute formulas (openpyxl, as here, and
+    # many scripts) holds no results: refused, saying what to do, never read as empty.
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'members', row 2" in result.stderr
+    assert "formula" in result.stderr and "open it in Excel or LibreOffice and save" in (
+        " ".join(result.stderr.split())
+    )
+    assert stored_map(engine) == before
+
+    # As Excel saves it: the formula with its result, and no call to recompute on opening.
+    def as_excel_saves_it(result: bytes, kind: bytes) -> Path:
+        # The formula with its result, and no call to recompute it on opening.
+        computed = tmp_path / "computed.xlsx"
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(computed, "w") as out:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/workbook.xml":
+                    data = data.replace(b' fullCalcOnLoad="1"', b"")
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(
+                        rb'<c r="B2"([^>]*)><f>', rb'<c r="B2"\1 t="' + kind + b'"><f>', data
+                    )
+                    data = data.replace(b"<v></v>", b"<v>" + result + b"</v>")
+                out.writestr(item, data)
+        return computed
+
+    result = cli("members", "import", as_excel_saves_it(b"Lumen Photonics renamed", b"str"))
+    assert result.exit_code == 0, result.output
+    assert stored_map(engine).members[0].name == "Lumen Photonics renamed"
+    result = cli("members", "import", as_excel_saves_it(b"#VALUE!", b"e"))
+    assert result.exit_code == 2
+    assert "sheet 'members', row 2, field 'name': the formula's result is an error (#VALUE!)" in (
+        result.stderr
+    )
 
 
 def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
