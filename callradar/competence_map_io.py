@@ -26,15 +26,10 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
+from callradar import competence_map_errors
 from callradar.competence_map import CompetenceMap
-from callradar.errors import (
-    InputFileError,
-    Loc,
-    Place,
-    Problem,
-    dotted,
-    problems_from_validation,
-)
+from callradar.competence_map_errors import COLUMN, KEY
+from callradar.errors import InputFileError, Loc, Place, Problem
 
 Raw = dict[str, Any]
 Places = dict[Loc, Place]
@@ -97,17 +92,18 @@ def load(path: Path) -> CompetenceMap:
         raw, places = _read_xlsx(path)
     else:
         raise InputFileError(path, [Problem("unknown format: use a .yaml, .yml or .xlsx file")])
-    problems = _duplicate_ids(raw, places)
+    workbook = suffix == ".xlsx"
+    problems = _duplicate_ids(raw, places, workbook)
     try:
         competence_map = CompetenceMap.model_validate(raw)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, places) + problems
+        problems = competence_map_errors.problems(exc, places, workbook=workbook) + problems
     if problems:
         raise InputFileError(path, problems)
     return competence_map
 
 
-def _duplicate_ids(raw: Any, places: Places) -> list[Problem]:
+def _duplicate_ids(raw: Any, places: Places, workbook: bool) -> list[Problem]:
     members = raw.get("members") if isinstance(raw, dict) else None
     if not isinstance(members, list):
         return []
@@ -123,7 +119,8 @@ def _duplicate_ids(raw: Any, places: Places) -> list[Problem]:
                 Problem(
                     f"duplicate member id {member_id!r} (first given at {earlier})",
                     places.get(("members", index, "id")) or places.get(("members", index)),
-                    f"members[{index}].id",
+                    "id",
+                    COLUMN if workbook else KEY,
                 )
             )
         else:
@@ -200,7 +197,8 @@ def _walk_yaml(
             Problem(
                 "an alias (*name) refers to the list or mapping it is in",
                 places.get(loc[:-1]),
-                dotted(loc),
+                competence_map_errors.yaml_field(loc),
+                KEY,
             )
         )
         return
@@ -214,9 +212,10 @@ def _walk_yaml(
             if key in first_line:
                 problems.append(
                     Problem(
-                        f"key {key!r} is given twice (first on line {first_line[key]})",
+                        f"given twice (first on line {first_line[key]})",
                         f"line {line}",
-                        dotted((*loc, key)),
+                        competence_map_errors.yaml_field((*loc, key)),
+                        KEY,
                     )
                 )
             first_line.setdefault(key, line)
@@ -450,12 +449,15 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
             place = f"sheet {sheet!r}, row {row_number}"
             member_id = row.pop("member_id", None)
             if member_id is None:
-                problems.append(Problem("no member id given", place, "member_id"))
+                problems.append(Problem("no member id given", place, "member_id", COLUMN))
                 continue
             if member_id not in index_by_id:
                 problems.append(
                     Problem(
-                        f"member {member_id!r} is not on the 'members' sheet", place, "member_id"
+                        f"member {member_id!r} is not on the 'members' sheet",
+                        place,
+                        "member_id",
+                        COLUMN,
                     )
                 )
                 continue
@@ -467,7 +469,9 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         code = row.get("code")
         # Codes are read in any case: "Sensors-MEMS" is "sensors-mems" given again.
         if str(code).lower() in {str(given).lower() for given in member["areas"]}:
-            problems.append(Problem(f"area {code!r} is given twice for this member", place, "code"))
+            problems.append(
+                Problem(f"area {code!r} is given twice for this member", place, "code", COLUMN)
+            )
         member["areas"][code] = row.get("level")
         return ("areas", str(code))
 
@@ -556,6 +560,7 @@ def _sheet_rows(
                             "LibreOffice and save it, or type the value",
                             f"sheet {name!r}, row {row_number}",
                             h,
+                            COLUMN,
                         )
                     )
                 value = merged.get((row_number, column), value)
@@ -565,6 +570,7 @@ def _sheet_rows(
                             f"the formula's result is an error ({value})",
                             f"sheet {name!r}, row {row_number}",
                             h,
+                            COLUMN,
                         )
                     )
                 row[h] = _cell(value)
