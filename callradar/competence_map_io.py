@@ -132,22 +132,30 @@ def _duplicate_ids(raw: Any, places: Places, workbook: bool) -> list[Problem]:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2's booleans: true and false only.
+    """SafeLoader reading as numbers only what surely is one, and true and false as booleans.
 
     YAML 1.1 also reads yes, no, on and off as booleans, so Norway's country code NO became
-    False and was refused as "not a valid string". The fields that are booleans accept
-    "yes" and "no" as text anyway (pydantic reads them).
+    False and was refused as "not a valid string"; and 0123 as octal 83, 12:30 as 750 (base
+    60), 1.10 as 1.1 and 2024-01-05 as a date, so a call number, an acronym or a keyword typed
+    so was changed or refused. No field of the map is a fraction or a date: those stay text,
+    as written, and a field that is a number reads its text (pydantic converts it).
     """
 
 
 _BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag not in {_BOOL, _INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 
 
 def _read_yaml(path: Path) -> tuple[Any, Places]:

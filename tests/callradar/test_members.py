@@ -653,6 +653,34 @@ def test_numbers_in_text_fields_are_text(cli: CliRun, engine: Engine, tmp_path: 
     assert stored_map(engine).members[0].projects[0].acronym == "7"
 
 
+def test_yaml_text_that_yaml_1_1_reads_as_a_number_or_a_date_is_kept_as_written(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """YAML 1.1 reads 0123 as octal 83, 12:30 as 750 (base 60), 1.10 as 1.1 and 2024-01-05 as
+    a date: a call number, an acronym or a keyword typed so was changed or refused."""
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: 0123\n    kind: sme\n"
+        "    keywords: [1.10, 2024-01-05, 1_000]\n"
+        "    areas: {chip-design: 3}\n    trl: [4, 07]\n    joined: 2019\n"
+        "    projects:\n      - {programme: FENG, call: 0123, acronym: 12:30, title: 1e3,\n"
+        "         role: partner, year: 2024, outcome: funded}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    project = member.projects[0]
+    assert member.name == "0123"
+    assert member.keywords == ["1.10", "2024-01-05", "1_000"]
+    assert (project.call, project.acronym, project.title) == ("0123", "12:30", "1e3")
+    assert (member.areas, member.trl, member.joined) == ({"chip-design": 3}, (4, 7), 2019)
+    # Numbers stay numbers where one is wanted, and a wrong one is named as written.
+    path.write_text(path.read_text(encoding="utf-8").replace("year: 2024", "year: 2024.5"))
+    result = cli("members", "import", path)
+    assert "key 'year': '2024.5' is not a whole number" in result.stderr
+
+
 def test_xlsx_sheet_and_column_names_in_any_case(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
