@@ -170,6 +170,13 @@ def _read_yaml(path: Path) -> tuple[Any, Places]:
         raise InputFileError(path, [Problem(problem, f"line {line}")]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
+        if node is not None and _expanded_size(node, {}) > 10 * _distinct_nodes(node) + 1000:
+            # A few lines of aliases of aliases ("billion laughs") stand for millions of
+            # values: reading them all held the command (or the web app's worker) for hours.
+            raise InputFileError(
+                path,
+                [Problem("the aliases (*name) repeat their anchors' values too many times over")],
+            )
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -189,6 +196,34 @@ def _read_yaml(path: Path) -> tuple[Any, Places]:
     if problems:
         raise InputFileError(path, problems)
     return data, places
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(_children(node))
+    return len(seen)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values the node stands for with every alias written out (an alias inside
+    itself counts once: _walk_yaml refuses it)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 1
+        sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in _children(node))
+    return sizes[id(node)]
 
 
 def _walk_yaml(

@@ -597,6 +597,30 @@ def test_an_alias_inside_itself_is_refused(cli: CliRun, engine: Engine, tmp_path
     assert stored_map(engine).members == []
 
 
+def test_aliases_of_aliases_are_refused_not_expanded(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """A "billion laughs": a few lines standing for millions of values held the import (and
+    the web app's worker) for hours."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level, name in enumerate("bcde"):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{chr(97 + level)}'] * 9)}]")
+    lines.append("members:\n  - {id: ab, name: AB, kind: sme, keywords: *e}")
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "the aliases (*name) repeat their anchors' values too many times over" in result.stderr
+    # An anchor used again where it saves typing is fine.
+    path.write_text(
+        "members:\n  - {id: ab, name: AB, kind: sme, keywords: &k [SiC, GaN]}\n"
+        "  - {id: cd, name: CD, kind: sme, keywords: *k}\n",
+        encoding="utf-8",
+    )
+    assert cli("members", "import", path).exit_code == 0
+    assert [m.keywords for m in stored_map(engine).members] == [["SiC", "GaN"]] * 2
+
+
 def test_yaml_nested_too_deeply_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     bad = tmp_path / "deep.yaml"
     bad.write_text("members: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
