@@ -27,13 +27,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from callradar import competence_map_errors
-from callradar.competence_map import CompetenceMap
+from callradar.competence_map import LIST_SEPARATOR, CompetenceMap, split_list
 from callradar.competence_map_errors import COLUMN, KEY
 from callradar.errors import InputFileError, Loc, Place, Problem
 
 Raw = dict[str, Any]
 Places = dict[Loc, Place]
-LIST_SEPARATOR = ";"
 
 # Workbook layout: sheet -> columns. The first column of every sheet but `members` names
 # the member a row belongs to.
@@ -400,17 +399,6 @@ def _cell(value: Any) -> Any:
 def _header(value: Any) -> Any:
     value = _cell(value)
     return value.lower() if isinstance(value, str) else value
-
-
-def split_list(value: Any) -> list[str]:
-    """A list given in one cell: parts separated by ";" or line breaks, blanks dropped."""
-    if value is None:
-        return []
-    return [
-        part.strip()
-        for part in str(value).replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
-        if part.strip()
-    ]
 
 
 def _open_workbook(path: Path, *, data_only: bool, read_only: bool) -> Any:

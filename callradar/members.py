@@ -15,8 +15,8 @@ from callradar.competence_map import (
     ContactIn,
     MemberIn,
     ProjectIn,
+    split_list,
 )
-from callradar.competence_map_io import split_list
 from callradar.models import Competence, Contact, Member, Notification, PastProject
 
 

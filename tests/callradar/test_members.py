@@ -705,6 +705,27 @@ def test_yaml_text_that_yaml_1_1_reads_as_a_number_or_a_date_is_kept_as_written(
     assert "key 'year': '2024.5' is not a whole number" in result.stderr
 
 
+def test_a_list_of_one_may_be_written_without_brackets(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """'roles: partner' and 'notify: email' are how people write a list of one; and a list in
+    one line, 'keywords: SiC; GaN', is separated as in a workbook's cell."""
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    roles: Partner\n"
+        "    keywords: SiC; GaN\n"
+        "    contacts:\n      - {name: Anna, email: anna@ab.example, notify: email}\n"
+        "    projects:\n      - {programme: FENG, title: T, role: partner, year: 2024,\n"
+        "         outcome: funded, areas: chip-design}\n",
+        encoding="utf-8",
+    )
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
+    [member] = stored_map(engine).members
+    assert (member.roles, member.keywords) == (["partner"], ["SiC", "GaN"])
+    assert (member.contacts[0].notify, member.projects[0].areas) == (["email"], ["chip-design"])
+
+
 def test_xlsx_sheet_and_column_names_in_any_case(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
