@@ -506,9 +506,23 @@ def _read_xlsx(path: Path) -> tuple[Raw, Places]:
         member["areas"][code] = row.get("level")
         return ("areas", str(code))
 
+    first_given: dict[tuple[str, str], Place] = {}
+
     def add_contact(member: Raw, row: Raw, place: Place) -> Loc:
         if "notify" in row:
             row["notify"] = split_list(row["notify"]) or ["email"]
+        # Said here, at the row: the map's own check can name only the member's row.
+        email = str(row.get("email", "")).strip().lower()
+        earlier = first_given.setdefault((member["id"], email), place)
+        if email and earlier != place:
+            problems.append(
+                Problem(
+                    f"{row['email']!r} is this member's contact already (at {earlier})",
+                    place,
+                    "email",
+                    COLUMN,
+                )
+            )
         member["contacts"].append(row)
         return ("contacts", len(member["contacts"]) - 1)
 

@@ -847,6 +847,26 @@ def test_xlsx_formulas_are_read_as_their_results(
     )
 
 
+def test_xlsx_contact_given_twice_names_its_rows(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    contacts = workbook["contacts"]
+    member, name, email = (contacts.cell(row=2, column=c).value for c in (1, 2, 3))
+    contacts.append([member, name, str(email).upper()])
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    row = contacts.max_row
+    assert (
+        f"sheet 'contacts', row {row}, column 'email': {str(email).upper()!r} is this member's "
+        "contact already (at sheet 'contacts', row 2)"
+    ) in " ".join(result.stderr.split())
+    assert stored_map(engine) == before
+
+
 def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     before = stored_map(engine)
