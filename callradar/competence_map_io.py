@@ -551,9 +551,10 @@ def _sheet_rows(
         name = title.strip().lower()
         if name in SHEETS:
             sheet_named[name] = title
-        elif workbook[title].sheet_state == "visible":
+        elif workbook[title].sheet_state == "visible" and _holds_anything(workbook[title]):
             # A hidden sheet of another name holds the lists of a template's drop-downs, not
-            # members: only a visible one may be a data sheet given a wrong name.
+            # members, and an empty one (Excel's "Sheet1", "Arkusz1") nothing: only a visible
+            # one with something in it may be a data sheet given a wrong name.
             problems.append(
                 Problem(
                     f"unknown sheet {title!r}: expected {', '.join(SHEETS)}", f"sheet {title!r}"
@@ -623,6 +624,10 @@ def _sheet_rows(
             if filled:
                 rows[name].append((row_number, filled))
     return rows, problems
+
+
+def _holds_anything(sheet: Any) -> bool:
+    return any(_cell(v) is not None for row in sheet.iter_rows(values_only=True) for v in row)
 
 
 def _merged_values(

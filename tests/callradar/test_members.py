@@ -918,6 +918,12 @@ def test_xlsx_wrong_sheet_is_refused(cli: CliRun, engine: Engine, tmp_path: Path
     assert result.exit_code == 2
     assert "unknown sheet 'kontakty'" in result.stderr
     assert stored_map(engine) == before
+    # A new workbook's own empty sheet, left in it, holds nothing to lose.
+    workbook["kontakty"].title = "contacts"
+    workbook.create_sheet("Arkusz1")["B3"] = "  "
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 0, result.output
 
 
 def test_xlsx_hidden_sheet_of_drop_down_lists_is_left_alone(
