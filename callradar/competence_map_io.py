@@ -562,6 +562,18 @@ def _sheet_rows(
             )
     if "members" not in sheet_named:
         problems.append(Problem("the workbook has no 'members' sheet"))
+    else:
+        # Members given are replaced whole: a sheet left out (a copy of the members sheet
+        # alone, or one saved as CSV and back) would empty every member's areas, contacts
+        # or projects, which nobody asked for by leaving it out.
+        problems.extend(
+            Problem(
+                f"the workbook has no {name!r} sheet: every member's {name} would be emptied "
+                "(a sheet with its header row alone empties them)"
+            )
+            for name in SHEETS
+            if name not in sheet_named
+        )
     rows: dict[str, list[tuple[int, Raw]]] = {name: [] for name in SHEETS}
     for name in SHEETS:
         if name not in sheet_named:

@@ -926,6 +926,30 @@ def test_xlsx_wrong_sheet_is_refused(cli: CliRun, engine: Engine, tmp_path: Path
     assert result.exit_code == 0, result.output
 
 
+def test_xlsx_without_a_sheet_is_refused_not_read_as_emptying_it(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """A workbook reduced to its members sheet (a copy of one sheet, or one saved as CSV and
+    back) emptied every member's areas, contacts and projects."""
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    workbook = load_workbook(path)
+    del workbook["contacts"]
+    del workbook["projects"]
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "the workbook has no 'contacts' sheet" in result.stderr
+    assert "the workbook has no 'projects' sheet" in result.stderr
+    assert stored_map(engine) == before
+    # Given with its header row alone, a sheet empties what it holds: that is asked for.
+    workbook.create_sheet("contacts").append(competence_map_io.SHEETS["contacts"])
+    workbook.create_sheet("projects").append(competence_map_io.SHEETS["projects"])
+    workbook.save(path)
+    assert cli("members", "import", path).exit_code == 0
+    assert not any(m.contacts or m.projects for m in stored_map(engine).members)
+
+
 def test_xlsx_hidden_sheet_of_drop_down_lists_is_left_alone(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
