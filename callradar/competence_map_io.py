@@ -90,7 +90,11 @@ def load(path: Path) -> CompetenceMap:
     elif suffix == ".xlsx":
         raw, places = _read_xlsx(path)
     else:
-        raise InputFileError(path, [Problem("unknown format: use a .yaml, .yml or .xlsx file")])
+        why = "unknown format: use a .yaml, .yml or .xlsx file"
+        if suffix in {".csv", ".tsv", ".txt"}:
+            # A map is four sheets (members, areas, contacts, projects); CSV holds one.
+            why += " (a CSV file holds one sheet of the four: save the workbook as .xlsx)"
+        raise InputFileError(path, [Problem(why)])
     workbook = suffix == ".xlsx"
     problems = _duplicate_ids(raw, places, workbook)
     try:

@@ -639,7 +639,10 @@ def test_missing_file_and_unknown_format(cli: CliRun, tmp_path: Path) -> None:
     )
     other = tmp_path / "members.csv"
     other.write_text("id,name\n")
-    assert "unknown format" in cli("members", "import", other).stderr
+    refused = " ".join(cli("members", "import", other).stderr.split())
+    assert "unknown format: use a .yaml, .yml or .xlsx file" in refused
+    # A CSV file is one sheet of a workbook: the way to the other three is said.
+    assert "a CSV file holds one sheet of the four: save the workbook as .xlsx" in refused
 
 
 def _sample_workbook(cli: CliRun, tmp_path: Path) -> Path:
