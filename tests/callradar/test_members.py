@@ -981,6 +981,21 @@ def test_xlsx_row_for_unknown_member_is_refused(cli: CliRun, tmp_path: Path) -> 
     assert "sheet 'projects', row" in result.stderr
 
 
+def test_a_workbook_too_big_to_hold_is_refused(
+    cli: CliRun, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    before = stored_map(engine)
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+    monkeypatch.setattr(competence_map_io, "MAX_UNPACKED_XLSX", unpacked - 1)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "too big for a competence map" in result.stderr
+    assert stored_map(engine) == before
+    monkeypatch.setattr(competence_map_io, "MAX_UNPACKED_XLSX", unpacked)
+    assert cli("members", "import", path).exit_code == 0
+
+
 def test_not_a_workbook_is_refused(cli: CliRun, tmp_path: Path) -> None:
     bad = tmp_path / "fake.xlsx"
     bad.write_text("this is not a zip")
