@@ -99,12 +99,16 @@ def message(err: ErrorDetails, column: bool) -> str:
         return "required, but empty"
     if kind == "string_type":
         return f"{_what(value)} where text is expected"
+    if err["loc"][-1:] == ("trl",) and kind in {"list_type", "tuple_type", "too_short", "too_long"}:
+        return (
+            f"{_what(value)}: the readiness range is two levels, the lowest and the highest, [4, 7]"
+        )
+    if err["loc"][-1:] == ("areas",) and kind == "dict_type":
+        return f"{_what(value)}: give each area's code with its level, 1 to 3 (chip-design: 3)"
     if kind in {"list_type", "tuple_type"}:
         return f"{_what(value)} where a list is expected"
     if kind in {"dict_type", "model_type"}:
         return f"{_what(value)} where a group of keys is expected (key: value)"
-    if kind in {"too_short", "too_long"} and err["loc"][-1:] == ("trl",):
-        return "the readiness range is two levels, the lowest and the highest"
     if kind.startswith("url_"):
         return f"{_what(value)} is not a web address ({ctx.get('error', err['msg'])})"
     text = err["msg"].removeprefix("Value error, ")

@@ -488,6 +488,20 @@ YAML_CASES = {
         "country",
         "unknown country code 'XY'",
     ),
+    "areas as a list": (
+        "      integrated-photonics: 3\n      optical-communications: 2\n"
+        "      advanced-packaging: 1\n",
+        "      - integrated-photonics\n      - optical-communications\n"
+        "      - advanced-packaging\n",
+        "areas",
+        "a list: give each area's code with its level, 1 to 3 (chip-design: 3)",
+    ),
+    "readiness range as text": (
+        "    trl: [4, 7]\n",
+        "    trl: 4-7\n",
+        "trl",
+        "'4-7': the readiness range is two levels, the lowest and the highest, [4, 7]",
+    ),
     "unknown field": (
         "    mentor: false\n    joined: 2019\n",
         "    mentor: false\n    mentr: true\n    joined: 2019\n",
