@@ -253,7 +253,7 @@ def member_summary(member: Member) -> dict[str, Any]:
         "city": member.city,
         "country": member.country,
         "areas": {c.code: c.level for c in member.competences},
-        "keywords": member.keywords,
+        "keywords": keywords_of(member),
         "roles": member.roles,
         "mentor": member.mentor,
         "joined": member.joined,

@@ -1071,6 +1071,10 @@ def test_a_keyword_stored_before_the_rule_still_exports(
     assert result.exit_code == 0, result.output
     [exported] = [m for m in competence_map_io.load(out).members if m.id == "lumen-photonics"]
     assert exported.keywords == ["power electronics", "SiC", "GaN", "InP"]
+    # And listed as they are exported and matched, one by one.
+    listed = json.loads(cli("members", "list", "--json").stdout)
+    [lumen] = [m for m in listed if m["id"] == "lumen-photonics"]
+    assert lumen["keywords"] == ["power electronics", "SiC", "GaN", "InP"]
 
 
 def test_a_country_stored_before_the_rule_still_exports(
