@@ -673,7 +673,8 @@ def _merged_values(
     """
     values: dict[tuple[int, int], Any] = {}
     for merged in sheet.merged_cells.ranges:
-        if merged.max_row < 2:
+        if merged.min_row < 2:
+            # From the header down: the header's text is no row's value.
             continue
         columns = [
             str(header[c - 1])
@@ -689,6 +690,6 @@ def _merged_values(
             )
             continue
         first = sheet.cell(row=merged.min_row, column=merged.min_col).value
-        for row in range(max(merged.min_row, 2) + 1, merged.max_row + 1):
+        for row in range(merged.min_row + 1, merged.max_row + 1):
             values[(row, merged.min_col)] = first
     return values

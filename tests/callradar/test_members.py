@@ -817,6 +817,15 @@ def test_xlsx_merged_cells_hold_their_value_in_each_row(
     assert "sheet 'members', cells B3:C3" in result.stderr
     assert "merged across the columns name and kind" in result.stderr
     assert stored_map(engine) == before
+    # Merged from the header down, the header is no row's value.
+    workbook["members"].unmerge_cells("B3:C3")
+    workbook["members"]["B3"] = "Name"
+    workbook["contacts"].merge_cells("A1:A3")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert "sheet 'contacts', row 3, column 'member_id': no member id given" in result.stderr
+    assert "member 'member_id'" not in result.stderr
 
 
 def test_xlsx_formulas_are_read_as_their_results(
