@@ -7,6 +7,7 @@ the YAML file, a sheet and row of the workbook), so that validation errors name 
 from __future__ import annotations
 
 import codecs
+import difflib
 import os
 import re
 import tempfile
@@ -615,7 +616,9 @@ def _sheet_rows(
         if unknown:
             problems.append(
                 Problem(
-                    f"unknown column(s) {', '.join(map(str, unknown))}", f"sheet {name!r}, row 1"
+                    f"unknown column(s) {', '.join(_maybe(str(h), SHEETS[name]) for h in unknown)}"
+                    f"; the columns of this sheet are {', '.join(SHEETS[name])}",
+                    f"sheet {name!r}, row 1",
                 )
             )
         if missing:
@@ -656,6 +659,12 @@ def _sheet_rows(
             if filled:
                 rows[name].append((row_number, filled))
     return rows, problems
+
+
+def _maybe(header: str, columns: list[str]) -> str:
+    # "e-mail" for email, "member id" for member_id: the column meant, where one is close.
+    close = difflib.get_close_matches(header, columns, n=1, cutoff=0.7)
+    return f"{header!r} (meant {close[0]!r}?)" if close else repr(header)
 
 
 def _holds_anything(sheet: Any) -> bool:

@@ -893,6 +893,20 @@ def test_xlsx_contact_given_twice_names_its_rows(
     assert stored_map(engine) == before
 
 
+def test_xlsx_unknown_column_names_the_one_meant(cli: CliRun, tmp_path: Path) -> None:
+    path = _sample_workbook(cli, tmp_path)
+    workbook = load_workbook(path)
+    workbook["contacts"]["C1"] = "E-mail"
+    workbook["contacts"].cell(row=1, column=7, value="uwagi")
+    workbook.save(path)
+    result = cli("members", "import", path)
+    assert result.exit_code == 2
+    assert (
+        "sheet 'contacts', row 1: unknown column(s) 'e-mail' (meant 'email'?), 'uwagi'; the "
+        "columns of this sheet are member_id, name, email, language, notify, digest"
+    ) in " ".join(result.stderr.split())
+
+
 def test_xlsx_column_given_twice_is_refused(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     path = _sample_workbook(cli, tmp_path)
     before = stored_map(engine)
