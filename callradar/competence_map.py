@@ -57,6 +57,8 @@ def _one_or_more(value: Any) -> Any:
 
 
 OneOrMore = BeforeValidator(_one_or_more)
+# A contact told of nothing (kept for the proposal packs): its notify list, in one word.
+NO_CHANNEL = "none"
 Choice = BeforeValidator(_lower)
 MemberKind = Annotated[Literal["sme", "large", "research", "university", "other"], Choice]
 Role = Annotated[Literal["coordinator", "partner"], Choice]
@@ -191,6 +193,11 @@ class ContactIn(Strict):
     def _email_as_written(cls, channels: Any) -> Any:
         # "Email", "E-mail", "EMAIL": the e-mail channel as people write it, not a webhook.
         channels = _one_or_more(channels)
+        # A workbook's empty cell means the default, e-mail: no channel at all is said so.
+        if isinstance(channels, list) and [str(c).strip().lower() for c in channels] == [
+            NO_CHANNEL
+        ]:
+            return []
         if isinstance(channels, list):
             return [
                 "email"

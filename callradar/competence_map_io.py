@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from callradar import competence_map_errors
-from callradar.competence_map import LIST_SEPARATOR, CompetenceMap, split_list
+from callradar.competence_map import LIST_SEPARATOR, NO_CHANNEL, CompetenceMap, split_list
 from callradar.competence_map_errors import COLUMN, KEY
 from callradar.errors import InputFileError, Loc, Place, Problem
 
@@ -367,7 +367,7 @@ def _to_workbook(competence_map: CompetenceMap) -> Workbook:
             sheets["areas"].append([m.id, code, level])
         for c in m.contacts:
             sheets["contacts"].append(
-                [m.id, c.name, str(c.email), c.language, _join(c.notify), c.digest]
+                [m.id, c.name, str(c.email), c.language, _join(c.notify) or NO_CHANNEL, c.digest]
             )
         for p in m.projects:
             sheets["projects"].append(

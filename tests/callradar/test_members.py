@@ -232,6 +232,25 @@ def test_xlsx_round_trip(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     assert stored_map(engine) == before
 
 
+def test_a_contact_told_of_nothing_stays_so_through_a_workbook(
+    cli: CliRun, engine: Engine, tmp_path: Path
+) -> None:
+    """An empty notify cell means e-mail, the default: a contact with no channel came back
+    from an XLSX export and import as one to e-mail."""
+    path = tmp_path / "members.yaml"
+    path.write_text(
+        "members:\n  - id: ab\n    name: AB\n    kind: sme\n    contacts:\n"
+        "      - {name: Anna, email: anna@ab.example, notify: []}\n"
+        "      - {name: Jan, email: jan@ab.example, notify: None}\n",
+        encoding="utf-8",
+    )
+    assert cli("members", "import", path).exit_code == 0
+    workbook = tmp_path / "members.xlsx"
+    assert cli("members", "export", workbook).exit_code == 0
+    assert cli("members", "import", workbook).exit_code == 0
+    assert [c.notify for c in stored_map(engine).members[0].contacts] == [[], []]
+
+
 def test_xlsx_export_keeps_text_that_looks_like_a_formula_text(
     cli: CliRun, engine: Engine, tmp_path: Path
 ) -> None:
