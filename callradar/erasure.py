@@ -30,6 +30,10 @@ class ErasureRefused(Exception):
     """Nothing was erased, for the reason given."""
 
 
+class NoRecords(ErasureRefused):
+    """No record in the database has the address (it may have been erased already)."""
+
+
 @dataclass(slots=True)
 class Erased:
     contacts: int = 0
@@ -51,7 +55,7 @@ def forget_person(session: Session, address: str) -> Erased:
     contacts = [c for c in session.scalars(select(Contact)) if c.email.lower() == wanted]
     users = [u for u in session.scalars(select(User)) if u.email.lower() == wanted]
     if not contacts and not users:
-        raise ErasureRefused(f"no contact and no web account has the address {address!r}")
+        raise NoRecords(f"no contact and no web account has the address {address!r}")
     coordinators = [
         u for u in session.scalars(select(User)) if u.role == "coordinator" and u.active
     ]

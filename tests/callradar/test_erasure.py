@@ -188,3 +188,23 @@ def test_her_emails_in_the_outbox_folder_go_too(
     assert "2 e-mail file(s) in the outbox folder" in " ".join(result.stdout.split())
     assert not any(path.exists() for path in hers)
     assert james.exists() and mention.exists() and damaged.exists() and other.exists()
+
+
+def test_her_emails_left_from_an_earlier_erasure_go_too(
+    cli: CliRun, tmp_path: Path, engine: Engine, settings_env: Path
+) -> None:
+    """Erased before her e-mail files were: the command still finds and deletes them."""
+    _import(cli, tmp_path, with_anna=True)
+    _import(cli, tmp_path, with_anna=False)
+    assert cli("members", "forget", "anna.nowak@lumen.example", "--yes").exit_code == 0
+    left = _write_eml(settings_env / "outbox", "a1", "Anna Nowak", "anna.nowak@lumen.example")
+
+    result = cli("members", "forget", "anna.nowak@lumen.example", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "0 contact record(s), 0 outbox row(s)" in result.stdout
+    assert "1 e-mail file(s) in the outbox folder" in " ".join(result.stdout.split())
+    assert not left.exists()
+    # With nothing anywhere, it says so.
+    again = cli("members", "forget", "anna.nowak@lumen.example", "--yes")
+    assert again.exit_code == 2 and "no contact and no web account" in again.output
