@@ -96,7 +96,9 @@ def message(err: ErrorDetails, column: bool) -> str:
     if kind == "string_too_long":
         return f"{len(value)} characters long: at most {ctx['max_length']} characters"
     if kind == "string_too_short":
-        return "required, but empty"
+        if not str(value).strip():
+            return "required, but empty"
+        return f"{_what(value)} is too short: at least {ctx['min_length']} characters"
     if kind == "string_type":
         return f"{_what(value)} where text is expected"
     if err["loc"][-1:] == ("trl",) and kind in {"list_type", "tuple_type", "too_short", "too_long"}:

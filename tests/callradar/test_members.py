@@ -507,6 +507,18 @@ YAML_CASES = {
         "country",
         "unknown country code 'XY'",
     ),
+    "member id too short": (
+        "  - id: lumen-photonics\n",
+        "  - id: l\n",
+        "id",
+        "'l' is too short: at least 2 characters",
+    ),
+    "name left empty": (
+        "    name: Lumen Photonics sp. z o.o.\n",
+        "    name: '  '\n",
+        "name",
+        "required, but empty",
+    ),
     "areas as a list": (
         "      integrated-photonics: 3\n      optical-communications: 2\n"
         "      advanced-packaging: 1\n",
