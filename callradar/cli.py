@@ -21,7 +21,13 @@ from callradar import competence_map_io, db
 from callradar import members as members_service
 from callradar.calls_file import read_calls_jsonl
 from callradar.demo import SAMPLE_CALLS, SAMPLE_MEMBERS, run_demo
-from callradar.erasure import ErasureRefused, forget_person
+from callradar.erasure import (
+    Erased,
+    ErasureRefused,
+    NoRecords,
+    forget_outbox_files,
+    forget_person,
+)
 from callradar.errors import InputFileError
 from callradar.settings import SettingsError, get_settings
 from crawlers.cli import crawl_command
@@ -223,24 +229,40 @@ def members_forget(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before erasing")] = False,
 ) -> None:
     """Erase a person on request: the contact records left out of the competence map (name,
-    address, chat URLs of the outbox), their web account and log-in failures. What was sent
-    stays counted, with no one's data in it."""
+    address, chat URLs of the outbox), their web account and log-in failures, and the e-mails
+    to them in the outbox folder. What was sent stays counted, with no one's data in it."""
     db.upgrade()
     if not yes and not typer.confirm(f"Erase every record of {address}? It cannot be undone"):
         raise typer.Exit(1)
+    refusal: NoRecords | None = None
     with db.session_scope() as session:
         try:
             erased = forget_person(session, address)
+        except NoRecords as exc:
+            # Erased already (before its e-mail files were erased too), or never a contact:
+            # the files addressed to them may still be there.
+            erased, refusal = Erased(), exc
         except ErasureRefused as exc:
             err_console.print(f"[bold red]Nothing erased: {escape(str(exc))}[/]")
             raise typer.Exit(2) from None
+    # Once the records are gone: a refusal or a failed commit leaves the files too.
+    files, failed = forget_outbox_files(get_settings().resolved_outbox_dir, address)
+    if refusal and not files and not failed:
+        err_console.print(f"[bold red]Nothing erased: {escape(str(refusal))}[/]")
+        raise typer.Exit(2)
     of = f" (of {', '.join(erased.members)})" if erased.members else ""
     console.print(
         f"Erased {address}: {erased.contacts} contact record(s){of}, {erased.messages} outbox "
         f"row(s), {erased.web_accounts} web account(s), {erased.login_failures} log-in "
-        "failure(s).",
+        f"failure(s), {len(files)} e-mail file(s) in the outbox folder.",
         markup=False,
     )
+    if failed:
+        err_console.print(
+            "[bold red]Could not delete these e-mails to them (delete them by hand): "
+            f"{escape(', '.join(map(str, failed)))}[/]"
+        )
+        raise typer.Exit(1)
 
 
 @calls_app.command("import")

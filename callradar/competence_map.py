@@ -36,6 +36,29 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+LIST_SEPARATOR = ";"
+
+
+def split_list(value: Any) -> list[str]:
+    """A list given in one cell: parts separated by ";" or line breaks, blanks dropped."""
+    if value is None:
+        return []
+    return [
+        part.strip()
+        for part in str(value).replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
+        if part.strip()
+    ]
+
+
+def _one_or_more(value: Any) -> Any:
+    # "roles: partner" is how people write a list of one, and "keywords: SiC; GaN" a list on
+    # one line, as in a workbook's cell.
+    return split_list(value) if isinstance(value, str) else value
+
+
+OneOrMore = BeforeValidator(_one_or_more)
+# A contact told of nothing (kept for the proposal packs): its notify list, in one word.
+NO_CHANNEL = "none"
 Choice = BeforeValidator(_lower)
 MemberKind = Annotated[Literal["sme", "large", "research", "university", "other"], Choice]
 Role = Annotated[Literal["coordinator", "partner"], Choice]
@@ -162,13 +185,19 @@ class ContactIn(Strict):
     language: Language = "pl"
     # A channel is a column of every outbox row (500 wide): on PostgreSQL a longer webhook
     # URL failed queueing the messages of every member, not only this contact's.
-    notify: list[Annotated[str, _column(500)]] = ["email"]
+    notify: Annotated[list[Annotated[str, _column(500)]], OneOrMore] = ["email"]
     digest: Digest = "daily"
 
     @field_validator("notify", mode="before")
     @classmethod
     def _email_as_written(cls, channels: Any) -> Any:
         # "Email", "E-mail", "EMAIL": the e-mail channel as people write it, not a webhook.
+        channels = _one_or_more(channels)
+        # A workbook's empty cell means the default, e-mail: no channel at all is said so.
+        if isinstance(channels, list) and [str(c).strip().lower() for c in channels] == [
+            NO_CHANNEL
+        ]:
+            return []
         if isinstance(channels, list):
             return [
                 "email"
@@ -203,7 +232,7 @@ class ProjectIn(Strict):
     title: Text
     role: ProjectRole
     year: int = Field(ge=1984, le=2100)
-    areas: list[AreaCode] = Field(default_factory=list)
+    areas: Annotated[list[AreaCode], OneOrMore] = Field(default_factory=list)
     outcome: Outcome
     lessons: str | None = None
 
@@ -219,9 +248,9 @@ class MemberIn(Strict):
     ) = None
     description: str = ""
     areas: dict[AreaCode, Level] = Field(default_factory=dict)
-    keywords: list[Keyword] = Field(default_factory=list)
+    keywords: Annotated[list[Keyword], OneOrMore] = Field(default_factory=list)
     trl: tuple[Trl, Trl] | None = None
-    roles: list[Role] = ["partner"]
+    roles: Annotated[list[Role], OneOrMore] = ["partner"]
     mentor: YesNo = False
     # The year it joined the cluster.
     joined: int | None = Field(default=None, ge=1990)

@@ -3,14 +3,19 @@
 A contact left out of the competence map is kept, marked removed, so that its notification
 history and its "stop these messages" survive a re-import. When the person asks to be
 forgotten (GDPR, article 17), their name and address go; the history of what was sent stays,
-with no one's data in it.
+with no one's data in it. E-mails written to the local outbox folder (no SMTP server set) are
+files outside the database: those addressed to the person are deleted too.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesHeaderParser
+from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +28,10 @@ _UNSENT = ("pending", "sending")
 
 class ErasureRefused(Exception):
     """Nothing was erased, for the reason given."""
+
+
+class NoRecords(ErasureRefused):
+    """No record in the database has the address (it may have been erased already)."""
 
 
 @dataclass(slots=True)
@@ -46,7 +55,7 @@ def forget_person(session: Session, address: str) -> Erased:
     contacts = [c for c in session.scalars(select(Contact)) if c.email.lower() == wanted]
     users = [u for u in session.scalars(select(User)) if u.email.lower() == wanted]
     if not contacts and not users:
-        raise ErasureRefused(f"no contact and no web account has the address {address!r}")
+        raise NoRecords(f"no contact and no web account has the address {address!r}")
     coordinators = [
         u for u in session.scalars(select(User)) if u.role == "coordinator" and u.active
     ]
@@ -93,3 +102,44 @@ def forget_person(session: Session, address: str) -> Erased:
     erased.login_failures = len(failures)
     session.flush()
     return erased
+
+
+def _same_address(address: str) -> str:
+    # As the outbox writes it: the domain may be in IDNA ("xn--…"), any part in any case.
+    try:
+        return validate_email(address, check_deliverability=False).normalized.casefold()
+    except EmailNotValidError:
+        return address.strip().casefold()
+
+
+def forget_outbox_files(folder: Path, address: str) -> tuple[list[Path], list[Path]]:
+    """Delete the .eml files of the outbox folder addressed to the person at ``address`` alone:
+    the files deleted, and those of theirs that could not be. A file naming anyone else as a
+    recipient, or that cannot be read as a message, is left as it is: it is not only theirs,
+    or not known to be theirs."""
+    if not folder.is_dir():
+        return [], []
+    wanted = _same_address(address)
+    parser = BytesHeaderParser(policy=policy.default)
+    deleted: list[Path] = []
+    failed: list[Path] = []
+    for path in sorted(folder.glob("*.eml")):
+        try:
+            with path.open("rb") as file:
+                headers = parser.parse(file)
+            recipients = [
+                _same_address(a.addr_spec)
+                for name in ("To", "Cc", "Bcc")
+                for header in headers.get_all(name, [])
+                for a in getattr(header, "addresses", ())
+            ]
+        except (OSError, ValueError, TypeError, IndexError):
+            continue
+        if recipients and all(r == wanted for r in recipients):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                failed.append(path)
+            else:
+                deleted.append(path)
+    return deleted, failed

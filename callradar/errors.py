@@ -20,10 +20,12 @@ class Problem:
     message: str
     place: Place | None = None
     field: str | None = None
+    # What the field is called where the user sees it: a JSON field, a YAML key, a column.
+    label: str = "field"
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (self.place, f"field {self.field!r}" if self.field else None) if p
+            p for p in (self.place, f"{self.label} {self.field!r}" if self.field else None) if p
         )
         return f"{where}: {self.message}" if where else self.message
 

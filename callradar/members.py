@@ -15,8 +15,8 @@ from callradar.competence_map import (
     ContactIn,
     MemberIn,
     ProjectIn,
+    split_list,
 )
-from callradar.competence_map_io import split_list
 from callradar.models import Competence, Contact, Member, Notification, PastProject
 
 
@@ -100,8 +100,9 @@ def _apply_contacts(member: Member, contacts: list[ContactIn]) -> None:
     by_email = {c.email.lower(): c for c in member.all_contacts}
     for known in member.all_contacts:
         known.removed = True
+    corrected = _corrected_addresses(member.all_contacts, contacts)
     for position, data in enumerate(contacts):
-        contact = by_email.get(data.email.lower())
+        contact = by_email.get(data.email.lower()) or corrected.get(data.email.lower())
         if contact is None:
             contact = Contact(unsubscribe_token=secrets.token_urlsafe(32))
             member.all_contacts.append(contact)
@@ -112,6 +113,35 @@ def _apply_contacts(member: Member, contacts: list[ContactIn]) -> None:
         contact.language = data.language
         contact.notify = list(data.notify)
         contact.digest = data.digest
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _corrected_addresses(known: list[Contact], given: list[ContactIn]) -> dict[str, Contact]:
+    """Contacts whose address the file corrects: a new address given to the one name of the
+    member's contacts whose address the file no longer gives.
+
+    The same person with a typo fixed is not a new contact: as one, their "stop these
+    messages" was lost and every call they had heard of was sent to them again. Only where
+    the name points at one person on each side; otherwise a new address is a new contact.
+    """
+    addresses = {c.email.lower() for c in given}
+    left_out: dict[str, list[Contact]] = {}
+    for contact in known:
+        if contact.email.lower() not in addresses:
+            left_out.setdefault(_person(contact.name), []).append(contact)
+    new: dict[str, list[str]] = {}
+    known_addresses = {c.email.lower() for c in known}
+    for data in given:
+        if data.email.lower() not in known_addresses:
+            new.setdefault(_person(data.name), []).append(data.email.lower())
+    return {
+        emails[0]: left_out[name][0]
+        for name, emails in new.items()
+        if len(emails) == 1 and len(left_out.get(name, ())) == 1
+    }
 
 
 def _project(position: int, data: ProjectIn) -> PastProject:
@@ -223,7 +253,7 @@ def member_summary(member: Member) -> dict[str, Any]:
         "city": member.city,
         "country": member.country,
         "areas": {c.code: c.level for c in member.competences},
-        "keywords": member.keywords,
+        "keywords": keywords_of(member),
         "roles": member.roles,
         "mentor": member.mentor,
         "joined": member.joined,

@@ -39,8 +39,9 @@ def _trail(engine: Engine) -> None:
     moment = datetime(2026, 11, 2, 9, tzinfo=UTC)
     with db.session_scope(engine) as session:
         anna = session.scalars(select(Contact).where(Contact.name == "Anna Nowak")).one()
-        session.add(Call(id=1, source="manual", external_id="c1", ref="C1", title="A call",
-                         fingerprint="f"))
+        session.add(
+            Call(id=1, source="manual", external_id="c1", ref="C1", title="A call", fingerprint="f")
+        )
         session.flush()
         rows = [
             ("email", "sent", None),
@@ -48,9 +49,18 @@ def _trail(engine: Engine) -> None:
             ("email", "failed", "SMTP refused <Anna.Nowak@lumen.example>"),
         ]
         for version, (channel, status, error) in enumerate(rows, 1):
-            session.add(Notification(call_id=1, member_id="lumen", contact_id=anna.id,
-                                     call_version=version, channel=channel, status=status,
-                                     error=error, sent_at=moment if status == "sent" else None))
+            session.add(
+                Notification(
+                    call_id=1,
+                    member_id="lumen",
+                    contact_id=anna.id,
+                    call_version=version,
+                    channel=channel,
+                    status=status,
+                    error=error,
+                    sent_at=moment if status == "sent" else None,
+                )
+            )
         session.add(User(email="anna.nowak@lumen.example", role="member", member_id="lumen"))
         session.add(LoginFailure(email="anna.nowak@lumen.example", ip="10.0.0.1"))
         session.add(LoginFailure(email="reset:anna.nowak@lumen.example", ip="10.0.0.1"))
@@ -137,3 +147,64 @@ def test_the_last_coordinator_is_not_erased(cli: CliRun, tmp_path: Path, engine:
     with db.session_scope(engine) as session:
         session.add(User(email="deputy@cluster.example", role="coordinator"))
     assert cli("members", "forget", "office@cluster.example", "--yes").exit_code == 0
+
+
+def _write_eml(folder: Path, name: str, to_name: str, to_address: str) -> Path:
+    from callradar.settings import get_settings
+    from matching.channels import Envelope, OutboxFolder
+    from matching.messages import Message
+
+    message = Message(subject="New call", text=f"Dear {to_name}", html="<p>Hi</p>", language="en")
+    envelope = Envelope(message, to_name, to_address, key=name, stop_link="http://x/stop")
+    OutboxFolder(folder, get_settings()).send(envelope)
+    return folder / f"callradar-{name}.eml"
+
+
+def test_her_emails_in_the_outbox_folder_go_too(
+    cli: CliRun, tmp_path: Path, engine: Engine, settings_env: Path
+) -> None:
+    """Without an SMTP server, messages are .eml files in the outbox folder: outside the
+    database, they kept her name and address after she was forgotten."""
+    _import(cli, tmp_path, with_anna=True)
+    _import(cli, tmp_path, with_anna=False)
+    outbox = settings_env / "outbox"
+    hers = [
+        _write_eml(outbox, "a1", "Anna Nowak", "Anna.Nowak@lumen.example"),
+        _write_eml(outbox, "a2", "Anna Nowak", "anna.nowak@LUMEN.example"),
+    ]
+    james = _write_eml(outbox, "j1", "James Carter", "james@lumen.example")
+    # Not addressed to her, though her address is in it: a colleague's message stays.
+    mention = _write_eml(
+        outbox, "j2", "James Carter (cc Anna.Nowak@lumen.example)", "james@lumen.example"
+    )
+    damaged = outbox / "callradar-broken.eml"
+    damaged.write_bytes(b"\xff\xfe not a message")
+    other = outbox / "notes.txt"
+    other.write_text("To: Anna.Nowak@lumen.example\n", encoding="utf-8")
+
+    result = cli("members", "forget", "anna.nowak@lumen.example", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "2 e-mail file(s) in the outbox folder" in " ".join(result.stdout.split())
+    assert not any(path.exists() for path in hers)
+    assert james.exists() and mention.exists() and damaged.exists() and other.exists()
+
+
+def test_her_emails_left_from_an_earlier_erasure_go_too(
+    cli: CliRun, tmp_path: Path, engine: Engine, settings_env: Path
+) -> None:
+    """Erased before her e-mail files were: the command still finds and deletes them."""
+    _import(cli, tmp_path, with_anna=True)
+    _import(cli, tmp_path, with_anna=False)
+    assert cli("members", "forget", "anna.nowak@lumen.example", "--yes").exit_code == 0
+    left = _write_eml(settings_env / "outbox", "a1", "Anna Nowak", "anna.nowak@lumen.example")
+
+    result = cli("members", "forget", "anna.nowak@lumen.example", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "0 contact record(s), 0 outbox row(s)" in result.stdout
+    assert "1 e-mail file(s) in the outbox folder" in " ".join(result.stdout.split())
+    assert not left.exists()
+    # With nothing anywhere, it says so.
+    again = cli("members", "forget", "anna.nowak@lumen.example", "--yes")
+    assert again.exit_code == 2 and "no contact and no web account" in again.output
