@@ -250,6 +250,55 @@ def test_every_round_of_a_window_closes(text: str | None, expected: list[str]) -
     assert every_deadline(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "cut-off dates: 15 March 2027, 17 September 2027 and 18 February 2028.",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Terminy składania wniosków: 15.03.2027 r., 17.09.2027 r. oraz 18.02.2028 r.",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Wnioski można składać do 15.03.2027, 17.09.2027 i 18.02.2028",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Cut-offs: 15 March 2027 at 17:00 CET, 17 September 2027 at 17:00 CET and "
+            "18 February 2028 17:00 (Brussels time)",
+            [
+                "2027-03-15T17:00:00+01:00",
+                "2027-09-17T17:00:00+02:00",
+                "2028-02-18T17:00:00+01:00",
+            ],
+        ),
+        ("Deadlines: 2027-03-15, 2027-09-17", ["2027-03-15", "2027-09-17"]),
+        # Rounds given as windows: the second round's opening is no cut-off.
+        ("02.03.2027 – 30.04.2027, 01.09.2027 – 30.10.2027", ["2027-04-30", "2027-10-30"]),
+        # Days joined by words other than a list's are not a list of cut-offs.
+        ("Ogłoszenie 01.12.2026 r., nabór trwa do 15.01.2027 r.", ["2027-01-15"]),
+    ],
+)
+def test_several_cut_offs_in_one_sentence_are_all_kept(text: str, expected: list[str]) -> None:
+    """Only the first of the cut-offs was kept: the call looked closed after it."""
+    assert every_deadline(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("do 15.03.2027, 17.09.2027", "2027-03-15"),
+        ("30.04.2027, 01.09.2027 – 30.10.2027", "2027-04-30"),
+        ("30.04.2027, 16.00", "2027-04-30T16:00:00+02:00"),
+    ],
+)
+def test_a_day_and_month_after_a_date_is_no_hour(text: str, expected: str) -> None:
+    """ "15.03.2027, 17.09.2027" was 15 March at 17:09: the next date read as the hour."""
+    assert normalise_date(text) == expected
+
+
 def test_period_start() -> None:
     assert str(period_start("2027-Q2")) == "2027-04-01"
     assert str(period_start("2026-11")) == "2026-11-01"
