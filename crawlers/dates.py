@@ -334,7 +334,8 @@ _MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
 # quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do(?:\s+ko[nń]ca)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
+    # "do dnia", "od dnia": the formal "until the day of", as notices write windows.
+    r"(?:\b(?:do(?:\s+ko[nń]ca|\s+dnia)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
     # The closing's label or verb in a window given as its two ends ("Rozpoczęcie:
     # 02.03.2027 Zakończenie: 30.04.2027", "zakończenie naboru 30.04.2027", "opens on …
     # and closes on …", "… i kończy 30 kwietnia", "start … - end …").
@@ -344,7 +345,7 @@ _UNTIL = re.compile(
     rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )
-_FROM = re.compile(r"\b(?:od|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
+_FROM = re.compile(r"\b(?:od(?:\s+dnia)?|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
 # Words saying that a window opens on the date they lead to ("Nabór wniosków rozpocznie
 # się 15 marca", "zostanie uruchomiony", "trwa od"): a lone date after them is an opening.
 _OPENS = re.compile(

@@ -428,3 +428,24 @@ def test_mirror_mapping() -> None:
         "www.funduszeeuropejskie.gov.pl/nabory-wnioskow/index.html@page=2"
     )
     assert file_key("/ncn.gov.pl/robots.txt") == "ncn.gov.pl/robots.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        (
+            "w terminie od dnia 2 marca 2027 r. do dnia 30 kwietnia 2027 r.",
+            ("2027-03-02", "2027-04-30"),
+        ),
+        (
+            "od dnia 1.02.2027 do dnia 30.04.2027 do godz. 16:00",
+            ("2027-02-01", "2027-04-30T16:00:00+02:00"),
+        ),
+        ("od dnia 1 do dnia 30 września 2027 r.", ("2027-09-01", "2027-09-30")),
+    ],
+)
+def test_a_window_written_with_dnia_has_its_deadline(text: str, window: tuple[str, str]) -> None:
+    """The formal "od dnia … do dnia …" of calls' notices gave no deadline at all: the
+    sentence was read as stating only the opening."""
+    assert period_in(text) == window
+    assert deadline_in(text) == window[1]
