@@ -62,7 +62,9 @@ def test_a_moments_day_is_its_day_in_callradar_timezone(value: str, day: date) -
     judged in its own offset, a call closing at 23:30 UTC was closed for the last hour and
     a half of its last day in Warsaw, and shown a day early in the calendar feed."""
     assert parse_deadline(value).latest == day
-    assert parse_deadline(datetime.fromisoformat(value.replace(".000+0000", "+00:00"))).latest == day
+    assert (
+        parse_deadline(datetime.fromisoformat(value.replace(".000+0000", "+00:00"))).latest == day
+    )
 
 
 def test_a_moments_day_follows_the_zone_asked_for() -> None:
