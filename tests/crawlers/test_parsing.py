@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callradar.calls import CallRecord
 from crawlers.amounts import parse_amount
 from crawlers.dates import (
     deadline_in,
@@ -449,3 +450,31 @@ def test_a_window_written_with_dnia_has_its_deadline(text: str, window: tuple[st
     sentence was read as stating only the opening."""
     assert period_in(text) == window
     assert deadline_in(text) == window[1]
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p>Mikro&shy;elektronika i foto\u00adnika</p>", "Mikroelektronika i fotonika"),
+        ("<p>Układy\u200bscalone\u2060 i\ufeff MEMS</p>", "Układyscalone i MEMS"),
+        ("Foto\u200bnika zintegrowana", "Fotonika zintegrowana"),
+    ],
+)
+def test_characters_that_show_nothing_do_not_split_words(markup: str, text: str) -> None:
+    """A soft hyphen left "Mikro\u00adelektronika" unfound by any search or keyword; a
+    zero-width space became a space and cut "Foto nika" in two."""
+    assert html_to_text(markup) == text
+
+
+def test_a_title_entered_by_hand_loses_characters_that_show_nothing() -> None:
+    record = CallRecord(id="X", title="Foto\u200bnika zinte\u00adgrowana", description="a\ufeffb")
+    assert (record.title, record.description) == ("Fotonika zintegrowana", "ab")
+
+
+def test_a_list_items_paragraph_keeps_its_dash() -> None:
+    """Editors write list items as paragraphs ("<li><p>…</p></li>"): the dash stood alone
+    on a line, its text on the next, read as a paragraph of its own."""
+    markup = (
+        "<p>Scope:</p><ul><li><p>GaN power devices</p></li><li>\n<p>SiC modules</p>\n</li></ul>"
+    )
+    assert html_to_text(markup) == "Scope:\n- GaN power devices\n- SiC modules"
