@@ -384,8 +384,14 @@ def every_deadline(text: str | None) -> list[str]:
         value = normalise_date(text[match.end() :], end=True)
         if value is not None and value not in found:
             found[value] = match.end()
-    for start, value in _listed_days(text):
-        found.setdefault(value, start)
+    closings = set(found)
+    for days in _listed_days(text):
+        # Beside a closing the text words as one ("do …"), a list is its cut-offs only when
+        # that closing is one of them: "Dni informacyjne: 10.01.2027, 15.01.2027; nabór do
+        # 30.04.2027" lists no deadlines but the last.
+        if not closings or closings.intersection(value for _, value in days):
+            for start, value in days:
+                found.setdefault(value, start)
     if not found and (value := deadline_in(text)) is not None:
         found[value] = 0
     return sorted(found, key=found.__getitem__)
@@ -402,8 +408,8 @@ _LIST_WORD = re.compile(r"[,;&]|\b(?:and|i|oraz)\b", re.I)
 _DAY_FORMS = (_ISO, _YEAR_FIRST, _DOTTED, _ROMAN_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
 
 
-def _listed_days(text: str) -> list[tuple[int, str]]:
-    """(position, value) of each day of a list of two or more days joined by commas or
+def _listed_days(text: str) -> list[list[tuple[int, str]]]:
+    """(position, value) of each day of each list of two or more days joined by commas or
     "and" alone: several cut-offs named in one sentence. A day a range goes on from ("…
     30.04.2027, 01.09.2027 – 30.10.2027": the second round's opening) is no deadline."""
     spans: list[tuple[int, int]] = []
@@ -418,7 +424,7 @@ def _listed_days(text: str) -> list[tuple[int, str]]:
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         if not days or start >= days[-1][1]:
             days.append((start, end))
-    listed: list[tuple[int, str]] = []
+    listed: list[list[tuple[int, str]]] = []
     run: list[tuple[int, int]] = []
     for index, (start, end) in enumerate([*days, (len(text), len(text))]):
         if run:
@@ -433,10 +439,11 @@ def _listed_days(text: str) -> list[tuple[int, str]]:
             if len(members) > 1:
                 # Each day's text runs to the next day: its hour and zone go with it.
                 ends = [begin for begin, _ in run[1:]] + [len(text)]
-                for (begin, _), after in zip(members, ends, strict=False):
-                    value = normalise_date(text[begin:after], end=True)
-                    if value is not None:
-                        listed.append((begin, value))
+                values = [
+                    (begin, normalise_date(text[begin:after], end=True))
+                    for (begin, _), after in zip(members, ends, strict=False)
+                ]
+                listed.append([(begin, value) for begin, value in values if value is not None])
         run = [(start, end)]
     return listed
 

@@ -280,6 +280,8 @@ def test_every_round_of_a_window_closes(text: str | None, expected: list[str]) -
         ("02.03.2027 – 30.04.2027, 01.09.2027 – 30.10.2027", ["2027-04-30", "2027-10-30"]),
         # Days joined by words other than a list's are not a list of cut-offs.
         ("Ogłoszenie 01.12.2026 r., nabór trwa do 15.01.2027 r.", ["2027-01-15"]),
+        # A list of other days beside the closing is not the call's cut-offs.
+        ("Dni informacyjne: 10.01.2027, 15.01.2027; nabór do 30.04.2027", ["2027-04-30"]),
     ],
 )
 def test_several_cut_offs_in_one_sentence_are_all_kept(text: str, expected: list[str]) -> None:
