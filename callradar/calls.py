@@ -133,7 +133,13 @@ class CallRecord(BaseModel):
     def checked_status(self, today: date) -> Status:
         """The status, corrected by the dates: sources leave calls 'open' after they close,
         and 'forthcoming' after they open (see ``status_on``)."""
-        return status_on(self.status, self.opening_date, self.parsed_deadlines(), today)
+        return status_on(
+            self.status,
+            self.opening_date,
+            self.parsed_deadlines(),
+            today,
+            opening_period(self.extra),
+        )
 
     def snapshot(self, today: date) -> dict[str, Any]:
         """The versioned content, JSON-ready; its hash is the call's fingerprint."""
@@ -147,13 +153,16 @@ def status_on(
     opening_date: date | None,
     deadlines: Sequence[Deadline],
     today: date,
+    opening: Deadline | None = None,
 ) -> Status:
     """A call's status on ``today``: the source's word, moved on by the dates it knows.
 
     A call whose every deadline has passed is closed; one whose opening date is ahead is
     forthcoming, and one whose opening date has come is open whatever the source last said
-    (the portal keeps "Forthcoming" for days after a topic opens). A call whose status nobody
-    gave is open unless its dates say otherwise: it was published, and nothing says it ended.
+    (the portal keeps "Forthcoming" for days after a topic opens); so is one whose opening,
+    known only to a month or a quarter (``opening``), is wholly past. A call whose status
+    nobody gave is open unless its dates say otherwise: it was published, and nothing says
+    it ended.
     """
     if deadlines and all(d.passed(today) for d in deadlines):
         return "closed"
@@ -161,20 +170,34 @@ def status_on(
         return "closed"
     if opening_date is not None:
         return "forthcoming" if opening_date > today else "open"
-    return "forthcoming" if status == "forthcoming" else "open"
+    if status == "forthcoming" and not (opening is not None and opening.passed(today)):
+        return "forthcoming"
+    return "open"
 
 
-def _moved_by_calendar(previous: dict[str, Any], status: str, today: date) -> bool:
+def opening_period(extra: dict[str, Any] | None) -> Deadline | None:
+    """The opening a crawled call knows only to a month or a quarter (``extra.opening``)."""
+    value = (extra or {}).get("opening")
+    try:
+        return parse_deadline(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _moved_by_calendar(
+    previous: dict[str, Any], status: str, today: date, opening: Deadline | None
+) -> bool:
     """Whether ``status`` is only what the calendar made of the previous version's status,
     with that version's own dates (a forthcoming call whose opening day came, an open one
-    whose last deadline passed): no news the source gave, so no change to tell members of."""
+    whose last deadline passed): no news the source gave, so no change to tell members of.
+    ``opening``: the call's opening known only to a month or a quarter."""
     try:
         deadlines = [parse_deadline(v) for v in previous.get("deadlines") or []]
-        opening = previous.get("opening_date")
-        opening_date = date.fromisoformat(opening) if opening else None
+        day = previous.get("opening_date")
+        opening_date = date.fromisoformat(day) if day else None
     except (TypeError, ValueError):
         return False
-    return status_on(previous.get("status"), opening_date, deadlines, today) == status
+    return status_on(previous.get("status"), opening_date, deadlines, today, opening) == status
 
 
 def refresh_statuses(session: Session, today: date) -> int:
@@ -202,7 +225,24 @@ def refresh_statuses(session: Session, today: date) -> int:
     ):
         result = session.execute(statement.execution_options(synchronize_session="fetch"))
         moved += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
-    return moved
+    # An opening known only to a month or a quarter lives in ``extra``, which SQL cannot
+    # compare on both databases: the few forthcoming calls without an opening day are read.
+    undated = session.execute(
+        select(Call.id, Call.extra).where(Call.status == "forthcoming", Call.opening_date.is_(None))
+    )
+    opened = [
+        call_id
+        for call_id, extra in undated
+        if (opening := opening_period(extra)) is not None and opening.passed(today)
+    ]
+    for start in range(0, len(opened), _CHUNK):
+        session.execute(
+            update(Call)
+            .where(Call.id.in_(opened[start : start + _CHUNK]))
+            .values(status="open")
+            .execution_options(synchronize_session="fetch")
+        )
+    return moved + len(opened)
 
 
 def fingerprint(snapshot: dict[str, Any]) -> str:
@@ -292,7 +332,7 @@ def store_calls(
             continue
         call = session.get_one(Call, call_id)
         previous = call.versions[-1].snapshot if call.versions else {}
-        changed = _changed_fields(previous, snapshot, today, zone)
+        changed = _changed_fields(previous, snapshot, today, zone, opening_period(record.extra))
         if previous and not changed:
             # Only what callradar makes of the same news differs (a status moved on by the
             # calendar, a day once stored as its midnight): the call is brought up to date
@@ -317,9 +357,14 @@ def store_calls(
 
 
 def _changed_fields(
-    previous: dict[str, Any], snapshot: dict[str, Any], today: date, zone: ZoneInfo
+    previous: dict[str, Any],
+    snapshot: dict[str, Any],
+    today: date,
+    zone: ZoneInfo,
+    opening: Deadline | None,
 ) -> tuple[str, ...]:
-    """The versioned fields whose news changed from ``previous`` to ``snapshot``."""
+    """The versioned fields whose news changed from ``previous`` to ``snapshot``
+    (``opening``: the call's opening known only to a month or a quarter)."""
     return tuple(
         f
         for f in VERSIONED_FIELDS
@@ -328,7 +373,7 @@ def _changed_fields(
             f == "deadlines"
             and same_days_rewritten(previous.get(f) or [], snapshot.get(f) or [], zone)
         )
-        and not (f == "status" and _moved_by_calendar(previous, snapshot[f], today))
+        and not (f == "status" and _moved_by_calendar(previous, snapshot[f], today, opening))
     )
 
 

@@ -272,6 +272,31 @@ def test_any_store_moves_other_calls_statuses_on(engine: Engine) -> None:
         assert session.scalar(select(Call.status).where(Call.external_id == "SOON")) == "open"
 
 
+def test_a_call_opening_in_a_month_is_open_once_that_month_is_over(engine: Engine) -> None:
+    """A schedule saying only "opens in January 2027" (PARP's "01.2027") left the call
+    forthcoming until its deadline, though January was long over."""
+    record = CallRecord(
+        id="MONTH",
+        title="Opens in January",
+        status="forthcoming",
+        deadlines=["2027-06-30"],
+        extra={"opening": "2027-01"},
+    )
+    with db.session_scope(engine) as session:
+        assert upsert_call(session, record, JAN_15).call.status == "forthcoming"
+        assert record.checked_status(date(2027, 1, 31)) == "forthcoming"
+        assert record.checked_status(date(2027, 2, 1)) == "open"
+        assert refresh_statuses(session, date(2027, 1, 31)) == 0
+        assert refresh_statuses(session, date(2027, 2, 1)) == 1
+        assert session.scalar(select(Call.status)) == "open"
+        again = upsert_call(session, record, FEB_2)
+        assert (again.outcome, again.call.version, again.changed_fields) == (
+            Outcome.UNCHANGED,
+            1,
+            (),
+        )
+
+
 def test_a_moved_deadline_keeps_its_row(engine: Engine) -> None:
     """The members' calendar feed names each event by its deadline's row: every change of a
     call made new rows, so calendars deleted and re-added each of its deadlines."""
