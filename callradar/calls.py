@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -131,25 +131,118 @@ class CallRecord(BaseModel):
         return [parse_deadline(v) for v in self.deadlines]
 
     def checked_status(self, today: date) -> Status:
-        """The status, corrected by the dates: sources leave calls 'open' after they close.
-
-        A call whose status nobody gave is open unless its dates say otherwise: it was
-        published, and nothing says it ended.
-        """
-        deadlines = self.parsed_deadlines()
-        if deadlines and all(d.passed(today) for d in deadlines):
-            return "closed"
-        if self.status == "closed":
-            return "closed"
-        if self.opening_date and self.opening_date > today:
-            return "forthcoming"
-        return self.status or "open"
+        """The status, corrected by the dates: sources leave calls 'open' after they close,
+        and 'forthcoming' after they open (see ``status_on``)."""
+        return status_on(
+            self.status,
+            self.opening_date,
+            self.parsed_deadlines(),
+            today,
+            opening_period(self.extra),
+        )
 
     def snapshot(self, today: date) -> dict[str, Any]:
         """The versioned content, JSON-ready; its hash is the call's fingerprint."""
         data = self.model_dump(mode="json", include=set(VERSIONED_FIELDS))
         data["status"] = self.checked_status(today)
         return data
+
+
+def status_on(
+    status: Status | str | None,
+    opening_date: date | None,
+    deadlines: Sequence[Deadline],
+    today: date,
+    opening: Deadline | None = None,
+) -> Status:
+    """A call's status on ``today``: the source's word, moved on by the dates it knows.
+
+    A call whose every deadline has passed is closed; one whose opening date is ahead is
+    forthcoming, and one whose opening date has come is open whatever the source last said
+    (the portal keeps "Forthcoming" for days after a topic opens); so is one whose opening,
+    known only to a month or a quarter (``opening``), is wholly past. A call whose status
+    nobody gave is open unless its dates say otherwise: it was published, and nothing says
+    it ended.
+    """
+    if deadlines and all(d.passed(today) for d in deadlines):
+        return "closed"
+    if status == "closed":
+        return "closed"
+    if opening_date is not None:
+        return "forthcoming" if opening_date > today else "open"
+    if status == "forthcoming" and not (opening is not None and opening.passed(today)):
+        return "forthcoming"
+    return "open"
+
+
+def opening_period(extra: dict[str, Any] | None) -> Deadline | None:
+    """The opening a crawled call knows only to a month or a quarter (``extra.opening``)."""
+    value = (extra or {}).get("opening")
+    try:
+        return parse_deadline(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _moved_by_calendar(
+    previous: dict[str, Any], status: str, today: date, opening: Deadline | None
+) -> bool:
+    """Whether ``status`` is only what the calendar made of the previous version's status,
+    with that version's own dates (a forthcoming call whose opening day came, an open one
+    whose last deadline passed): no news the source gave, so no change to tell members of.
+    ``opening``: the call's opening known only to a month or a quarter."""
+    try:
+        deadlines = [parse_deadline(v) for v in previous.get("deadlines") or []]
+        day = previous.get("opening_date")
+        opening_date = date.fromisoformat(day) if day else None
+    except (TypeError, ValueError):
+        return False
+    return status_on(previous.get("status"), opening_date, deadlines, today, opening) == status
+
+
+def refresh_statuses(session: Session, today: date) -> int:
+    """Move the stored status of every call on by the calendar (``status_on``): calls no
+    source lists any more, or entered by hand, are never stored again to have it checked.
+    Makes no version: the call says nothing new. Returns how many calls moved."""
+    has_deadline = select(CallDeadline.id).where(CallDeadline.call_id == Call.id).exists()
+    ahead = (
+        select(CallDeadline.id)
+        .where(CallDeadline.call_id == Call.id, CallDeadline.latest >= today)
+        .exists()
+    )
+    moved = 0
+    for statement in (
+        update(Call)
+        .where(or_(Call.status.is_(None), Call.status != "closed"), has_deadline, ~ahead)
+        .values(status="closed"),
+        update(Call)
+        .where(
+            or_(Call.status.is_(None), Call.status == "forthcoming"),
+            Call.opening_date <= today,
+            or_(~has_deadline, ahead),
+        )
+        .values(status="open"),
+    ):
+        result = session.execute(statement.execution_options(synchronize_session="fetch"))
+        moved += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    # An opening known only to a month or a quarter lives in ``extra``, which SQL cannot
+    # compare on both databases: the few forthcoming calls without an opening day are read.
+    undated = session.execute(
+        select(Call.id, Call.extra).where(Call.status == "forthcoming", Call.opening_date.is_(None))
+    )
+    opened = [
+        call_id
+        for call_id, extra in undated
+        if (opening := opening_period(extra)) is not None and opening.passed(today)
+    ]
+    for start in range(0, len(opened), _CHUNK):
+        session.execute(
+            update(Call)
+            .where(Call.id.in_(opened[start : start + _CHUNK]))
+            .values(status="open")
+            .execution_options(synchronize_session="fetch")
+        )
+    return moved + len(opened)
 
 
 def fingerprint(snapshot: dict[str, Any]) -> str:
@@ -239,15 +332,16 @@ def store_calls(
             continue
         call = session.get_one(Call, call_id)
         previous = call.versions[-1].snapshot if call.versions else {}
-        changed = tuple(
-            f
-            for f in VERSIONED_FIELDS
-            if previous.get(f) != snapshot.get(f)
-            and not (
-                f == "deadlines"
-                and same_days_rewritten(previous.get(f) or [], snapshot.get(f) or [], zone)
-            )
-        )
+        changed = _changed_fields(previous, snapshot, today, zone, opening_period(record.extra))
+        if previous and not changed:
+            # Only what callradar makes of the same news differs (a status moved on by the
+            # calendar, a day once stored as its midnight): the call is brought up to date
+            # but gets no version, which would re-import every deadline of it into
+            # calendars with a higher SEQUENCE.
+            _apply(call, record, snapshot, digest, now)
+            stored[key] = (call_id, digest)
+            outcomes.append((Outcome.UNCHANGED, key, ()))
+            continue
         call.version += 1
         call.changed_at = now
         _apply(call, record, snapshot, digest, now)
@@ -258,7 +352,29 @@ def store_calls(
     _mark_seen(session, seen, now)
     session.flush()
     _link_same_calls(session, inserted)
+    refresh_statuses(session, today)
     return [StoreResult(outcome, stored[key][0], changed) for outcome, key, changed in outcomes]
+
+
+def _changed_fields(
+    previous: dict[str, Any],
+    snapshot: dict[str, Any],
+    today: date,
+    zone: ZoneInfo,
+    opening: Deadline | None,
+) -> tuple[str, ...]:
+    """The versioned fields whose news changed from ``previous`` to ``snapshot``
+    (``opening``: the call's opening known only to a month or a quarter)."""
+    return tuple(
+        f
+        for f in VERSIONED_FIELDS
+        if previous.get(f) != snapshot.get(f)
+        and not (
+            f == "deadlines"
+            and same_days_rewritten(previous.get(f) or [], snapshot.get(f) or [], zone)
+        )
+        and not (f == "status" and _moved_by_calendar(previous, snapshot[f], today, opening))
+    )
 
 
 def _stored_fingerprints(
@@ -455,10 +571,22 @@ def _apply(
     for name, value in _fields(record, snapshot, digest).items():
         setattr(call, name, value)
     call.last_seen_at = now
-    call.deadlines = [
-        CallDeadline(value=d.value, precision=d.precision, latest=d.latest)
-        for d in record.parsed_deadlines()
-    ]
+    call.deadlines = _kept_deadlines(call.deadlines, record.parsed_deadlines())
+
+
+def _kept_deadlines(rows: list[CallDeadline], deadlines: list[Deadline]) -> list[CallDeadline]:
+    """The call's deadline rows for ``deadlines``, keeping the row (and so its id, the UID
+    of its event in members' calendar feeds) of a value still there, and giving a value gone
+    its place to a new one, in order: a deadline moved or rewritten is the same event moved,
+    not one event deleted and another added in every member's calendar."""
+    unchanged = {row.value: row for row in rows if row.value in {d.value for d in deadlines}}
+    freed = [row for row in rows if row.value not in unchanged]
+    kept: list[CallDeadline] = []
+    for deadline in deadlines:
+        row = unchanged.pop(deadline.value, None) or (freed.pop(0) if freed else CallDeadline())
+        row.value, row.precision, row.latest = deadline.value, deadline.precision, deadline.latest
+        kept.append(row)
+    return kept
 
 
 def list_calls(

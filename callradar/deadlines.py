@@ -10,6 +10,8 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from callradar.settings import get_settings
+
 Precision = Literal["datetime", "date", "month", "quarter"]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -28,16 +30,32 @@ class Deadline:
         return self.latest < today
 
 
-def parse_deadline(value: str | date | datetime) -> Deadline:
+def parse_deadline(value: str | date | datetime, zone: ZoneInfo | None = None) -> Deadline:
     """Parse an ISO 8601 moment or date, a month ``YYYY-MM`` or a quarter ``YYYY-Qn``.
 
+    A moment's day is its day in ``zone`` (default CALLRADAR_TIMEZONE), the one zone in
+    which callradar judges a deadline passed: "2027-04-08T23:30:00+00:00" falls on the 9th
+    in Warsaw, and a call closing then is still open on the 8th there.
     Raises ValueError with a message fit for a user on anything else.
     """
+    zone = zone or get_settings().zone
     if isinstance(value, datetime):
-        return _checked(Deadline(value.date(), value.isoformat(), "datetime"))
+        return _checked(Deadline(_local_day(value, zone), value.isoformat(), "datetime"))
     if isinstance(value, date):
         return _checked(Deadline(value, value.isoformat(), "date"))
-    return _parse_text(str(value).strip())
+    return _parse_text(str(value).strip(), zone.key)
+
+
+def _local_day(moment: datetime, zone: ZoneInfo) -> date:
+    # Without an offset a moment already is a time in ``zone`` (see deadline_moment).
+    if moment.tzinfo is None:
+        return moment.date()
+    try:
+        return moment.astimezone(zone).date()
+    except OverflowError:
+        # At either end of the calendar (year 1, or 9999, a "no end date" placeholder that
+        # _checked refuses): its own day is as good as any.
+        return moment.date()
 
 
 def _checked(deadline: Deadline) -> Deadline:
@@ -52,7 +70,7 @@ def _checked(deadline: Deadline) -> Deadline:
 # storing); the values repeat, and a Deadline is immutable. Only text is cached: equal
 # datetimes in different zones would share an entry.
 @lru_cache(maxsize=4096)
-def _parse_text(text: str) -> Deadline:
+def _parse_text(text: str, zone_key: str) -> Deadline:
     if match := _QUARTER.match(text):
         year, quarter = int(match[1]), int(match[2])
         last_month = quarter * 3
@@ -79,7 +97,9 @@ def _parse_text(text: str) -> Deadline:
         raise ValueError(
             f"{text!r} is not an ISO 8601 date or time, a month (YYYY-MM) or a quarter (YYYY-Qn)"
         ) from None
-    return _checked(Deadline(moment.date(), moment.isoformat(), "datetime"))
+    return _checked(
+        Deadline(_local_day(moment, ZoneInfo(zone_key)), moment.isoformat(), "datetime")
+    )
 
 
 _ROMAN = ("I", "II", "III", "IV")

@@ -14,7 +14,12 @@ import unicodedata
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Characters that show nothing where they stand: a soft hyphen (Word's and CMS editors'
+# hyphenation points), a zero-width space, a word joiner, a BOM inside the text. Kept, they
+# split a word for every search ("Mikro\u00adelektronika" is not "mikroelektronika"); made
+# a space, they cut it in two ("Foto nika").
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 
@@ -24,7 +29,7 @@ def clean_text(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     # _SPACES never spans a newline, so one pass over the whole text is the same as one a line.
-    text = _SPACES.sub(" ", _CONTROL.sub("", text))
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", _CONTROL.sub("", text)))
     lines = [line.strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -68,7 +68,8 @@ _TIME = re.compile(
     # The day's name may stand between: "15.06.2027 (poniedziałek), godz. 16:00".
     r"^[\s,.(]*(?:r\.?|roku)?(?:\s*\([^()\d]{1,20}\))?"
     r"[\s,.(]*(?:do\s+)?(?:godz(?:iny|ina|\.)?|o\s+godz(?:inie|\.)?|o|at)?"
-    r"\s*(\d{1,2})[:.](\d{2})\b"
+    # Not a day and month going on into a year: "…, 17.09.2027" is the next date, not 17:09.
+    r"\s*(\d{1,2})[:.](\d{2})\b(?![./-]\d)"
 )
 _ENGLISH_TIME = re.compile(r"^[\s,.(]*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
 # A time written before its day: "do godz. 16:00 dnia 16 czerwca 2026"
@@ -333,7 +334,8 @@ _MONTH_NAME = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 # when no ISO month and day follow ("02.04.2024-08.05.2024"). What follows is a date, a
 # quarter, or a month in words ("listopad 2026 – styczeń 2027", "do stycznia 2027").
 _UNTIL = re.compile(
-    r"(?:\b(?:do(?:\s+ko[nń]ca)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
+    # "do dnia", "od dnia": the formal "until the day of", as notices write windows.
+    r"(?:\b(?:do(?:\s+ko[nń]ca|\s+dnia)?|to|until|by)\s+|(?<!\d{4}-\d\d)(?!(?<=\d{4})-\d\d-\d\d)[–—-]\s*"
     # The closing's label or verb in a window given as its two ends ("Rozpoczęcie:
     # 02.03.2027 Zakończenie: 30.04.2027", "zakończenie naboru 30.04.2027", "opens on …
     # and closes on …", "… i kończy 30 kwietnia", "start … - end …").
@@ -343,7 +345,7 @@ _UNTIL = re.compile(
     rf"(?=\d|[ivx]+\s*(?:kw|kwarta)|(?:{_MONTH_NAME})\b)",
     re.I,
 )
-_FROM = re.compile(r"\b(?:od|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
+_FROM = re.compile(r"\b(?:od(?:\s+dnia)?|from)\s+(?=\d|(?:" + _MONTH_NAME + r")\b)", re.I)
 # Words saying that a window opens on the date they lead to ("Nabór wniosków rozpocznie
 # się 15 marca", "zostanie uruchomiony", "trwa od"): a lone date after them is an opening.
 _OPENS = re.compile(
@@ -351,9 +353,7 @@ _OPENS = re.compile(
 )
 # Words of a closing, which make a sentence's date its deadline whatever else it says
 # ("do", "to" are as often prepositions: "wniosków do NCN", "applications to the call").
-_CLOSES = re.compile(
-    r"ko[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b|\bend\b", re.I
-)
+_CLOSES = re.compile(r"ko[nń]cz|zamkni[eę]|koniec|up[lł]yw|deadline|clos|\buntil\b|\bend\b", re.I)
 
 
 def deadline_in(text: str | None) -> str | None:
@@ -373,18 +373,79 @@ def deadline_in(text: str | None) -> str | None:
 
 def every_deadline(text: str | None) -> list[str]:
     """The closing of every round a text states ("I runda: 02.03.2027 – 30.04.2027; II
-    runda: 01.09.2027 – 30.10.2027"), in its order; of a single window its deadline."""
+    runda: 01.09.2027 – 30.10.2027"), and every day of a list of them ("cut-off dates: 15
+    March 2027, 17 September 2027 and 18 February 2028"), in its order; of a single window
+    its deadline."""
     if not text:
         return []
     text = _SPACE.sub(" ", text)
-    found = []
+    found: dict[str, int] = {}
     for match in _UNTIL.finditer(text):
         value = normalise_date(text[match.end() :], end=True)
         if value is not None and value not in found:
-            found.append(value)
+            found[value] = match.end()
+    closings = set(found)
+    for days in _listed_days(text):
+        # Beside a closing the text words as one ("do …"), a list is its cut-offs only when
+        # that closing is one of them: "Dni informacyjne: 10.01.2027, 15.01.2027; nabór do
+        # 30.04.2027" lists no deadlines but the last.
+        if not closings or closings.intersection(value for _, value in days):
+            for start, value in days:
+                found.setdefault(value, start)
     if not found and (value := deadline_in(text)) is not None:
-        found.append(value)
-    return found
+        found[value] = 0
+    return sorted(found, key=found.__getitem__)
+
+
+# What may stand between the days of a list: a comma, "and", a day's hour and zone, "r."
+_LIST_GAP = re.compile(
+    r"(?:[\s,;.&]|\b(?:r|roku|and|i|oraz|godz(?:iny|\.)?|o|at|CET|CEST|UTC|GMT)\b"
+    r"|\d{1,2}[:.]\d{2}|\b(?:Brussels|local|czasu)\s+\w+|\([^()]{0,40}\))*",
+    re.I,
+)
+_LIST_WORD = re.compile(r"[,;&]|\b(?:and|i|oraz)\b", re.I)
+# A day written in full, as the exact parsers read it.
+_DAY_FORMS = (_ISO, _YEAR_FIRST, _DOTTED, _ROMAN_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
+
+
+def _listed_days(text: str) -> list[list[tuple[int, str]]]:
+    """(position, value) of each day of each list of two or more days joined by commas or
+    "and" alone: several cut-offs named in one sentence. A day a range goes on from ("…
+    30.04.2027, 01.09.2027 – 30.10.2027": the second round's opening) is no deadline."""
+    spans: list[tuple[int, int]] = []
+    for form in _DAY_FORMS:
+        for match in form.finditer(text):
+            if form in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR) and not any(
+                _MONTH_WORDS.get((word or "").lower()) for word in match.groups()
+            ):
+                continue
+            spans.append(match.span())
+    days: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not days or start >= days[-1][1]:
+            days.append((start, end))
+    listed: list[list[tuple[int, str]]] = []
+    run: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate([*days, (len(text), len(text))]):
+        if run:
+            gap = text[run[-1][1] : start]
+            if index < len(days) and _LIST_GAP.fullmatch(gap) and _LIST_WORD.search(gap):
+                run.append((start, end))
+                continue
+            opens_range = _UNTIL.match(text, run[-1][1]) is not None or bool(
+                re.match(r"\s*[–—-]", text[run[-1][1] :])
+            )
+            members = run[:-1] if opens_range else run
+            if len(members) > 1:
+                # Each day's text runs to the next day: its hour and zone go with it.
+                ends = [begin for begin, _ in run[1:]] + [len(text)]
+                values = [
+                    (begin, normalise_date(text[begin:after], end=True))
+                    for (begin, _), after in zip(members, ends, strict=False)
+                ]
+                listed.append([(begin, value) for begin, value in values if value is not None])
+        run = [(start, end)]
+    return listed
 
 
 def _only_opens(text: str) -> bool:

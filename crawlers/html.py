@@ -88,7 +88,13 @@ def html_to_text(markup: str | None) -> str:
     parts: list[str] = []
     _walk(root, parts)
     # One line a block: blank lines between list items read as separate sections.
-    return "\n".join(filter(None, map(_clean_line, _lines("".join(parts)))))
+    lines = list(filter(None, map(_clean_line, _lines("".join(parts)))))
+    # A list item whose text is a paragraph of its own ("<li><p>…</p></li>", as editors
+    # write lists) keeps its dash on its text's line, not on a line alone.
+    for index in range(len(lines) - 1, 0, -1):
+        if lines[index - 1] == "-":
+            lines[index - 1 : index + 1] = [f"- {lines[index]}"]
+    return "\n".join(lines)
 
 
 def _lines(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import TypeAlias
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from callradar.calls import refresh_statuses
 from callradar.members import keywords_of
 from callradar.models import Call, CallMatchFeatures, Match, Member, utcnow
 from callradar.settings import Settings, get_settings
@@ -158,6 +159,8 @@ def match_calls(
     """
     settings = settings or get_settings()
     today = today or settings.today()
+    # A call no crawl stores again still opens and closes by its dates.
+    refresh_statuses(session, today)
     now = utcnow()
     matcher, members_digest = load_matcher(session, settings.match_min_score)
     summary = MatchSummary()

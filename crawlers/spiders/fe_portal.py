@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from crawlers.dates import deadline_in, every_deadline, normalise_date, period_in, rolling
+from crawlers.dates import every_deadline, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged
 from crawlers.spiders.polish import (
@@ -117,8 +117,8 @@ class FePortalSpider(CallSpider):
         rounds = every_deadline(window)
         if start_text:
             opening = normalise_date(start_text) or opening
-        if end_text and (labelled_end := deadline_in(end_text)):
-            deadline, rounds = labelled_end, []
+        if end_text and (labelled_ends := every_deadline(end_text)):
+            deadline, rounds = labelled_ends[0], labelled_ends
         # "Nabór ciągły", "do wyczerpania alokacji": no closing date, and none is missing.
         open_ended = deadline is None and (rolling(end_text) or rolling(window))
         if open_ended:

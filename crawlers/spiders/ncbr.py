@@ -30,7 +30,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from callradar.calls import Status
-from crawlers.dates import WARSAW, deadline_in, normalise_date, period_in, rolling
+from crawlers.dates import WARSAW, deadline_in, every_deadline, normalise_date, period_in, rolling
 from crawlers.items import RawCall
 from crawlers.spiders.base import CALL_NUMBER, CallSpider, LayoutChanged, describe_failure, slug
 from crawlers.spiders.polish import (
@@ -149,7 +149,7 @@ class NcbrSpider(CallSpider):
         for title, body, programme in entries:
             fields = labelled_fields(body)
             number = CALL_NUMBER.search(title)
-            opening, deadline = _schedule_dates(fields)
+            opening, deadlines = _schedule_dates(fields)
             own_page = next(
                 (
                     url
@@ -168,7 +168,7 @@ class NcbrSpider(CallSpider):
                 call_identifier=number[0] if number else None,
                 link_key=number[0] if number else None,
                 status=status_word(field(fields, "status")),
-                deadlines=[deadline] if deadline else [],
+                deadlines=deadlines,
                 opening=opening,
                 budget=field(fields, "alokacja", "budzet", "kwota"),
                 extra={
@@ -234,8 +234,9 @@ def _heading_entries(region: SelectorList[Selector]) -> list[tuple[str, Selector
     return entries
 
 
-def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, str | None]:
-    """(opening, deadline) texts of a schedule entry: labelled apart or as one window."""
+def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, list[str]]:
+    """(opening, deadlines) texts of a schedule entry: labelled apart or as one window;
+    each of several cut-offs its closing names ("15.03.2027, 17.09.2027 i 18.02.2028")."""
     start = field(fields, "rozpoczecie", "otwarcie naboru", "start naboru", "poczatek naboru")
     end = field(fields, "zakonczenie", "zamkniecie naboru", "koniec naboru", "termin skladania")
     window = field(fields, "termin naboru", "nabor wnioskow", "okres naboru")
@@ -246,7 +247,7 @@ def _schedule_dates(fields: list[tuple[str, str]]) -> tuple[str | None, str | No
     if end and deadline_in(end) is None and (rolling(end) or _UNDECIDED.search(fold(end))):
         # "nabór ciągły", "w trakcie ustalania": no closing date to store.
         end = None
-    return start, (deadline_in(end) or end) if end else None
+    return start, (every_deadline(end) or [end]) if end else []
 
 
 # A date the schedule has not fixed yet ("w trakcie ustalania", "do ustalenia", "TBD").

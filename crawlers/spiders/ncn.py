@@ -23,7 +23,7 @@ from scrapy.http import Request, Response, TextResponse
 
 from callradar.deadlines import parse_deadline
 from crawlers.amounts import parse_amount
-from crawlers.dates import deadline_in, normalise_date, period_in
+from crawlers.dates import every_deadline, normalise_date, period_in
 from crawlers.items import RawCall
 from crawlers.spiders.base import CallSpider, LayoutChanged, slug
 from crawlers.spiders.polish import (
@@ -151,8 +151,7 @@ class NcnSpider(CallSpider):
             programme="NCN",
             call_identifier=title,
             status="open",
-            # The last stated deadline is the call's (an earlier one may be a partner's).
-            deadlines=sorted(set(deadlines), key=_sort_key)[-1:],
+            deadlines=deadlines,
             opening=opening,
             budget=budget,
             # NCN publishes calls in English too, and its block of open calls may link one
@@ -213,8 +212,10 @@ def page_title(response: Response) -> str:
 
 
 def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
-    """Every closing date the page states, from labelled fields and from sentences."""
-    found: list[str] = []
+    """The closing dates of the page's statement (a labelled field or a sentence) that
+    states the last one: the call's cut-offs, one or several ("… do 15.03.2027, 17.09.2027
+    i 18.02.2028"). An earlier statement's may be a partner agency's deadline."""
+    found: list[list[str]] = []
     labelled = field(
         fields,
         "zakonczenie naboru",
@@ -224,8 +225,8 @@ def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
         "deadline",
         avoid=("wewnetrzny", "wynik", "rozstrzygniecie"),
     )
-    if labelled and (value := deadline_in(labelled)):
-        found.append(value)
+    if labelled:
+        found.append(every_deadline(labelled))
     for line in text.split("\n"):
         starts = [0] + [end.end() for end in _SENTENCE_END.finditer(line)]
         for match in _DEADLINE_WORDS.finditer(line):
@@ -237,10 +238,13 @@ def deadlines_in(text: str, fields: list[tuple[str, str]]) -> list[str]:
             begin = max(start for start in starts if start <= match.start())
             if _RESULTS.search(line[begin : match.start()]):
                 continue
-            value = deadline_in(sentence[:200])
-            if value is not None:
-                found.append(value)
-    return found
+            # Several cut-offs may be named at once: "… 15.03.2027, 17.09.2027 i 18.02.2028".
+            found.append(every_deadline(sentence[:200]))
+    stated = [values for values in found if values]
+    if not stated:
+        return []
+    last = max(stated, key=lambda values: max(map(_sort_key, values)))
+    return sorted(set(last), key=_sort_key)
 
 
 def published(response: Response, body: SelectorList[Selector], text: str) -> str | None:

@@ -163,7 +163,7 @@ class ParpSpider(CallSpider):
         )
         open_ended = not ends and (rolling_round or rolling(card_end) or rolling(card_period))
         if card_end and not ends and not open_ended:
-            ends = [deadline_in(card_end) or card_end]
+            ends = every_deadline(card_end) or [card_end]
         opening = opening or card_start
         if not ends and not open_ended and (sentence := window_sentence(text)):
             # A card stating its window in prose: "Wnioski będzie można składać od …".

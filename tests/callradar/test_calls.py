@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from callradar import db
-from callradar.calls import CallRecord, Outcome, upsert_call
+from callradar.calls import CallRecord, Outcome, refresh_statuses, upsert_call
 from callradar.cli import SAMPLE_CALLS
 from callradar.deadlines import describe, parse_deadline
 from callradar.models import Call, CallVersion
@@ -112,12 +112,23 @@ def test_a_day_once_stored_as_its_midnight_is_no_changed_deadline(
     would have been told to every matched member as having a changed deadline."""
     record = CallRecord.model_validate(dict(CALL, deadlines=[stored, "2027-09-14"]))
     with db.session_scope(engine) as session:
-        upsert_call(session, record)
+        first_ids = [d.id for d in upsert_call(session, record).call.deadlines]
         rewritten = upsert_call(
             session, record.model_copy(update={"deadlines": ["2027-04-08", "2027-09-14"]})
         )
-        assert rewritten.outcome == Outcome.CHANGED
-        assert "deadlines" not in rewritten.changed_fields
+        # Stored as the day now, but no new version: a pack's calendar would import every
+        # EU deadline again with a higher SEQUENCE, and the feed's event would be replaced.
+        assert rewritten.outcome == Outcome.UNCHANGED
+        assert rewritten.call.version == 1
+        assert [d.value for d in rewritten.call.deadlines] == ["2027-04-08", "2027-09-14"]
+        assert [d.id for d in rewritten.call.deadlines] == first_ids
+        assert session.scalar(select(func.count()).select_from(CallVersion)) == 1
+        assert (
+            upsert_call(
+                session, record.model_copy(update={"deadlines": ["2027-04-08", "2027-09-14"]})
+            ).outcome
+            == Outcome.UNCHANGED
+        )
         # A real move of the same day still is one.
         moved = upsert_call(
             session, record.model_copy(update={"deadlines": ["2027-04-09", "2027-09-14"]})
@@ -197,6 +208,110 @@ def test_status_is_judged_on_the_date_in_callradar_timezone(engine: Engine) -> N
     with db.session_scope(engine) as session:
         assert upsert_call(session, opening, late).call.status == "open"
         assert upsert_call(session, closing, late).call.status == "closed"
+
+
+JAN_15 = datetime(2027, 1, 15, 9, tzinfo=UTC)
+FEB_2 = datetime(2027, 2, 2, 9, tzinfo=UTC)
+FORTHCOMING = CallRecord(
+    id="SOON",
+    title="Soon",
+    status="forthcoming",
+    opening_date=date(2027, 2, 1),
+    deadlines=["2027-05-01"],
+)
+
+
+def test_a_forthcoming_call_opens_on_its_opening_date_without_a_version(engine: Engine) -> None:
+    """The portal says "Forthcoming" for a while after a topic opens: the stored call stayed
+    forthcoming for good. Its opening, made by the calendar alone, is no news to tell."""
+    with db.session_scope(engine) as session:
+        assert upsert_call(session, FORTHCOMING, JAN_15).call.status == "forthcoming"
+        again = upsert_call(session, FORTHCOMING, FEB_2)
+        assert again.call.status == "open"
+        assert again.outcome == Outcome.UNCHANGED and again.call.version == 1
+        assert upsert_call(session, FORTHCOMING, FEB_2).outcome == Outcome.UNCHANGED
+
+
+def test_a_status_moved_by_the_calendar_is_no_changed_field_of_another_change(
+    engine: Engine,
+) -> None:
+    with db.session_scope(engine) as session:
+        upsert_call(session, FORTHCOMING, JAN_15)
+        edited = FORTHCOMING.model_copy(update={"description": "Now with a scope."})
+        changed = upsert_call(session, edited, FEB_2)
+        assert changed.call.status == "open" and changed.call.version == 2
+        assert changed.changed_fields == ("description",)
+        # The source closing the call early is news, and so is its reopening.
+        closed = upsert_call(session, edited.model_copy(update={"status": "closed"}), FEB_2)
+        assert closed.changed_fields == ("status",) and closed.call.status == "closed"
+        reopened = upsert_call(session, edited.model_copy(update={"status": "open"}), FEB_2)
+        assert reopened.changed_fields == ("status",)
+
+
+def test_stored_statuses_follow_the_calendar_without_a_new_crawl(engine: Engine) -> None:
+    """A call no source lists any more (the portal drops closed topics), or one entered by
+    hand, is never stored again: it stayed "forthcoming" or "open" for good."""
+    ended = CallRecord(id="END", title="Ends", status="open", deadlines=["2027-01-31"])
+    rolling = CallRecord(id="ROLL", title="Rolling", status="open")
+    with db.session_scope(engine) as session:
+        for record in (FORTHCOMING, ended, rolling):
+            upsert_call(session, record, JAN_15)
+        assert refresh_statuses(session, date(2027, 1, 31)) == 0
+        assert refresh_statuses(session, date(2027, 2, 1)) == 2
+        statuses = {c.external_id: c.status for c in session.scalars(select(Call))}
+        assert statuses == {"SOON": "open", "END": "closed", "ROLL": "open"}
+        assert {c.version for c in session.scalars(select(Call))} == {1}
+        assert refresh_statuses(session, date(2027, 5, 2)) == 1
+        assert session.scalar(select(Call.status).where(Call.external_id == "SOON")) == "closed"
+
+
+def test_any_store_moves_other_calls_statuses_on(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        upsert_call(session, FORTHCOMING, JAN_15)
+        upsert_call(session, CallRecord(id="OTHER", title="Other"), FEB_2)
+        assert session.scalar(select(Call.status).where(Call.external_id == "SOON")) == "open"
+
+
+def test_a_call_opening_in_a_month_is_open_once_that_month_is_over(engine: Engine) -> None:
+    """A schedule saying only "opens in January 2027" (PARP's "01.2027") left the call
+    forthcoming until its deadline, though January was long over."""
+    record = CallRecord(
+        id="MONTH",
+        title="Opens in January",
+        status="forthcoming",
+        deadlines=["2027-06-30"],
+        extra={"opening": "2027-01"},
+    )
+    with db.session_scope(engine) as session:
+        assert upsert_call(session, record, JAN_15).call.status == "forthcoming"
+        assert record.checked_status(date(2027, 1, 31)) == "forthcoming"
+        assert record.checked_status(date(2027, 2, 1)) == "open"
+        assert refresh_statuses(session, date(2027, 1, 31)) == 0
+        assert refresh_statuses(session, date(2027, 2, 1)) == 1
+        assert session.scalar(select(Call.status)) == "open"
+        again = upsert_call(session, record, FEB_2)
+        assert (again.outcome, again.call.version, again.changed_fields) == (
+            Outcome.UNCHANGED,
+            1,
+            (),
+        )
+
+
+def test_a_moved_deadline_keeps_its_row(engine: Engine) -> None:
+    """The members' calendar feed names each event by its deadline's row: every change of a
+    call made new rows, so calendars deleted and re-added each of its deadlines."""
+    record = CallRecord(id="CUTS", title="Cut-offs", deadlines=["2027-04-08", "2027-09-14"])
+    with db.session_scope(engine) as session:
+        first = {d.value: d.id for d in upsert_call(session, record, JAN_15).call.deadlines}
+        moved = upsert_call(
+            session,
+            record.model_copy(update={"deadlines": ["2027-04-08", "2027-10-01"]}),
+            JAN_15,
+        ).call
+        assert {d.value: d.id for d in moved.deadlines} == {
+            "2027-04-08": first["2027-04-08"],
+            "2027-10-01": first["2027-09-14"],
+        }
 
 
 def test_same_call_from_two_sources_is_linked(engine: Engine) -> None:

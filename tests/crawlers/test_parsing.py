@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callradar.calls import CallRecord
 from crawlers.amounts import parse_amount
 from crawlers.dates import (
     deadline_in,
@@ -250,6 +251,57 @@ def test_every_round_of_a_window_closes(text: str | None, expected: list[str]) -
     assert every_deadline(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "cut-off dates: 15 March 2027, 17 September 2027 and 18 February 2028.",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Terminy składania wniosków: 15.03.2027 r., 17.09.2027 r. oraz 18.02.2028 r.",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Wnioski można składać do 15.03.2027, 17.09.2027 i 18.02.2028",
+            ["2027-03-15", "2027-09-17", "2028-02-18"],
+        ),
+        (
+            "Cut-offs: 15 March 2027 at 17:00 CET, 17 September 2027 at 17:00 CET and "
+            "18 February 2028 17:00 (Brussels time)",
+            [
+                "2027-03-15T17:00:00+01:00",
+                "2027-09-17T17:00:00+02:00",
+                "2028-02-18T17:00:00+01:00",
+            ],
+        ),
+        ("Deadlines: 2027-03-15, 2027-09-17", ["2027-03-15", "2027-09-17"]),
+        # Rounds given as windows: the second round's opening is no cut-off.
+        ("02.03.2027 – 30.04.2027, 01.09.2027 – 30.10.2027", ["2027-04-30", "2027-10-30"]),
+        # Days joined by words other than a list's are not a list of cut-offs.
+        ("Ogłoszenie 01.12.2026 r., nabór trwa do 15.01.2027 r.", ["2027-01-15"]),
+        # A list of other days beside the closing is not the call's cut-offs.
+        ("Dni informacyjne: 10.01.2027, 15.01.2027; nabór do 30.04.2027", ["2027-04-30"]),
+    ],
+)
+def test_several_cut_offs_in_one_sentence_are_all_kept(text: str, expected: list[str]) -> None:
+    """Only the first of the cut-offs was kept: the call looked closed after it."""
+    assert every_deadline(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("do 15.03.2027, 17.09.2027", "2027-03-15"),
+        ("30.04.2027, 01.09.2027 – 30.10.2027", "2027-04-30"),
+        ("30.04.2027, 16.00", "2027-04-30T16:00:00+02:00"),
+    ],
+)
+def test_a_day_and_month_after_a_date_is_no_hour(text: str, expected: str) -> None:
+    """ "15.03.2027, 17.09.2027" was 15 March at 17:09: the next date read as the hour."""
+    assert normalise_date(text) == expected
+
+
 def test_period_start() -> None:
     assert str(period_start("2027-Q2")) == "2027-04-01"
     assert str(period_start("2026-11")) == "2026-11-01"
@@ -379,3 +431,52 @@ def test_mirror_mapping() -> None:
         "www.funduszeeuropejskie.gov.pl/nabory-wnioskow/index.html@page=2"
     )
     assert file_key("/ncn.gov.pl/robots.txt") == "ncn.gov.pl/robots.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        (
+            "w terminie od dnia 2 marca 2027 r. do dnia 30 kwietnia 2027 r.",
+            ("2027-03-02", "2027-04-30"),
+        ),
+        (
+            "od dnia 1.02.2027 do dnia 30.04.2027 do godz. 16:00",
+            ("2027-02-01", "2027-04-30T16:00:00+02:00"),
+        ),
+        ("od dnia 1 do dnia 30 września 2027 r.", ("2027-09-01", "2027-09-30")),
+    ],
+)
+def test_a_window_written_with_dnia_has_its_deadline(text: str, window: tuple[str, str]) -> None:
+    """The formal "od dnia … do dnia …" of calls' notices gave no deadline at all: the
+    sentence was read as stating only the opening."""
+    assert period_in(text) == window
+    assert deadline_in(text) == window[1]
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p>Mikro&shy;elektronika i foto\u00adnika</p>", "Mikroelektronika i fotonika"),
+        ("<p>Układy\u200bscalone\u2060 i\ufeff MEMS</p>", "Układyscalone i MEMS"),
+        ("Foto\u200bnika zintegrowana", "Fotonika zintegrowana"),
+    ],
+)
+def test_characters_that_show_nothing_do_not_split_words(markup: str, text: str) -> None:
+    """A soft hyphen left "Mikro\u00adelektronika" unfound by any search or keyword; a
+    zero-width space became a space and cut "Foto nika" in two."""
+    assert html_to_text(markup) == text
+
+
+def test_a_title_entered_by_hand_loses_characters_that_show_nothing() -> None:
+    record = CallRecord(id="X", title="Foto\u200bnika zinte\u00adgrowana", description="a\ufeffb")
+    assert (record.title, record.description) == ("Fotonika zintegrowana", "ab")
+
+
+def test_a_list_items_paragraph_keeps_its_dash() -> None:
+    """Editors write list items as paragraphs ("<li><p>…</p></li>"): the dash stood alone
+    on a line, its text on the next, read as a paragraph of its own."""
+    markup = (
+        "<p>Scope:</p><ul><li><p>GaN power devices</p></li><li>\n<p>SiC modules</p>\n</li></ul>"
+    )
+    assert html_to_text(markup) == "Scope:\n- GaN power devices\n- SiC modules"

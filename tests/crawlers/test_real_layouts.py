@@ -710,6 +710,22 @@ def test_ncbr_schedule_in_a_theme_without_details() -> None:
     assert by_title["Innowacje w obronności"].deadlines == ["2027-Q2"]
 
 
+def test_ncbr_schedule_entry_with_several_cut_offs_keeps_them_all() -> None:
+    """Only the first cut-off of an entry was kept: the call was closed after it."""
+    body = """<html><body><article><h3>Programy międzynarodowe</h3>
+      <details><summary>EUREKA 2027</summary><ul>
+      <li>Rozpoczęcie naboru wniosków: 1 lutego 2027 r.</li>
+      <li>Zakończenie naboru wniosków: 15.03.2027 r., 17.09.2027 r. oraz 18.02.2028 r.</li>
+      </ul></details></article></body></html>"""
+    url = "https://www.gov.pl/web/ncbr/harmonogram-konkursow-2027"
+    spider = NcbrSpider()
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8")
+    with freeze_time("2027-01-10"):
+        (eureka,) = records(spider, list(spider.parse_schedule(response)), "2027-01-10").values()
+    assert eureka.deadlines == ["2027-03-15", "2027-09-17", "2028-02-18"]
+    assert eureka.opening_date == date(2027, 2, 1)
+
+
 def test_links_wrapped_by_a_mail_filter_are_followed_to_their_target() -> None:
     """Schedules pasted from e-mail keep Outlook's safelinks around their addresses (seen in
     RadarGrantow's recorded fragments of these agencies' pages, id 71645193336)."""

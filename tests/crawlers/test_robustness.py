@@ -505,3 +505,28 @@ def test_a_listed_call_whose_page_is_gone_is_left_out_not_a_failure(
     assert summary.ok, summary.message
     assert summary.new >= 2
     assert "call page gone" in (summary.message or "") and "HTTP 404" in (summary.message or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Wnioski należy składać do 15 marca 2027 r., 17 września 2027 r. i 18 lutego 2028 r.",
+        "Termin składania wniosków: 15.03.2027, 17.09.2027 oraz 18.02.2028.",
+    ],
+)
+def test_ncn_call_naming_several_cut_offs_keeps_them_all(sentence: str) -> None:
+    """Only the first cut-off was stored: after it the call was closed, though two more
+    rounds were still to come."""
+    url = "https://ncn.gov.pl/ogloszenia/konkursy/opus32"
+    page = (FIXTURES / "ncn.gov.pl/ogloszenia/konkursy/opus32").read_text(encoding="utf-8")
+    original = (
+        "Nabór wniosków w systemie OSF trwa od 16 marca do 16 czerwca 2027 r. do godziny 16:00."
+    )
+    assert original in page
+    response = HtmlResponse(
+        url, body=page.replace(original, sentence).encode(), encoding="utf-8", request=Request(url)
+    )
+    (item,) = NcnSpider().parse_call(response, listed_as="OPUS 32")
+    record = normalise(item, "ncn", "pl", TODAY)
+    assert record.deadlines == ["2027-03-15", "2027-09-17", "2028-02-18"]
+    assert record.checked_status(date(2027, 3, 20)) == "open"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -339,3 +339,17 @@ def test_a_database_id_no_row_can_have_is_not_found(cli: CliRun, ref: str) -> No
     result = cli("review", "confirm", ref)
     assert result.exit_code == 2
     assert "no call with" in result.stderr
+
+
+def test_matching_moves_stored_statuses_on_by_the_calendar(engine: Engine) -> None:
+    """A call entered by hand or no longer listed is stored no more: its "forthcoming" stayed
+    for good on the web app's pages and in packs once its opening day had come."""
+    settings = settings_for(Path("/tmp"))
+    with db.session_scope(engine) as s:
+        soon = add_call(s, "SOON", {}, status="forthcoming", opening_date=TODAY + timedelta(days=1))
+        assert soon.status == "forthcoming"
+    with db.session_scope(engine) as s:
+        match_calls(s, settings=settings, today=TODAY + timedelta(days=1))
+    with db.session_scope(engine) as s:
+        call = s.scalars(select(Call)).one()
+        assert (call.status, call.version) == ("open", 1)
