@@ -149,6 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Naborów: {n}; widać pierwsze {shown} — zawęź filtry, by zobaczyć resztę.",
         "Calls: {n}; the first {shown} are shown — narrow the filters to see the others.",
     ),
+    "review.also_listed": ("Ten sam nabór w źródle:", "The same call listed by"),
     "review.empty": (
         "Brak oznaczonych naborów dla tych filtrów.",
         "No flagged calls for these filters.",

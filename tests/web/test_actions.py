@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
-from callradar.models import Call, Consortium, Contact, Match, ProposalPack
+from callradar.models import Call, Consortium, Contact, Match, ProposalPack, Source
 from tests.web.conftest import World, csrf_of, login, post
 
 
@@ -213,3 +213,30 @@ def test_the_links_of_messages_open_in_the_contacts_language(
     # A language chosen on the page stays chosen.
     client.post("/language", data={"lang": "pl", "csrf_token": csrf_of(client)})
     assert "Rezygnacja z wiadomości" in client.get(f"/unsubscribe/{token}").text
+
+
+def test_a_decision_on_one_listing_of_a_competition_holds_for_the_other(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        session.add(Source(name="ncbr", title="NCBR"))
+        session.flush()
+        copy = Call(
+            source="ncbr",
+            external_id="PIC-NCBR",
+            ref="PIC-NCBR",
+            same_as_id=world.call_id,
+            title="PIC pilot line (NCBR)",
+            fingerprint="a" * 64,
+            flagged=True,
+        )
+        session.add(copy)
+        session.flush()
+        copy_id = copy.id
+    login(client, world.coordinator)
+    post(client, f"/calls/{copy_id}/confirm", {"reason": "fits the cluster"})
+    assert _call(engine, world.call_id)[:2] == ("confirmed", "fits the cluster")
+    # Dismissed from the other listing's page: no listing of it may still reach members.
+    post(client, f"/calls/{world.call_id}/dismiss", {"reason": "out of scope"})
+    assert _call(engine, copy_id)[:2] == ("dismissed", "out of scope")
+    assert "PIC pilot line" not in client.get("/review").text

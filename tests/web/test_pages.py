@@ -22,6 +22,7 @@ from callradar.models import (
     Member,
     Notification,
     ProposalPack,
+    Source,
     SourceRun,
 )
 from tests.web.conftest import HOSTILE, World, _call, login, post
@@ -378,3 +379,36 @@ def test_a_budget_is_written_as_in_messages_and_packs(
     # "12,500,000" reads as a decimal fraction in Polish; the e-mails and packs group
     # thousands with (non-breaking) spaces.
     assert "12\u00a0500\u00a0000 PLN" in client.get(f"/calls/{world.call_id}").text
+
+
+def _second_listing(engine: Engine, world: World) -> int:
+    """The world's call as a second source lists it, linked to it as one competition."""
+    soon = datetime.now(UTC).date() + timedelta(days=20)
+    with session_scope(engine) as session:
+        session.add(Source(name="fe-portal", title="European Funds portal"))
+        session.flush()
+        copy = _call("FENG.01.01-IP.01-003/26", "PIC pilot line (European Funds)", "PICs.", soon)
+        copy.source = "fe-portal"
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        return copy.id
+
+
+def test_the_review_desk_lists_a_competition_once_with_both_sources(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    copy_id = _second_listing(engine, world)
+    login(client, world.coordinator)
+    for query in ("", "?source=fe-portal", "?source=manual", "?q=European+Funds"):
+        page = client.get(f"/review{query}").text
+        rows = [row for row in page.split("<tr>")[2:] if f'href="/calls/{copy_id}"' in row]
+        assert len(rows) == 1, query
+        # One row, both listings reachable and both sources named.
+        assert f'href="/calls/{world.call_id}"' in rows[0], query
+        assert "fe-portal" in rows[0] and "manual" in rows[0], query
+        assert page.count(f'href="/calls/{world.call_id}"') == 1, query
+    assert "Naborów: 2" in client.get("/review").text  # the competition and the other call
+    # Each listing's page leads to the other.
+    assert f'href="/calls/{copy_id}"' in client.get(f"/calls/{world.call_id}").text
+    assert f'href="/calls/{world.call_id}"' in client.get(f"/calls/{copy_id}").text

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from callradar import taxonomy
 from callradar.members import load_members
 from callradar.models import Call, CallVersion, Consortium, Match, Member
-from matching.review import DISMISSED
+from matching.review import DISMISSED, competition
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
 from proposals.facts import member_facts
@@ -54,9 +54,9 @@ def review_desk(
 ) -> Response:
     filters = _filters(dict(request.query_params))
     today = settings.today()
-    calls, total = flagged_calls(session, filters, today)
+    rows, total = flagged_calls(session, filters, today)
     context = {
-        "calls": [(call, next_deadline(call, today)) for call in calls],
+        "rows": [(row, next_deadline(row.call, today)) for row in rows],
         # The list is cut at LIMIT calls; the page must not claim that is all there is.
         "total": total,
         "filters": filters,
@@ -153,8 +153,10 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> R
         "matches": matches,
         "coordinator": coordinator,
         "consortia": [],
+        "others": [],
     }
     if coordinator:
+        context["others"] = [c for c in competition(session, call) if c.id != call.id]
         context["consortia"] = list(
             session.scalars(
                 select(Consortium)
