@@ -36,6 +36,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Give your e-mail address and we will send you a link to set a new password.",
     ),
     "forgot.submit": ("Wyślij link", "Send the link"),
+    "forgot.unavailable": (
+        "Na tym serwerze nie można ustawić nowego hasła przez e-mail: nie skonfigurowano "
+        "publicznego adresu aplikacji (CALLRADAR_BASE_URL), więc link prowadziłby donikąd. "
+        "Poproś biuro klastra o nowe zaproszenie.",
+        "A new password cannot be set by e-mail on this server: the app's public address "
+        "(CALLRADAR_BASE_URL) is not configured, so the link would lead nowhere. Ask the "
+        "cluster office for a new invitation.",
+    ),
     "forgot.sent": (
         "Jeśli konto o tym adresie istnieje, wysłaliśmy na niego link (ważny godzinę).",
         "If an account with that address exists, a link (valid for an hour) is on its way.",
