@@ -139,9 +139,9 @@ def test_members_do_not_see_a_dismissed_call(
 def test_a_bad_consortium_is_refused_with_the_reason(client: TestClient, world: World) -> None:
     login(client, world.coordinator)
     post(client, f"/calls/{world.call_id}/confirm")
-    post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
+    refused = post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
     # The coordinator reads Polish: the reason too (tests/web/test_consortium_language.py).
-    assert "nieznany identyfikator członka" in client.get(f"/calls/{world.call_id}").text
+    assert refused.status_code == 400 and "nieznany identyfikator członka" in refused.text
 
 
 def test_a_member_marks_its_match_not_relevant(
