@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
-from callradar.models import Call, Consortium, Contact, Match, ProposalPack, Source
+from callradar.models import Call, CallTag, Consortium, Contact, Match, ProposalPack, Source
 from tests.web.conftest import World, csrf_of, login, post
 
 
@@ -240,3 +240,28 @@ def test_a_decision_on_one_listing_of_a_competition_holds_for_the_other(
     post(client, f"/calls/{world.call_id}/dismiss", {"reason": "out of scope"})
     assert _call(engine, copy_id)[:2] == ("dismissed", "out of scope")
     assert "PIC pilot line" not in client.get("/review").text
+
+
+def test_areas_corrected_on_one_listing_of_a_competition_hold_for_the_other(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        session.add(Source(name="ncbr", title="NCBR"))
+        session.flush()
+        copy = Call(
+            source="ncbr",
+            external_id="PIC-NCBR",
+            ref="PIC-NCBR",
+            same_as_id=world.call_id,
+            title="PIC pilot line (NCBR)",
+            fingerprint="a" * 64,
+            flagged=True,
+        )
+        copy.tags = [CallTag(code="integrated-photonics", score=0.8, evidence=[])]
+        session.add(copy)
+        session.flush()
+        copy_id = copy.id
+    login(client, world.coordinator)
+    # Not photonics at all: matched through the other listing, members would still be told.
+    post(client, f"/calls/{world.call_id}/areas", {"codes": "sensors-mems"})
+    assert _call(engine, copy_id)[2] == [("sensors-mems", "coordinator")]
