@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from callradar import taxonomy
 from callradar.models import Call, CallDeadline, CallTag
+from web.search import mentions
 
 ReviewStatus = Literal["pending", "confirmed", "dismissed", "all"]
 Sort = Literal["deadline", "newest"]
@@ -78,9 +79,7 @@ def _query(filters: Filters, today: date) -> Select[Call]:
 def _mentions(call: Call, q: str) -> bool:
     # Searched here, not with SQL LIKE: SQLite folds the case of ASCII letters only, so
     # "BADAŃ" missed "Badań", and "_" or "%" in the search matched any text.
-    needle = q.casefold()
-    fields = (call.title, call.description, call.external_id, call.call_identifier)
-    return any(needle in (text or "").casefold() for text in fields)
+    return mentions(q, (call.title, call.description, call.external_id, call.call_identifier))
 
 
 def flagged_calls(session: Session, filters: Filters, today: date) -> tuple[list[Competition], int]:

@@ -29,6 +29,8 @@ def test_search_by_area_and_keyword(client: TestClient, world: World) -> None:
     assert names("area=power-electronics") == ["Volta Power"]
     assert names("q=volta") == ["Volta Power"]
     assert names("q=silicon+nitride") == ["Lumen Photonics", "Volta Power"]
+    # Both are in Wrocław: found with or without its Polish letter.
+    assert names("q=Wrocław") == names("q=wroclaw") == ["Lumen Photonics", "Volta Power"]
 
 
 def test_export_and_import_round_trip(client: TestClient, engine: Engine, world: World) -> None:

@@ -19,6 +19,7 @@ from matching.channels import DeliveryError
 from web.accounts import ROLES, AccountError, create_user, send_link
 from web.deps import DB, AppSettings, Coordinator, RowId
 from web.render import flash, render
+from web.search import mentions
 from web.tokens import Purpose
 
 router = APIRouter()
@@ -41,9 +42,8 @@ def matches_search(member: Member, area: str | None, q: str | None) -> bool:
         if not codes & {c.code for c in member.competences}:
             return False
     if q:
-        needle = q.casefold()
-        haystack = [member.id, member.name, member.city or "", member.description, *member.keywords]
-        return any(needle in text.casefold() for text in haystack)
+        fields = [member.id, member.name, member.city, member.description, *member.keywords]
+        return mentions(q, fields)
     return True
 
 
