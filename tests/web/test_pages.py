@@ -18,6 +18,7 @@ from callradar.models import (
     CallDeadline,
     CallTag,
     Consortium,
+    Contact,
     Match,
     Member,
     Notification,
@@ -413,3 +414,41 @@ def test_the_review_desk_lists_a_competition_once_with_both_sources(
     # Each listing's page leads to the other.
     assert f'href="/calls/{copy_id}"' in client.get(f"/calls/{world.call_id}").text
     assert f'href="/calls/{world.call_id}"' in client.get(f"/calls/{copy_id}").text
+
+
+def test_a_member_sees_a_competition_as_its_latest_message_told_it(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    """The other source alone moved the deadline, and the member was told so: its calls and
+    calendar show that listing, not the first-stored one with the deadline as it was."""
+    moved = datetime.now(UTC).date() + timedelta(days=40)
+    with session_scope(engine) as session:
+        copy = _call("PIC-COPY", "PIC pilot line (second listing)", "Photonics.", moved)
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        session.add(Match(call_id=copy.id, member_id="lumen", score=0.9, reasons=["x"]))
+        contact = session.scalar(select(Contact).where(Contact.member_id == "lumen"))
+        assert contact is not None
+        told = datetime.now(UTC) - timedelta(days=3)
+        later = told + timedelta(days=1)
+        for call_id, version, when in ((world.call_id, 2, told), (copy.id, 2, later)):
+            session.add(
+                Notification(
+                    call_id=call_id,
+                    member_id="lumen",
+                    contact_id=contact.id,
+                    call_version=version,
+                    channel="email",
+                    status="sent",
+                    created_at=when,
+                    sent_at=when,
+                )
+            )
+        copy_id = copy.id
+    login(client, world.member_a)
+    page = client.get("/my/calls").text
+    assert f'href="/calls/{copy_id}"' in page and f'href="/calls/{world.call_id}"' not in page
+    feed_url = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed_url
+    assert f"DTSTART;VALUE=DATE:{moved:%Y%m%d}" in client.get(feed_url[0]).text
