@@ -55,7 +55,9 @@ def test_a_copied_session_cookie_dies_at_log_out(client: TestClient, world: Worl
 def on_the_server(app: FastAPI) -> Iterator[TestClient]:
     """The app browsed on its own machine, where links to 127.0.0.1 (CALLRADAR_BASE_URL
     unset) lead to it."""
-    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+    with TestClient(
+        app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50000)
+    ) as test_client:
         yield test_client
 
 
@@ -287,7 +289,9 @@ def test_a_reset_link_never_points_where_the_request_said(
     # Anyone may send the reset form, and with any Host header: a link built on it sent the
     # member's token to the sender's server.
     settings = web_settings.model_copy(update={"base_url": base_url})
-    with TestClient(create_app(engine, settings), base_url="http://127.0.0.1:8000") as client:
+    with TestClient(
+        create_app(engine, settings), base_url="http://127.0.0.1:8000", client=("127.0.0.1", 1)
+    ) as client:
         token = csrf_of(client)
         client.post(
             "/forgot",
@@ -310,6 +314,14 @@ def test_without_a_public_address_a_reset_link_is_not_mailed_and_the_page_says_w
     answer = post(client, "/forgot", {"email": world.member_a})
     assert outbox_links(web_settings) == []
     assert "CALLRADAR_BASE_URL" in client.get(answer.headers["location"]).text
+
+    # Behind a reverse proxy passing its upstream's address (nginx's default Host) and the
+    # visitor's in X-Forwarded-For, which uvicorn takes for the client's.
+    with TestClient(
+        client.app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 50000)
+    ) as proxied:
+        post(proxied, "/forgot", {"email": world.member_a})
+    assert outbox_links(web_settings) == []
 
 def test_switching_language_keeps_the_address_with_its_query(
     client: TestClient, engine: Engine, web_settings: Settings, world: World
