@@ -357,6 +357,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Link dla {email} wysłano ({where}).",
         "The link for {email} was sent ({where}).",
     ),
+    "users.link_loopback": (
+        "Nie wysłano linku do {email}: prowadziłby na adres 127.0.0.1 tego serwera, bo nie "
+        "ustawiono publicznego adresu aplikacji (CALLRADAR_BASE_URL). Ustaw go i wyślij "
+        "ponownie.",
+        "No link was sent to {email}: it would point to 127.0.0.1, this server itself, as "
+        "the app's public address (CALLRADAR_BASE_URL) is not set. Set it and send again.",
+    ),
     "users.not_yourself": (
         "Nie możesz wyłączyć własnego konta.",
         "You cannot deactivate your own account.",

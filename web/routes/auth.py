@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Annotated
 
@@ -18,6 +17,8 @@ from web.accounts import (
     AccountError,
     check_password,
     find_user,
+    is_loopback,
+    links_lead_nowhere,
     send_link,
     set_password,
     typed_address,
@@ -101,20 +102,13 @@ def reset_links_lead_here(request: Request, settings: Settings) -> bool:
     """Whether a reset link, which points to CALLRADAR_BASE_URL or without it to
     127.0.0.1:8000, leads the person asking back to this app: without the setting only when
     they browse it on its own machine (the demo), by a loopback address from a loopback
-    address. Behind a reverse proxy the address asked for is often the proxy's upstream
-    (nginx's default Host) while the client's is the visitor's (X-Forwarded-For). What the
-    request says only decides whether a mail goes, never where its link points."""
+    address. What the request says only decides whether a mail goes, never where its link
+    points."""
     if settings.base_url:
         return True
     client = request.client.host if request.client else ""
-    return _loopback(request.url.hostname or "") and _loopback(client)
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    host = request.url.hostname or ""
+    return is_loopback(host) and not links_lead_nowhere(settings, host, client)
 
 
 @router.get("/forgot")
