@@ -403,6 +403,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The address is private: whoever has it sees your calls. If it leaked, make a new one.",
     ),
     "calendar.renew": ("Nowy adres", "Make a new address"),
+    "calendar.no_public_address": (
+        "Adresu kalendarza nie można podać: nie ustawiono publicznego adresu aplikacji "
+        "(CALLRADAR_BASE_URL), a ten, pod którym działa, jest osiągalny tylko z serwera. "
+        "Poproś biuro klastra o jego ustawienie.",
+        "The calendar's address cannot be given: the app's public address "
+        "(CALLRADAR_BASE_URL) is not set, and the one it runs at is reachable only from the "
+        "server. Ask the cluster office to set it.",
+    ),
     "calendar.renewed": (
         "Nowy adres gotowy; poprzedni już nie działa.",
         "A new address is ready; the old one no longer works.",

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -452,3 +453,16 @@ def test_a_member_sees_a_competition_as_its_latest_message_told_it(
     feed_url = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
     assert feed_url
     assert f"DTSTART;VALUE=DATE:{moved:%Y%m%d}" in client.get(feed_url[0]).text
+
+
+def test_a_calendar_address_on_the_servers_own_loopback_is_not_handed_out(
+    app: FastAPI, world: World
+) -> None:
+    """CALLRADAR_BASE_URL unset, behind a reverse proxy passing its upstream's address as
+    Host: the member's calendar program could never fetch http://127.0.0.1:8000/…"""
+    with TestClient(
+        app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 50000)
+    ) as proxied:
+        login(proxied, world.member_a)
+        page = proxied.get("/my/calendar").text
+    assert "127.0.0.1" not in page and "CALLRADAR_BASE_URL" in page

@@ -18,6 +18,7 @@ from callradar.models import Call, Match, Member, Notification, User
 from matching.feedback import NOT_RELEVANT, MatchNotFound, mark_not_relevant
 from matching.review import DISMISSED
 from web import calendar_feed, profile_form
+from web.accounts import links_lead_nowhere
 from web.deps import DB, AnyUser, AppSettings, MemberUser, RowId
 from web.packs import consortia_of, pack_file, visible_pack
 from web.render import flash, render
@@ -106,6 +107,10 @@ def my_calendar(request: Request, session: DB, settings: AppSettings, user: Memb
     if user.calendar_token is None:
         user.calendar_token = secrets.token_urlsafe(32)
         session.commit()
+    client = request.client.host if request.client else ""
+    if links_lead_nowhere(settings, request.url.hostname or "", client):
+        # An address on this server's loopback, which no calendar program elsewhere reaches.
+        return render(request, "my_calendar.html", {"feed_url": None})
     base = settings.base_url or str(request.base_url).rstrip("/")
     return render(
         request, "my_calendar.html", {"feed_url": f"{base}/calendar/{user.calendar_token}.ics"}
