@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from callradar.models import MAX_ROW_ID, Call, Notification, utcnow
@@ -48,15 +48,17 @@ def find_call(session: Session, ref: str) -> Call:
     return calls[0]
 
 
+def listing_ids(session: Session, call_id: int) -> Select[int]:
+    """The ids of every listing of the competition the call ``call_id`` belongs to (one call
+    that several sources list, linked by ``same_as_id``); a call no other source lists, alone."""
+    root = session.scalar(select(Call.same_as_id).where(Call.id == call_id)) or call_id
+    return select(Call.id).where(or_(Call.id == root, Call.same_as_id == root))
+
+
 def competition(session: Session, call: Call) -> list[Call]:
-    """Every listing of the competition ``call`` belongs to (one call that sources list, linked
-    by ``same_as_id``), the first-stored one first; a call no other source lists, alone."""
-    root = call.same_as_id or call.id
-    return list(
-        session.scalars(
-            select(Call).where(or_(Call.id == root, Call.same_as_id == root)).order_by(Call.id)
-        )
-    )
+    """Every listing of the competition ``call`` belongs to, the first-stored one first."""
+    listed = Call.id.in_(listing_ids(session, call.id))
+    return list(session.scalars(select(Call).where(listed).order_by(Call.id)))
 
 
 def confirm_call(

@@ -38,7 +38,7 @@ from callradar.settings import Settings, get_settings
 from matching.channels import Channels, DeliveryError, Envelope, NotTried
 from matching.messages import Item, Message, build_item, render, stop_link
 from matching.outbox import IMMEDIATE
-from matching.review import DISMISSED
+from matching.review import DISMISSED, listing_ids
 from matching.store import is_open
 
 logger = logging.getLogger(__name__)
@@ -402,15 +402,12 @@ def _changed_since_told(session: Session, row: Notification) -> tuple[str, ...]:
 def _first_told_of_competition(session: Session, row: Notification) -> datetime | None:
     """When the contact was first sent a message about another copy of the competition the
     row's call belongs to (calls linked by ``same_as_id``), if it was."""
-    root = session.scalar(select(Call.same_as_id).where(Call.id == row.call_id)) or row.call_id
-    copies = select(Call.id).where(
-        or_(Call.id == root, Call.same_as_id == root), Call.id != row.call_id
-    )
     return session.scalar(
         select(func.min(Notification.created_at)).where(
             Notification.contact_id == row.contact_id,
             Notification.channel == row.channel,
-            Notification.call_id.in_(copies),
+            Notification.call_id.in_(listing_ids(session, row.call_id)),
+            Notification.call_id != row.call_id,
             Notification.status == "sent",
         )
     )
