@@ -22,7 +22,7 @@ import apprise
 from email_validator import EmailNotValidError, validate_email
 
 from callradar.settings import Settings
-from callradar.webhooks import WebhookRefused, checked_notifier
+from callradar.webhooks import CheckedWebhook, WebhookRefused, checked_notifier
 from matching.messages import Message
 
 EMAIL = "email"
@@ -192,8 +192,9 @@ class Smtp:
 class Webhook:
     """A chat or webhook service through its Apprise URL.
 
-    A member's URL is checked before every message (callradar.webhooks): DNS may point its
-    host at a private address long after it was saved. The operator's own alert URL is not.
+    A member's URL is checked before every message (callradar.webhooks), and the message goes
+    to the addresses checked: DNS may point its host at a private address long after it was
+    saved, or between the check and the connection. The operator's own alert URL is not.
     """
 
     def __init__(self, url: str, allowed_hosts: frozenset[str] | None) -> None:
@@ -201,7 +202,7 @@ class Webhook:
         # None: the operator's URL, sent to as it is.
         self.allowed_hosts = allowed_hosts
 
-    def _notifier(self) -> apprise.Apprise:
+    def _notifier(self) -> apprise.Apprise | CheckedWebhook:
         if self.allowed_hosts is None:
             notifier = apprise.Apprise()
             if not notifier.add(self.url):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from callradar.models import Call, Contact, Match, Notification, utcnow
-from matching.review import UNSENT
+from callradar.models import Contact, Match, Notification, utcnow
+from matching.review import UNSENT, listing_ids
 
 NOT_RELEVANT = "not-relevant"
 
@@ -32,8 +32,7 @@ def mark_not_relevant(
     match.feedback_at = now or utcnow()
     # A competition two sources list (linked by same_as_id) is one call to the member: a
     # message already queued about the other listing is not sent either.
-    root = session.scalar(select(Call.same_as_id).where(Call.id == call_id)) or call_id
-    group = select(Call.id).where(or_(Call.id == root, Call.same_as_id == root))
+    group = listing_ids(session, call_id)
     session.execute(
         update(Notification)
         .where(

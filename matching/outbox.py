@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.calls import SIGNIFICANT_FIELDS
-from callradar.models import Call, Contact, Match, Notification, utcnow
+from callradar.models import Call, CallVersion, Contact, Match, Notification, utcnow
 from callradar.settings import Settings, get_settings
 from matching.review import CONFIRMED, DISMISSED
 from matching.store import is_open
@@ -200,7 +200,9 @@ def _one_per_competition(
     contact hears of one: the call it was told of already (and of its changes), else the
     first-stored one among those wanted now; none once the member called one of them not
     relevant. Each call is matched on its own, so both copies of a competition often match,
-    and were each sent as news."""
+    and were each sent as news. A change that another copy publishes after the contact first
+    heard of the competition is a change of it too, told as that copy's (a source may be the
+    only one to publish a moved deadline)."""
     # Few calls are linked (only those two sources list): all the links, with no parameter
     # per wanted call (SQLite takes at most 32766 a statement).
     roots: dict[int, int] = {}
@@ -222,12 +224,20 @@ def _one_per_competition(
         )
     }
     told: dict[tuple[object, object], set[int]] = defaultdict(set)  # (contact, channel) -> calls
-    for contact_id, channel, call_id in session.execute(
-        select(Notification.contact_id, Notification.channel, Notification.call_id).where(
-            Notification.call_id.in_(linked), Notification.status.in_(TOLD)
-        )
+    # (contact, channel, competition) -> when the contact was first told of it
+    first_told: dict[tuple[object, object, int], datetime] = {}
+    for contact_id, channel, call_id, queued_at in session.execute(
+        select(
+            Notification.contact_id,
+            Notification.channel,
+            Notification.call_id,
+            Notification.created_at,
+        ).where(Notification.call_id.in_(linked), Notification.status.in_(TOLD))
     ):
         told[(contact_id, channel)].add(call_id)
+        key = (contact_id, channel, roots[call_id])
+        first_told[key] = min(first_told.get(key, queued_at), queued_at)
+    made = _versions_made(session, [w for w in wanted if w["call_id"] in linked])
     chosen: dict[tuple[object, object, int], int] = {}
     kept: list[dict[str, object]] = []
     for w in sorted(wanted, key=lambda w: cast(int, w["call_id"])):
@@ -238,12 +248,35 @@ def _one_per_competition(
                 continue
             calls_told = {c for c in told[(w["contact_id"], w["channel"])] if roots[c] == root}
             if calls_told and call_id not in calls_told:
-                continue  # another copy, told already
+                since = first_told[(w["contact_id"], w["channel"], root)]
+                version = cast(int, w["call_version"])
+                changed_since = version > 1 and made.get((call_id, version), since) > since
+                if not changed_since:
+                    continue  # another copy, told already
             group = (w["contact_id"], w["channel"], root)
             if not calls_told and chosen.setdefault(group, call_id) != call_id:
                 continue  # another copy, told now
         kept.append(w)
     return kept
+
+
+def _versions_made(
+    session: Session, wanted: list[dict[str, object]]
+) -> dict[tuple[int, int], datetime]:
+    """When each (call, version) wanted was made."""
+    calls = {cast(int, w["call_id"]) for w in wanted}
+    versions = {(cast(int, w["call_id"]), cast(int, w["call_version"])) for w in wanted}
+    if not calls:
+        return {}
+    return {
+        (call_id, version): made
+        for call_id, version, made in session.execute(
+            select(CallVersion.call_id, CallVersion.version, CallVersion.created_at).where(
+                CallVersion.call_id.in_(calls)
+            )
+        )
+        if (call_id, version) in versions
+    }
 
 
 def _follow_rhythms(session: Session, contacts: list[Contact], settings: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from callradar.models import MAX_ROW_ID, Call, Notification, utcnow
@@ -48,14 +48,29 @@ def find_call(session: Session, ref: str) -> Call:
     return calls[0]
 
 
+def listing_ids(session: Session, call_id: int) -> Select[int]:
+    """The ids of every listing of the competition the call ``call_id`` belongs to (one call
+    that several sources list, linked by ``same_as_id``); a call no other source lists, alone."""
+    root = session.scalar(select(Call.same_as_id).where(Call.id == call_id)) or call_id
+    return select(Call.id).where(or_(Call.id == root, Call.same_as_id == root))
+
+
+def competition(session: Session, call: Call) -> list[Call]:
+    """Every listing of the competition ``call`` belongs to, the first-stored one first."""
+    listed = Call.id.in_(listing_ids(session, call.id))
+    return list(session.scalars(select(Call).where(listed).order_by(Call.id)))
+
+
 def confirm_call(
     session: Session, call: Call, reason: str | None = None, now: datetime | None = None
 ) -> Call:
-    """Confirm the call: under the after-review policy its members are now told of it."""
-    call.flagged = True
-    call.review_status = CONFIRMED
-    call.review_reason = reason
-    call.reviewed_at = now or utcnow()
+    """Confirm the call, and the other listings of its competition: under the after-review
+    policy its members are now told of it."""
+    for listing in competition(session, call):
+        listing.flagged = True
+        listing.review_status = CONFIRMED
+        listing.review_reason = reason
+        listing.reviewed_at = now or utcnow()
     session.flush()
     return call
 
@@ -63,16 +78,23 @@ def confirm_call(
 def dismiss_call(
     session: Session, call: Call, reason: str | None = None, now: datetime | None = None
 ) -> Call:
-    """Dismiss the call: it is never sent to members, and messages still queued are cancelled.
+    """Dismiss the call and the other listings of its competition: none of them is ever sent
+    to members (one left pending would be sent for the competition dismissed), and messages
+    still queued are cancelled.
 
     A message a sender is delivering at this very moment may still arrive (see
     matching.sender on the window between sending and recording it)."""
-    call.review_status = DISMISSED
-    call.review_reason = reason
-    call.reviewed_at = now or utcnow()
+    listings = competition(session, call)
+    for listing in listings:
+        listing.review_status = DISMISSED
+        listing.review_reason = reason
+        listing.reviewed_at = now or utcnow()
     session.execute(
         update(Notification)
-        .where(Notification.call_id == call.id, Notification.status.in_(UNSENT))
+        .where(
+            Notification.call_id.in_([listing.id for listing in listings]),
+            Notification.status.in_(UNSENT),
+        )
         .values(status="cancelled", error="call dismissed by the coordinator")
     )
     session.flush()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from callradar.db import get_engine, session_scope
@@ -38,7 +38,7 @@ from callradar.settings import Settings, get_settings
 from matching.channels import Channels, DeliveryError, Envelope, NotTried
 from matching.messages import Item, Message, build_item, render, stop_link
 from matching.outbox import IMMEDIATE
-from matching.review import DISMISSED
+from matching.review import DISMISSED, listing_ids
 from matching.store import is_open
 
 logger = logging.getLogger(__name__)
@@ -371,8 +371,9 @@ def _envelope(
 
 
 def _changed_since_told(session: Session, row: Notification) -> tuple[str, ...]:
-    """The significant fields changed since the contact was last told of the call; empty
-    when this is the first time (the call is new to them)."""
+    """The significant fields changed since the contact was last told of the call (or, of a
+    copy of a competition another source lists, since it was first told of the competition
+    through another copy); empty when the call is new to them."""
     told = session.scalar(
         select(Notification.call_version)
         .where(
@@ -384,14 +385,29 @@ def _changed_since_told(session: Session, row: Notification) -> tuple[str, ...]:
         .order_by(Notification.call_version.desc())
         .limit(1)
     )
-    if told is None:
-        return ()
-    changed = session.scalars(
-        select(CallVersion.changed_fields).where(
-            CallVersion.call_id == row.call_id,
-            CallVersion.version > told,
-            CallVersion.version <= row.call_version,
+    versions = select(CallVersion.changed_fields).where(
+        CallVersion.call_id == row.call_id, CallVersion.version <= row.call_version
+    )
+    if told is not None:
+        versions = versions.where(CallVersion.version > told)
+    else:
+        since = _first_told_of_competition(session, row)
+        if since is None:
+            return ()
+        versions = versions.where(CallVersion.created_at > since, CallVersion.version > 1)
+    fields = {f for fs in session.scalars(versions) for f in (fs or ())}
+    return tuple(f for f in ("deadlines", "status", "budget") if f in fields)
+
+
+def _first_told_of_competition(session: Session, row: Notification) -> datetime | None:
+    """When the contact was first sent a message about another copy of the competition the
+    row's call belongs to (calls linked by ``same_as_id``), if it was."""
+    return session.scalar(
+        select(func.min(Notification.created_at)).where(
+            Notification.contact_id == row.contact_id,
+            Notification.channel == row.channel,
+            Notification.call_id.in_(listing_ids(session, row.call_id)),
+            Notification.call_id != row.call_id,
+            Notification.status == "sent",
         )
     )
-    fields = {f for fs in changed for f in (fs or ())}
-    return tuple(f for f in ("deadlines", "status", "budget") if f in fields)

@@ -10,8 +10,11 @@ from proposals.wording import Text
 class ProposalError(Exception):
     """A pack or a suggestion cannot be made; the message is meant for the coordinator."""
 
-    def __init__(self, message: Text) -> None:
+    def __init__(self, message: Text, field: str | None = None) -> None:
         self.message = message
+        # The choice it is about ("lead", "partners", "mentor", "consortium"), where one is:
+        # a form shows the message at that field.
+        self.field = field
         super().__init__(message.text("en"))
 
     def text(self, language: str = "en") -> str:

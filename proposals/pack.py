@@ -134,7 +134,8 @@ def build_pack(
     members = {m.id: member_facts(m) for m in load_members(session)}
     unknown = [m for m in [*wanted, *([mentor] if mentor else [])] if m not in members]
     if unknown:
-        raise ProposalError(say("error.unknown_members", ids=unknown))
+        field = "lead" if lead in unknown else "mentor" if unknown == [mentor] else "partners"
+        raise ProposalError(say("error.unknown_members", ids=unknown), field)
     team = [members[m] for m in wanted]
     mentor_facts, mentor_reason = _mentor(facts, members, mentor, set(wanted))
     info, template_reason = choose_template(facts, template)
@@ -257,11 +258,12 @@ def _consortium(
         named = session.get(Consortium, consortium_id, options=[selectinload(Consortium.partners)])
         if named is None or named.call_id != call.id:
             raise ProposalError(
-                say("error.no_consortium", consortium=consortium_id, call=call.external_id)
+                say("error.no_consortium", consortium=consortium_id, call=call.external_id),
+                "consortium",
             )
         # One lead per consortium of a call, or "the consortium of lead X" would be ambiguous.
         if led is not None and led.id != named.id:
-            raise ProposalError(say("error.lead_taken", consortium=led.id, lead=lead))
+            raise ProposalError(say("error.lead_taken", consortium=led.id, lead=lead), "lead")
         consortium = named
         consortium.lead_id = lead
     consortium.mentor_id = mentor.id if mentor else None

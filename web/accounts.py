@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
@@ -92,6 +93,21 @@ def check_password(password: str, confirm: str) -> None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def links_lead_nowhere(settings: Settings, host: str, client: str) -> bool:
+    """Whether links built on a request to ``host`` from ``client`` (CALLRADAR_BASE_URL
+    unset) point to this machine's loopback while the person who asked is elsewhere: behind
+    a reverse proxy that passes its upstream's address as Host (nginx's default) and the
+    visitor's in X-Forwarded-For, which uvicorn takes for the client's."""
+    return not settings.base_url and is_loopback(host) and not is_loopback(client)
 
 
 def link(settings: Settings, base_url: str, token: str) -> str:

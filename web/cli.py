@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from callradar import db
 from callradar.models import User
-from callradar.settings import get_settings
+from callradar.settings import Settings, get_settings
 from matching.channels import DeliveryError
 from web.accounts import AccountError, check_password, create_user, send_link, set_password
 from web.i18n import translate
@@ -19,6 +19,19 @@ from web.tokens import Purpose
 users_app = typer.Typer(help="Users of the web app.", no_args_is_help=True)
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+def loopback_links_warning(settings: Settings) -> str | None:
+    """What to tell the operator when e-mailed links (invitations, password resets, members'
+    messages) can only point to this machine's loopback."""
+    if settings.base_url:
+        return None
+    return (
+        f"CALLRADAR_BASE_URL is unset: links in e-mails point to {settings.link_base_url}, "
+        "which opens the web app only on this machine, and password resets are not mailed "
+        "to anyone browsing it by another address. Set CALLRADAR_BASE_URL to the app's "
+        "public address."
+    )
 
 
 def serve(
@@ -33,6 +46,8 @@ def serve(
     db.upgrade()
     settings = get_settings()
     console.print(f"callradar on [bold]{settings.base_url or f'http://{host}:{port}'}[/]")
+    if warning := loopback_links_warning(settings):
+        err_console.print(warning, style="yellow", markup=False)
     # Behind a reverse proxy on this machine, uvicorn takes the client's address from
     # X-Forwarded-For (it trusts 127.0.0.1 by default): log-in rate limits need it.
     uvicorn.run(create_app(db.get_engine(), settings), host=host, port=port, proxy_headers=True)
@@ -77,6 +92,13 @@ def users_add(
         raise typer.Exit(1) from None
     console.print(f"Added {role} {user.email}. Invitation sent ({where}).")
     console.print(f"The link to set the password (valid 7 days, works once):\n{link}")
+    if warning := loopback_links_warning(settings):
+        err_console.print(
+            f"{warning} Or send the invitation again from the web app's Users page: its links "
+            "use the address the page is browsed at.",
+            style="yellow",
+            markup=False,
+        )
 
 
 @users_app.command("list")

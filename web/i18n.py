@@ -36,6 +36,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Give your e-mail address and we will send you a link to set a new password.",
     ),
     "forgot.submit": ("Wyślij link", "Send the link"),
+    "forgot.unavailable": (
+        "Na tym serwerze nie można ustawić nowego hasła przez e-mail: nie skonfigurowano "
+        "publicznego adresu aplikacji (CALLRADAR_BASE_URL), więc link prowadziłby donikąd. "
+        "Poproś biuro klastra o nowe zaproszenie.",
+        "A new password cannot be set by e-mail on this server: the app's public address "
+        "(CALLRADAR_BASE_URL) is not configured, so the link would lead nowhere. Ask the "
+        "cluster office for a new invitation.",
+    ),
     "forgot.sent": (
         "Jeśli konto o tym adresie istnieje, wysłaliśmy na niego link (ważny godzinę).",
         "If an account with that address exists, a link (valid for an hour) is on its way.",
@@ -149,6 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Naborów: {n}; widać pierwsze {shown} — zawęź filtry, by zobaczyć resztę.",
         "Calls: {n}; the first {shown} are shown — narrow the filters to see the others.",
     ),
+    "review.also_listed": ("Ten sam nabór w źródle:", "The same call listed by"),
     "review.empty": (
         "Brak oznaczonych naborów dla tych filtrów.",
         "No flagged calls for these filters.",
@@ -348,6 +357,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Link dla {email} wysłano ({where}).",
         "The link for {email} was sent ({where}).",
     ),
+    "users.link_loopback": (
+        "Nie wysłano linku do {email}: prowadziłby na adres 127.0.0.1 tego serwera, bo nie "
+        "ustawiono publicznego adresu aplikacji (CALLRADAR_BASE_URL). Ustaw go i wyślij "
+        "ponownie.",
+        "No link was sent to {email}: it would point to 127.0.0.1, this server itself, as "
+        "the app's public address (CALLRADAR_BASE_URL) is not set. Set it and send again.",
+    ),
     "users.not_yourself": (
         "Nie możesz wyłączyć własnego konta.",
         "You cannot deactivate your own account.",
@@ -387,6 +403,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The address is private: whoever has it sees your calls. If it leaked, make a new one.",
     ),
     "calendar.renew": ("Nowy adres", "Make a new address"),
+    "calendar.no_public_address": (
+        "Adresu kalendarza nie można podać: nie ustawiono publicznego adresu aplikacji "
+        "(CALLRADAR_BASE_URL), a ten, pod którym działa, jest osiągalny tylko z serwera. "
+        "Poproś biuro klastra o jego ustawienie.",
+        "The calendar's address cannot be given: the app's public address "
+        "(CALLRADAR_BASE_URL) is not set, and the one it runs at is reachable only from the "
+        "server. Ask the cluster office to set it.",
+    ),
     "calendar.renewed": (
         "Nowy adres gotowy; poprzedni już nie działa.",
         "A new address is ready; the old one no longer works.",

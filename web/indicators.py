@@ -77,7 +77,16 @@ def compute(session: Session, zone: ZoneInfo, today: date | None = None) -> Indi
         year if year is not None else _local(created, zone).year
         for year, created in session.execute(select(Member.joined, Member.created_at))
     )
-    found = Counter(_month(t, zone) for t in session.scalars(select(Call.first_seen_at)))
+    # A competition two sources list (calls linked by same_as_id) is one call found, in the
+    # month its first listing was.
+    first_found: dict[int, datetime] = {}
+    for call_id, same_as_id, seen in session.execute(
+        select(Call.id, Call.same_as_id, Call.first_seen_at)
+    ):
+        competition = same_as_id or call_id
+        seen = _local(seen, zone)
+        first_found[competition] = min(first_found.get(competition, seen), seen)
+    found = Counter(_month(t, zone) for t in first_found.values())
     notified_pairs = {
         (_month(sent_at, zone), member_id)
         for sent_at, member_id in session.execute(

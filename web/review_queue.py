@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from callradar import taxonomy
 from callradar.models import Call, CallDeadline, CallTag
+from web.search import mentions
 
 ReviewStatus = Literal["pending", "confirmed", "dismissed", "all"]
 Sort = Literal["deadline", "newest"]
@@ -27,6 +28,19 @@ class Filters:
     within_days: int | None = None
     q: str | None = None
     sort: Sort = "deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class Competition:
+    """A row of the desk: a call, with the other sources' listings of the same competition
+    (calls linked by ``same_as_id``), which the coordinator decides on together."""
+
+    call: Call
+    others: tuple[Call, ...] = ()
+
+    @property
+    def listings(self) -> tuple[Call, ...]:
+        return (self.call, *self.others)
 
 
 def next_deadline(call: Call, today: date) -> CallDeadline | None:
@@ -65,14 +79,13 @@ def _query(filters: Filters, today: date) -> Select[Call]:
 def _mentions(call: Call, q: str) -> bool:
     # Searched here, not with SQL LIKE: SQLite folds the case of ASCII letters only, so
     # "BADAŃ" missed "Badań", and "_" or "%" in the search matched any text.
-    needle = q.casefold()
-    fields = (call.title, call.description, call.external_id, call.call_identifier)
-    return any(needle in (text or "").casefold() for text in fields)
+    return mentions(q, (call.title, call.description, call.external_id, call.call_identifier))
 
 
-def flagged_calls(session: Session, filters: Filters, today: date) -> tuple[list[Call], int]:
-    """Nearest upcoming deadline first, then newest (or newest first); at most ``LIMIT``,
-    with how many calls the filters found in all."""
+def flagged_calls(session: Session, filters: Filters, today: date) -> tuple[list[Competition], int]:
+    """Nearest upcoming deadline first, then newest (or newest first); a competition two
+    sources list once, as its listing the filters found first, the other listings beside it;
+    at most ``LIMIT``, with how many competitions the filters found in all."""
     calls = [
         call
         for call in session.scalars(
@@ -89,7 +102,26 @@ def flagged_calls(session: Session, filters: Filters, today: date) -> tuple[list
         return (deadline is None, deadline.latest if deadline else date.max, newest(call))
 
     calls.sort(key=by_deadline if filters.sort == "deadline" else newest)
-    return calls[:LIMIT], len(calls)
+    first: dict[int, Call] = {}
+    for call in calls:
+        first.setdefault(call.same_as_id or call.id, call)
+    shown = list(first.items())[:LIMIT]
+    return _with_other_listings(session, shown), len(first)
+
+
+def _with_other_listings(session: Session, shown: list[tuple[int, Call]]) -> list[Competition]:
+    # Every listing, whether the filters found it or not: the coordinator sees who lists the
+    # competition (and decides for all of them) whatever the desk is filtered by.
+    roots = [root for root, _ in shown]
+    others: dict[int, list[Call]] = {}
+    listed = or_(Call.id.in_(roots), Call.same_as_id.in_(roots))
+    if roots:
+        for listing in session.scalars(select(Call).where(listed).order_by(Call.id)):
+            others.setdefault(listing.same_as_id or listing.id, []).append(listing)
+    return [
+        Competition(call, tuple(c for c in others.get(root, ()) if c.id != call.id))
+        for root, call in shown
+    ]
 
 
 def choices(session: Session) -> dict[str, list[str]]:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
-from callradar.webhooks import WebhookRefused, check_webhook, checked_notifier
+import pytest
+import requests
+
+from callradar.webhooks import WebhookRefused, check_webhook, checked_notifier, pinned
+from matching.channels import DeliveryError, Envelope, Webhook
+from matching.messages import Message
 
 ADDRESSES = {
     "chat.cluster.example": ["93.184.216.34"],
@@ -86,7 +95,7 @@ def test_at_send_time_a_host_must_resolve_and_options_cannot_loosen_the_checks()
         must_resolve=True,
         resolver=fake_dns,
     )
-    plugin = notifier[0]
+    plugin = notifier.notifier[0]
     assert not plugin.redirects  # a redirect would lead past the host check
     assert plugin.verify_certificate
     assert plugin.socket_connect_timeout <= 10 and plugin.socket_read_timeout <= 30
@@ -96,4 +105,67 @@ def test_at_send_time_a_host_must_resolve_and_options_cannot_loosen_the_checks()
         must_resolve=True,
         resolver=fake_dns,
     )
-    assert not matrix[0].discovery  # .well-known would name another server
+    assert not matrix.notifier[0].discovery  # .well-known would name another server
+
+
+def test_a_message_goes_to_the_address_checked_not_to_a_later_dns_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the host answers a public address when checked and a private one
+    when the sender connects. The sender must connect to the address it checked."""
+    system = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding_dns(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebinding.example":
+            # The first answer passes the check, every later one is the server's own.
+            return system(next(answers, "127.0.0.1"), port, *args, **kwargs)
+        return system(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        webhook = Webhook(f"jsons://rebinding.example:{port}/hook?cto=1&rto=1", frozenset())
+        envelope = Envelope(
+            Message(subject="s", text="t", html="<p>t</p>", language="en"), "n", "a@b.c", "k", ""
+        )
+        with pytest.raises(DeliveryError):
+            webhook.send(envelope)
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nothing reached the private address
+
+
+@pytest.fixture
+def host_headers() -> Iterator[tuple[int, list[str]]]:
+    """A loopback HTTP server: its port, and the Host header of each request it got."""
+    seen: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+            seen.append(self.headers.get("Host", ""))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_pinned_host_is_reached_at_its_address_under_its_own_name(
+    host_headers: tuple[int, list[str]],
+) -> None:
+    port, seen = host_headers
+    # The name resolves nowhere: only the pin can take the request to the server.
+    with pinned("Chat.Pinned.Example.", ["127.0.0.1"]):
+        assert requests.get(f"http://chat.pinned.example:{port}/x", timeout=5).status_code == 204
+    assert seen == [f"chat.pinned.example:{port}"]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://chat.pinned.example:{port}/x", timeout=5)

@@ -206,18 +206,66 @@ def test_a_competition_listed_by_two_sources_is_told_once(
     assert send_due(engine, settings=settings, now=NOW + timedelta(days=1)).sent == 1
     text = mailbox.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Ścieżka SMART (ncbr)" in text and "(fe-portal)" not in text
-    # The copy changes on its own source: not news of another competition either.
+    # A change published only on the other source is a change of the competition the contact
+    # heard of: told, once, as a change, not as news of another competition.
+    later = NOW + timedelta(days=2)
     with db.session_scope(engine) as s:
         add_call(
             s,
             "fe-portal-smart",
             {},
+            now=later,
             source="fe-portal",
             link_key="FENG.01.01-IP.01-003/26",
             title="Ścieżka SMART (fe-portal)",
             budget=1_000_000,
         )
-    assert run_pipeline(engine, settings) == 0
+    assert run_pipeline(engine, settings, now=later) == 1
+    assert run_pipeline(engine, settings, now=later) == 0
+    assert send_due(engine, settings=settings, now=later + timedelta(days=1)).sent == 1
+    text = mailbox.messages[1].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Zmiana: budżet" in text and "Nowy nabór" not in text
+    assert "Ścieżka SMART (fe-portal)" in text
+    # Its later changes are told as those of any call told of.
+    with db.session_scope(engine) as s:
+        add_call(
+            s,
+            "fe-portal-smart",
+            {},
+            now=later + timedelta(days=3),
+            source="fe-portal",
+            link_key="FENG.01.01-IP.01-003/26",
+            title="Ścieżka SMART (fe-portal)",
+            budget=2_000_000,
+        )
+    assert run_pipeline(engine, settings, now=later + timedelta(days=3)) == 1
+
+
+def test_a_copys_change_made_before_the_contact_heard_of_the_competition_is_no_news(
+    engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    _, port = smtp
+    settings = settings_for(tmp_path, port)
+    with db.session_scope(engine) as s:
+        add_member(
+            s,
+            "lumen",
+            {"integrated-photonics": 3},
+            contacts=[{"email": "anna@lumen.example", "digest": "daily"}],
+        )
+        # The second source's copy changes (its budget) before anyone is told.
+        for source, budget in (("ncbr", None), ("fe-portal", None), ("fe-portal", 1_000_000)):
+            add_call(
+                s,
+                f"{source}-smart",
+                {} if budget else {"integrated-photonics": 0.9},
+                source=source,
+                link_key="FENG.01.01-IP.01-003/26",
+                budget=budget,
+            )
+    later = NOW + timedelta(hours=1)
+    assert run_pipeline(engine, settings, now=later) == 1
+    assert run_pipeline(engine, settings, now=later + timedelta(hours=1)) == 0
 
 
 @pytest.mark.parametrize("marked", [0, 1], ids=["the copy queued", "the other copy"])

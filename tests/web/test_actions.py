@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from callradar.db import session_scope
-from callradar.models import Call, Consortium, Contact, Match, ProposalPack
+from callradar.models import Call, CallTag, Consortium, Contact, Match, ProposalPack, Source
 from tests.web.conftest import World, csrf_of, login, post
 
 
@@ -139,9 +139,9 @@ def test_members_do_not_see_a_dismissed_call(
 def test_a_bad_consortium_is_refused_with_the_reason(client: TestClient, world: World) -> None:
     login(client, world.coordinator)
     post(client, f"/calls/{world.call_id}/confirm")
-    post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
+    refused = post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
     # The coordinator reads Polish: the reason too (tests/web/test_consortium_language.py).
-    assert "nieznany identyfikator członka" in client.get(f"/calls/{world.call_id}").text
+    assert refused.status_code == 400 and "nieznany identyfikator członka" in refused.text
 
 
 def test_a_member_marks_its_match_not_relevant(
@@ -213,3 +213,55 @@ def test_the_links_of_messages_open_in_the_contacts_language(
     # A language chosen on the page stays chosen.
     client.post("/language", data={"lang": "pl", "csrf_token": csrf_of(client)})
     assert "Rezygnacja z wiadomości" in client.get(f"/unsubscribe/{token}").text
+
+
+def test_a_decision_on_one_listing_of_a_competition_holds_for_the_other(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        session.add(Source(name="ncbr", title="NCBR"))
+        session.flush()
+        copy = Call(
+            source="ncbr",
+            external_id="PIC-NCBR",
+            ref="PIC-NCBR",
+            same_as_id=world.call_id,
+            title="PIC pilot line (NCBR)",
+            fingerprint="a" * 64,
+            flagged=True,
+        )
+        session.add(copy)
+        session.flush()
+        copy_id = copy.id
+    login(client, world.coordinator)
+    post(client, f"/calls/{copy_id}/confirm", {"reason": "fits the cluster"})
+    assert _call(engine, world.call_id)[:2] == ("confirmed", "fits the cluster")
+    # Dismissed from the other listing's page: no listing of it may still reach members.
+    post(client, f"/calls/{world.call_id}/dismiss", {"reason": "out of scope"})
+    assert _call(engine, copy_id)[:2] == ("dismissed", "out of scope")
+    assert "PIC pilot line" not in client.get("/review").text
+
+
+def test_areas_corrected_on_one_listing_of_a_competition_hold_for_the_other(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        session.add(Source(name="ncbr", title="NCBR"))
+        session.flush()
+        copy = Call(
+            source="ncbr",
+            external_id="PIC-NCBR",
+            ref="PIC-NCBR",
+            same_as_id=world.call_id,
+            title="PIC pilot line (NCBR)",
+            fingerprint="a" * 64,
+            flagged=True,
+        )
+        copy.tags = [CallTag(code="integrated-photonics", score=0.8, evidence=[])]
+        session.add(copy)
+        session.flush()
+        copy_id = copy.id
+    login(client, world.coordinator)
+    # Not photonics at all: matched through the other listing, members would still be told.
+    post(client, f"/calls/{world.call_id}/areas", {"codes": "sensors-mems"})
+    assert _call(engine, copy_id)[2] == [("sensors-mems", "coordinator")]

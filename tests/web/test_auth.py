@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -49,9 +51,20 @@ def test_a_copied_session_cookie_dies_at_log_out(client: TestClient, world: Worl
     assert thief.get("/my/calls", follow_redirects=False).status_code == 303
 
 
+@pytest.fixture
+def on_the_server(app: FastAPI) -> Iterator[TestClient]:
+    """The app browsed on its own machine, where links to 127.0.0.1 (CALLRADAR_BASE_URL
+    unset) lead to it."""
+    with TestClient(
+        app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50000)
+    ) as test_client:
+        yield test_client
+
+
 def test_password_reset_requests_are_limited(
-    client: TestClient, web_settings: Settings, world: World
+    on_the_server: TestClient, web_settings: Settings, world: World
 ) -> None:
+    client = on_the_server
     for _ in range(ratelimit.MAX_PER_ACCOUNT + 3):
         post(client, "/forgot", {"email": world.member_a})
     assert len(outbox_links(web_settings)) == ratelimit.MAX_PER_ACCOUNT
@@ -244,7 +257,10 @@ def test_a_deactivated_users_invitation_link_no_longer_works(
     assert login(client, "ewa@volta.example", new).status_code == 401
 
 
-def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, world: World) -> None:
+def test_password_reset_by_e_mail(
+    on_the_server: TestClient, web_settings: Settings, world: World
+) -> None:
+    client = on_the_server
     old_session = TestClient(client.app)
     login(old_session, world.member_a)
     assert old_session.get("/my/calls").status_code == 200
@@ -266,19 +282,46 @@ def test_password_reset_by_e_mail(client: TestClient, web_settings: Settings, wo
 
 
 
+@pytest.mark.parametrize("base_url", [None, "http://radar.example"])
 def test_a_reset_link_never_points_where_the_request_said(
-    client: TestClient, web_settings: Settings, world: World
+    base_url: str | None, engine: Engine, web_settings: Settings, world: World
 ) -> None:
     # Anyone may send the reset form, and with any Host header: a link built on it sent the
     # member's token to the sender's server.
-    token = csrf_of(client)
-    client.post(
-        "/forgot",
-        data={"email": world.member_a, "csrf_token": token},
-        headers={"host": "attacker.example"},
-    )
-    [link] = outbox_links(web_settings)
-    assert link.startswith(f"{web_settings.link_base_url}/password?token=")
+    settings = web_settings.model_copy(update={"base_url": base_url})
+    with TestClient(
+        create_app(engine, settings), base_url="http://127.0.0.1:8000", client=("127.0.0.1", 1)
+    ) as client:
+        token = csrf_of(client)
+        client.post(
+            "/forgot",
+            data={"email": world.member_a, "csrf_token": token},
+            headers={"host": "attacker.example"},
+        )
+    links = outbox_links(web_settings)
+    # Without a public address the link could only lead to 127.0.0.1: none is sent to a
+    # request that came by another address.
+    assert [link.split("/password")[0] for link in links] == ([base_url] if base_url else [])
+
+
+def test_without_a_public_address_a_reset_link_is_not_mailed_and_the_page_says_why(
+    client: TestClient, web_settings: Settings, world: World
+) -> None:
+    # Reached by its public name, the app would mail a link to 127.0.0.1:8000, this server's
+    # own loopback, which leads nowhere from the member's computer.
+    assert web_settings.base_url is None
+    assert "CALLRADAR_BASE_URL" in client.get("/forgot").text
+    answer = post(client, "/forgot", {"email": world.member_a})
+    assert outbox_links(web_settings) == []
+    assert "CALLRADAR_BASE_URL" in client.get(answer.headers["location"]).text
+
+    # Behind a reverse proxy passing its upstream's address (nginx's default Host) and the
+    # visitor's in X-Forwarded-For, which uvicorn takes for the client's.
+    with TestClient(
+        client.app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 50000)
+    ) as proxied:
+        post(proxied, "/forgot", {"email": world.member_a})
+    assert outbox_links(web_settings) == []
 
 def test_switching_language_keeps_the_address_with_its_query(
     client: TestClient, engine: Engine, web_settings: Settings, world: World

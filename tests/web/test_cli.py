@@ -10,12 +10,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from callradar import db
 from callradar.cli import app
 from callradar.models import User
+from callradar.settings import get_settings
 from tests.conftest import CliRun
 from tests.loopback import free_port
 from web.passwords import verify_password
@@ -25,11 +27,23 @@ def test_users_add_sends_an_invitation(cli: CliRun, settings_env: Path) -> None:
     result = cli("users", "add", "Boss@Cluster.example", "--role", "coordinator")
     assert result.exit_code == 0, result.output
     assert "/password?token=" in result.output
+    # The link points to this machine's loopback: the operator is told it works only here.
+    assert "CALLRADAR_BASE_URL is unset" in result.output
     [mail] = (settings_env / "outbox").glob("*.eml")
     assert "boss@cluster.example" in mail.read_text()
     listing = cli("users", "list")
     assert listing.output.split()[:2] == ["boss@cluster.example", "coordinator"]
     assert "invited" in listing.output
+
+
+def test_users_add_with_a_public_address_says_nothing_of_it(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALLRADAR_BASE_URL", "https://radar.cluster.example")
+    get_settings.cache_clear()
+    result = cli("users", "add", "boss@cluster.example", "--role", "coordinator")
+    assert "https://radar.cluster.example/password?token=" in result.output
+    assert "CALLRADAR_BASE_URL" not in result.output
 
 
 def test_users_add_with_a_password(cli: CliRun, settings_env: Path) -> None:

@@ -95,14 +95,14 @@ def test_a_pack_refusal_is_said_in_the_users_language(
 ) -> None:
     login(client, world.coordinator)
     post(client, f"/calls/{world.call_id}/confirm")
-    post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
-    page = html.unescape(client.get(f"/calls/{world.call_id}").text)
+    refused = post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
+    page = html.unescape(refused.text)
     assert "Nie wygenerowano pakietu: nieznany identyfikator członka: 'nobody'" in page
     assert "unknown member" not in page
 
     _speaks(engine, world.coordinator, "en")
     client.cookies.clear()
     login(client, world.coordinator)
-    post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
-    page = html.unescape(client.get(f"/calls/{world.call_id}").text)
+    refused = post(client, f"/calls/{world.call_id}/consortium", {"lead": "nobody"})
+    page = html.unescape(refused.text)
     assert "No pack was generated: unknown member(s) 'nobody'" in page

@@ -77,8 +77,7 @@ def test_changing_the_consortium_makes_its_next_pack_version(
     consortia = _consortia(engine, world.call_id)
     assert [(c[1], c[3]) for c in consortia] == [("volta", [1, 2, 3]), ("lumen", [1])]
     retaken = {"consortium": str(world.consortium_id), "lead": "lumen"}
-    post(client, f"/calls/{world.call_id}/consortium", retaken)
-    page = html.unescape(client.get(f"/calls/{world.call_id}").text)
+    page = html.unescape(post(client, f"/calls/{world.call_id}/consortium", retaken).text)
     lumens = consortia[1][0]
     assert f"konsorcjum nr {lumens} tego naboru ma już lidera 'lumen'" in page
     assert _consortia(engine, world.call_id) == consortia
@@ -118,3 +117,27 @@ def test_a_member_dropped_from_a_consortium_keeps_the_versions_it_was_in(
     page = client.get("/my/packs").text
     assert "Download the pack, version 1" in page
     assert "version 2" not in page
+
+
+def test_a_refused_build_comes_back_with_the_choices_and_the_error_at_its_field(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    _confirm(engine, world.call_id)
+    login(client, world.coordinator)
+    path = f"/calls/{world.call_id}/consortium"
+    assert post(client, path, {"lead": "volta", "consortium": ""}).status_code == 303
+    volta = _consortia(engine, world.call_id)[1][0]
+    # Lumen leads the world's consortium still forming: it cannot lead Volta's too.
+    response = post(
+        client, path, {"lead": "lumen", "partners": "volta", "consortium": str(volta)}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.text)
+    form = page[page.index('id="build-consortium"') :]
+    lead_field = form[form.index('<select name="lead"') : form.index("<fieldset")]
+    assert '<option value="lumen" selected>' in lead_field
+    assert f"konsorcjum nr {world.consortium_id}" in lead_field  # the error, at the lead
+    assert f'<option value="{volta}" selected>' in form
+    assert '<input type="checkbox" name="partners" value="volta" checked>' in form
+    # Nothing was changed.
+    assert [c[1] for c in _consortia(engine, world.call_id)] == ["lumen", "volta"]

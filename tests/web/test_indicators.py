@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from callradar.db import session_scope
-from callradar.models import Consortium, Member
+from callradar.models import Consortium, Member, Source
 from tests.web.conftest import _call, _member
 from web import indicators
 
@@ -47,3 +47,23 @@ def test_years_and_months_are_the_clusters_own(engine: Engine) -> None:
     assert data.years[-1] == 2027 and data.consortia[-1] == 1
     assert data.calls_found[data.months.index("2026-06")] == 1
     assert data.months[-1] == "2027-01"
+
+
+def test_a_competition_two_sources_list_is_one_call_found(engine: Engine) -> None:
+    warsaw = ZoneInfo("Europe/Warsaw")
+    with session_scope(engine) as session:
+        session.add(Source(name="fe-portal", title="European Funds portal"))
+        session.flush()
+        first = _call("FENG-SMART", "SMART path (NCBR)", "Research.", date(2027, 3, 1))
+        first.first_seen_at = datetime(2026, 5, 20, tzinfo=UTC)
+        session.add(first)
+        session.flush()
+        # The European Funds portal lists the same competition, found a few weeks later.
+        copy = _call("FENG-SMART", "SMART path (European Funds)", "Research.", date(2027, 3, 1))
+        copy.source, copy.same_as_id = "fe-portal", first.id
+        copy.first_seen_at = datetime(2026, 6, 10, tzinfo=UTC)
+        session.add(copy)
+    with session_scope(engine) as session:
+        data = indicators.compute(session, warsaw, date(2026, 6, 30))
+    found = dict(zip(data.months, data.calls_found, strict=True))
+    assert (found["2026-05"], found["2026-06"]) == (1, 0)

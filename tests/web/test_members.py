@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from callradar import competence_map_io
 from callradar.db import session_scope
 from callradar.members import load_members
 from callradar.models import Contact, Member, User
+from callradar.settings import Settings
 from tests.web.conftest import World, csrf_of, login, post
 from web import accounts
 
@@ -29,6 +31,8 @@ def test_search_by_area_and_keyword(client: TestClient, world: World) -> None:
     assert names("area=power-electronics") == ["Volta Power"]
     assert names("q=volta") == ["Volta Power"]
     assert names("q=silicon+nitride") == ["Lumen Photonics", "Volta Power"]
+    # Both are in Wrocław: found with or without its Polish letter.
+    assert names("q=Wrocław") == names("q=wroclaw") == ["Lumen Photonics", "Volta Power"]
 
 
 def test_export_and_import_round_trip(client: TestClient, engine: Engine, world: World) -> None:
@@ -295,3 +299,19 @@ def test_an_invitation_sent_twice_at_once_is_made_once(
     with session_scope(engine) as session:
         emails = list(session.scalars(select(User.email).where(User.email == invite["email"])))
     assert emails == [invite["email"]]
+
+
+def test_an_invitation_is_not_mailed_with_a_link_to_the_servers_own_loopback(
+    app: FastAPI, web_settings: Settings, world: World
+) -> None:
+    """CALLRADAR_BASE_URL unset, behind a reverse proxy passing its upstream's address as
+    Host (nginx's default): the link would point to 127.0.0.1, this server itself."""
+    with TestClient(
+        app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 50000)
+    ) as proxied:
+        login(proxied, world.coordinator)
+        invitation = {"email": "ewa@volta.example", "role": "member", "member_id": "volta"}
+        post(proxied, "/users/invite", invitation)
+        page = proxied.get("/users").text
+    assert "CALLRADAR_BASE_URL" in page and "ewa@volta.example" in page
+    assert list((web_settings.data_dir / "outbox").glob("*.eml")) == []

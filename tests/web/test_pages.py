@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -18,10 +19,12 @@ from callradar.models import (
     CallDeadline,
     CallTag,
     Consortium,
+    Contact,
     Match,
     Member,
     Notification,
     ProposalPack,
+    Source,
     SourceRun,
 )
 from tests.web.conftest import HOSTILE, World, _call, login, post
@@ -175,7 +178,8 @@ def test_review_search_folds_polish_case_and_takes_wildcards_literally(
         html = client.get("/review", params={"q": q}).text
         return re.findall(r'<a href="/calls/\d+">([^<]+)</a>', html)
 
-    for q in ("łódź", "ŁÓDŹ", "GDAŃSK", "przekształtniki"):
+    # Typed without Polish letters too, as on a keyboard without them.
+    for q in ("łódź", "ŁÓDŹ", "GDAŃSK", "przekształtniki", "lodz", "Gdansk", "przeksztaltniki"):
         assert titles(q) == ["Przekształtniki dla kolei: ŁÓDŹ, Gdańsk"], q
     for q in ("_", "%", "kolei_"):
         assert titles(q) == [], q
@@ -378,3 +382,87 @@ def test_a_budget_is_written_as_in_messages_and_packs(
     # "12,500,000" reads as a decimal fraction in Polish; the e-mails and packs group
     # thousands with (non-breaking) spaces.
     assert "12\u00a0500\u00a0000 PLN" in client.get(f"/calls/{world.call_id}").text
+
+
+def _second_listing(engine: Engine, world: World) -> int:
+    """The world's call as a second source lists it, linked to it as one competition."""
+    soon = datetime.now(UTC).date() + timedelta(days=20)
+    with session_scope(engine) as session:
+        session.add(Source(name="fe-portal", title="European Funds portal"))
+        session.flush()
+        copy = _call("FENG.01.01-IP.01-003/26", "PIC pilot line (European Funds)", "PICs.", soon)
+        copy.source = "fe-portal"
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        return copy.id
+
+
+def test_the_review_desk_lists_a_competition_once_with_both_sources(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    copy_id = _second_listing(engine, world)
+    login(client, world.coordinator)
+    for query in ("", "?source=fe-portal", "?source=manual", "?q=European+Funds"):
+        page = client.get(f"/review{query}").text
+        rows = [row for row in page.split("<tr>")[2:] if f'href="/calls/{copy_id}"' in row]
+        assert len(rows) == 1, query
+        # One row, both listings reachable and both sources named.
+        assert f'href="/calls/{world.call_id}"' in rows[0], query
+        assert "fe-portal" in rows[0] and "manual" in rows[0], query
+        assert page.count(f'href="/calls/{world.call_id}"') == 1, query
+    assert "Naborów: 2" in client.get("/review").text  # the competition and the other call
+    # Each listing's page leads to the other.
+    assert f'href="/calls/{copy_id}"' in client.get(f"/calls/{world.call_id}").text
+    assert f'href="/calls/{world.call_id}"' in client.get(f"/calls/{copy_id}").text
+
+
+def test_a_member_sees_a_competition_as_its_latest_message_told_it(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    """The other source alone moved the deadline, and the member was told so: its calls and
+    calendar show that listing, not the first-stored one with the deadline as it was."""
+    moved = datetime.now(UTC).date() + timedelta(days=40)
+    with session_scope(engine) as session:
+        copy = _call("PIC-COPY", "PIC pilot line (second listing)", "Photonics.", moved)
+        copy.same_as_id = world.call_id
+        session.add(copy)
+        session.flush()
+        session.add(Match(call_id=copy.id, member_id="lumen", score=0.9, reasons=["x"]))
+        contact = session.scalar(select(Contact).where(Contact.member_id == "lumen"))
+        assert contact is not None
+        told = datetime.now(UTC) - timedelta(days=3)
+        later = told + timedelta(days=1)
+        for call_id, version, when in ((world.call_id, 2, told), (copy.id, 2, later)):
+            session.add(
+                Notification(
+                    call_id=call_id,
+                    member_id="lumen",
+                    contact_id=contact.id,
+                    call_version=version,
+                    channel="email",
+                    status="sent",
+                    created_at=when,
+                    sent_at=when,
+                )
+            )
+        copy_id = copy.id
+    login(client, world.member_a)
+    page = client.get("/my/calls").text
+    assert f'href="/calls/{copy_id}"' in page and f'href="/calls/{world.call_id}"' not in page
+    feed_url = re.search(r"/calendar/[^\"]+\.ics", client.get("/my/calendar").text)
+    assert feed_url
+    assert f"DTSTART;VALUE=DATE:{moved:%Y%m%d}" in client.get(feed_url[0]).text
+
+
+def test_a_calendar_address_on_the_servers_own_loopback_is_not_handed_out(
+    app: FastAPI, world: World
+) -> None:
+    """CALLRADAR_BASE_URL unset, behind a reverse proxy passing its upstream's address as
+    Host: the member's calendar program could never fetch http://127.0.0.1:8000/…"""
+    with TestClient(
+        app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 50000)
+    ) as proxied:
+        login(proxied, world.member_a)
+        page = proxied.get("/my/calendar").text
+    assert "127.0.0.1" not in page and "CALLRADAR_BASE_URL" in page

@@ -10,12 +10,15 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from callradar.models import User, utcnow
+from callradar.settings import Settings
 from matching.channels import DeliveryError
 from web import ratelimit
 from web.accounts import (
     AccountError,
     check_password,
     find_user,
+    is_loopback,
+    links_lead_nowhere,
     send_link,
     set_password,
     typed_address,
@@ -95,15 +98,33 @@ def logout(request: Request, session: DB, user: MaybeUser) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+def reset_links_lead_here(request: Request, settings: Settings) -> bool:
+    """Whether a reset link, which points to CALLRADAR_BASE_URL or without it to
+    127.0.0.1:8000, leads the person asking back to this app: without the setting only when
+    they browse it on its own machine (the demo), by a loopback address from a loopback
+    address. What the request says only decides whether a mail goes, never where its link
+    points."""
+    if settings.base_url:
+        return True
+    client = request.client.host if request.client else ""
+    host = request.url.hostname or ""
+    return is_loopback(host) and not links_lead_nowhere(settings, host, client)
+
+
 @router.get("/forgot")
-def forgot_page(request: Request) -> Response:
-    return render(request, "forgot.html")
+def forgot_page(request: Request, settings: AppSettings) -> Response:
+    return render(request, "forgot.html", {"available": reset_links_lead_here(request, settings)})
 
 
 @router.post("/forgot")
 def forgot(
     request: Request, session: DB, settings: AppSettings, email: Annotated[str, Form()]
 ) -> Response:
+    if not reset_links_lead_here(request, settings):
+        # A link to this server's loopback leads nowhere from the member's computer: better
+        # no mail, and the page says why (the same whoever asks: it reveals no account).
+        logger.warning("password reset not mailed: CALLRADAR_BASE_URL is unset")
+        return RedirectResponse("/forgot", status_code=303)
     # Each request counts like a failed log-in (of the address marked as a reset), so the
     # form cannot flood anyone's mailbox; the answer is the same either way.
     key = f"reset:{typed_address(email)}"

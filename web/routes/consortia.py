@@ -21,21 +21,22 @@ from proposals.errors import ProposalError
 from proposals.pack import build_pack
 from web.deps import DB, Coordinator, RowId, row_id
 from web.render import flash, language
+from web.routes.review import RefusedBuild, show_call
 
 router = APIRouter()
 
 STATUSES = ("forming", "submitted", "funded", "rejected", "withdrawn")
 
 
-def _generate(
-    request: Request,
+def _build(
     session: Session,
     call: Call,
     lead: str,
     partners: list[str],
     mentor: str | None,
     consortium: Consortium | None,
-) -> Response:
+) -> int:
+    """Build and commit the pack; its version. Raises ProposalError, nothing changed."""
     try:
         result = build_pack(
             session,
@@ -47,12 +48,15 @@ def _generate(
             new_consortium=consortium is None,
             source=call.source,
         )
-    except ProposalError as exc:
+    except ProposalError:
         session.rollback()
-        flash(request, "consortium.failed", "error", reason=exc.text(language(request)))
-    else:
-        session.commit()
-        flash(request, "consortium.pack_ready", version=str(result.pack.version))
+        raise
+    session.commit()
+    return result.pack.version
+
+
+def _built(request: Request, call: Call, version: int) -> Response:
+    flash(request, "consortium.pack_ready", version=str(version))
     return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
 
 
@@ -60,7 +64,7 @@ def _generate(
 def build_consortium(
     request: Request,
     session: DB,
-    _user: Coordinator,
+    user: Coordinator,
     call_id: RowId,
     lead: Annotated[str, Form()],
     partners: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
@@ -85,7 +89,20 @@ def build_consortium(
         target = session.get(Consortium, number) if number is not None else None
         if target is None or target.call_id != call.id:
             raise HTTPException(400)
-    return _generate(request, session, call, lead, partners, mentor or None, target)
+    try:
+        version = _build(session, call, lead, partners, mentor or None, target)
+    except ProposalError as exc:
+        # The form again, as the coordinator filled it, the reason at the field it is about.
+        refused = RefusedBuild(
+            lead=lead,
+            partners=partners,
+            mentor=mentor or None,
+            consortium=target.id if target else None,
+            field=exc.field,
+            error=exc.text(language(request)),
+        )
+        return show_call(request, session, user, call.id, refused)
+    return _built(request, call, version)
 
 
 def _consortium(session: Session, consortium_id: int) -> tuple[Consortium, Call]:
@@ -103,9 +120,14 @@ def regenerate_pack(
 ) -> Response:
     consortium, call = _consortium(session, consortium_id)
     partners = [p.member_id for p in consortium.partners]
-    return _generate(
-        request, session, call, consortium.lead_id, partners, consortium.mentor_id, consortium
-    )
+    try:
+        version = _build(
+            session, call, consortium.lead_id, partners, consortium.mentor_id, consortium
+        )
+    except ProposalError as exc:
+        flash(request, "consortium.failed", "error", reason=exc.text(language(request)))
+        return RedirectResponse(f"/calls/{call.id}#consortia", status_code=303)
+    return _built(request, call, version)
 
 
 @router.post("/consortia/{consortium_id}/status")

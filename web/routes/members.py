@@ -16,9 +16,10 @@ from callradar import members as members_service
 from callradar.errors import InputFileError
 from callradar.models import Member, User
 from matching.channels import DeliveryError
-from web.accounts import ROLES, AccountError, create_user, send_link
+from web.accounts import ROLES, AccountError, create_user, links_lead_nowhere, send_link
 from web.deps import DB, AppSettings, Coordinator, RowId
 from web.render import flash, render
+from web.search import mentions
 from web.tokens import Purpose
 
 router = APIRouter()
@@ -41,9 +42,8 @@ def matches_search(member: Member, area: str | None, q: str | None) -> bool:
         if not codes & {c.code for c in member.competences}:
             return False
     if q:
-        needle = q.casefold()
-        haystack = [member.id, member.name, member.city or "", member.description, *member.keywords]
-        return any(needle in text.casefold() for text in haystack)
+        fields = [member.id, member.name, member.city, member.description, *member.keywords]
+        return mentions(q, fields)
     return True
 
 
@@ -140,13 +140,25 @@ def invite(
         flash(request, exc.key, "error", **exc.params)
         return RedirectResponse("/users", status_code=303)
     session.commit()
+    _mail_link(request, settings, user, Purpose.INVITE, "users.invited")
+    return RedirectResponse("/users", status_code=303)
+
+
+def _mail_link(
+    request: Request, settings: AppSettings, user: User, purpose: Purpose, sent_key: str
+) -> None:
+    """Mail the user a password link built on the address the coordinator browses at (or
+    CALLRADAR_BASE_URL), and say how it went."""
+    client = request.client.host if request.client else ""
+    if links_lead_nowhere(settings, request.url.hostname or "", client):
+        flash(request, "users.link_loopback", "error", email=user.email)
+        return
     try:
-        _, where = send_link(settings, user, Purpose.INVITE, str(request.base_url))
+        _, where = send_link(settings, user, purpose, str(request.base_url))
     except DeliveryError as exc:
         flash(request, "users.mail_failed", "error", email=user.email, error=str(exc))
     else:
-        flash(request, "users.invited", email=user.email, where=where)
-    return RedirectResponse("/users", status_code=303)
+        flash(request, sent_key, email=user.email, where=where)
 
 
 def _user_or_404(session: DB, user_id: int) -> User:
@@ -166,12 +178,7 @@ def resend(
         flash(request, "users.inactive_no_link", "error", email=user.email)
         return RedirectResponse("/users", status_code=303)
     purpose = Purpose.INVITE if user.password_hash is None else Purpose.RESET
-    try:
-        _, where = send_link(settings, user, purpose, str(request.base_url))
-    except DeliveryError as exc:
-        flash(request, "users.mail_failed", "error", email=user.email, error=str(exc))
-    else:
-        flash(request, "users.link_sent", email=user.email, where=where)
+    _mail_link(request, settings, user, purpose, "users.link_sent")
     return RedirectResponse("/users", status_code=303)
 
 

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from starlette.responses import Response
 
 from callradar.competence_map import CompetenceMap
 from callradar.members import import_members, load_members
-from callradar.models import Call, Match, Member, User
+from callradar.models import Call, Match, Member, Notification, User
 from matching.feedback import NOT_RELEVANT, MatchNotFound, mark_not_relevant
 from matching.review import DISMISSED
 from web import calendar_feed, profile_form
+from web.accounts import links_lead_nowhere
 from web.deps import DB, AnyUser, AppSettings, MemberUser, RowId
 from web.packs import consortia_of, pack_file, visible_pack
 from web.render import flash, render
@@ -29,8 +30,10 @@ router = APIRouter()
 def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
     """The member's matched calls, less those the coordinator dismissed (never sent to
     members either). A competition two sources list (calls linked by ``same_as_id``) is one
-    call, as in the members' messages: its first-stored listing, or the one the member
-    called not relevant, which holds for the competition."""
+    call, as in the members' messages: the listing the member called not relevant (which
+    holds for the competition), else the one its latest message was about (a change only
+    one source published, a moved deadline, is told as that listing's), else the
+    first-stored one."""
     rows = session.execute(
         select(Match, Call)
         .join(Call, Call.id == Match.call_id)
@@ -38,13 +41,39 @@ def member_matches(session: DB, member_id: str) -> list[tuple[Match, Call]]:
         .options(selectinload(Call.deadlines))
         .order_by(Call.id)
     ).all()
+    linked = [call.id for _, call in rows if call.same_as_id is not None]
+    linked += [call.same_as_id for _, call in rows if call.same_as_id is not None]
+    last_told: dict[int, datetime] = {}
+    if linked:
+        last_told = {
+            call_id: moment
+            for call_id, moment in session.execute(
+                select(Notification.call_id, func.max(Notification.created_at))
+                .where(
+                    Notification.member_id == member_id,
+                    Notification.call_id.in_(linked),
+                    Notification.status == "sent",
+                )
+                .group_by(Notification.call_id)
+            )
+        }
+
+    def preference(match: Match, call: Call) -> tuple[bool, datetime | None]:
+        return match.feedback == NOT_RELEVANT, last_told.get(call.id)
+
     shown: dict[int, tuple[Match, Call]] = {}
     for match, call in rows:
         competition = call.same_as_id or call.id
         kept = shown.get(competition)
-        if kept is None or (match.feedback == NOT_RELEVANT and kept[0].feedback != NOT_RELEVANT):
+        if kept is None or _prefer(preference(match, call), preference(*kept)):
             shown[competition] = (match, call)
     return list(shown.values())
+
+
+def _prefer(new: tuple[bool, datetime | None], kept: tuple[bool, datetime | None]) -> bool:
+    if new[0] != kept[0]:
+        return new[0]
+    return new[1] is not None and (kept[1] is None or new[1] > kept[1])
 
 
 @router.get("/my/calls")
@@ -78,6 +107,10 @@ def my_calendar(request: Request, session: DB, settings: AppSettings, user: Memb
     if user.calendar_token is None:
         user.calendar_token = secrets.token_urlsafe(32)
         session.commit()
+    client = request.client.host if request.client else ""
+    if links_lead_nowhere(settings, request.url.hostname or "", client):
+        # An address on this server's loopback, which no calendar program elsewhere reaches.
+        return render(request, "my_calendar.html", {"feed_url": None})
     base = settings.base_url or str(request.base_url).rstrip("/")
     return render(
         request, "my_calendar.html", {"feed_url": f"{base}/calendar/{user.calendar_token}.ics"}

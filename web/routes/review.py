@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,8 +12,8 @@ from starlette.responses import Response
 
 from callradar import taxonomy
 from callradar.members import load_members
-from callradar.models import Call, CallVersion, Consortium, Match, Member
-from matching.review import DISMISSED
+from callradar.models import Call, CallVersion, Consortium, Match, Member, User
+from matching.review import DISMISSED, competition
 from proposals.consortium import suggest_consortium
 from proposals.errors import ProposalError
 from proposals.facts import member_facts
@@ -54,9 +55,9 @@ def review_desk(
 ) -> Response:
     filters = _filters(dict(request.query_params))
     today = settings.today()
-    calls, total = flagged_calls(session, filters, today)
+    rows, total = flagged_calls(session, filters, today)
     context = {
-        "calls": [(call, next_deadline(call, today)) for call in calls],
+        "rows": [(row, next_deadline(row.call, today)) for row in rows],
         # The list is cut at LIMIT calls; the page must not claim that is all there is.
         "total": total,
         "filters": filters,
@@ -85,30 +86,59 @@ def version_changes(versions: list[CallVersion]) -> list[dict[str, Any]]:
     return out[::-1]
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedBuild:
+    """A consortium build the app refused: what the coordinator chose, and why, at which
+    field (None: the build as a whole)."""
+
+    lead: str
+    partners: list[str]
+    mentor: str | None
+    consortium: int | None
+    field: str | None
+    error: str
+
+
 def consortium_builder(
-    session: DB, call: Call, consortia: list[Consortium], lang: str
+    session: DB,
+    call: Call,
+    consortia: list[Consortium],
+    lang: str,
+    refused: RefusedBuild | None = None,
 ) -> dict[str, Any]:
-    """What the coordinator's consortium form starts from: the consortium still being formed
-    (changing it makes its next pack version), else the proposals' suggestion."""
+    """What the coordinator's consortium form starts from: the choices of a build just
+    refused, else the consortium still being formed (changing it makes its next pack
+    version), else the proposals' suggestion."""
     try:
         suggestion = suggest_consortium(session, call.external_id, call.source)
     except ProposalError as exc:
-        return {"suggestion": None, "suggestion_error": exc.text(lang), "members": []}
+        return {
+            "suggestion": None,
+            "suggestion_error": exc.text(lang),
+            "members": [],
+            "refused": refused,
+        }
     members = list(session.scalars(select(Member).order_by(Member.name)))
     target = being_formed(consortia)
     rules = suggestion.rules
-    if target is not None:
-        lead: str | None = target.lead_id
+    if refused is not None:
+        target = next((c for c in consortia if c.id == refused.consortium), None)
+        lead: str | None = refused.lead
+        partners = [p for p in refused.partners if p != refused.lead]
+        mentor = refused.mentor
+    elif target is not None:
+        lead = target.lead_id
         partners = [p.member_id for p in target.partners if p.member_id != target.lead_id]
         mentor = target.mentor_id
-        # The rules checked on the team preselected, not on the suggested one.
-        team = [target.lead_id, *partners]
-        facts = {m.id: member_facts(m) for m in load_members(session, team)}
-        rules = check_rules(suggestion.call, [facts[m] for m in team if m in facts])
     else:
         lead = suggestion.lead.member.id if suggestion.lead else None
         partners = [p.member.id for p in suggestion.partners]
         mentor = suggestion.mentor.member.id if suggestion.mentor else None
+    if lead is not None and (refused is not None or target is not None):
+        # The rules checked on the team preselected, not on the suggested one.
+        team = [lead, *partners]
+        facts = {m.id: member_facts(m) for m in load_members(session, team)}
+        rules = check_rules(suggestion.call, [facts[m] for m in team if m in facts])
     chosen = {"lead": lead, "partners": partners, "mentor": mentor}
     return {
         "suggestion": suggestion,
@@ -117,11 +147,24 @@ def consortium_builder(
         "target": target,
         "chosen": chosen,
         "rules": rules,
+        "refused": refused,
     }
 
 
 @router.get("/calls/{call_id}")
 def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> Response:
+    return show_call(request, session, user, call_id)
+
+
+def show_call(
+    request: Request,
+    session: DB,
+    user: User,
+    call_id: int,
+    refused: RefusedBuild | None = None,
+) -> Response:
+    """A call's page; with ``refused``, its consortium form holds the choices of the build
+    refused, the reason at its field (answered 400)."""
     call = session.scalar(
         select(Call)
         .where(Call.id == call_id)
@@ -153,8 +196,10 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> R
         "matches": matches,
         "coordinator": coordinator,
         "consortia": [],
+        "others": [],
     }
     if coordinator:
+        context["others"] = [c for c in competition(session, call) if c.id != call.id]
         context["consortia"] = list(
             session.scalars(
                 select(Consortium)
@@ -163,5 +208,7 @@ def call_page(request: Request, session: DB, user: AnyUser, call_id: RowId) -> R
                 .order_by(Consortium.id)
             )
         )
-        context.update(consortium_builder(session, call, context["consortia"], language(request)))
-    return render(request, "call.html", context)
+        context.update(
+            consortium_builder(session, call, context["consortia"], language(request), refused)
+        )
+    return render(request, "call.html", context, 400 if refused else 200)

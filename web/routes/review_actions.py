@@ -1,5 +1,5 @@
 """The coordinator's decisions on a flagged call: confirm, dismiss with a reason, correct
-its areas."""
+its areas; each holds for every listing of the competition (calls linked by ``same_as_id``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.responses import Response
 from callradar import taxonomy
 from callradar.models import Call
 from callradar.text import clean_text
-from matching.review import confirm_call, dismiss_call
+from matching.review import competition, confirm_call, dismiss_call
 from tagging.store import correct_tags
 from web.deps import DB, Coordinator, RowId
 from web.render import flash
@@ -74,8 +74,11 @@ def correct_areas(
     call_id: RowId,
     codes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> Response:
-    call = _call(session, call_id)
-    correct_tags(session, call, [c for c in codes if c in taxonomy.ALL_CODES])
+    chosen = [c for c in codes if c in taxonomy.ALL_CODES]
+    # A competition two sources list is one call: each listing is matched on its own areas,
+    # and one left as the tagger saw it would reach the members the correction ruled out.
+    for listing in competition(session, _call(session, call_id)):
+        correct_tags(session, listing, chosen)
     session.commit()
     flash(request, "review.areas_saved")
     return RedirectResponse(f"/calls/{call_id}", status_code=303)
