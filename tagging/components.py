@@ -28,7 +28,7 @@ from thinc.types import Floats2d
 from callradar.errors import InputFileError, Problem
 from callradar.jsonl import json_lines
 from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
-from tagging.normalise import MODES, Mode, normaliser
+from tagging.normalise import MODES, Mode, normaliser, unmarked_norms
 from tagging.result import AreaTag
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -235,7 +235,9 @@ class Normaliser:
             raise ValueError(f"unknown normalisation mode {mode!r}; expected one of {MODES}")
         self.vocab = nlp.vocab
         assert nlp.lang is not None, "a pipeline made by spacy.blank has its language"
-        self.normalise: Callable[[str], str] = normaliser(nlp.lang, mode)
+        self.normalise: Callable[[str], str] = normaliser(
+            nlp.lang, mode, _phrase_norms_unmarked(nlp, mode)
+        )
         self._seen: set[int] = set()
         # The vocabulary's size when every lexeme in it was known to have its norm.
         self._complete_at = -1
@@ -265,6 +267,24 @@ class Normaliser:
             lexeme = self.vocab[orth]
             lexeme.norm_ = self.normalise(lexeme.orth_)
         self._seen |= new
+
+
+def _phrase_norms_unmarked(nlp: Language, mode: Mode) -> dict[str, str]:
+    """For a Polish pipeline, the norms of the words of its own phrases (tagging/patterns/
+    pl.jsonl) by their spelling without marks (`unmarked_norms`): what a word typed without
+    marks may stand for. Only the phrases' words are restored: that is what the rules need,
+    and the fewer norms, the fewer unknown words taken for one."""
+    if nlp.lang != "pl" or mode != "lemma+stem":
+        return {}
+    assert nlp.lang is not None
+    plain = normaliser(nlp.lang, mode)
+    words = {
+        token.text
+        for pattern in read_patterns(PATTERNS_DIR / "pl.jsonl")
+        for token in nlp.make_doc(pattern["pattern"])
+        if token.is_alpha
+    }
+    return unmarked_norms(plain(word) for word in words)
 
 
 @Language.factory("callradar_normaliser", default_config={"mode": "lemma+stem"})

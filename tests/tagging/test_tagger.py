@@ -370,3 +370,38 @@ def test_waste_electrical_and_electronic_equipment_in_the_genitive(tagger: Tagge
         "Recykling zużytego sprzętu elektrycznego i elektronicznego",
         "Dotacje dla przedsiębiorstw zajmujących się przetwarzaniem odpadów.",
     )
+
+
+_WITHOUT_MARKS = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Fotoniczne układy scalone dla telekomunikacji",
+            "Konkurs na projekty dotyczące fotonicznych układów scalonych, laserów "
+            "półprzewodnikowych i łączności światłowodowej.",
+        ),
+        (
+            "Półprzewodniki mocy dla elektromobilności",
+            "Wsparcie dla przedsiębiorstw rozwijających przyrządy półprzewodnikowe mocy z "
+            "węglika krzemu i azotku galu oraz przekształtniki energoelektroniczne.",
+        ),
+        (
+            "Projektowanie układów scalonych",
+            "Nabór dotyczy projektowania układów scalonych ASIC oraz weryfikacji układów "
+            "cyfrowych; wnioski składają mikro, małe i średnie przedsiębiorstwa.",
+        ),
+    ],
+)
+def test_polish_written_without_its_marks_gets_the_same_areas(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """E-mails, forms and some portals write Polish without its letters' marks ("uklady
+    scalone", "polprzewodniki"): such a call names the same areas."""
+    marked = codes(tagger, title, description, "pl")
+    assert marked
+    unmarked = (title.translate(_WITHOUT_MARKS), description.translate(_WITHOUT_MARKS))
+    assert codes(tagger, *unmarked, "pl") == marked
+    assert codes(tagger, *unmarked) == marked
