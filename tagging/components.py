@@ -28,7 +28,7 @@ from thinc.types import Floats2d
 from callradar.errors import InputFileError, Problem
 from callradar.jsonl import json_lines
 from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
-from tagging.normalise import MODES, Mode, normaliser, unmarked_norms
+from tagging.normalise import MODES, Mode, normaliser, unmarked_norms, word_in_capitals
 from tagging.result import AreaTag
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -227,7 +227,9 @@ class Normaliser:
     The norm lives on the lexeme, so a word seen before costs nothing; the rule matcher
     and the classifier both read NORM. Once every lexeme of the vocabulary has its norm, a
     doc whose words added none to it (the vocabulary is no bigger) is left as it is
-    without looking at its words.
+    without looking at its words. The one exception is a title written in capitals, where a
+    short word that is an acronym elsewhere is a word (`word_in_capitals`): its tokens there
+    get a norm of their own.
     """
 
     def __init__(self, nlp: Language, mode: Mode) -> None:
@@ -238,6 +240,9 @@ class Normaliser:
         self.normalise: Callable[[str], str] = normaliser(
             nlp.lang, mode, _phrase_norms_unmarked(nlp, mode)
         )
+        self._as_word = word_in_capitals(nlp.lang, self.normalise)
+        # Per word in capitals met in a title in capitals, its norm as a word, or "".
+        self._words_in_capitals: dict[int, str] = {}
         self._seen: set[int] = set()
         # The vocabulary's size when every lexeme in it was known to have its norm.
         self._complete_at = -1
@@ -245,6 +250,10 @@ class Normaliser:
         self._since_sweep = 1 << 62
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        title_end = _title_end(text)
+        if title_end and text[:title_end].isupper():
+            self._read_as_words(doc, title_end)
         size = len(self.vocab)
         if size == self._complete_at:
             return doc
@@ -261,6 +270,18 @@ class Normaliser:
         if len(self._seen) == size:
             self._complete_at = size
         return doc
+
+    def _read_as_words(self, doc: Doc, title_end: int) -> None:
+        """Gives the words of a title in capitals that are words there their norm as words."""
+        known = self._words_in_capitals
+        for token in doc:
+            if token.idx >= title_end:
+                break
+            norm = known.get(token.orth)
+            if norm is None:
+                norm = known[token.orth] = self._as_word(token.text) or ""
+            if norm:
+                token.norm_ = norm
 
     def _add(self, new: set[int]) -> None:
         for orth in new:

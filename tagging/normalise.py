@@ -126,6 +126,33 @@ def _acronym(word: str) -> bool:
     return any(ch.isupper() for ch in word[1:])
 
 
+# A title written in capitals ("ELEKTRONIKA MOCY DLA TRAKCJI", "PILOT LINES FOR GAN POWER
+# CHIPS") says nothing of which of its words are acronyms. There, a word of four or five
+# letters that the dictionaries know ("MOCY", "DIODY", "CHIPS") is read as that word;
+# shorter ones stay acronyms ("LED", "GAN": "led" is a form of "lead"), and so do words no
+# dictionary knows ("MEMS", "VCSEL").
+_SHORTEST_WORD_IN_CAPITALS = 4
+
+
+def word_in_capitals(lang: str, normalise: Callable[[str], str]) -> Callable[[str], str | None]:
+    """For a word of a title in capitals, given `normalise` (a `normaliser` for `lang`): the
+    norm of the word it is when `normalise` would take it for an acronym but the dictionaries
+    know it, else None (its norm stays as `normalise` gives it)."""
+    languages = _SIMPLEMMA_LANGUAGES.get(lang, (lang,))
+
+    def as_word(word: str) -> str | None:
+        if not (
+            _SHORTEST_WORD_IN_CAPITALS <= len(word) <= _LONGEST_ACRONYM
+            and word.isupper()
+            and word.isalpha()
+        ):
+            return None
+        lowered = word.lower()
+        return normalise(lowered) if is_known(lowered, languages) else None
+
+    return as_word
+
+
 def normaliser(
     lang: str, mode: Mode, unmarked: Mapping[str, str] | None = None
 ) -> Callable[[str], str]:

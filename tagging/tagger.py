@@ -110,11 +110,11 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
     for group in _chunked(texts, len, _GROUP_CHARS):
         made = [make_doc(text) for text in group]
         for text, doc in zip(group, made, strict=True):
+            data = doc.user_data
+            data[_TEXT] = text
             for proc in first:
                 doc = proc(doc)
             if has_matches(doc):
-                data = doc.user_data
-                data[_TEXT] = text
                 data[_NORMS] = doc.to_array(NORM).reshape(-1, 1)
                 matched.append(doc)
                 docs.append(doc)

@@ -124,6 +124,30 @@ def test_a_title_in_capitals_is_tagged_as_written_in_lower_case(tagger: Tagger) 
 
 
 @pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Elektronika mocy dla trakcji kolejowej", "pl"),
+        ("Diody laserowe i chipy fotoniczne", "pl"),
+        ("Fale milimetrowe i sieci 5G", "pl"),
+        ("Pilot lines for GaN power chips", "en"),
+    ],
+)
+def test_short_words_of_a_title_in_capitals_are_words(
+    tagger: Tagger, title: str, body: str
+) -> None:
+    """In a title written in capitals, "MOCY", "DIODY", "CHIPS" are words, as written in
+    lower case, not acronyms: a title in capitals says nothing of which words are acronyms.
+    ("GaN" in capitals is still GaN.)"""
+    body = {
+        "en": "Applications are submitted through the online system by the deadline.",
+        "pl": "Wnioski składa się w systemie teleinformatycznym do dnia zamknięcia naboru.",
+    }[body]
+    written = codes(tagger, title, body)
+    assert written
+    assert codes(tagger, title.upper(), body) == written
+
+
+@pytest.mark.parametrize(
     ("english", "polish"),
     [
         (
