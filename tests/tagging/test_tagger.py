@@ -429,3 +429,47 @@ def test_polish_written_without_its_marks_gets_the_same_areas(
     unmarked = (title.translate(_WITHOUT_MARKS), description.translate(_WITHOUT_MARKS))
     assert codes(tagger, *unmarked, "pl") == marked
     assert codes(tagger, *unmarked) == marked
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Modernizacja oświetlenia drogowego w gminach",
+            "Gminy mogą uzyskać dofinansowanie modernizacji oświetlenia LED na drogach "
+            "gminnych: wymiany opraw sodowych na energooszczędne i montażu nowych słupów "
+            "oświetlenia ulicznego.",
+        ),
+        (
+            "Street lighting retrofit grants for municipalities",
+            "Municipalities may apply for grants to replace street lighting with "
+            "high-efficiency fixtures and to carry out lighting retrofits in public "
+            "buildings.",
+        ),
+        (
+            "Full fibre roll-out in rural areas",
+            "Local authorities can bid for funding to connect schools, libraries and "
+            "surgeries to full fibre networks and to encourage full fibre broadband "
+            "providers to build in rural areas.",
+        ),
+    ],
+)
+def test_lighting_and_fibre_infrastructure_works_are_no_area(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """Funding to replace street lighting or to lay full fibre networks buys and installs
+    what others developed: no research or development in optoelectronics or optical
+    communications (every such call among the training calls is labelled with no area)."""
+    result = tagger.tag(CallText("c", title, description))
+    assert result.areas == [] and result.whole_domains == []
+
+
+def test_research_on_lighting_and_fibre_networks_keeps_its_areas(tagger: Tagger) -> None:
+    assert "lasers-optoelectronics" in codes(
+        tagger, "Next-generation LED lighting",
+        "Research on LED lighting: more efficient phosphors, LED chips and drivers for "
+        "street lighting and indoor luminaires.")
+    assert "optical-communications" in codes(
+        tagger, "Photonics for gigabit fibre networks",
+        "Research on optical transceivers and fibre amplifiers for fibre networks and "
+        "fibre broadband access.")
