@@ -473,3 +473,26 @@ def test_research_on_lighting_and_fibre_networks_keeps_its_areas(tagger: Tagger)
         tagger, "Photonics for gigabit fibre networks",
         "Research on optical transceivers and fibre amplifiers for fibre networks and "
         "fibre broadband access.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Sustainable food packaging from agricultural residues",
+            "Projects will develop bio-based packaging and compostable packaging for fresh "
+            "food, cut plastic packaging waste and replace single-use packaging in retail.",
+        ),
+        (
+            "Circular plastics: packaging waste",
+            "Demonstrate sorting and recycling of plastic packaging and paper packaging "
+            "collected from households.",
+        ),
+    ],
+)
+def test_consumer_packaging_is_not_chip_packaging(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """Food, plastic and paper packaging wrap goods, not chips: no advanced packaging."""
+    result = tagger.tag(CallText("c", title, description))
+    assert result.areas == [] and result.whole_domains == []
