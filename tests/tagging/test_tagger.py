@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from callradar.taxonomy import domain_of
@@ -496,3 +498,15 @@ def test_consumer_packaging_is_not_chip_packaging(
     """Food, plastic and paper packaging wrap goods, not chips: no advanced packaging."""
     result = tagger.tag(CallText("c", title, description))
     assert result.areas == [] and result.whole_domains == []
+
+
+def test_text_from_pdfs_decomposed_or_with_ligatures_gets_the_same_areas(tagger: Tagger) -> None:
+    """PDFs and macOS give "ó" as "o" and a combining accent, and "fi" as one ligature."""
+    polish = ("Półprzewodniki mocy dla elektromobilności",
+              "Wsparcie rozwoju przyrządów półprzewodnikowych mocy z węglika krzemu.")
+    decomposed = tuple(unicodedata.normalize("NFD", part) for part in polish)
+    assert codes(tagger, *decomposed) == codes(tagger, *polish) != set()
+    english = ("High-power fibre lasers",
+               "Development of fibre lasers and fibre amplifiers for materials processing.")
+    ligatures = tuple(part.replace("fi", "\ufb01") for part in english)
+    assert codes(tagger, *ligatures) == codes(tagger, *english) != set()
