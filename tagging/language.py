@@ -30,9 +30,12 @@ _PL_WORDS = (
     "i w na z do się oraz dla jest są nie to że od przez lub po o ze we jak które który "
     "która których jako także może mogą będzie być ich tym tego"
 )
+# Polish is also typed without its letters' marks (e-mails, forms, some portals): the
+# function words as typed so, which are no English words ("ze" is listed already).
+_PL_WORDS_UNMARKED = "sie sa moze moga bedzie byc takze ktore ktory ktora ktorych"
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_WORDS.split()),
-    "pl": frozenset(_PL_WORDS.split()),
+    "pl": frozenset(_PL_WORDS.split() + _PL_WORDS_UNMARKED.split()),
 }
 # Both languages' votes looked up at once: a function word counts 1 for English and
 # 1 << _PL_SHIFT for Polish ("to" is both), so one sum of one look-up a word gives both

@@ -363,6 +363,22 @@ def test_a_polish_call_claimed_english_is_tagged_as_polish(tagger: Tagger) -> No
     assert "integrated-photonics" in {a.code for a in result.areas}
 
 
+def test_a_polish_call_typed_without_marks_claimed_english_is_tagged_as_polish(
+    tagger: Tagger,
+) -> None:
+    result = tagger.tag(
+        CallText(
+            "c",
+            "Fotoniczne uklady scalone",
+            "Konkurs dla firm, ktore moga rozwijac fotoniczne uklady scalone. Dofinansowanie "
+            "bedzie przyznawane do konca roku, takze dla MSP.",
+            "en",
+        )
+    )
+    assert result.language == "pl"
+    assert "integrated-photonics" in {a.code for a in result.areas}
+
+
 def test_an_english_call_claimed_polish_stays_polish(tagger: Tagger) -> None:
     """The Polish pipeline reads English terms too: a claimed 'pl' is kept."""
     result = tagger.tag(
