@@ -79,11 +79,12 @@ def keep_caching_after_line_breaks(nlp: Language) -> None:
 
 
 def _claimed_language(language: str | None) -> str | None:
-    """A source's language claim ('EN', 'pl-PL') as one of ours, or None."""
+    """A source's language claim ('EN', 'pl-PL', 'de') as a two-letter code, or None when it
+    names no language by one ('und', 'mul', 'Polish')."""
     if not language:
         return None
     code = language.strip().lower().replace("_", "-").split("-")[0]
-    return code if code in SUPPORTED else None
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
 
 
 def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
@@ -382,8 +383,17 @@ class Tagger:
             item.result = TagResult(call.id, None, skipped=_NO_TEXT)
             return item
         claimed = _claimed_language(call.language)
-        item.language = None if claimed is None else checked_claim(claimed, text)
-        if item.language is None:
+        if claimed is not None:
+            item.language = checked_claim(claimed, text)
+            if item.language is None:
+                item.result = TagResult(
+                    call.id,
+                    None,
+                    skipped=f"stated to be written in language {claimed!r}; only English "
+                    "and Polish calls are tagged",
+                    notes=notes,
+                )
+        else:
             detection = self.detector.detect(text)
             if detection.language is None:
                 item.result = TagResult(call.id, None, skipped=detection.reason, notes=notes)

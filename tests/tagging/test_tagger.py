@@ -101,6 +101,22 @@ def test_claimed_language_is_used(tagger: Tagger) -> None:
     assert tagger.tag(CallText("l", "MEMS", "MEMS sensors", "PL-pl")).language == "pl"
 
 
+def test_a_call_stated_in_another_language_is_skipped(tagger: Tagger) -> None:
+    """A source stating German is believed (README: calls in other languages are skipped):
+    a short German text was read as English ("Laser" gave an area)."""
+    result = tagger.tag(CallText(
+        "de", "Photonische integrierte Schaltkreise",
+        "Förderung für Unternehmen, die Photonik und Laser entwickeln.", "de-DE"))
+    assert result.skipped and "'de'" in result.skipped and result.areas == []
+    # ...unless its opening is clearly English or Polish (a source stating one language for
+    # all its calls); a claim that names no language is no claim.
+    english = ("Photonic integrated circuits",
+               "The call is for companies that develop lasers and photonic integrated "
+               "circuits, and it is open to all of them in the member states.")
+    assert tagger.tag(CallText("x", *english, "fr")).language == "en"
+    assert tagger.tag(CallText("y", *english, "und")).language == "en"
+
+
 def test_tag_many_keeps_order(tagger: Tagger) -> None:
     calls = [CallText(str(i), "Lidar and spectroscopy", "Optical sensing.") for i in range(300)]
     assert [r.id for r in tagger.tag_many(calls)] == [str(i) for i in range(300)]
