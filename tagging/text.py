@@ -61,27 +61,29 @@ def _holds_control(rest: bytes) -> bool:
 
 
 # Text taken from PDFs or typed on macOS may come decomposed ("o" and a combining acute
-# accent for "ó") and with typographic ligatures ("ﬁbre", "ﬂexible"): the dictionaries and
-# the phrases know the words composed and spelled out, so such words matched nothing. In
-# UTF-8, the combining marks (U+0300 to U+036F) start with byte 0xCC or 0xCD and the Latin
-# ligatures (U+FB00 to U+FB06) with 0xEF 0xAC: texts without those bytes (nearly all) are
-# neither looked at again nor copied.
-_MAY_BE_UNCOMPOSED = (b"\xcc", b"\xcd", b"\xef\xac")
-_LIGATURES = {
+# accent for "ó") and with typographic ligatures ("ﬁbre", "ﬂexible"), and web pages break
+# long words with soft hyphens ("półprze&shy;wodnikowych"): the dictionaries and the
+# phrases know the words composed, spelled out and whole, so such words matched nothing.
+# In UTF-8, the combining marks (U+0300 to U+036F) start with byte 0xCC or 0xCD, the Latin
+# ligatures (U+FB00 to U+FB06) with 0xEF 0xAC, and the soft hyphen is 0xC2 0xAD: texts
+# without those bytes (nearly all) are neither looked at again nor copied.
+_MAY_BE_UNCOMPOSED = (b"\xcc", b"\xcd", b"\xef\xac", b"\xc2\xad")
+_SPELLED_OUT: dict[int, str | None] = {
     0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st",
-    0xFB06: "st",
+    0xFB06: "st", 0xAD: None,
 }
 
 
 def _may_be_uncomposed(rest: bytes) -> bool:
-    """Whether text whose `_outside_ascii` is `rest` may hold decomposed letters or
-    ligatures."""
+    """Whether text whose `_outside_ascii` is `rest` may hold decomposed letters, ligatures
+    or soft hyphens."""
     return any(mark in rest for mark in _MAY_BE_UNCOMPOSED)
 
 
 def _composed(text: str) -> str:
-    """`text` with its letters composed (NFC) and its Latin ligatures spelled out."""
-    return unicodedata.normalize("NFC", text).translate(_LIGATURES)
+    """`text` with its letters composed (NFC), its Latin ligatures spelled out and its soft
+    hyphens dropped."""
+    return unicodedata.normalize("NFC", text).translate(_SPELLED_OUT)
 
 
 def _without_markup(text: str) -> str:

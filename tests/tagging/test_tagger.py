@@ -542,3 +542,6 @@ def test_text_from_pdfs_decomposed_or_with_ligatures_gets_the_same_areas(tagger:
                "Development of fibre lasers and fibre amplifiers for materials processing.")
     ligatures = tuple(part.replace("fi", "\ufb01") for part in english)
     assert codes(tagger, *ligatures) == codes(tagger, *english) != set()
+    # Web pages break long words with soft hyphens.
+    hyphenated = tuple(part.replace("przewod", "prze&shy;wod") for part in polish)
+    assert codes(tagger, *hyphenated) == codes(tagger, *polish)

@@ -59,6 +59,9 @@ def test_markup_and_entities_escaped_twice_are_cleaned_too(raw: str, expected: s
         # Typographic ligatures from PDFs.
         ("\ufb01bre lasers, \ufb02exible ampli\ufb01ers", "fibre lasers, flexible amplifiers"),
         ("e\ufb03cient o\ufb04ine", "efficient offline"),
+        # Soft hyphens of web pages, as characters or entities.
+        ("półprze\u00adwodnikowych fotonicz&shy;nych", "półprzewodnikowych fotonicznych"),
+        ("pho&amp;shy;tonic", "photonic"),
     ],
 )
 def test_decomposed_letters_and_ligatures_are_composed(raw: str, expected: str) -> None:
