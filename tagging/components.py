@@ -28,7 +28,7 @@ from thinc.types import Floats2d
 from callradar.errors import InputFileError, Problem
 from callradar.jsonl import json_lines
 from callradar.taxonomy import ALL_CODES, AREAS, DOMAINS, domain_of
-from tagging.normalise import MODES, Mode, normaliser
+from tagging.normalise import MODES, Mode, normaliser, unmarked_norms, word_in_capitals
 from tagging.result import AreaTag
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -227,7 +227,9 @@ class Normaliser:
     The norm lives on the lexeme, so a word seen before costs nothing; the rule matcher
     and the classifier both read NORM. Once every lexeme of the vocabulary has its norm, a
     doc whose words added none to it (the vocabulary is no bigger) is left as it is
-    without looking at its words.
+    without looking at its words. The one exception is a title written in capitals, where a
+    short word that is an acronym elsewhere is a word (`word_in_capitals`): its tokens there
+    get a norm of their own.
     """
 
     def __init__(self, nlp: Language, mode: Mode) -> None:
@@ -235,7 +237,12 @@ class Normaliser:
             raise ValueError(f"unknown normalisation mode {mode!r}; expected one of {MODES}")
         self.vocab = nlp.vocab
         assert nlp.lang is not None, "a pipeline made by spacy.blank has its language"
-        self.normalise: Callable[[str], str] = normaliser(nlp.lang, mode)
+        self.normalise: Callable[[str], str] = normaliser(
+            nlp.lang, mode, _phrase_norms_unmarked(nlp, mode)
+        )
+        self._as_word = word_in_capitals(nlp.lang, self.normalise)
+        # Per word in capitals met in a title in capitals, its norm as a word, or "".
+        self._words_in_capitals: dict[int, str] = {}
         self._seen: set[int] = set()
         # The vocabulary's size when every lexeme in it was known to have its norm.
         self._complete_at = -1
@@ -243,6 +250,10 @@ class Normaliser:
         self._since_sweep = 1 << 62
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        title_end = _title_end(text)
+        if title_end and text[:title_end].isupper():
+            self._read_as_words(doc, title_end)
         size = len(self.vocab)
         if size == self._complete_at:
             return doc
@@ -260,11 +271,41 @@ class Normaliser:
             self._complete_at = size
         return doc
 
+    def _read_as_words(self, doc: Doc, title_end: int) -> None:
+        """Gives the words of a title in capitals that are words there their norm as words."""
+        known = self._words_in_capitals
+        for token in doc:
+            if token.idx >= title_end:
+                break
+            norm = known.get(token.orth)
+            if norm is None:
+                norm = known[token.orth] = self._as_word(token.text) or ""
+            if norm:
+                token.norm_ = norm
+
     def _add(self, new: set[int]) -> None:
         for orth in new:
             lexeme = self.vocab[orth]
             lexeme.norm_ = self.normalise(lexeme.orth_)
         self._seen |= new
+
+
+def _phrase_norms_unmarked(nlp: Language, mode: Mode) -> dict[str, str]:
+    """For a Polish pipeline, the norms of the words of its own phrases (tagging/patterns/
+    pl.jsonl) by their spelling without marks (`unmarked_norms`): what a word typed without
+    marks may stand for. Only the phrases' words are restored: that is what the rules need,
+    and the fewer norms, the fewer unknown words taken for one."""
+    if nlp.lang != "pl" or mode != "lemma+stem":
+        return {}
+    assert nlp.lang is not None
+    plain = normaliser(nlp.lang, mode)
+    words = {
+        token.text
+        for pattern in read_patterns(PATTERNS_DIR / "pl.jsonl")
+        for token in nlp.make_doc(pattern["pattern"])
+        if token.is_alpha
+    }
+    return unmarked_norms(plain(word) for word in words)
 
 
 @Language.factory("callradar_normaliser", default_config={"mode": "lemma+stem"})

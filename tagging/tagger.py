@@ -79,11 +79,12 @@ def keep_caching_after_line_breaks(nlp: Language) -> None:
 
 
 def _claimed_language(language: str | None) -> str | None:
-    """A source's language claim ('EN', 'pl-PL') as one of ours, or None."""
+    """A source's language claim ('EN', 'pl-PL', 'de') as a two-letter code, or None when it
+    names no language by one ('und', 'mul', 'Polish')."""
     if not language:
         return None
     code = language.strip().lower().replace("_", "-").split("-")[0]
-    return code if code in SUPPORTED else None
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
 
 
 def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
@@ -110,11 +111,11 @@ def _run(nlp: Language, texts: list[str]) -> list[Doc | None]:
     for group in _chunked(texts, len, _GROUP_CHARS):
         made = [make_doc(text) for text in group]
         for text, doc in zip(group, made, strict=True):
+            data = doc.user_data
+            data[_TEXT] = text
             for proc in first:
                 doc = proc(doc)
             if has_matches(doc):
-                data = doc.user_data
-                data[_TEXT] = text
                 data[_NORMS] = doc.to_array(NORM).reshape(-1, 1)
                 matched.append(doc)
                 docs.append(doc)
@@ -382,8 +383,17 @@ class Tagger:
             item.result = TagResult(call.id, None, skipped=_NO_TEXT)
             return item
         claimed = _claimed_language(call.language)
-        item.language = None if claimed is None else checked_claim(claimed, text)
-        if item.language is None:
+        if claimed is not None:
+            item.language = checked_claim(claimed, text)
+            if item.language is None:
+                item.result = TagResult(
+                    call.id,
+                    None,
+                    skipped=f"stated to be written in language {claimed!r}; only English "
+                    "and Polish calls are tagged",
+                    notes=notes,
+                )
+        else:
             detection = self.detector.detect(text)
             if detection.language is None:
                 item.result = TagResult(call.id, None, skipped=detection.reason, notes=notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # Calls run to tens of thousands of characters; past this the rest is annexes and
 # boilerplate, and a megabyte of text would only slow the batch down.
@@ -42,12 +43,47 @@ def _has_control(text: str) -> bool:
 
     ASCII text has one if anything is left after deleting printable ASCII, tab and line
     feed (what is left is C0 controls and DEL, all in `_CONTROL`). Other text is looked at
-    without its ASCII characters: deleting whole ASCII characters from UTF-8 leaves valid
-    UTF-8 of the others (lone surrogates pass through as they are)."""
+    without its ASCII characters (`_outside_ascii`)."""
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _PLAIN_ASCII))
-    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
+    return _holds_control(_outside_ascii(text))
+
+
+def _outside_ascii(text: str) -> bytes:
+    """The UTF-8 of `text` without its printable ASCII, tabs and line feeds: deleting whole
+    ASCII characters from UTF-8 leaves valid UTF-8 of the others (lone surrogates pass
+    through as they are)."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
+
+
+def _holds_control(rest: bytes) -> bool:
     return _CONTROL.search(rest.decode("utf-8", "surrogatepass")) is not None
+
+
+# Text taken from PDFs or typed on macOS may come decomposed ("o" and a combining acute
+# accent for "ó") and with typographic ligatures ("ﬁbre", "ﬂexible"), and web pages break
+# long words with soft hyphens ("półprze&shy;wodnikowych"): the dictionaries and the
+# phrases know the words composed, spelled out and whole, so such words matched nothing.
+# In UTF-8, the combining marks (U+0300 to U+036F) start with byte 0xCC or 0xCD, the Latin
+# ligatures (U+FB00 to U+FB06) with 0xEF 0xAC, and the soft hyphen is 0xC2 0xAD: texts
+# without those bytes (nearly all) are neither looked at again nor copied.
+_MAY_BE_UNCOMPOSED = (b"\xcc", b"\xcd", b"\xef\xac", b"\xc2\xad")
+_SPELLED_OUT: dict[int, str | None] = {
+    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st",
+    0xFB06: "st", 0xAD: None,
+}
+
+
+def _may_be_uncomposed(rest: bytes) -> bool:
+    """Whether text whose `_outside_ascii` is `rest` may hold decomposed letters, ligatures
+    or soft hyphens."""
+    return any(mark in rest for mark in _MAY_BE_UNCOMPOSED)
+
+
+def _composed(text: str) -> str:
+    """`text` with its letters composed (NFC), its Latin ligatures spelled out and its soft
+    hyphens dropped."""
+    return unicodedata.normalize("NFC", text).translate(_SPELLED_OUT)
 
 
 def _without_markup(text: str) -> str:
@@ -67,7 +103,12 @@ def clean(raw: str) -> str:
     # a "&", and control characters are looked for once (again only if an entity was
     # decoded, as one may stand for such a character). A "&" in "R&D" no longer costs a
     # second pass over a long text.
-    control = _has_control(text)
+    if text.isascii():
+        control = _has_control(text)
+        uncomposed = False
+    else:
+        rest = _outside_ascii(text)
+        control, uncomposed = _holds_control(rest), _may_be_uncomposed(rest)
     if "<" in text:
         text = _without_markup(text)
     if "&" in text:
@@ -81,8 +122,13 @@ def clean(raw: str) -> str:
                 decoded = html.unescape(decoded)
             text = decoded
             control = control or _has_control(text)
+            uncomposed = uncomposed or (
+                not text.isascii() and _may_be_uncomposed(_outside_ascii(text))
+            )
     if control:
         text = _CONTROL.sub(" ", text)
+    if uncomposed:
+        text = _composed(text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)
     if "\n" in text and _UNEVEN_BLANK_LINES.search(text):

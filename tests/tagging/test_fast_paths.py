@@ -438,8 +438,10 @@ def test_texts_tokenized_in_groups_are_tagged_as_one_by_one(
 
 
 def _clean_every_step(raw: str) -> str:
-    """text.clean as first written: every markup, entity and control step in turn."""
+    """text.clean as first written: every markup, entity and control step in turn (and
+    composition, ligatures and soft hyphens, on every text)."""
     import html
+    import unicodedata
 
     from tagging import text as t
 
@@ -450,6 +452,7 @@ def _clean_every_step(raw: str) -> str:
         decoded = t._COMMENT.sub(" ", t._INVISIBLE.sub(" ", decoded))
         decoded = html.unescape(t._TAG.sub(" ", t._BLOCK_TAG.sub("\n", decoded)))
     text = t._CONTROL.sub(" ", decoded)
+    text = unicodedata.normalize("NFC", text).translate(t._SPELLED_OUT)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = t._SPACES.sub(" ", text)
     return t._BLANK_LINES.sub("\n\n", text).strip()
@@ -463,7 +466,8 @@ def test_cleaning_step_by_step_as_needed_gives_the_same_text() -> None:
               "&#7;", "&#x200b;", "&ZeroWidthSpace;", "&nbsp;", "&rlm;", "R&D", "word", " ",
               "  ", "\t", "\n", "\n\n\n", "\x00", "\x85", "\u200b", "\ufeff", "<b>", "&", "<", "ą",
               "\x7f", "\r", "\ud800", "&#xd800;", "\u2028", "\xad", "\U0001f600", "\n \n",
-              " \n", "\n ", "\n\n", "\u3000", "\n\u2009\n", "\n\xa0\n"]
+              " \n", "\n ", "\n\n", "\u3000", "\n\u2009\n", "\n\xa0\n",
+              "o\u0301", "\u0328", "\ufb01", "&shy;", "&amp;shy;"]
     for _ in range(20000):
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert clean(raw) == _clean_every_step(raw)

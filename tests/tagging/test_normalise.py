@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tagging.normalise import normaliser, stem_pl
+from tagging.normalise import normaliser, stem_pl, unmarked_norms
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,28 @@ def test_words_in_capitals_are_words_not_acronyms(lang: str, shouted: str, writt
     acronym is short ("LED", "MEMS") or mixes cases ("GaN", "VCSELs")."""
     norm = normaliser(lang, "lemma+stem")
     assert [norm(w) for w in shouted.split()] == [norm(w) for w in written.split()]
+
+
+def test_polish_typed_without_marks_takes_the_norm_of_a_phrase_word() -> None:
+    plain = normaliser("pl", "lemma+stem")
+    phrase_words = ["układy", "półprzewodnikowe", "laserów", "łączność", "stał"]
+    norm = normaliser("pl", "lemma+stem", unmarked_norms(plain(w) for w in phrase_words))
+    for typed, meant in [
+        ("uklady", "układów"),
+        ("ukladow", "układy"),
+        ("polprzewodnikowych", "półprzewodnikowe"),
+        ("laserow", "laserów"),
+        ("lacznosci", "łączności"),
+    ]:
+        assert norm(typed) == plain(meant), typed
+    # A word the dictionary knows as typed is that word: "stal" is steel, not "stał".
+    assert norm("stal") == plain("stal") != plain("stał")
+    # Other languages' words and Polish words of no phrase keep their norms.
+    assert norm("zintegrowanej") == plain("zintegrowanej")
+
+
+def test_a_spelling_without_marks_shared_by_two_norms_takes_the_one_with_fewer() -> None:
+    assert unmarked_norms(["światłowód", "światłowod", "laser"]) == {
+        "swiatlowod": "światłowod",
+        "laser": "laser",
+    }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from callradar.taxonomy import domain_of
@@ -99,6 +101,22 @@ def test_claimed_language_is_used(tagger: Tagger) -> None:
     assert tagger.tag(CallText("l", "MEMS", "MEMS sensors", "PL-pl")).language == "pl"
 
 
+def test_a_call_stated_in_another_language_is_skipped(tagger: Tagger) -> None:
+    """A source stating German is believed (README: calls in other languages are skipped):
+    a short German text was read as English ("Laser" gave an area)."""
+    result = tagger.tag(CallText(
+        "de", "Photonische integrierte Schaltkreise",
+        "Förderung für Unternehmen, die Photonik und Laser entwickeln.", "de-DE"))
+    assert result.skipped and "'de'" in result.skipped and result.areas == []
+    # ...unless its opening is clearly English or Polish (a source stating one language for
+    # all its calls); a claim that names no language is no claim.
+    english = ("Photonic integrated circuits",
+               "The call is for companies that develop lasers and photonic integrated "
+               "circuits, and it is open to all of them in the member states.")
+    assert tagger.tag(CallText("x", *english, "fr")).language == "en"
+    assert tagger.tag(CallText("y", *english, "und")).language == "en"
+
+
 def test_tag_many_keeps_order(tagger: Tagger) -> None:
     calls = [CallText(str(i), "Lidar and spectroscopy", "Optical sensing.") for i in range(300)]
     assert [r.id for r in tagger.tag_many(calls)] == [str(i) for i in range(300)]
@@ -121,6 +139,30 @@ def test_a_title_in_capitals_is_tagged_as_written_in_lower_case(tagger: Tagger) 
     assert "integrated-photonics" in codes(
         tagger, "KONKURS NA FOTONICZNE UKŁADY SCALONE DLA TELEKOMUNIKACJI", body_pl
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Elektronika mocy dla trakcji kolejowej", "pl"),
+        ("Diody laserowe i chipy fotoniczne", "pl"),
+        ("Fale milimetrowe i sieci 5G", "pl"),
+        ("Pilot lines for GaN power chips", "en"),
+    ],
+)
+def test_short_words_of_a_title_in_capitals_are_words(
+    tagger: Tagger, title: str, body: str
+) -> None:
+    """In a title written in capitals, "MOCY", "DIODY", "CHIPS" are words, as written in
+    lower case, not acronyms: a title in capitals says nothing of which words are acronyms.
+    ("GaN" in capitals is still GaN.)"""
+    body = {
+        "en": "Applications are submitted through the online system by the deadline.",
+        "pl": "Wnioski składa się w systemie teleinformatycznym do dnia zamknięcia naboru.",
+    }[body]
+    written = codes(tagger, title, body)
+    assert written
+    assert codes(tagger, title.upper(), body) == written
 
 
 @pytest.mark.parametrize(
@@ -337,6 +379,22 @@ def test_a_polish_call_claimed_english_is_tagged_as_polish(tagger: Tagger) -> No
     assert "integrated-photonics" in {a.code for a in result.areas}
 
 
+def test_a_polish_call_typed_without_marks_claimed_english_is_tagged_as_polish(
+    tagger: Tagger,
+) -> None:
+    result = tagger.tag(
+        CallText(
+            "c",
+            "Fotoniczne uklady scalone",
+            "Konkurs dla firm, ktore moga rozwijac fotoniczne uklady scalone. Dofinansowanie "
+            "bedzie przyznawane do konca roku, takze dla MSP.",
+            "en",
+        )
+    )
+    assert result.language == "pl"
+    assert "integrated-photonics" in {a.code for a in result.areas}
+
+
 def test_an_english_call_claimed_polish_stays_polish(tagger: Tagger) -> None:
     """The Polish pipeline reads English terms too: a claimed 'pl' is kept."""
     result = tagger.tag(
@@ -370,3 +428,120 @@ def test_waste_electrical_and_electronic_equipment_in_the_genitive(tagger: Tagge
         "Recykling zużytego sprzętu elektrycznego i elektronicznego",
         "Dotacje dla przedsiębiorstw zajmujących się przetwarzaniem odpadów.",
     )
+
+
+_WITHOUT_MARKS = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Fotoniczne układy scalone dla telekomunikacji",
+            "Konkurs na projekty dotyczące fotonicznych układów scalonych, laserów "
+            "półprzewodnikowych i łączności światłowodowej.",
+        ),
+        (
+            "Półprzewodniki mocy dla elektromobilności",
+            "Wsparcie dla przedsiębiorstw rozwijających przyrządy półprzewodnikowe mocy z "
+            "węglika krzemu i azotku galu oraz przekształtniki energoelektroniczne.",
+        ),
+        (
+            "Projektowanie układów scalonych",
+            "Nabór dotyczy projektowania układów scalonych ASIC oraz weryfikacji układów "
+            "cyfrowych; wnioski składają mikro, małe i średnie przedsiębiorstwa.",
+        ),
+    ],
+)
+def test_polish_written_without_its_marks_gets_the_same_areas(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """E-mails, forms and some portals write Polish without its letters' marks ("uklady
+    scalone", "polprzewodniki"): such a call names the same areas."""
+    marked = codes(tagger, title, description, "pl")
+    assert marked
+    unmarked = (title.translate(_WITHOUT_MARKS), description.translate(_WITHOUT_MARKS))
+    assert codes(tagger, *unmarked, "pl") == marked
+    assert codes(tagger, *unmarked) == marked
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Modernizacja oświetlenia drogowego w gminach",
+            "Gminy mogą uzyskać dofinansowanie modernizacji oświetlenia LED na drogach "
+            "gminnych: wymiany opraw sodowych na energooszczędne i montażu nowych słupów "
+            "oświetlenia ulicznego.",
+        ),
+        (
+            "Street lighting retrofit grants for municipalities",
+            "Municipalities may apply for grants to replace street lighting with "
+            "high-efficiency fixtures and to carry out lighting retrofits in public "
+            "buildings.",
+        ),
+        (
+            "Full fibre roll-out in rural areas",
+            "Local authorities can bid for funding to connect schools, libraries and "
+            "surgeries to full fibre networks and to encourage full fibre broadband "
+            "providers to build in rural areas.",
+        ),
+    ],
+)
+def test_lighting_and_fibre_infrastructure_works_are_no_area(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """Funding to replace street lighting or to lay full fibre networks buys and installs
+    what others developed: no research or development in optoelectronics or optical
+    communications (every such call among the training calls is labelled with no area)."""
+    result = tagger.tag(CallText("c", title, description))
+    assert result.areas == [] and result.whole_domains == []
+
+
+def test_research_on_lighting_and_fibre_networks_keeps_its_areas(tagger: Tagger) -> None:
+    assert "lasers-optoelectronics" in codes(
+        tagger, "Next-generation LED lighting",
+        "Research on LED lighting: more efficient phosphors, LED chips and drivers for "
+        "street lighting and indoor luminaires.")
+    assert "optical-communications" in codes(
+        tagger, "Photonics for gigabit fibre networks",
+        "Research on optical transceivers and fibre amplifiers for fibre networks and "
+        "fibre broadband access.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        (
+            "Sustainable food packaging from agricultural residues",
+            "Projects will develop bio-based packaging and compostable packaging for fresh "
+            "food, cut plastic packaging waste and replace single-use packaging in retail.",
+        ),
+        (
+            "Circular plastics: packaging waste",
+            "Demonstrate sorting and recycling of plastic packaging and paper packaging "
+            "collected from households.",
+        ),
+    ],
+)
+def test_consumer_packaging_is_not_chip_packaging(
+    tagger: Tagger, title: str, description: str
+) -> None:
+    """Food, plastic and paper packaging wrap goods, not chips: no advanced packaging."""
+    result = tagger.tag(CallText("c", title, description))
+    assert result.areas == [] and result.whole_domains == []
+
+
+def test_text_from_pdfs_decomposed_or_with_ligatures_gets_the_same_areas(tagger: Tagger) -> None:
+    """PDFs and macOS give "ó" as "o" and a combining accent, and "fi" as one ligature."""
+    polish = ("Półprzewodniki mocy dla elektromobilności",
+              "Wsparcie rozwoju przyrządów półprzewodnikowych mocy z węglika krzemu.")
+    decomposed = tuple(unicodedata.normalize("NFD", part) for part in polish)
+    assert codes(tagger, *decomposed) == codes(tagger, *polish) != set()
+    english = ("High-power fibre lasers",
+               "Development of fibre lasers and fibre amplifiers for materials processing.")
+    ligatures = tuple(part.replace("fi", "\ufb01") for part in english)
+    assert codes(tagger, *ligatures) == codes(tagger, *english) != set()
+    # Web pages break long words with soft hyphens.
+    hyphenated = tuple(part.replace("przewod", "prze&shy;wod") for part in polish)
+    assert codes(tagger, *hyphenated) == codes(tagger, *polish)

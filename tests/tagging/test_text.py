@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tagging.text import call_document
+from tagging.text import call_document, clean
 
 
 @pytest.mark.parametrize("run", ["(" * 50_000, "_=" * 20_000, "….." * 9_000, "»" * 700])
@@ -47,3 +47,23 @@ def test_markup_and_entities_escaped_twice_are_cleaned_too(raw: str, expected: s
     tag, and so the evidence users read, holds no tags or entities."""
     text, _ = call_document("", raw)
     assert text == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Decomposed, as PDFs and macOS give it: "o" + combining acute, "a" + ogonek.
+        ("po\u0301łprzewodniko\u0301w mocy i z\u0301ro\u0301deł s\u0301wiatła",
+         "półprzewodników mocy i źródeł światła"),
+        ("moduły wa\u0328skie", "moduły wąskie"),
+        # Typographic ligatures from PDFs.
+        ("\ufb01bre lasers, \ufb02exible ampli\ufb01ers", "fibre lasers, flexible amplifiers"),
+        ("e\ufb03cient o\ufb04ine", "efficient offline"),
+        # Soft hyphens of web pages, as characters or entities.
+        ("półprze\u00adwodnikowych fotonicz&shy;nych", "półprzewodnikowych fotonicznych"),
+        ("pho&amp;shy;tonic", "photonic"),
+    ],
+)
+def test_decomposed_letters_and_ligatures_are_composed(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+    assert clean(f"<p>{raw}</p>") == expected
