@@ -44,10 +44,16 @@ class _AtomicTrieFactory(TrieDictionaryFactory):
 
 
 @cache
+def _strategy() -> DefaultStrategy:
+    return DefaultStrategy(dictionary_factory=_AtomicTrieFactory(disk_cache_dir=str(TRIES_DIR)))
+
+
+@cache
 def lemmatizer() -> Lemmatizer:
     """The lemmatizer every normaliser of the process shares (the tries load once)."""
-    return Lemmatizer(
-        lemmatization_strategy=DefaultStrategy(
-            dictionary_factory=_AtomicTrieFactory(disk_cache_dir=str(TRIES_DIR))
-        )
-    )
+    return Lemmatizer(lemmatization_strategy=_strategy())
+
+
+def is_known_form(word: str, lang: str) -> bool:
+    """Whether ``word``, exactly as written, is a form of a word in ``lang``'s dictionary."""
+    return _strategy().is_dictionary_member(word, lang)
