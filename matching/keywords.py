@@ -105,6 +105,9 @@ def _cut(word: str) -> str:
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
             root = word[: -len(ending)]
+            if ending == "ed" and root.endswith("e"):
+                # "proceed", "exceed": no past tense (cut, "proceed" would be "proces")
+                continue
             # An adjective made from a noun keeps the noun's stem before "-ow-": "laserowe",
             # "laserów" and "laser" are one stem (English "windows" keeps its "ow").
             if ending in _POLISH and root.endswith("ow") and len(root) - 2 >= _MIN_STEM:

@@ -116,6 +116,9 @@ def test_phrases_are_found_in_other_cases(keyword: str, text: str) -> None:
         ("produkt", "produkcja seryjna"),
         ("note", "this is not the case"),
         ("data", "the start date"),
+        # "-eed" is no past tense ending
+        ("proces", "applicants may proceed"),
+        ("proces", "proceeds from the sale"),
     ],
 )
 def test_other_words_are_not_found(keyword: str, text: str) -> None:
