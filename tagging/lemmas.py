@@ -44,17 +44,17 @@ class _AtomicTrieFactory(TrieDictionaryFactory):
 
 
 @cache
-def _dictionaries() -> _AtomicTrieFactory:
-    return _AtomicTrieFactory(disk_cache_dir=str(TRIES_DIR))
+def _strategy() -> DefaultStrategy:
+    return DefaultStrategy(dictionary_factory=_AtomicTrieFactory(disk_cache_dir=str(TRIES_DIR)))
 
 
 @cache
 def lemmatizer() -> Lemmatizer:
     """The lemmatizer every normaliser of the process shares (the tries load once)."""
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_dictionaries()))
+    return Lemmatizer(lemmatization_strategy=_strategy())
 
 
 def is_known(word: str, languages: tuple[str, ...]) -> bool:
     """Whether `word`, as written, is a form in the dictionary of one of `languages` (the
     lemmatizer's own dictionaries, so no second copy is loaded)."""
-    return any(_dictionaries().get_dictionary(lang).get(word) is not None for lang in languages)
+    return any(_strategy().is_dictionary_member(word, lang) for lang in languages)

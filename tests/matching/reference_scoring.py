@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from callradar import taxonomy
-from matching.keywords import keyword_forms, stem
+from matching.keywords import KeywordForms, keyword_forms, plain, stem
 from matching.reasons import Kind, Reason, phrases_of
 from matching.scoring import (
     DOMAIN_WEIGHT,
@@ -107,52 +107,44 @@ def _combine(weights: Iterable[float]) -> float:
 
 
 _WORD = re.compile(r"\w+")
+_MARKED = set("ąćęłńóśźż")
 
 
 class ReferenceKeywordIndex:
-    """``matching.keywords.KeywordIndex`` as it was: every word of the text looked at."""
+    """``matching.keywords.KeywordIndex`` word by word: every key looked for at every word
+    of the text, in the text's own words or in its words without their marks."""
 
     def __init__(self, keywords: Iterable[tuple[str, str]]) -> None:
-        self._owners: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
-        self._firsts: set[str] = set()
-        self._longest = 0
+        # Each key (its stems, typed without marks or not) in the order it came first: its
+        # forms and its owners' spellings, one per owner ("mems" after "MEMS" too).
+        self._keys: dict[tuple[tuple[str, ...], bool], tuple[KeywordForms, list[tuple[str, str]]]]
+        self._keys = {}
         spellings: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        # The owners of each keyword's stems, in the order the keywords came first; each
-        # form a text may write a keyword in -> those keywords' stems, in that order.
-        by_key: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        keys_of: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for owner, keyword in keywords:
             forms = keyword_forms(keyword)
-            if not forms[0]:
+            if not forms.key or owner in spellings[forms.spelling]:
                 continue
-            # One spelling of a keyword per owner: its first ("mems" after "MEMS" too).
-            if owner in spellings[forms[-1]]:
-                continue
-            spellings[forms[-1]].add(owner)
-            if forms[0] not in by_key:
-                by_key[forms[0]] = []
-                for form in forms:
-                    keys_of[form].append(forms[0])
-                    self._firsts.add(form[0])
-            by_key[forms[0]].append((owner, keyword))
-            self._longest = max(self._longest, len(forms[0]))
-        rank = {key: i for i, key in enumerate(by_key)}
-        for form, keys in keys_of.items():
-            for key in sorted(keys, key=rank.__getitem__):
-                self._owners[form].extend(by_key[key])
+            spellings[forms.spelling].add(owner)
+            self._keys.setdefault((forms.key, forms.lenient), (forms, []))[1].append(
+                (owner, keyword)
+            )
 
     def find(self, text: str) -> dict[str, list[str]]:
         words = list(map(stem, _WORD.findall(text)))
+        unmarked = [plain(w) for w in words]
+        text_has_marks = bool(_MARKED & set(text.lower()))
+        places = []
+        for rank, (forms, owners) in enumerate(self._keys.values()):
+            if forms.lenient or not text_has_marks:
+                wanted, where = [tuple(map(plain, f)) for f in forms.forms], unmarked
+            else:
+                wanted, where = list(forms.forms), words
+            size = len(forms.key)
+            at = [i for i in range(len(where)) if tuple(where[i : i + size]) in wanted]
+            if at:
+                places.append((at[0], size, rank, owners))
         found: dict[str, list[str]] = defaultdict(list)
-        if self._firsts.isdisjoint(words):
-            return found
-        seen: set[tuple[str, str]] = set()
-        for i, word in enumerate(words):
-            if word not in self._firsts:
-                continue
-            for n in range(1, self._longest + 1):
-                for owner, keyword in self._owners.get(tuple(words[i : i + n]), ()):
-                    if (owner, keyword) not in seen:
-                        seen.add((owner, keyword))
-                        found[owner].append(keyword)
+        for _, _, _, owners in sorted(places, key=lambda p: p[:3]):
+            for owner, keyword in owners:
+                found[owner].append(keyword)
         return found

@@ -145,12 +145,15 @@ KEYWORD_POOL = [
     "czujników gazu", "gazu", "silicon", "silicon nitride", "silicon nitride waveguides", "GaN",
     "power modules", "power", "wafer-level packaging", "wafer", "pilot lines", "pilot", "the",
     "photonic integrated circuits", "integrated", "RISC-V", "5G", "a_b", "", "!!",
+    # with and without Polish marks; a locative
+    "stal", "stal nierdzewna", "uklady scalone", "układy scalone", "Łódź", "fotonika",
 ]  # fmt: skip
 TEXT_POOL = [
     "MEMS", "mems", "foundry", "foundries", "Foundries.", "czujników", "gazu,", "czujnik",
     "silicon", "nitride", "waveguide", "waveguides;", "GaN", "gan", "power", "modules",
     "wafer-level", "packaging", "pilot", "lines", "the", "photonic", "integrated", "circuits",
     "RISC-V", "5G", "a_b", "Ω", "İstanbul", "\n", "—", "«silicon»", "(power", "x",
+    "stali", "stałe", "nierdzewna", "układów", "ukladow", "scalonych", "Lodz", "fotonice",
 ]  # fmt: skip
 
 
